@@ -1,0 +1,2 @@
+/** PCI devices: addresses in every spelling, device snapshots read from sysfs, pci.ids names. */
+package dev.hostdev.engine.pci;

@@ -1,0 +1,153 @@
+package dev.hostdev.engine.sysfs;
+
+import dev.hostdev.engine.HostdevException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The only code that reads or writes {@code /sys}. Paths are given relative to {@code /sys}
+ * (e.g. {@code bus/pci/devices/0000:00:02.0/vendor}) and resolved under a {@link HostRoot}; a
+ * name that would leave the tree is refused. Reads never throw for a missing attribute (sysfs
+ * attributes come and go with drivers): they answer empty.
+ */
+public final class Sysfs {
+    private final HostRoot root;
+    private final AttributeWriter writer;
+
+    /** @param root the host root; writes go through the C library ({@link NativeAttributeWriter}) */
+    public Sysfs(HostRoot root) {
+        this(root, new NativeAttributeWriter());
+    }
+
+    /** @param writer how writes reach the kernel (a simulated kernel in tests) */
+    public Sysfs(HostRoot root, AttributeWriter writer) {
+        this.root = root;
+        this.writer = writer;
+    }
+
+    /** The host root this sysfs lives under. */
+    public HostRoot root() {
+        return root;
+    }
+
+    /** Resolves a path relative to {@code /sys}; rejects names that leave the tree. */
+    public Path path(String sysRelative) {
+        return root.resolve("/sys/" + sysRelative);
+    }
+
+    /** Whether the path exists (following links). */
+    public boolean exists(String sysRelative) {
+        return Files.exists(path(sysRelative));
+    }
+
+    /** The attribute's text with surrounding white space trimmed, or empty if it is absent or unreadable. */
+    public Optional<String> read(String sysRelative) {
+        try {
+            return Optional.of(Files.readString(path(sysRelative), StandardCharsets.UTF_8).trim());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The raw bytes of an attribute (e.g. {@code config}), or empty if absent or unreadable. */
+    public Optional<byte[]> readBytes(String sysRelative, int max) {
+        Path p = path(sysRelative);
+        try (var in = Files.newInputStream(p)) {
+            return Optional.of(in.readNBytes(max));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The last name of a symbolic link's target (e.g. the driver's name from {@code driver}), or empty. */
+    public Optional<String> linkName(String sysRelative) {
+        return linkTarget(sysRelative).map(t -> t.getFileName().toString());
+    }
+
+    /** A symbolic link's target as stored, or empty if it is not a link. */
+    public Optional<Path> linkTarget(String sysRelative) {
+        Path p = path(sysRelative);
+        if (!Files.isSymbolicLink(p)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readSymbolicLink(p));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The canonical path of an entry relative to {@code /sys} (following links, as {@code realpath}),
+     * e.g. {@code devices/pci0000:00/0000:00:1c.0/0000:01:00.0}; empty if absent or outside the tree.
+     */
+    public Optional<String> canonical(String sysRelative) {
+        try {
+            Path real = path(sysRelative).toRealPath();
+            Path sys = root.resolve("/sys").toRealPath();
+            if (!real.startsWith(sys)) {
+                return Optional.empty();
+            }
+            return Optional.of(sys.relativize(real).toString());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The names in a directory, sorted; empty if it is absent. */
+    public List<String> list(String sysRelative) {
+        Path dir = path(sysRelative);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<String> names = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            entries.forEach(e -> names.add(e.getFileName().toString()));
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new HostdevException(dev.hostdev.engine.ErrorCode.ENVIRONMENT,
+                    "cannot list " + root.display(dir) + ": " + e.getMessage(), null, e);
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    /** Whether the entry is a directory (following links). */
+    public boolean isDirectory(String sysRelative) {
+        return Files.isDirectory(path(sysRelative));
+    }
+
+    /** Whether the entry itself is a symbolic link. */
+    public boolean isLink(String sysRelative) {
+        return Files.isSymbolicLink(path(sysRelative));
+    }
+
+    /** Whether the entry exists without following a final link. */
+    public boolean existsNoFollow(String sysRelative) {
+        return Files.exists(path(sysRelative), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
+     * Writes a value to an attribute as one write().
+     *
+     * @throws SysfsWriteException with the kernel's errno and the attribute named as on the host
+     */
+    public void write(String sysRelative, String value) {
+        Path p = path(sysRelative);
+        try {
+            writer.write(p, value);
+        } catch (SysfsWriteException e) {
+            throw new SysfsWriteException(root.display(p), value, e.errno());
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.hostdev.launcher.cli;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import picocli.CommandLine;
+
+/** Runs the hostdev command line in-process and captures what it printed, for tests. */
+public record CliRun(int exitCode, String out, String err) {
+    /** Runs {@code hostdev args…}. */
+    public static CliRun run(String... args) {
+        CommandLine cl = Cli.newCommandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new CliRun(code, out.toString(), err.toString());
+    }
+}
