@@ -26,10 +26,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.hostdev.engine.testing.TmpfsTempDir;
 import org.junit.jupiter.api.io.TempDir;
 
 class DetachTest {
-    @TempDir
+    @TempDir(factory = TmpfsTempDir.class)
     Path dir;
     Bench bench;
 
