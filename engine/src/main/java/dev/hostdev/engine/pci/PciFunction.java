@@ -14,6 +14,12 @@ public interface PciFunction {
     /** The address. */
     PciAddress address();
 
+    /** The 16-bit vendor ID. */
+    int vendorId();
+
+    /** The 16-bit device ID. */
+    int deviceId();
+
     /** The 24-bit class code (class, subclass, programming interface), e.g. {@code 0x020000}. */
     int classCode();
 
