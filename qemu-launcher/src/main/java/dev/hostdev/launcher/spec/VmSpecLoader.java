@@ -76,7 +76,13 @@ public final class VmSpecLoader {
             tree = new TomlMapper().readTree(text);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw source.errorAtLine(line, "not valid TOML: " + e.getOriginalMessage(),
+            String message = e.getOriginalMessage();
+            // The parser reports a duplicate after reading on, past blank lines and comments: find it ourselves.
+            if (message.startsWith("Duplicate key") && source.lines().duplicateKey() != null) {
+                line = source.lines().duplicateLine();
+                message = SpecSource.keyName(source.lines().duplicateKey()) + " is defined twice";
+            }
+            throw source.errorAtLine(line, "not valid TOML: " + message,
                     "see https://toml.io; strings need quotes, e.g. memory = \"2G\"");
         }
         if (tree == null || !tree.isObject()) {
@@ -180,7 +186,7 @@ public final class VmSpecLoader {
             boolean readonly = t.bool("readonly").orElse(false);
             t.finish();
             String id = "disk" + index;
-            claim(t, "path", id);
+            ids.add(id);
             return new DiskSpec(id, path, format, readonly);
         }
 
@@ -190,7 +196,7 @@ public final class VmSpecLoader {
             boolean readonly = t.bool("readonly").orElse(false);
             t.finish();
             String id = "fs" + index;
-            claim(t, "tag", id);
+            ids.add(id);
             try {
                 return new ShareSpec(id, path, tag, readonly);
             } catch (HostdevException e) {
@@ -224,8 +230,7 @@ public final class VmSpecLoader {
             }
             String key = pci.isPresent() ? "pci" : "usb";
             String sourceName = pci.map(PciAddress::toString).orElseGet(() -> usb.get().toString());
-            Map<String, String> seen = pci.isPresent() ? null : usbSeen;
-            String previous = pci.isPresent() ? pciSeen.putIfAbsent(pci.get(), t.name()) : seen.putIfAbsent(sourceName, t.name());
+            String previous = pci.isPresent() ? pciSeen.putIfAbsent(pci.get(), t.name()) : usbSeen.putIfAbsent(sourceName, t.name());
             if (previous != null) {
                 throw t.error(key, "names " + sourceName + ", which " + previous + " already gives to this VM",
                         "a device can be given once; remove one of the two");
@@ -317,10 +322,6 @@ public final class VmSpecLoader {
             if (!ids.add(s)) {
                 throw t.error("id", "'" + s + "' is already the id of another device", "ids must be unique");
             }
-        }
-
-        private void claim(TomlTable t, String key, String id) {
-            ids.add(id);
         }
 
         /** {@code prefix + n}, skipping numbers the file already uses as explicit ids. */
