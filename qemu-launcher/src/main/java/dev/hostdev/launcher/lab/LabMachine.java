@@ -17,7 +17,8 @@ import java.util.List;
  * @param e1000eCount    e1000e NICs, each on its own root port
  * @param legacyE1000    an e1000 (conventional PCI) behind a pcie-pci-bridge
  * @param nvme           an NVMe controller on its own root port
- * @param usbDevices     QEMU USB device models on a qemu-xhci, e.g. {@code usb-kbd}, {@code usb-serial}
+ * @param usbDevices     QEMU USB device models on a qemu-xhci, e.g. {@code usb-kbd}, {@code usb-storage}
+ *                       (backed by a small blank image in the work directory)
  * @param spareRootPorts empty root ports, for hotplug into the lab VM itself
  */
 public record LabMachine(int memoryMiB, int cpus, int e1000eCount, boolean legacyE1000, boolean nvme,
@@ -33,8 +34,10 @@ public record LabMachine(int memoryMiB, int cpus, int e1000eCount, boolean legac
     public static final String NVME_ID = "1b36:0010";
     /** QEMU's xHCI controller. */
     public static final String XHCI_ID = "1b36:000d";
-    /** QEMU's usb-serial (an FTDI FT232). */
-    public static final String USB_SERIAL_ID = "0403:6001";
+    /** QEMU's usb-storage. */
+    public static final String USB_STORAGE_ID = "46f4:0001";
+    /** QEMU's usb-kbd (usb-tablet and usb-mouse share it). */
+    public static final String USB_HID_ID = "0627:0001";
 
     private static final int FIRST_ROOT_PORT_SLOT = 2;
 
@@ -50,10 +53,10 @@ public record LabMachine(int memoryMiB, int cpus, int e1000eCount, boolean legac
 
     /**
      * The standard lab: two e1000e, a legacy e1000 behind a pcie-pci-bridge, an NVMe controller, an
-     * xHCI with a keyboard and a USB serial adapter, and two spare root ports; 2 GiB, 2 CPUs.
+     * xHCI with a keyboard and a USB stick, and two spare root ports; 2 GiB, 2 CPUs.
      */
     public static LabMachine standard() {
-        return new LabMachine(2048, 2, 2, true, true, List.of("usb-kbd", "usb-serial"), 2);
+        return new LabMachine(2048, 2, 2, true, true, List.of("usb-kbd", "usb-storage"), 2);
     }
 
     /** A bare machine (no devices to give away), for tests that only need the kernel. */
@@ -61,8 +64,12 @@ public record LabMachine(int memoryMiB, int cpus, int e1000eCount, boolean legac
         return new LabMachine(1024, 2, 0, false, false, List.of(), 0);
     }
 
-    /** The {@code -device}/{@code -chardev} arguments of the devices (not the 9p shares). */
-    public List<String> deviceArgs() {
+    /**
+     * The {@code -device}/{@code -drive} arguments of the devices (not the 9p shares).
+     *
+     * @param workDir where the usb-storage's blank image lives (created by the caller, see {@link #usbImage})
+     */
+    public List<String> deviceArgs(java.nio.file.Path workDir) {
         List<String> args = new ArrayList<>();
         int[] port = {0};
         java.util.function.Supplier<String> rootPort = () -> {
@@ -96,11 +103,11 @@ public record LabMachine(int memoryMiB, int cpus, int e1000eCount, boolean legac
             int i = 0;
             for (String model : usbDevices) {
                 i++;
-                if (model.equals("usb-serial")) {
-                    args.add("-chardev");
-                    args.add("null,id=usbserial" + i);
+                if (model.equals("usb-storage")) {
+                    args.add("-drive");
+                    args.add("if=none,id=usbdisk" + i + ",format=raw,file=" + usbImage(workDir, i).toString().replace(",", ",,"));
                     args.add("-device");
-                    args.add("usb-serial,id=usb" + i + ",bus=xhci.0,chardev=usbserial" + i);
+                    args.add("usb-storage,id=usb" + i + ",bus=xhci.0,drive=usbdisk" + i);
                 } else {
                     args.add("-device");
                     args.add(model + ",id=usb" + i + ",bus=xhci.0");
@@ -111,5 +118,21 @@ public record LabMachine(int memoryMiB, int cpus, int e1000eCount, boolean legac
             rootPort.get();
         }
         return args;
+    }
+
+    /** The blank image behind the {@code n}-th USB device when it is a usb-storage. */
+    public static java.nio.file.Path usbImage(java.nio.file.Path workDir, int n) {
+        return workDir.resolve("usb" + n + ".img");
+    }
+
+    /** Creates the blank images that {@link #deviceArgs} refers to. */
+    public void createImages(java.nio.file.Path workDir) throws java.io.IOException {
+        for (int i = 1; i <= usbDevices.size(); i++) {
+            if (usbDevices.get(i - 1).equals("usb-storage")) {
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(usbImage(workDir, i).toFile(), "rw")) {
+                    f.setLength(1 << 20);
+                }
+            }
+        }
     }
 }

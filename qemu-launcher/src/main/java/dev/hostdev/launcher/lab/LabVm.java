@@ -34,6 +34,7 @@ public final class LabVm implements AutoCloseable {
     private static final Duration GRACE = Duration.ofSeconds(20);
 
     private final Path workDir;
+    private final LabMachine machine;
     private final Path exchange;
     private final Process qemu;
     private final Thread shutdownHook;
@@ -43,7 +44,8 @@ public final class LabVm implements AutoCloseable {
     private boolean keep;
     private boolean closed;
 
-    private LabVm(Path workDir, Process qemu, Thread shutdownHook) {
+    private LabVm(Path workDir, Process qemu, Thread shutdownHook, LabMachine machine) {
+        this.machine = machine;
         this.workDir = workDir;
         this.exchange = workDir.resolve("x");
         this.qemu = qemu;
@@ -70,6 +72,7 @@ public final class LabVm implements AutoCloseable {
             workDir = Files.createTempDirectory("hostdev-lab-");
             Files.createDirectory(workDir.resolve("x"));
             Files.writeString(workDir.resolve("x/config"), "idle_limit=900\n");
+            machine.createImages(workDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -92,7 +95,7 @@ public final class LabVm implements AutoCloseable {
         Process started = p;
         Thread hook = new Thread(() -> killGroup(started), "hostdev-lab-kill");
         Runtime.getRuntime().addShutdownHook(hook);
-        LabVm vm = new LabVm(workDir, p, hook);
+        LabVm vm = new LabVm(workDir, p, hook, machine);
         try {
             vm.bootTime = vm.awaitReady(bootTimeout, start);
         } catch (RuntimeException e) {
@@ -110,14 +113,14 @@ public final class LabVm implements AutoCloseable {
                 "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
                 "-device", "intel-iommu,intremap=on,caching-mode=on",
                 "-kernel", env.kernel().toString(), "-initrd", initramfs.toString(),
-                "-append", "console=ttyS0 intel_iommu=on panic=-1 oops=panic rdinit=/init",
+                "-append", "console=ttyS0 intel_iommu=on panic=-1 oops=panic rdinit=/init " + LabGuest.CMDLINE_MARKER,
                 "-chardev", "file,id=serial0,path=" + escape(workDir.resolve("serial.log").toString()),
                 "-serial", "chardev:serial0",
                 "-fsdev", "local,id=hostroot,path=/,readonly=on,security_model=none,multidevs=remap",
                 "-device", "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot,bus=pcie.0,addr=0x1e",
                 "-fsdev", "local,id=exchange,path=" + escape(workDir.resolve("x").toString()) + ",security_model=none",
                 "-device", "virtio-9p-pci,fsdev=exchange,mount_tag=exchange,bus=pcie.0,addr=0x1d"));
-        a.addAll(machine.deviceArgs());
+        a.addAll(machine.deviceArgs(workDir));
         return a;
     }
 
@@ -191,6 +194,27 @@ public final class LabVm implements AutoCloseable {
     public GuestResult run(String script) {
         return run(script, Duration.ofMinutes(1));
     }
+
+    /**
+     * Loads the drivers of the lab's devices (the guest runs no udev) and VFIO, and waits until the
+     * USB devices have enumerated.
+     *
+     * @throws HostdevException {@link ErrorCode#ENVIRONMENT} if a module does not load
+     */
+    public GuestResult loadDrivers() {
+        GuestResult r = run("modprobe -a " + String.join(" ", GUEST_DRIVERS) + " && "
+                + "for i in $(seq 100); do [ -e /dev/vfio/vfio ] && [ $(cat /sys/bus/usb/devices/*/idVendor | wc -l) -ge "
+                + (machine.usbDevices().isEmpty() ? 0 : machine.usbDevices().size() + 2) + " ] && break; sleep 0.1; done; lsusb", Duration.ofSeconds(60));
+        if (!r.ok()) {
+            failed = true;
+            throw new HostdevException(ErrorCode.ENVIRONMENT, "the lab guest could not load its drivers: " + r.stderr().strip(),
+                    "check that " + String.join(", ", GUEST_DRIVERS) + " are modules of the lab kernel");
+        }
+        return r;
+    }
+
+    /** Drivers the lab guest loads by hand: the devices' own and VFIO's. */
+    public static final List<String> GUEST_DRIVERS = List.of("e1000e", "e1000", "nvme", "xhci_pci", "vfio-pci", "vfio_iommu_type1");
 
     /** Host directory that the guest sees as {@link #GUEST_EXCHANGE_DIR}: files put here are visible inside. */
     public Path exchangeDir() {
