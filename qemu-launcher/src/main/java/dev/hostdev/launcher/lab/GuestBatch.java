@@ -48,15 +48,31 @@ public final class GuestBatch {
     /** Runs the steps in order, rewriting {@code outcomes} after each. */
     public static List<StepOutcome> run(List<BatchStep> steps, Path outcomes) throws IOException {
         List<StepOutcome> done = new ArrayList<>();
-        for (BatchStep step : steps) {
+        java.util.Map<String, String> vars = new java.util.HashMap<>();
+        for (BatchStep template : steps) {
+            BatchStep step = template.substitute(vars);
             long start = System.nanoTime();
             StepOutcome o = step.hostdev() != null ? runHostdev(step) : runShell(step);
             done.add(new StepOutcome(o.name(), o.exit(), o.stdout(), o.stderr(), (System.nanoTime() - start) / 1_000_000));
+            if (step.capture() != null) {
+                capture(step, o.stdout(), vars);
+            }
             Path tmp = outcomes.resolveSibling(outcomes.getFileName() + ".tmp");
             JSON.writeValue(tmp.toFile(), done);
             Files.move(tmp, outcomes, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
         return done;
+    }
+
+    private static void capture(BatchStep step, String stdout, java.util.Map<String, String> vars) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode value = JSON.readTree(stdout).at(step.capture());
+            if (!value.isMissingNode() && !value.isNull()) {
+                vars.put(step.name(), value.isValueNode() ? value.asText() : value.toString());
+            }
+        } catch (IOException | RuntimeException notJson) {
+            // the step failed or printed no JSON: later steps see {{name}} unreplaced and fail visibly
+        }
     }
 
     private static StepOutcome runHostdev(BatchStep step) {

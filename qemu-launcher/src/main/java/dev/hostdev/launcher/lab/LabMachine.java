@@ -15,7 +15,8 @@ import java.util.List;
  * @param memoryMiB      guest RAM (Java and a nested QEMU run inside)
  * @param cpus           virtual CPUs
  * @param e1000eCount    e1000e NICs, each on its own root port
- * @param legacyE1000    an e1000 (conventional PCI) behind a pcie-pci-bridge
+ * @param legacyE1000    two e1000 (conventional PCI) behind a pcie-pci-bridge: they share the
+ *                       bridge's IOMMU group, so that one alone is not viable for assignment
  * @param nvme           an NVMe controller on its own root port
  * @param usbDevices     QEMU USB device models on a qemu-xhci, e.g. {@code usb-kbd}, {@code usb-storage}
  *                       (backed by a small blank image in the work directory)
@@ -52,7 +53,7 @@ public record LabMachine(int memoryMiB, int cpus, int e1000eCount, boolean legac
     }
 
     /**
-     * The standard lab: two e1000e, a legacy e1000 behind a pcie-pci-bridge, an NVMe controller, an
+     * The standard lab: two e1000e, two legacy e1000 behind a pcie-pci-bridge, an NVMe controller, an
      * xHCI with a keyboard and a USB stick, and two spare root ports; 2 GiB, 2 CPUs.
      */
     public static LabMachine standard() {
@@ -90,6 +91,8 @@ public record LabMachine(int memoryMiB, int cpus, int e1000eCount, boolean legac
             args.add("pcie-pci-bridge,id=br1,bus=" + rp + ",addr=0x0");
             args.add("-device");
             args.add("e1000,id=legacy1,bus=br1,addr=0x1,mac=52:54:00:1a:b1:01");
+            args.add("-device");
+            args.add("e1000,id=legacy2,bus=br1,addr=0x2,mac=52:54:00:1a:b1:02");
         }
         if (nvme) {
             String rp = rootPort.get();
