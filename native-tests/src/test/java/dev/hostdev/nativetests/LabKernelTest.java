@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hostdev.engine.testing.SimulatedKernel;
+import dev.hostdev.engine.testing.SysfsTree;
 import dev.hostdev.launcher.lab.GuestPciDevice;
 import dev.hostdev.launcher.lab.GuestResult;
 import dev.hostdev.launcher.lab.LabMachine;
@@ -16,24 +18,28 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The lab harness itself and the real kernel's answers to sysfs writes, in one boot of the standard
  * lab machine: commands return their status and outputs apart, a runaway command is killed and the
  * VM stays usable, IOMMU groups follow the topology, and the kernel answers each write of
- * {@link KernelWriteScenario} as DESIGN.md records (the facts the simulated kernel is built on).
+ * {@link KernelWriteScenario} as DESIGN.md records, and the unit tests' {@link SimulatedKernel} answers
+ * the same scenario exactly as the real kernel did, write by write.
  */
 class LabKernelTest {
     @RegisterExtension
     static final LabVmExtension LAB = new LabVmExtension(LabMachine.standard(), true);
 
     static List<GuestPciDevice> devices;
+    static List<KernelWriteScenario.Observation> real;
 
     @BeforeAll
-    static void listDevices() {
+    static void listDevicesAndRunTheWriteScenario() throws Exception {
         GuestResult r = LAB.vm().run("lspci -Dn");
         assertTrue(r.ok(), r::describe);
         devices = GuestPciDevice.parseLspci(r.stdout());
+        real = runScenarioInGuest(LAB.vm());
     }
 
     @Test
@@ -66,7 +72,7 @@ class LabKernelTest {
 
     @Test
     void theRealKernelAnswersEachWriteAsRecorded() throws Exception {
-        List<KernelWriteScenario.Observation> seen = runScenarioInGuest(LAB.vm());
+        List<KernelWriteScenario.Observation> seen = real;
         List<String> answers = new ArrayList<>();
         List<String> drivers = new ArrayList<>();
         List<String> overrides = new ArrayList<>();
@@ -87,6 +93,25 @@ class LabKernelTest {
             assertEquals("e1000e", o.drivers().values().stream().skip(1).findFirst().orElseThrow(),
                     "the sibling e1000e is never touched: " + o);
         }
+    }
+
+    @Test
+    void theSimulatedKernelAgreesWithTheRealOneWriteByWrite(@TempDir Path dir) {
+        List<GuestPciDevice> nics = GuestPciDevice.withId(devices, LabMachine.E1000E_ID);
+        String e = nics.get(0).address();
+        String sibling = nics.get(1).address();
+        SysfsTree tree = SysfsTree.create(dir).pciDriver("e1000e").pciDriver("vfio-pci");
+        int group = 11;
+        for (String nic : List.of(e, sibling)) {
+            tree.pci(nic).vendor(0x8086).device(0x10d3).klass(0x020000).pcie().driver("e1000e").iommuGroup(group++).add();
+        }
+        SimulatedKernel kernel = new SimulatedKernel(dir);
+        List<KernelWriteScenario.Observation> simulated =
+                KernelWriteScenario.run(tree.sysfs(kernel), KernelWriteScenario.writes(e), List.of(e, sibling));
+        for (int i = 0; i < real.size(); i++) {
+            assertEquals(real.get(i), simulated.get(i), "write " + (i + 1) + " (" + real.get(i).label() + "): real kernel vs simulated");
+        }
+        assertEquals(real.size(), simulated.size());
     }
 
     /** Runs {@link KernelWriteScenario#main} in the guest against its real kernel. */
