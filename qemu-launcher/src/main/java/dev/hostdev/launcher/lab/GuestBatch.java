@@ -53,7 +53,8 @@ public final class GuestBatch {
             BatchStep step = template.substitute(vars);
             long start = System.nanoTime();
             StepOutcome o = step.hostdev() != null ? runHostdev(step) : runShell(step);
-            done.add(new StepOutcome(o.name(), o.exit(), o.stdout(), o.stderr(), (System.nanoTime() - start) / 1_000_000));
+            done.add(new StepOutcome(o.name(), o.exit(), o.stdout(), o.stderr(), (System.nanoTime() - start) / 1_000_000,
+                    o.notWritten()));
             if (step.capture() != null) {
                 capture(step, o.stdout(), vars);
             }
@@ -84,6 +85,7 @@ public final class GuestBatch {
         ByteArrayOutputStream rawOut = new ByteArrayOutputStream();
         ByteArrayOutputStream rawErr = new ByteArrayOutputStream();
         int exit;
+        boolean placeholder = false;
         try {
             System.setOut(new PrintStream(rawOut, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(rawErr, true, StandardCharsets.UTF_8));
@@ -91,6 +93,7 @@ public final class GuestBatch {
             cl.setOut(new PrintWriter(out, true));
             cl.setErr(new PrintWriter(err, true));
             exit = cl.execute(step.hostdev().toArray(String[]::new));
+            placeholder = exit == 2 && isPlaceholder(cl, step.hostdev());
         } catch (RuntimeException | Error e) {
             err.write("batch: " + e + "\n");
             exit = 70;
@@ -99,7 +102,28 @@ public final class GuestBatch {
             System.setErr(savedErr);
         }
         return new StepOutcome(step.name(), exit, out + rawOut.toString(StandardCharsets.UTF_8),
-                err + rawErr.toString(StandardCharsets.UTF_8), 0);
+                err + rawErr.toString(StandardCharsets.UTF_8), 0, placeholder);
+    }
+
+    /**
+     * Whether the subcommand the arguments name is still a placeholder of the project's skeleton: it
+     * takes no arguments and no options beyond the common ones, so any argument is a usage error.
+     */
+    static boolean isPlaceholder(CommandLine root, List<String> args) {
+        CommandLine cmd = root;
+        for (String a : args) {
+            CommandLine sub = cmd.getSubcommands().get(a);
+            if (sub == null) {
+                break;
+            }
+            cmd = sub;
+        }
+        if (cmd == root || !cmd.getSubcommands().isEmpty()) {
+            return false;
+        }
+        java.util.Set<String> common = java.util.Set.of("--help", "--version", "--root", "--verbose");
+        return cmd.getCommandSpec().positionalParameters().isEmpty()
+                && cmd.getCommandSpec().options().stream().allMatch(o -> common.contains(o.longestName()));
     }
 
     private static StepOutcome runShell(BatchStep step) {
@@ -111,16 +135,16 @@ public final class GuestBatch {
             streams[0] = readAll(p.getInputStream());
             if (!p.waitFor(SHELL_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return new StepOutcome(step.name(), 137, "", "batch: killed after " + SHELL_TIMEOUT_SECONDS + " s", 0);
+                return new StepOutcome(step.name(), 137, "", "batch: killed after " + SHELL_TIMEOUT_SECONDS + " s", 0, false);
             }
             errReader.join();
             return new StepOutcome(step.name(), p.exitValue(), new String(streams[0], StandardCharsets.UTF_8),
-                    new String(streams[1], StandardCharsets.UTF_8), 0);
+                    new String(streams[1], StandardCharsets.UTF_8), 0, false);
         } catch (IOException e) {
-            return new StepOutcome(step.name(), 127, "", "batch: " + e.getMessage(), 0);
+            return new StepOutcome(step.name(), 127, "", "batch: " + e.getMessage(), 0, false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new StepOutcome(step.name(), 130, "", "batch: interrupted", 0);
+            return new StepOutcome(step.name(), 130, "", "batch: interrupted", 0, false);
         }
     }
 

@@ -91,7 +91,7 @@ public final class KernelModules {
     }
 
     private void visit(String file, LinkedHashSet<String> order, Set<String> path) {
-        if (order.contains(file) || !path.add(file)) {
+        if (order.contains(file) || builtin.contains(nameOf(file)) || !path.add(file)) {
             return;
         }
         // modules.dep lists every (transitive) dependency, the deepest last.
