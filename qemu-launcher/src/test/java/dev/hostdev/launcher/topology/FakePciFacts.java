@@ -7,6 +7,20 @@ import java.util.Optional;
 
 /** PCI facts given by a test: which devices exist, whether PCI Express, their BARs. */
 public final class FakePciFacts implements PciFacts {
+    /** A GPU's resource file: BAR0 16M 32-bit, BAR1 256M 64-bit prefetchable, BAR3 32M 64-bit prefetchable, BAR5 I/O 128, ROM 512K. */
+    public static final String GPU_RESOURCE = """
+            0x00000000fb000000 0x00000000fbffffff 0x0000000000040200
+            0x000000e000000000 0x000000e00fffffff 0x000000000014220c
+            0x0000000000000000 0x0000000000000000 0x0000000000000000
+            0x000000e010000000 0x000000e011ffffff 0x000000000014220c
+            0x0000000000000000 0x0000000000000000 0x0000000000000000
+            0x000000000000e000 0x000000000000e07f 0x0000000000040101
+            0x00000000fc000000 0x00000000fc07ffff 0x0000000000046200
+            0x0000000000000000 0x0000000000000000 0x0000000000000000
+            0x00000000fd000000 0x00000000fdffffff 0x0000000000040200
+            """;
+
+
     private final Map<PciAddress, Boolean> pcie = new HashMap<>();
     private final Map<PciAddress, BarSizes> bars = new HashMap<>();
 

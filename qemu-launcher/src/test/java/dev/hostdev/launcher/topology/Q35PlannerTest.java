@@ -124,7 +124,7 @@ class Q35PlannerTest {
                 pci = "65:00.0"
                 [[device]]
                 model = "e1000"
-                """, FakePciFacts.none().pcieWithResource("65:00.0", BarSizesTest.GPU));
+                """, FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE));
         List<String> free = t.freeRootPorts().stream().map(p -> p.port().id()).toList();
         assertEquals(List.of("pci.3", "pci.4", "pci.5"), free, "the sized port first, then the spares");
         assertEquals("pci.3", t.hotplugPortFor(PciAddress.parse("65:00.0")).orElseThrow().port().id());
@@ -144,8 +144,8 @@ class Q35PlannerTest {
                 size = "64G"
                 [[hotplug]]
                 pci = "67:00.0"
-                """, FakePciFacts.none().pcieWithResource("65:00.0", BarSizesTest.GPU)
-                .pcieWithResource("66:00.0", BarSizesTest.GPU)
+                """, FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE)
+                .pcieWithResource("66:00.0", FakePciFacts.GPU_RESOURCE)
                 .pcieWithResource("67:00.0", "0x00000000fe000000 0x00000000fe003fff 0x0000000000040200\n"));
         PortReservation gpu = t.rootPorts().get(0).reservation();
         assertEquals(Optional.of(MemorySize.parse("512M")), gpu.pref64(), "256M + 32M rounded up");

@@ -65,9 +65,9 @@ class SysfsPciFactsTest {
 
     @Test
     void readsBarsFromResource() throws IOException {
-        Files.writeString(device("0000:65:00.0").resolve("resource"), BarSizesTest.GPU);
+        Files.writeString(device("0000:65:00.0").resolve("resource"), FakePciFacts.GPU_RESOURCE);
         SysfsPciFacts facts = new SysfsPciFacts(new Sysfs(new HostRoot(root)));
-        assertEquals(Optional.of(BarSizes.parse(BarSizesTest.GPU)), facts.barSizes(PciAddress.parse("65:00.0")));
+        assertEquals(Optional.of(BarSizes.parse(FakePciFacts.GPU_RESOURCE)), facts.barSizes(PciAddress.parse("65:00.0")));
         assertEquals(Optional.empty(), facts.barSizes(PciAddress.parse("66:00.0")));
     }
 }
