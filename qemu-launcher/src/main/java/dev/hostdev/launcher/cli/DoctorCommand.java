@@ -1,19 +1,109 @@
 package dev.hostdev.launcher.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.engine.sysfs.HostRoot;
+import dev.hostdev.launcher.doctor.CheckResult;
+import dev.hostdev.launcher.doctor.CheckStatus;
+import dev.hostdev.launcher.doctor.Doctor;
+import dev.hostdev.launcher.doctor.DoctorContext;
+import dev.hostdev.launcher.doctor.DoctorReport;
+import dev.hostdev.launcher.doctor.HostFiles;
+import dev.hostdev.launcher.doctor.HostUser;
+import dev.hostdev.launcher.doctor.NativeVfioProbe;
+import dev.hostdev.launcher.doctor.SpecFacts;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** PLACEHOLDER until its owner writes it: Check whether this host is ready for device passthrough. */
-@Command(name = "doctor", mixinStandardHelpOptions = true, description = "Check whether this host is ready for device passthrough.")
+/** {@code hostdev doctor}: tells whether this host is ready for device passthrough, and what to fix. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+        description = {"Check whether this host is ready for device passthrough: CPU virtualization and KVM, "
+                + "IOMMU, interrupt remapping, vfio modules and /dev/vfio, locked-memory limit, SELinux and "
+                + "AppArmor; with DEV, the device's IOMMU group, ACS, reset method, host use and PCIe link.",
+            "Each check prints ok, warn, fail or n-a, what it found, and the fix. Reads only; never writes."},
+        footer = {"", "Exit status: 0 when no check fails (warnings allowed), 12 when any check fails, "
+                + "2 for bad arguments, 3 for a device or spec that does not exist."})
 public final class DoctorCommand implements Callable<Integer> {
+    private static final int ID_WIDTH = 20;
+
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--spec", paramLabel = "FILE",
+            description = "VM spec whose memory (and emulated IOMMU) the locked-memory limit is checked against.")
+    Path specFile;
+
+    @Option(names = "--user", paramLabel = "NAME",
+            description = "The user that will run QEMU (default: the current user), for /dev/vfio permissions and memlock.")
+    String user;
+
+    @Parameters(paramLabel = "DEV", arity = "0..*",
+            description = "PCI devices to check one by one (03:07.0, 0000:03:07.0 or pci_0000_03_07_0).")
+    List<String> devices = new ArrayList<>();
+
     @Override
-    public Integer call() {
-        throw new HostdevException(ErrorCode.INTERNAL, "'doctor' is not written yet", null);
+    public Integer call() throws Exception {
+        HostRoot root = common.hostRoot();
+        DoctorContext context = DoctorContext.of(root);
+        HostFiles files = context.files();
+        if (specFile != null) {
+            context = context.withSpec(SpecFacts.read(specFile));
+        }
+        if (user != null) {
+            context = context.withUser(HostUser.lookup(files, user).orElseThrow(() -> HostdevException.usage(
+                    "no user '" + user + "' in " + root.display(files.path("/etc/passwd")),
+                    "name an existing user with --user")));
+        }
+        if (root.isSystemRoot()) {
+            context = context.withVfioProbe(new NativeVfioProbe());
+        }
+        List<PciAddress> addresses = new ArrayList<>();
+        for (String d : devices) {
+            PciAddress a = PciAddress.parse(d);
+            if (!context.sysfs().exists("bus/pci/devices/" + a)) {
+                throw HostdevException.notFound("no PCI device " + a + " on this host",
+                        "run 'hostdev list' to see the devices");
+            }
+            addresses.add(a);
+        }
+        DoctorReport report = new Doctor(addresses).run(context);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json.enabled()) {
+            out.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(report));
+        } else {
+            print(report, out);
+        }
+        out.flush();
+        return report.failed() ? ErrorCode.ENVIRONMENT.exitStatus() : 0;
+    }
+
+    private static void print(DoctorReport report, PrintWriter out) {
+        for (CheckResult c : report.checks()) {
+            String name = c.device() == null ? c.id() : c.device() + " " + c.id();
+            out.printf("%-4s  %-" + ID_WIDTH + "s  %s%n", c.status().label(), name, c.found());
+            if (c.fix() != null && c.status() != CheckStatus.OK) {
+                out.printf("%-4s  %-" + ID_WIDTH + "s  fix: %s%n", "", "", c.fix());
+            }
+        }
+        var s = report.summary();
+        out.printf("%n%d ok, %d warn, %d fail, %d n-a%n", s.get("ok"), s.get("warn"), s.get("fail"), s.get("n-a"));
     }
 }

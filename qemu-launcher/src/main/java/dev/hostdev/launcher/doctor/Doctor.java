@@ -1,0 +1,46 @@
+package dev.hostdev.launcher.doctor;
+
+import dev.hostdev.engine.pci.PciAddress;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs the host checks, then the per-device checks for each device named, in a fixed order. */
+public final class Doctor {
+    private static final List<DeviceCheck> DEVICE_CHECKS = List.of(
+            new GroupViabilityCheck(), new AcsCheck(), new ResetMethodCheck(), new HostUseCheck(), new PcieLinkCheck());
+
+    private final List<HostCheck> hostChecks;
+    private final List<PciAddress> devices;
+
+    /** @param devices the devices to check one by one (they must exist in the context's sysfs) */
+    public Doctor(List<PciAddress> devices) {
+        this.devices = List.copyOf(devices);
+        this.hostChecks = List.of(
+                new CpuVirtualizationCheck(),
+                new KvmCheck(),
+                new IommuCheck(),
+                new InterruptRemappingCheck(),
+                new XenCheck(),
+                new VfioModulesCheck(),
+                new VfioContainerCheck(),
+                new VfioApiCheck(),
+                new MemlockCheck(),
+                new VfioGroupAccessCheck(devices),
+                new SelinuxCheck(),
+                new AppArmorCheck());
+    }
+
+    /** Runs every check; none of them writes anything. */
+    public DoctorReport run(DoctorContext context) {
+        List<CheckResult> results = new ArrayList<>();
+        for (HostCheck c : hostChecks) {
+            results.add(c.run(context));
+        }
+        for (PciAddress d : devices) {
+            for (DeviceCheck c : DEVICE_CHECKS) {
+                results.add(c.run(context, d));
+            }
+        }
+        return new DoctorReport(results);
+    }
+}
