@@ -36,8 +36,6 @@ import picocli.CommandLine.Spec;
         footer = {"", "Exit status: 0 when no check fails (warnings allowed), 12 when any check fails, "
                 + "2 for bad arguments, 3 for a device or spec that does not exist."})
 public final class DoctorCommand implements Callable<Integer> {
-    private static final int ID_WIDTH = 20;
-
     @Mixin
     CommonOptions common;
 
@@ -96,14 +94,18 @@ public final class DoctorCommand implements Callable<Integer> {
     }
 
     private static void print(DoctorReport report, PrintWriter out) {
+        int width = report.checks().stream().mapToInt(c -> name(c).length()).max().orElse(0);
         for (CheckResult c : report.checks()) {
-            String name = c.device() == null ? c.id() : c.device() + " " + c.id();
-            out.printf("%-4s  %-" + ID_WIDTH + "s  %s%n", c.status().label(), name, c.found());
+            out.printf("%-4s  %-" + width + "s  %s%n", c.status().label(), name(c), c.found());
             if (c.fix() != null && c.status() != CheckStatus.OK) {
-                out.printf("%-4s  %-" + ID_WIDTH + "s  fix: %s%n", "", "", c.fix());
+                out.printf("%-4s  %-" + width + "s  fix: %s%n", "", "", c.fix());
             }
         }
         var s = report.summary();
         out.printf("%n%d ok, %d warn, %d fail, %d n-a%n", s.get("ok"), s.get("warn"), s.get("fail"), s.get("n-a"));
+    }
+
+    private static String name(CheckResult c) {
+        return c.device() == null ? c.id() : c.device() + " " + c.id();
     }
 }

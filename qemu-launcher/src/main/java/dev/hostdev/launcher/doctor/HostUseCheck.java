@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * Whether the host itself uses the device: the boot VGA, a network interface that is up, or a block
- * device that is mounted, swapped on, or held by dm/md/LVM. Interim reading of sysfs and /proc until
+ * device that is mounted, swapped on, or held by dm/md/LVM. The disk holding {@code /} fails, the rest
+ * warn (as detach refuses them unless forced). Interim reading of sysfs and /proc until
  * the engine's guard lands; then this delegates to it.
  */
 public final class HostUseCheck implements DeviceCheck {
@@ -25,6 +26,8 @@ public final class HostUseCheck implements DeviceCheck {
             uses.add("it is the boot VGA");
         }
         Set<String> mounted = mountedDevices(context.files());
+        String rootDisk = rootDevice(context.files());
+        boolean holdsRoot = false;
         List<String> nets = new ArrayList<>();
         List<String> blocks = new ArrayList<>();
         collect(sysfs, dir, DEPTH, nets, blocks);
@@ -38,7 +41,10 @@ public final class HostUseCheck implements DeviceCheck {
             sysfs.list("class/block/" + disk).stream().filter(p -> p.startsWith(disk)).forEach(parts::add);
             for (String part : parts) {
                 String base = "class/block/" + (part.equals(disk) ? disk : disk + "/" + part);
-                if (mounted.contains(part)) {
+                if (part.equals(rootDisk)) {
+                    holdsRoot = true;
+                    uses.add("/dev/" + part + " holds the root filesystem");
+                } else if (mounted.contains(part)) {
                     uses.add("/dev/" + part + " is mounted or swapped on");
                 } else if (!sysfs.list(base + "/holders").isEmpty()) {
                     uses.add("/dev/" + part + " is held by " + String.join(", ", sysfs.list(base + "/holders")));
@@ -47,9 +53,13 @@ public final class HostUseCheck implements DeviceCheck {
         }
         String dev = device.toString();
         if (uses.isEmpty()) {
-            String driver = sysfs.linkName(dir + "/driver").orElse("no driver");
-            return CheckResult.ok(ID, "not used by the host as far as its interfaces and disks show (driver "
+            String driver = sysfs.linkName(dir + "/driver").map(d -> "driver " + d).orElse("no driver");
+            return CheckResult.ok(ID, "not used by the host as far as its interfaces and disks show ("
                     + driver + ")").forDevice(dev);
+        }
+        if (holdsRoot) {
+            return CheckResult.fail(ID, "the host uses it: " + String.join("; ", uses),
+                    "pick another device: the disk holding / can never be given to a VM").forDevice(dev);
         }
         return CheckResult.warn(ID, "the host uses it: " + String.join("; ", uses),
                 "stop using it first (umount, ip link set IFACE down, or move the console), or pick another "
@@ -71,6 +81,18 @@ public final class HostUseCheck implements DeviceCheck {
                 collect(sysfs, child, depth - 1, nets, blocks);
             }
         }
+    }
+
+    /** The short name of the block device mounted on {@code /}, or empty. */
+    private static String rootDevice(HostFiles files) {
+        String root = "";
+        for (String line : files.lines("/proc/mounts")) {
+            String[] f = line.split("\\s+");
+            if (f.length > 1 && f[1].equals("/") && f[0].startsWith("/dev/")) {
+                root = f[0].substring(f[0].lastIndexOf('/') + 1);
+            }
+        }
+        return root;
     }
 
     /** Short names (e.g. {@code vda1}) of block devices in /proc/mounts and /proc/swaps. */
