@@ -29,12 +29,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code hostdev doctor}: tells whether this host is ready for device passthrough, and what to fix. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-        description = {"Check whether this host is ready for device passthrough: CPU virtualization and KVM, "
-                + "IOMMU, interrupt remapping, vfio modules and /dev/vfio, locked-memory limit, SELinux and "
-                + "AppArmor; with DEV, the device's IOMMU group, ACS, reset method, host use and PCIe link.",
+        description = {"Check whether this host is ready for device passthrough.",
+            "Checks CPU virtualization and KVM, the IOMMU, interrupt remapping, the vfio modules and /dev/vfio, "
+                + "the locked-memory limit, SELinux and AppArmor; with DEV, also the device's IOMMU group, ACS, "
+                + "reset method, use by the host and PCIe link.",
             "Each check prints ok, warn, fail or n-a, what it found, and the fix. Reads only; never writes."},
-        footer = {"", "Exit status: 0 when no check fails (warnings allowed), 12 when any check fails, "
-                + "2 for bad arguments, 3 for a device or spec that does not exist."})
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:no check failed (warnings allowed)", "2:bad arguments", "3:no such device or spec file",
+            "12:at least one check failed"})
 public final class DoctorCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
