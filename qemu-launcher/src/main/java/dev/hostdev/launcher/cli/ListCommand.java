@@ -2,18 +2,73 @@ package dev.hostdev.launcher.cli;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.PciInventory;
+import dev.hostdev.engine.pci.PciNames;
+import dev.hostdev.engine.pci.PciSummary;
+import dev.hostdev.engine.sysfs.HostRoot;
+import dev.hostdev.engine.sysfs.Sysfs;
+import dev.hostdev.engine.usb.UsbDevice;
+import dev.hostdev.engine.usb.UsbInventory;
+import dev.hostdev.engine.usb.UsbNames;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** PLACEHOLDER until its owner writes it: List PCI (and USB) devices with driver and IOMMU group. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List PCI (and USB) devices with driver and IOMMU group.")
+/** {@code hostdev list}: every PCI (and USB) device, as {@code lspci -nn} plus driver and IOMMU group. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = {"List PCI (and USB) devices with driver and IOMMU group.",
+            "PCI lines read like 'lspci -nn': address, class [class id]: vendor and device [vendor:device] (rev),",
+            "then driver=NAME|none and group=N|none. Names come from the system's pci.ids and usb.ids."})
 public final class ListCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--usb", description = "List USB devices instead of PCI devices.")
+    boolean usb;
+
+    @Option(names = "--all", description = "List PCI and USB devices.")
+    boolean all;
+
     @Override
     public Integer call() {
-        throw new HostdevException(ErrorCode.INTERNAL, "'list' is not written yet", null);
+        HostRoot root = common.hostRoot();
+        Sysfs sysfs = common.sysfs();
+        boolean showPci = all || !usb;
+        boolean showUsb = all || usb;
+        List<PciSummary> pci = null;
+        PciNames pciNames = null;
+        if (showPci) {
+            if (!sysfs.isDirectory("bus/pci")) {
+                throw new HostdevException(ErrorCode.ENVIRONMENT,
+                        "no PCI bus in sysfs: " + root.display(sysfs.path("bus/pci")) + " is missing under " + root,
+                        "sysfs must be mounted on /sys; check --root and HOSTDEV_ROOT");
+            }
+            pci = new PciInventory(sysfs).summaries();
+            pciNames = PciNames.lookup(root, pci);
+        }
+        List<UsbDevice> usbDevices = null;
+        UsbNames usbNames = null;
+        if (showUsb) {
+            usbDevices = new UsbInventory(sysfs).all();
+            usbNames = UsbNames.lookup(root, usbDevices);
+        }
+        String text = json.enabled()
+                ? ListJson.render(pci, pciNames, usbDevices, usbNames)
+                : ListText.render(pci, pciNames, usbDevices, usbNames);
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(text);
+        out.flush();
+        return 0;
     }
 }

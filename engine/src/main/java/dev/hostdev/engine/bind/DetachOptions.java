@@ -1,0 +1,58 @@
+package dev.hostdev.engine.bind;
+
+import dev.hostdev.engine.HostdevException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How to detach.
+ *
+ * @param driver      the driver to give the devices to: {@code vfio-pci} (default) or e.g. {@code pci-stub}
+ * @param wholeGroup  detach every endpoint of each device's IOMMU group (bridges are skipped)
+ * @param force       detach even a device the host uses (never the root disk's)
+ * @param dryRun      plan and report, write nothing (no journal either)
+ * @param nodeTimeout how long to wait for {@code /dev/vfio/N} after binding to vfio-pci
+ */
+public record DetachOptions(String driver, boolean wholeGroup, boolean force, boolean dryRun, Duration nodeTimeout) {
+    /** The driver QEMU's vfio-pci device needs. */
+    public static final String VFIO_PCI = "vfio-pci";
+    private static final Pattern DRIVER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    /** Validates the driver name (it becomes a path component) and the timeout. */
+    public DetachOptions {
+        Objects.requireNonNull(driver);
+        Objects.requireNonNull(nodeTimeout);
+        if (!DRIVER_NAME.matcher(driver).matches() || driver.equals(".") || driver.equals("..")) {
+            throw HostdevException.usage("not a driver name: '" + driver + "'", "use --driver vfio-pci (the default) or pci-stub");
+        }
+        if (nodeTimeout.isNegative()) {
+            throw HostdevException.usage("negative timeout for /dev/vfio: " + nodeTimeout, null);
+        }
+    }
+
+    /** vfio-pci, the given devices only, no force, for real, waiting up to 5 s for /dev/vfio/N. */
+    public static DetachOptions defaults() {
+        return new DetachOptions(VFIO_PCI, false, false, false, Duration.ofSeconds(5));
+    }
+
+    public DetachOptions withDriver(String d) {
+        return new DetachOptions(d, wholeGroup, force, dryRun, nodeTimeout);
+    }
+
+    public DetachOptions withWholeGroup(boolean g) {
+        return new DetachOptions(driver, g, force, dryRun, nodeTimeout);
+    }
+
+    public DetachOptions withForce(boolean f) {
+        return new DetachOptions(driver, wholeGroup, f, dryRun, nodeTimeout);
+    }
+
+    public DetachOptions withDryRun(boolean d) {
+        return new DetachOptions(driver, wholeGroup, force, d, nodeTimeout);
+    }
+
+    public DetachOptions withNodeTimeout(Duration t) {
+        return new DetachOptions(driver, wholeGroup, force, dryRun, t);
+    }
+}

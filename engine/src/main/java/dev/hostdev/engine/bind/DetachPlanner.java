@@ -1,0 +1,45 @@
+package dev.hostdev.engine.bind;
+
+import dev.hostdev.engine.pci.PciAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Plans the move of one device to a stub driver the way libvirt does it on current kernels: set
+ * {@code driver_override}, unbind from the current driver, {@code drivers_probe}; then check the device
+ * really is on the target (drivers_probe succeeds even when nothing claimed it) and, for vfio-pci, that
+ * {@code /dev/vfio/N} appeared. A device already on the target gets an empty plan.
+ */
+public final class DetachPlanner {
+    private DetachPlanner() {
+    }
+
+    /**
+     * @param device      the device
+     * @param now         its state now
+     * @param target      the stub driver, e.g. vfio-pci
+     * @param iommuGroup  its IOMMU group, needed to wait for {@code /dev/vfio/N}
+     * @param nodeTimeout how long to wait for that node
+     */
+    public static DevicePlan plan(PciAddress device, BindingState now, String target, Optional<String> iommuGroup,
+                                  Duration nodeTimeout) {
+        BindingState goal = BindingState.of(target, target);
+        if (now.boundTo(target)) {
+            return new DevicePlan(device, Action.DETACH, now, now, List.of(), "already bound to " + target);
+        }
+        List<PlanStep> steps = new ArrayList<>();
+        String dev = "bus/pci/devices/" + device;
+        if (!now.override().equals(Optional.of(target))) {
+            steps.add(SysfsWrite.of(dev + "/driver_override", target));
+        }
+        now.driver().ifPresent(d -> steps.add(SysfsWrite.of("bus/pci/drivers/" + d + "/unbind", device.toString())));
+        steps.add(SysfsWrite.of("bus/pci/drivers_probe", device.toString()));
+        steps.add(new PlanCheck.ExpectDriver(device, target));
+        if (target.equals(DetachOptions.VFIO_PCI) && iommuGroup.isPresent()) {
+            steps.add(new PlanCheck.AwaitVfioNode(device, iommuGroup.get(), nodeTimeout));
+        }
+        return new DevicePlan(device, Action.DETACH, now, goal, steps, "");
+    }
+}

@@ -1,0 +1,536 @@
+package dev.hostdev.engine.bind;
+
+import dev.hostdev.engine.ErrorCode;
+import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.guard.HostGuard;
+import dev.hostdev.engine.iommu.GroupViability;
+import dev.hostdev.engine.iommu.IommuGroup;
+import dev.hostdev.engine.iommu.IommuGroups;
+import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.engine.pci.PciDevice;
+import dev.hostdev.engine.pci.PciInventory;
+import dev.hostdev.engine.state.DeviceLocks;
+import dev.hostdev.engine.state.DeviceRecord;
+import dev.hostdev.engine.state.DeviceRecords;
+import dev.hostdev.engine.state.Journal;
+import dev.hostdev.engine.state.JournalEntry;
+import dev.hostdev.engine.state.StateDirectory;
+import dev.hostdev.engine.sysfs.Sysfs;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * Detaches devices from their host drivers and gives them back: what {@code virsh nodedev-detach} and
+ * {@code nodedev-reattach} do, and what a VM's managed devices need around its life.
+ * <p>
+ * Every operation: checks before any write (the device exists, the host does not use it, no other
+ * manager holds it, its IOMMU group stays viable); takes a lock per device; finishes or rolls back any
+ * operation a dead process left in the journal; writes the journal before the first sysfs write and after
+ * each; verifies the kernel did what was asked; and on any failure puts every device back as it was. Under
+ * {@code dryRun} it only plans, and writes nothing at all (not even the journal).
+ */
+public final class DeviceBinder {
+    private static final AtomicLong SEQUENCE = new AtomicLong();
+
+    private final Sysfs sysfs;
+    private final BindObserver observer;
+    private final String requester;
+    private final BindingProbe probe;
+    private final PlanExecutor executor;
+    private final PciInventory inventory;
+    private final IommuGroups groups;
+    private final HostGuard guard;
+    private final Journal journal;
+    private final DeviceRecords records;
+    private final DeviceLocks locks;
+
+    /**
+     * @param sysfs     sysfs under the host root (its writer is the kernel, or a simulated one in tests); the
+     *                  state under {@code /run/hostdev} and {@code /proc} are taken under the same root
+     * @param observer  hears each write and each device's progress
+     * @param requester who asks, recorded with each detached device and shown to a process refused a lock,
+     *                  e.g. {@code hostdev detach} or {@code vm web1}
+     */
+    public DeviceBinder(Sysfs sysfs, BindObserver observer, String requester) {
+        this.sysfs = sysfs;
+        this.observer = observer;
+        this.requester = requester;
+        this.probe = new BindingProbe(sysfs);
+        this.executor = new PlanExecutor(sysfs, observer);
+        this.inventory = new PciInventory(sysfs);
+        this.groups = new IommuGroups(sysfs);
+        this.guard = new HostGuard(sysfs);
+        StateDirectory state = new StateDirectory(sysfs.root());
+        this.journal = new Journal(state);
+        this.records = new DeviceRecords(state);
+        this.locks = new DeviceLocks(state, requester);
+    }
+
+    /** A binder that reports nothing as it goes, for {@code hostdev}. */
+    public DeviceBinder(Sysfs sysfs) {
+        this(sysfs, BindObserver.SILENT, "hostdev");
+    }
+
+    /** The record of a device Hostdev detached (its original driver, who, when), if any. */
+    public Optional<DeviceRecord> record(PciAddress device) {
+        return records.find(device);
+    }
+
+    // ---- detach ---------------------------------------------------------------------------------------
+
+    /**
+     * Moves the devices (with {@link DetachOptions#wholeGroup()}, every endpoint of their IOMMU groups) to
+     * the stub driver, all or none.
+     *
+     * @return one outcome per device: {@link Outcome#DETACHED}, {@link Outcome#ALREADY_DETACHED},
+     *         {@link Outcome#SKIPPED_BRIDGE}, or {@link Outcome#PLANNED} under dry run
+     * @throws HostdevException NOT_FOUND, USAGE (a bridge named), HOST_IN_USE, BUSY, NOT_VIABLE,
+     *                          ENVIRONMENT (driver not loaded, no IOMMU), KERNEL or TIMEOUT (after rolling back)
+     */
+    public BindResult detach(List<PciAddress> devices, DetachOptions options) {
+        requireSome(devices);
+        if (options.dryRun()) {
+            return planDetach(devices, options).result(true);
+        }
+        Selection first = selectForDetach(devices, options);
+        try (DeviceLocks.LockSet held = locks.acquireAll(first.devices.keySet())) {
+            recoverPendingFor(first.devices.keySet(), held);
+            DetachPlanning planning = planDetach(devices, options);
+            for (PciAddress extra : planning.selection.devices.keySet()) {
+                if (!held.holds(extra)) {
+                    held.add(locks.acquire(extra));
+                }
+            }
+            return runDetach(planning);
+        }
+    }
+
+    private DetachPlanning planDetach(List<PciAddress> requested, DetachOptions options) {
+        Selection sel = selectForDetach(requested, options);
+        List<String> warnings = new ArrayList<>();
+        if (!probe.driverLoaded(options.driver())) {
+            String message = "the " + options.driver() + " driver is not loaded (no /sys/bus/pci/drivers/" + options.driver() + ")";
+            if (!options.dryRun()) {
+                throw new HostdevException(ErrorCode.ENVIRONMENT, message, "load it: modprobe " + options.driver());
+            }
+            warnings.add(message + ": load it with modprobe before detaching");
+        }
+        List<DevicePlan> plans = new ArrayList<>();
+        for (Map.Entry<PciAddress, PciDevice> e : sel.devices.entrySet()) {
+            PciAddress a = e.getKey();
+            Optional<String> group = probe.iommuGroup(a);
+            plans.add(DetachPlanner.plan(a, probe.state(a), options.driver(), group, options.nodeTimeout()));
+        }
+        List<PciAddress> changing = plans.stream().filter(p -> !p.isNoop()).map(DevicePlan::device).toList();
+        if (!changing.isEmpty()) {
+            guard.checkHostUse(changing, options.force());
+            guard.checkClaims(changing);
+            checkViable(sel);
+        }
+        return new DetachPlanning(sel, plans, warnings, options);
+    }
+
+    private void checkViable(Selection sel) {
+        Set<PciAddress> detaching = sel.devices.keySet();
+        for (IommuGroup g : sel.groups) {
+            List<PciDevice> members = g.members().stream().map(inventory::get)
+                    .flatMap(Optional::stream).toList();
+            GroupViability.check(g.number(), members, detaching).requireViable();
+        }
+    }
+
+    private Selection selectForDetach(List<PciAddress> requested, DetachOptions options) {
+        Map<PciAddress, PciDevice> chosen = new LinkedHashMap<>();
+        Map<PciAddress, BindingState> bridges = new java.util.TreeMap<>();
+        Map<Integer, IommuGroup> groupsSeen = new LinkedHashMap<>();
+        boolean needGroup = options.driver().equals(DetachOptions.VFIO_PCI);
+        for (PciAddress a : new LinkedHashSet<>(requested)) {
+            PciDevice d = inventory.find(a);
+            if (d.isBridge()) {
+                throw HostdevException.usage(a + " is a PCI bridge (class 0x" + String.format("%06x", d.classCode())
+                                + "): bridges stay with the host and do not stop their group being viable",
+                        "detach the endpoint devices behind it instead ('hostdev groups' lists them)");
+            }
+            chosen.put(a, d);
+            if (needGroup || options.wholeGroup()) {
+                IommuGroup g = groups.of(a);
+                groupsSeen.putIfAbsent(g.number(), g);
+            }
+        }
+        if (options.wholeGroup()) {
+            for (IommuGroup g : groupsSeen.values()) {
+                for (PciAddress m : g.members()) {
+                    if (chosen.containsKey(m)) {
+                        continue;
+                    }
+                    Optional<PciDevice> d = inventory.get(m);
+                    if (d.isEmpty()) {
+                        continue;
+                    }
+                    if (d.get().isBridge()) {
+                        bridges.put(m, probe.state(m));
+                    } else {
+                        chosen.put(m, d.get());
+                    }
+                }
+            }
+        }
+        return new Selection(chosen, bridges, List.copyOf(groupsSeen.values()));
+    }
+
+    private BindResult runDetach(DetachPlanning planning) {
+        DetachOptions options = planning.options;
+        List<DevicePlan> work = planning.plans.stream().filter(p -> !p.isNoop()).toList();
+        List<DeviceOutcome> outcomes = new ArrayList<>();
+        Map<PciAddress, DeviceOutcome> done = new LinkedHashMap<>();
+        if (!work.isEmpty()) {
+            Tracker tracker = new Tracker(newEntry("detach", work.stream().map(p -> journalDevice(p, null, options.driver())).toList()));
+            try {
+                for (DevicePlan plan : work) {
+                    observer.progress(plan.device(), "detaching " + plan.device() + " from "
+                            + plan.before().driver().orElse("no driver") + " to " + options.driver());
+                    PlanExecutor.Execution ex = executor.execute(plan, tracker.stepsOf(plan.device()));
+                    done.put(plan.device(), new DeviceOutcome(plan.device(), Outcome.DETACHED, plan.before(),
+                            probe.state(plan.device()), ex.writes(), ex.vfioNode(), ex.warnings()));
+                }
+                String now = Instant.now().toString();
+                for (DevicePlan plan : work) {
+                    records.save(new DeviceRecord(plan.device().toString(), plan.before().driver().orElse(null),
+                            plan.before().override().orElse(null), options.driver(), now, ProcessHandle.current().pid(),
+                            requester));
+                }
+                journal.finish(tracker.entry);
+            } catch (RuntimeException failure) {
+                throw undo(tracker.entry, failure, "detach");
+            }
+        }
+        for (DevicePlan plan : planning.plans) {
+            DeviceOutcome o = done.containsKey(plan.device()) ? done.get(plan.device())
+                    : new DeviceOutcome(plan.device(), Outcome.ALREADY_DETACHED, plan.before(), plan.before(),
+                            List.of(), vfioNode(plan.device()), List.of());
+            outcomes.add(o);
+            observer.finished(o);
+        }
+        for (Map.Entry<PciAddress, BindingState> b : planning.selection.bridges.entrySet()) {
+            DeviceOutcome o = new DeviceOutcome(b.getKey(), Outcome.SKIPPED_BRIDGE, b.getValue(), b.getValue(),
+                    List.of(), Optional.empty(), List.of());
+            outcomes.add(o);
+            observer.finished(o);
+        }
+        return new BindResult(false, attachWarnings(outcomes, planning.warnings));
+    }
+
+    private Optional<String> vfioNode(PciAddress device) {
+        return probe.iommuGroup(device).map(g -> "/dev/vfio/" + g)
+                .filter(n -> java.nio.file.Files.exists(sysfs.root().resolve(n)));
+    }
+
+    // ---- reattach -------------------------------------------------------------------------------------
+
+    /**
+     * Gives the devices back to the host drivers Hostdev recorded when it detached them (when there is no
+     * record, the kernel's choice through {@code drivers_probe}), resetting each first where the kernel can.
+     * A device whose config space no longer reads after the reset is left bound to no driver and reported
+     * as {@link Outcome#LEFT_UNBOUND}.
+     *
+     * @throws HostdevException NOT_FOUND, BUSY (a QEMU or libvirt domain holds it), KERNEL (after rolling back)
+     */
+    public BindResult reattach(List<PciAddress> devices, ReattachOptions options) {
+        requireSome(devices);
+        List<PciAddress> list = new ArrayList<>(new LinkedHashSet<>(devices));
+        for (PciAddress a : list) {
+            inventory.find(a);
+        }
+        if (options.dryRun()) {
+            List<DevicePlan> plans = planReattach(list);
+            return new BindResult(true, plans.stream().map(p -> planned(p, Outcome.ALREADY_ATTACHED)).toList());
+        }
+        try (DeviceLocks.LockSet held = locks.acquireAll(list)) {
+            recoverPendingFor(list, held);
+            return runReattach(planReattach(list), null);
+        }
+    }
+
+    private List<DevicePlan> planReattach(List<PciAddress> devices) {
+        List<DevicePlan> plans = new ArrayList<>();
+        for (PciAddress a : devices) {
+            Optional<DeviceRecord> rec = records.find(a);
+            plans.add(reattachPlan(a, rec.map(DeviceRecord::originalDriver), rec.map(DeviceRecord::driver)));
+        }
+        List<PciAddress> changing = plans.stream().filter(p -> !p.isNoop()).map(DevicePlan::device).toList();
+        guard.checkClaims(changing);
+        return plans;
+    }
+
+    private DevicePlan reattachPlan(PciAddress a, Optional<String> original, Optional<String> stub) {
+        Set<String> stubs = new HashSet<>(ReattachPlanner.STUB_DRIVERS);
+        stub.ifPresent(stubs::add);
+        Optional<String> recorded = original.filter(d -> !stubs.contains(d));
+        return ReattachPlanner.plan(a, probe.state(a), stubs, recorded,
+                recorded.map(probe::driverLoaded).orElse(false), probe.hasReset(a));
+    }
+
+    private BindResult runReattach(List<DevicePlan> plans, Tracker resumed) {
+        List<DevicePlan> writing = plans.stream().filter(p -> !p.isNoop()).toList();
+        Map<PciAddress, DeviceOutcome> done = new LinkedHashMap<>();
+        Tracker tracker = resumed;
+        if (tracker == null && !writing.isEmpty()) {
+            tracker = new Tracker(newEntry("reattach", writing.stream()
+                    .map(p -> journalDevice(p, p.target().driver().orElse(null), null)).toList()));
+        }
+        try {
+            for (DevicePlan plan : writing) {
+                observer.progress(plan.device(), "reattaching " + plan.device() + " from "
+                        + plan.before().driver().orElse("no driver") + " to " + plan.target().driver().orElse("the driver the kernel picks"));
+                PlanExecutor.Execution ex = executor.execute(plan, tracker.stepsOf(plan.device()));
+                BindingState after = probe.state(plan.device());
+                Outcome outcome;
+                List<String> warnings = new ArrayList<>(ex.warnings());
+                if (ex.configDead()) {
+                    outcome = Outcome.LEFT_UNBOUND;
+                } else if (after.driver().isEmpty()) {
+                    outcome = Outcome.REATTACHED_NO_DRIVER;
+                    warnings.add(plan.device() + ": no host driver claimed it (none was recorded and none matched)");
+                } else {
+                    outcome = Outcome.REATTACHED;
+                }
+                done.put(plan.device(), new DeviceOutcome(plan.device(), outcome, plan.before(), after, ex.writes(),
+                        Optional.empty(), warnings));
+            }
+            for (DevicePlan plan : plans) {
+                records.delete(plan.device());
+            }
+            if (tracker != null) {
+                journal.finish(tracker.entry);
+            }
+        } catch (RuntimeException failure) {
+            if (tracker == null) {
+                throw failure;
+            }
+            throw undo(tracker.entry, failure, "reattach");
+        }
+        List<DeviceOutcome> outcomes = new ArrayList<>();
+        for (DevicePlan plan : plans) {
+            DeviceOutcome o = done.containsKey(plan.device()) ? done.get(plan.device())
+                    : new DeviceOutcome(plan.device(), Outcome.ALREADY_ATTACHED, plan.before(), probe.state(plan.device()),
+                            List.of(), Optional.empty(), List.of());
+            outcomes.add(o);
+            observer.finished(o);
+        }
+        return new BindResult(false, outcomes);
+    }
+
+    // ---- recovery -------------------------------------------------------------------------------------
+
+    /**
+     * Finishes or rolls back every operation a dead process left in the journal: an interrupted detach is
+     * rolled back (each device back to the driver and override it had), an interrupted reattach is
+     * finished. Operations whose devices are locked by a live process are left alone.
+     *
+     * @return one {@link Outcome#RECOVERED} (or, under dry run, {@link Outcome#PLANNED}) per device put right
+     */
+    public BindResult recover(boolean dryRun) {
+        List<DeviceOutcome> outcomes = new ArrayList<>();
+        for (JournalEntry entry : journal.pending()) {
+            List<PciAddress> devices = entry.devices().stream().map(d -> PciAddress.parse(d.address())).toList();
+            if (dryRun) {
+                for (JournalEntry.JournalDevice d : entry.devices()) {
+                    outcomes.add(planned(recoveryPlan(entry, d), Outcome.RECOVERED));
+                }
+                continue;
+            }
+            try (DeviceLocks.LockSet held = locks.acquireAll(devices)) {
+                outcomes.addAll(recoverEntry(entry));
+            }
+        }
+        return new BindResult(dryRun, outcomes);
+    }
+
+    private void recoverPendingFor(Iterable<PciAddress> devices, DeviceLocks.LockSet held) {
+        Set<String> mine = new HashSet<>();
+        devices.forEach(d -> mine.add(d.toString()));
+        for (JournalEntry entry : journal.pending()) {
+            if (entry.devices().stream().noneMatch(d -> mine.contains(d.address()))) {
+                continue;
+            }
+            for (JournalEntry.JournalDevice d : entry.devices()) {
+                PciAddress a = PciAddress.parse(d.address());
+                if (!held.holds(a)) {
+                    held.add(locks.acquire(a));
+                }
+            }
+            recoverEntry(entry);
+        }
+    }
+
+    private DevicePlan recoveryPlan(JournalEntry entry, JournalEntry.JournalDevice d) {
+        PciAddress a = PciAddress.parse(d.address());
+        if (entry.operation().equals("reattach")) {
+            return reattachPlan(a, Optional.ofNullable(d.recordedDriver()), Optional.ofNullable(d.originalDriver()));
+        }
+        BindingState original = BindingState.of(d.originalDriver(), d.originalDriverOverride());
+        return RollbackPlanner.plan(a, probe.state(a), original, original.driver().map(probe::driverLoaded).orElse(false));
+    }
+
+    private List<DeviceOutcome> recoverEntry(JournalEntry entry) {
+        for (JournalEntry.JournalDevice d : entry.devices()) {
+            observer.progress(PciAddress.parse(d.address()), "recovering the interrupted " + entry.operation() + " of "
+                    + d.address() + " by pid " + entry.pid() + " (" + entry.requester() + ", " + entry.startedAt() + ")");
+        }
+        List<DeviceOutcome> outcomes = new ArrayList<>();
+        if (entry.operation().equals("reattach")) {
+            List<DevicePlan> plans = entry.devices().stream().map(d -> recoveryPlan(entry, d)).toList();
+            for (DeviceOutcome o : runReattach(plans, new Tracker(entry)).devices()) {
+                outcomes.add(new DeviceOutcome(o.device(), Outcome.RECOVERED, o.before(), o.after(), o.writes(),
+                        o.vfioNode(), o.warnings()));
+            }
+            return outcomes;
+        }
+        List<String> problems = rollBack(entry, outcomes);
+        if (!problems.isEmpty()) {
+            throw new HostdevException(ErrorCode.KERNEL, "recovering the interrupted " + entry.operation() + " "
+                    + entry.id() + " failed: " + String.join("; ", problems),
+                    "fix the cause and run 'hostdev recover' again; the journal is kept under /run/hostdev/journal");
+        }
+        for (JournalEntry.JournalDevice d : entry.devices()) {
+            records.delete(PciAddress.parse(d.address()));
+        }
+        journal.finish(entry);
+        return outcomes;
+    }
+
+    // ---- shared machinery -----------------------------------------------------------------------------
+
+    /** Puts every device of the journal entry back as it was before; returns what could not be. */
+    private List<String> rollBack(JournalEntry entry, List<DeviceOutcome> outcomes) {
+        List<String> problems = new ArrayList<>();
+        List<JournalEntry.JournalDevice> reversed = new ArrayList<>(entry.devices());
+        java.util.Collections.reverse(reversed);
+        for (JournalEntry.JournalDevice d : reversed) {
+            PciAddress a = PciAddress.parse(d.address());
+            try {
+                DevicePlan plan = recoveryPlanForRollback(d);
+                PlanExecutor.Execution ex = executor.execute(plan, n -> { });
+                outcomes.add(new DeviceOutcome(a, Outcome.RECOVERED, plan.before(), probe.state(a), ex.writes(),
+                        Optional.empty(), ex.warnings()));
+            } catch (RuntimeException e) {
+                problems.add(a + ": " + e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    private DevicePlan recoveryPlanForRollback(JournalEntry.JournalDevice d) {
+        PciAddress a = PciAddress.parse(d.address());
+        BindingState original = BindingState.of(d.originalDriver(), d.originalDriverOverride());
+        return RollbackPlanner.plan(a, probe.state(a), original, original.driver().map(probe::driverLoaded).orElse(false));
+    }
+
+    /** After a failure: roll every device back, and say what happened in one error. */
+    private HostdevException undo(JournalEntry entry, RuntimeException failure, String operation) {
+        List<DeviceOutcome> rolled = new ArrayList<>();
+        List<String> problems = rollBack(entry, rolled);
+        HostdevException cause = failure instanceof HostdevException h ? h
+                : new HostdevException(ErrorCode.INTERNAL, failure.toString(), "this is a bug in Hostdev; please report it", failure);
+        if (problems.isEmpty()) {
+            journal.finish(entry);
+            String restored = entry.devices().stream()
+                    .map(d -> d.address() + " is on " + (d.originalDriver() == null ? "no driver" : d.originalDriver()))
+                    .collect(Collectors.joining(", "));
+            return new HostdevException(cause.code(), operation + " failed: " + cause.getMessage()
+                    + "; rolled back (" + restored + " again)", cause.hint(), failure);
+        }
+        return new HostdevException(cause.code(), operation + " failed: " + cause.getMessage()
+                + "; rolling back failed too: " + String.join("; ", problems),
+                "fix the cause and run 'hostdev recover': the journal under /run/hostdev/journal says what to restore",
+                failure);
+    }
+
+    private JournalEntry newEntry(String operation, List<JournalEntry.JournalDevice> devices) {
+        long pid = ProcessHandle.current().pid();
+        Instant now = Instant.now();
+        String id = now.toString().replace(":", "").replace("-", "") + "-" + pid + "-" + SEQUENCE.incrementAndGet();
+        return new JournalEntry(id, operation, pid, requester, now.toString(), devices);
+    }
+
+    private static JournalEntry.JournalDevice journalDevice(DevicePlan p, String recordedDriver, String target) {
+        return new JournalEntry.JournalDevice(p.device().toString(), p.before().driver().orElse(null),
+                p.before().override().orElse(null), recordedDriver, target,
+                p.steps().stream().map(PlanStep::describe).toList(), 0);
+    }
+
+    private static DeviceOutcome planned(DevicePlan p, Outcome whenNoop) {
+        return new DeviceOutcome(p.device(), p.isNoop() ? whenNoop : Outcome.PLANNED, p.before(), p.target(),
+                p.writes(), Optional.empty(), p.note().isEmpty() ? List.of() : List.of(p.note()));
+    }
+
+    private static List<DeviceOutcome> attachWarnings(List<DeviceOutcome> outcomes, List<String> warnings) {
+        if (warnings.isEmpty() || outcomes.isEmpty()) {
+            return outcomes;
+        }
+        List<DeviceOutcome> out = new ArrayList<>(outcomes);
+        DeviceOutcome first = out.get(0);
+        List<String> w = new ArrayList<>(warnings);
+        w.addAll(first.warnings());
+        out.set(0, new DeviceOutcome(first.device(), first.outcome(), first.before(), first.after(), first.writes(),
+                first.vfioNode(), w));
+        return out;
+    }
+
+    private static void requireSome(List<PciAddress> devices) {
+        if (devices == null || devices.isEmpty()) {
+            throw HostdevException.usage("no device given", "name at least one device, e.g. 01:00.0");
+        }
+    }
+
+    /** The devices chosen for a detach: endpoints to move, bridges skipped, their IOMMU groups. */
+    private record Selection(Map<PciAddress, PciDevice> devices, Map<PciAddress, BindingState> bridges,
+                             List<IommuGroup> groups) {
+    }
+
+    /** A detach planned: the selection, a plan per device, warnings (dry run only). */
+    private record DetachPlanning(Selection selection, List<DevicePlan> plans, List<String> warnings, DetachOptions options) {
+        BindResult result(boolean dryRun) {
+            List<DeviceOutcome> out = new ArrayList<>();
+            for (DevicePlan p : plans) {
+                out.add(planned(p, Outcome.ALREADY_DETACHED));
+            }
+            for (Map.Entry<PciAddress, BindingState> b : selection.bridges.entrySet()) {
+                out.add(new DeviceOutcome(b.getKey(), Outcome.SKIPPED_BRIDGE, b.getValue(), b.getValue(),
+                        List.of(), Optional.empty(), List.of()));
+            }
+            return new BindResult(dryRun, attachWarnings(out, warnings));
+        }
+    }
+
+    /** Keeps the journal entry current: written when created, rewritten after every step. */
+    private final class Tracker {
+        JournalEntry entry;
+
+        Tracker(JournalEntry entry) {
+            this.entry = entry;
+            journal.save(entry);
+        }
+
+        java.util.function.IntConsumer stepsOf(PciAddress device) {
+            return n -> {
+                for (JournalEntry.JournalDevice d : entry.devices()) {
+                    if (d.address().equals(device.toString())) {
+                        entry = entry.withDevice(d.withStepsDone(n));
+                        journal.save(entry);
+                        return;
+                    }
+                }
+            };
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package dev.hostdev.engine.bind;
+
+import dev.hostdev.engine.pci.PciAddress;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The result for one device.
+ *
+ * @param device      the device
+ * @param outcome     what happened
+ * @param before      its driver and override before
+ * @param after       its driver and override after (the planned ones under --dry-run)
+ * @param writes      the sysfs writes made (or, under --dry-run, that would be made), in order
+ * @param vfioNode    {@code /dev/vfio/N} when the device ended on vfio-pci
+ * @param warnings    things the user should know (a reset the kernel refused, …)
+ */
+public record DeviceOutcome(PciAddress device, Outcome outcome, BindingState before, BindingState after,
+                            List<SysfsWrite> writes, Optional<String> vfioNode, List<String> warnings) {
+    /** Copies lists and rejects nulls. */
+    public DeviceOutcome {
+        Objects.requireNonNull(device);
+        Objects.requireNonNull(outcome);
+        Objects.requireNonNull(before);
+        Objects.requireNonNull(after);
+        writes = List.copyOf(writes);
+        vfioNode = vfioNode == null ? Optional.empty() : vfioNode;
+        warnings = List.copyOf(warnings);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.hostdev.engine.bind;
+
+import dev.hostdev.engine.pci.PciAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/** A verification in a plan: it reads, never writes, and fails the operation when the host disagrees. */
+public sealed interface PlanCheck extends PlanStep {
+
+    /**
+     * The device must now be bound to this driver (drivers_probe succeeds even when nothing claimed it).
+     *
+     * @param driver the expected driver, or {@code null} for "bound to nothing"
+     */
+    record ExpectDriver(PciAddress device, String driver) implements PlanCheck {
+        public ExpectDriver {
+            Objects.requireNonNull(device);
+        }
+
+        @Override
+        public String describe() {
+            return "check " + device + " is " + (driver == null ? "bound to no driver" : "bound to " + driver);
+        }
+    }
+
+    /** {@code /dev/vfio/N} of the device's IOMMU group must appear within the timeout. */
+    record AwaitVfioNode(PciAddress device, String group, Duration timeout) implements PlanCheck {
+        public AwaitVfioNode {
+            Objects.requireNonNull(device);
+            Objects.requireNonNull(group);
+            Objects.requireNonNull(timeout);
+        }
+
+        @Override
+        public String describe() {
+            return "wait up to " + timeout.toMillis() + " ms for /dev/vfio/" + group;
+        }
+    }
+
+    /**
+     * The device's config space must still read (vendor ID not 0xffff) after its reset; a device that
+     * fails is left bound to no driver rather than handed to a host driver.
+     */
+    record ExpectConfigReadable(PciAddress device) implements PlanCheck {
+        public ExpectConfigReadable {
+            Objects.requireNonNull(device);
+        }
+
+        @Override
+        public String describe() {
+            return "check " + device + " config space reads (vendor is not 0xffff)";
+        }
+    }
+}

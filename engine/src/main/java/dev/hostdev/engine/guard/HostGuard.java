@@ -1,0 +1,74 @@
+package dev.hostdev.engine.guard;
+
+import dev.hostdev.engine.ErrorCode;
+import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.engine.sysfs.Sysfs;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Stops Hostdev from taking a device the host itself uses (its disks, active network, display, host
+ * bridges) or another manager holds (a running QEMU, a libvirt domain). Everything is read from the
+ * host root, so tests give it fake {@code /proc} and {@code /sys} trees.
+ */
+public final class HostGuard {
+    private final Sysfs sysfs;
+    private final HostFiles files;
+
+    /** @param sysfs sysfs under the host root; /proc, /run and /dev are read under the same root */
+    public HostGuard(Sysfs sysfs) {
+        this.sysfs = sysfs;
+        this.files = new HostFiles(sysfs.root());
+    }
+
+    /** Every way the host uses these devices (each listed once). */
+    public List<HostUse> hostUses(Collection<PciAddress> devices) {
+        List<PciAddress> list = List.copyOf(devices);
+        List<HostUse> all = new ArrayList<>();
+        all.addAll(new StorageUse(sysfs, files).scan());
+        all.addAll(new NetworkUse(sysfs, files).scan());
+        all.addAll(new DisplayAndBridgeUse(sysfs).scan(list));
+        return all.stream().filter(u -> list.contains(u.device())).distinct().toList();
+    }
+
+    /** Every claim other managers have on these devices. */
+    public List<Claim> claims(Collection<PciAddress> devices) {
+        return new ClaimScanner(files).scan(devices).stream().distinct().toList();
+    }
+
+    /**
+     * Refuses devices the host uses: all of them without {@code force}; the root disk's even with it.
+     *
+     * @throws HostdevException HOST_IN_USE naming each use
+     */
+    public void checkHostUse(Collection<PciAddress> devices, boolean force) {
+        List<HostUse> uses = hostUses(devices);
+        List<HostUse> blocking = uses.stream().filter(u -> !force || !u.overridable()).toList();
+        if (blocking.isEmpty()) {
+            return;
+        }
+        String what = blocking.stream().map(HostUse::describe).collect(Collectors.joining("; "));
+        boolean rootDisk = blocking.stream().anyMatch(u -> !u.overridable());
+        throw new HostdevException(ErrorCode.HOST_IN_USE, "refusing to detach: " + what,
+                rootDisk ? "the root disk's controller is never detached: the host would lose its root filesystem"
+                        : "stop using it on the host first (unmount, swapoff, ip link set down, …), or pass --force if you are sure");
+    }
+
+    /**
+     * Refuses devices another manager holds.
+     *
+     * @throws HostdevException BUSY naming the holder
+     */
+    public void checkClaims(Collection<PciAddress> devices) {
+        List<Claim> claims = claims(devices);
+        if (claims.isEmpty()) {
+            return;
+        }
+        throw new HostdevException(ErrorCode.BUSY,
+                claims.stream().map(Claim::describe).collect(Collectors.joining("; ")),
+                "stop that VM (or detach the device from it) first");
+    }
+}

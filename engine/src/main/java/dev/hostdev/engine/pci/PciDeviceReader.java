@@ -1,0 +1,161 @@
+package dev.hostdev.engine.pci;
+
+import dev.hostdev.engine.sysfs.Sysfs;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Reads one PCI function's attributes from {@code /sys/bus/pci/devices/ADDR}. */
+final class PciDeviceReader {
+    private static final int CAP_ID_PCIE = 0x10;
+    private static final int CONFIG_HEADER = 64;
+
+    private PciDeviceReader() {
+    }
+
+    /** The list facts, or {@code null} if the device vanished while being read. */
+    static PciSummary readSummary(Sysfs sysfs, PciAddress address) {
+        String dir = dir(address);
+        OptionalInt vendor = hex(sysfs, dir + "vendor");
+        OptionalInt device = hex(sysfs, dir + "device");
+        OptionalInt klass = hex(sysfs, dir + "class");
+        if (vendor.isEmpty() || device.isEmpty() || klass.isEmpty()) {
+            return null;
+        }
+        return new PciSummary(address, vendor.getAsInt(), device.getAsInt(), klass.getAsInt(),
+                hex(sysfs, dir + "revision").orElse(0), sysfs.linkName(dir + "driver"),
+                group(sysfs, dir), numaNode(sysfs, dir));
+    }
+
+    /** Everything, or {@code null} if the device is absent. */
+    static PciDevice read(Sysfs sysfs, PciAddress address) {
+        String dir = dir(address);
+        PciSummary s = readSummary(sysfs, address);
+        Optional<String> real = sysfs.canonical(dir);
+        if (s == null || real.isEmpty()) {
+            return null;
+        }
+        String path = real.get();
+        byte[] config = sysfs.readBytes(dir + "config", 4096).orElse(new byte[0]);
+        OptionalInt pcieType = pcieType(config);
+        boolean pcie = pcieType.isPresent() || sysfs.exists(dir + "max_link_speed");
+        return new PciDevice(address, path, parent(path), s.vendorId(), s.deviceId(),
+                hex(sysfs, dir + "subsystem_vendor").orElse(0), hex(sysfs, dir + "subsystem_device").orElse(0),
+                s.classCode(), s.revision(), s.driver(), driverOverride(sysfs, dir), s.iommuGroup(), s.numaNode(),
+                pcie, pcieType, link(sysfs, dir), resetMethods(sysfs, dir), sriov(sysfs, dir),
+                sysfs.linkName(dir + "physfn").map(PciAddress::tryParse),
+                sysfs.read(dir + "boot_vga").map("1"::equals).orElse(false));
+    }
+
+    private static String dir(PciAddress address) {
+        return "bus/pci/devices/" + address + "/";
+    }
+
+    private static OptionalInt hex(Sysfs sysfs, String attribute) {
+        Optional<String> text = sysfs.read(attribute);
+        if (text.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        String t = text.get();
+        if (t.startsWith("0x") || t.startsWith("0X")) {
+            t = t.substring(2);
+        }
+        try {
+            return OptionalInt.of(Integer.parseUnsignedInt(t, 16));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    private static OptionalInt decimal(Sysfs sysfs, String attribute) {
+        Optional<String> text = sysfs.read(attribute);
+        try {
+            return text.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(text.get()));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    private static OptionalInt group(Sysfs sysfs, String dir) {
+        Optional<String> name = sysfs.linkName(dir + "iommu_group");
+        try {
+            return name.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(name.get()));
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
+    }
+
+    private static int numaNode(Sysfs sysfs, String dir) {
+        return decimal(sysfs, dir + "numa_node").orElse(-1);
+    }
+
+    private static Optional<String> driverOverride(Sysfs sysfs, String dir) {
+        return sysfs.read(dir + "driver_override").filter(v -> !v.isEmpty() && !v.equals("(null)"));
+    }
+
+    private static List<String> resetMethods(Sysfs sysfs, String dir) {
+        return sysfs.read(dir + "reset_method")
+                .map(v -> v.isBlank() ? List.<String>of() : Arrays.asList(v.trim().split("\\s+")))
+                .orElse(List.of());
+    }
+
+    private static Optional<PcieLink> link(Sysfs sysfs, String dir) {
+        Optional<String> speed = sysfs.read(dir + "current_link_speed");
+        Optional<String> max = sysfs.read(dir + "max_link_speed");
+        if (speed.isEmpty() && max.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new PcieLink(speed.orElse("Unknown"), decimal(sysfs, dir + "current_link_width").orElse(0),
+                max.orElse("Unknown"), decimal(sysfs, dir + "max_link_width").orElse(0)));
+    }
+
+    private static Optional<Sriov> sriov(Sysfs sysfs, String dir) {
+        OptionalInt total = decimal(sysfs, dir + "sriov_totalvfs");
+        if (total.isEmpty()) {
+            return Optional.empty();
+        }
+        List<PciAddress> vfs = new ArrayList<>();
+        for (int i = 0; ; i++) {
+            Optional<String> vf = sysfs.linkName(dir + "virtfn" + i);
+            if (vf.isEmpty()) {
+                break;
+            }
+            PciAddress a = PciAddress.tryParse(vf.get());
+            if (a != null) {
+                vfs.add(a);
+            }
+        }
+        return Optional.of(new Sriov(total.getAsInt(), decimal(sysfs, dir + "sriov_numvfs").orElse(0), vfs));
+    }
+
+    /** The PCI device whose directory holds this one's, from the real path's second-last name. */
+    private static Optional<PciAddress> parent(String realPath) {
+        String[] names = realPath.split("/");
+        if (names.length < 2) {
+            return Optional.empty();
+        }
+        String up = names[names.length - 2];
+        return up.startsWith("pci") ? Optional.empty() : Optional.ofNullable(PciAddress.tryParse(up));
+    }
+
+    /**
+     * The PCI Express capability's device/port type, walking the capability list from 0x34. Empty
+     * when config space is short (unprivileged readers get only 64 bytes) or has no such capability.
+     */
+    static OptionalInt pcieType(byte[] config) {
+        if (config.length < CONFIG_HEADER || (config[0x06] & 0x10) == 0) {
+            return OptionalInt.empty();
+        }
+        int ptr = config[0x34] & 0xfc;
+        for (int hops = 0; hops < 48 && ptr >= CONFIG_HEADER && ptr + 3 < config.length; hops++) {
+            int id = config[ptr] & 0xff;
+            if (id == CAP_ID_PCIE) {
+                return OptionalInt.of((config[ptr + 2] >> 4) & 0x0f);
+            }
+            ptr = config[ptr + 1] & 0xfc;
+        }
+        return OptionalInt.empty();
+    }
+}

@@ -1,0 +1,68 @@
+package dev.hostdev.engine.pci;
+
+import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.sysfs.Sysfs;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The PCI functions sysfs shows under {@code /sys/bus/pci/devices}, in address order. Each call reads
+ * sysfs afresh; nothing is cached.
+ */
+public final class PciInventory {
+    /** Above this many devices {@link #summaries()} reads in parallel (the cost is syscalls, not CPU). */
+    private static final int PARALLEL_THRESHOLD = 512;
+    private final Sysfs sysfs;
+
+    /** @param sysfs the sysfs to read */
+    public PciInventory(Sysfs sysfs) {
+        this.sysfs = Objects.requireNonNull(sysfs);
+    }
+
+    /** The addresses present, sorted; names that are not PCI addresses are ignored. */
+    public List<PciAddress> addresses() {
+        List<PciAddress> out = new ArrayList<>();
+        for (String name : sysfs.list("bus/pci/devices")) {
+            PciAddress a = PciAddress.tryParse(name);
+            if (a != null && a.toString().equals(name)) {
+                out.add(a);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** The list facts of every device, in address order (devices vanishing meanwhile are left out). */
+    public List<PciSummary> summaries() {
+        List<PciAddress> addresses = addresses();
+        var stream = addresses.size() > PARALLEL_THRESHOLD ? addresses.parallelStream() : addresses.stream();
+        return stream.map(a -> PciDeviceReader.readSummary(sysfs, a)).filter(Objects::nonNull).toList();
+    }
+
+    /** Every device in full, in address order. */
+    public List<PciDevice> all() {
+        return addresses().stream().map(a -> PciDeviceReader.read(sysfs, a)).filter(Objects::nonNull).toList();
+    }
+
+    /** One device, or empty if absent. */
+    public Optional<PciDevice> get(PciAddress address) {
+        return Optional.ofNullable(PciDeviceReader.read(sysfs, address));
+    }
+
+    /**
+     * One device.
+     *
+     * @throws HostdevException (not_found) naming the address and pointing at {@code hostdev list}
+     */
+    public PciDevice find(PciAddress address) {
+        return get(address).orElseThrow(() -> notFound(address));
+    }
+
+    /** The not-found error for {@code address}. */
+    public static HostdevException notFound(PciAddress address) {
+        return HostdevException.notFound("no PCI device " + address + " on this host",
+                "run 'hostdev list' to see the PCI devices and their addresses");
+    }
+}

@@ -1,0 +1,88 @@
+package dev.hostdev.engine.bind;
+
+import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.engine.state.DeviceRecords;
+import dev.hostdev.engine.state.Journal;
+import dev.hostdev.engine.state.StateDirectory;
+import dev.hostdev.engine.testing.SampleHosts;
+import dev.hostdev.engine.testing.SimulatedKernel;
+import dev.hostdev.engine.testing.SysfsTree;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A workstation tree ({@link SampleHosts#workstation}) with vfio-pci loaded, its simulated kernel and a
+ * binder on them; {@link #restart()} stands for a new process on the same host after a crash.
+ */
+final class Bench {
+    static final PciAddress GPU = PciAddress.parse("01:00.0");
+    static final PciAddress AUDIO = PciAddress.parse("01:00.1");
+    static final PciAddress NIC = PciAddress.parse("04:01.0");
+    static final PciAddress UNBOUND = PciAddress.parse("04:02.0");
+    static final PciAddress PCIE_PCI_BRIDGE = PciAddress.parse("03:00.0");
+    static final PciAddress BOOT_VGA = PciAddress.parse("00:02.0");
+    static final PciAddress HOST_BRIDGE = PciAddress.parse("00:00.0");
+    static final PciAddress ROOT_PORT = PciAddress.parse("00:1c.0");
+
+    final Path root;
+    final SysfsTree tree;
+    final SimulatedKernel kernel;
+    final List<String> seen = new ArrayList<>();
+    DeviceBinder binder;
+
+    Bench(Path root) {
+        this.root = root;
+        this.tree = SampleHosts.workstation(root).pciDriver("vfio-pci");
+        this.kernel = new SimulatedKernel(root);
+        restart();
+    }
+
+    /** A fresh binder, as a new process would have (the kernel's planned kills are cancelled). */
+    Bench restart() {
+        kernel.revive();
+        BindObserver recorder = new BindObserver() {
+            @Override
+            public void beforeWrite(PciAddress device, SysfsWrite write) {
+                seen.add(write.describe());
+            }
+        };
+        binder = new DeviceBinder(tree.sysfs(kernel), recorder, "test");
+        return this;
+    }
+
+    static List<PciAddress> devices(PciAddress... a) {
+        return Arrays.asList(a);
+    }
+
+    static DetachOptions vfio() {
+        return DetachOptions.defaults().withNodeTimeout(Duration.ofMillis(200));
+    }
+
+    String driver(PciAddress a) {
+        return kernel.currentDriver(a.toString()).orElse(null);
+    }
+
+    String override(PciAddress a) {
+        return kernel.driverOverride(a.toString()).orElse(null);
+    }
+
+    List<String> kernelWrites() {
+        return kernel.writes().stream().map(SimulatedKernel.Write::toString).toList();
+    }
+
+    boolean vfioNode(int group) {
+        return Files.exists(root.resolve("dev/vfio/" + group));
+    }
+
+    DeviceRecords records() {
+        return new DeviceRecords(new StateDirectory(tree.hostRoot()));
+    }
+
+    Journal journal() {
+        return new Journal(new StateDirectory(tree.hostRoot()));
+    }
+}

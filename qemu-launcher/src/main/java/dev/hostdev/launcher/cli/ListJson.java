@@ -1,0 +1,101 @@
+package dev.hostdev.launcher.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hostdev.engine.pci.PciNames;
+import dev.hostdev.engine.pci.PciSummary;
+import dev.hostdev.engine.usb.UsbDevice;
+import dev.hostdev.engine.usb.UsbNames;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The JSON of {@code hostdev list --json}, documented in docs/json.md: {@code {"pci":[…],"usb":[…]}}
+ * with the key of each kind of device listed. Written with Jackson's streaming generator (no object
+ * mapper to start for thousands of rows).
+ */
+final class ListJson {
+    private ListJson() {
+    }
+
+    /**
+     * @param pci PCI devices, or {@code null} when not listed (the key is then absent)
+     * @param usb USB devices, or {@code null} when not listed
+     */
+    static String render(List<PciSummary> pci, PciNames pciNames, List<UsbDevice> usb, UsbNames usbNames) {
+        StringWriter w = new StringWriter(pci == null ? 1024 : pci.size() * 256);
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            g.writeStartObject();
+            if (pci != null) {
+                g.writeArrayFieldStart("pci");
+                for (PciSummary d : pci) {
+                    g.writeStartObject();
+                    pciFields(g, d, pciNames);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            if (usb != null) {
+                g.writeArrayFieldStart("usb");
+                for (UsbDevice d : usb) {
+                    g.writeStartObject();
+                    usbFields(g, d, usbNames);
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return w.append('\n').toString();
+    }
+
+    /** The fields of one PCI device; {@code show --json} starts with the same ones. */
+    static void pciFields(JsonGenerator g, PciSummary d, PciNames names) throws IOException {
+        g.writeStringField("address", d.address().toString());
+        g.writeStringField("vendor_id", String.format("0x%04x", d.vendorId()));
+        g.writeStringField("device_id", String.format("0x%04x", d.deviceId()));
+        g.writeStringField("class", String.format("0x%06x", d.classCode()));
+        g.writeStringField("revision", String.format("0x%02x", d.revision()));
+        nullable(g, "driver", d.driver());
+        g.writeFieldName("iommu_group");
+        if (d.iommuGroup().isPresent()) {
+            g.writeNumber(d.iommuGroup().getAsInt());
+        } else {
+            g.writeNull();
+        }
+        g.writeNumberField("numa_node", d.numaNode());
+        nullable(g, "vendor_name", names.vendor(d.vendorId()));
+        nullable(g, "device_name", names.device(d.vendorId(), d.deviceId()));
+        nullable(g, "class_name", names.className(d.classCode()));
+    }
+
+    static void usbFields(JsonGenerator g, UsbDevice d, UsbNames names) throws IOException {
+        g.writeStringField("name", d.name());
+        g.writeNumberField("bus", d.bus());
+        g.writeNumberField("devnum", d.devnum());
+        nullable(g, "port", d.port().map(Object::toString));
+        g.writeStringField("vendor_id", String.format("0x%04x", d.id().vendor()));
+        g.writeStringField("product_id", String.format("0x%04x", d.id().product()));
+        nullable(g, "vendor_name", names.vendor(d.id()));
+        nullable(g, "product_name", names.product(d.id()));
+        nullable(g, "manufacturer", d.manufacturer());
+        nullable(g, "product", d.product());
+        nullable(g, "serial", d.serial());
+        nullable(g, "speed_mbps", d.speed());
+        g.writeBooleanField("hub", d.isHub());
+        g.writeBooleanField("root_hub", d.isRootHub());
+    }
+
+    static void nullable(JsonGenerator g, String field, Optional<String> value) throws IOException {
+        if (value.isPresent()) {
+            g.writeStringField(field, value.get());
+        } else {
+            g.writeNullField(field);
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.hostdev.launcher.cli;
+
+import dev.hostdev.engine.pci.PciNames;
+import dev.hostdev.engine.pci.PciSummary;
+import dev.hostdev.engine.usb.UsbDevice;
+import dev.hostdev.engine.usb.UsbNames;
+import java.util.List;
+
+/** The text of {@code hostdev list}: one line per device. */
+final class ListText {
+    private ListText() {
+    }
+
+    /**
+     * @param pci PCI devices, or {@code null} when not listed
+     * @param usb USB devices, or {@code null} when not listed
+     */
+    static String render(List<PciSummary> pci, PciNames pciNames, List<UsbDevice> usb, UsbNames usbNames) {
+        StringBuilder s = new StringBuilder(pci == null ? 1024 : pci.size() * 128);
+        if (pci != null) {
+            for (PciSummary d : pci) {
+                pciLine(s, d, pciNames);
+            }
+        }
+        if (usb != null) {
+            if (pci != null && !pci.isEmpty() && !usb.isEmpty()) {
+                s.append('\n');
+            }
+            for (UsbDevice d : usb) {
+                usbLine(s, d, usbNames);
+            }
+        }
+        return s.toString();
+    }
+
+    /**
+     * {@code 0000:00:02.0 Mass storage controller [0180]: Red Hat, Inc. Virtio 1.0 block device [1af4:1042] (rev 01)  driver=virtio-pci group=none}.
+     */
+    static void pciLine(StringBuilder s, PciSummary d, PciNames names) {
+        s.append(d.address()).append(' ').append(names.classLabel(d.classCode()))
+                .append(String.format(" [%04x]: ", d.classCode() >>> 8))
+                .append(names.deviceLabel(d.vendorId(), d.deviceId()))
+                .append(String.format(" [%04x:%04x]", d.vendorId(), d.deviceId()));
+        if (d.revision() != 0) {
+            s.append(String.format(" (rev %02x)", d.revision()));
+        }
+        s.append("  driver=").append(d.driver().orElse("none"))
+                .append(" group=").append(d.iommuGroup().isPresent() ? Integer.toString(d.iommuGroup().getAsInt()) : "none")
+                .append('\n');
+    }
+
+    /** {@code Bus 001 Device 002: ID 046d:c52b Logitech, Inc. Unifying Receiver  port=1-2}, as lsusb. */
+    static void usbLine(StringBuilder s, UsbDevice d, UsbNames names) {
+        s.append(String.format("Bus %03d Device %03d: ID %s", d.bus(), d.devnum(), d.id()));
+        String label = names.label(d);
+        if (!label.isEmpty()) {
+            s.append(' ').append(label);
+        }
+        s.append("  ").append(d.port().map(p -> "port=" + p).orElse("root-hub")).append('\n');
+    }
+}
