@@ -1,6 +1,8 @@
 package dev.hostdev.launcher.doctor;
 
 import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.engine.pci.PciDevice;
+import dev.hostdev.engine.pci.PciInventory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,13 +32,19 @@ public final class Doctor {
                 new AppArmorCheck());
     }
 
-    /** Runs every check; none of them writes anything. */
+    /**
+     * Runs every check; none of them writes anything.
+     *
+     * @throws dev.hostdev.engine.HostdevException not found when a device named is absent
+     */
     public DoctorReport run(DoctorContext context) {
+        PciInventory inventory = new PciInventory(context.sysfs());
+        List<PciDevice> found = devices.stream().map(inventory::find).toList();
         List<CheckResult> results = new ArrayList<>();
         for (HostCheck c : hostChecks) {
             results.add(c.run(context));
         }
-        for (PciAddress d : devices) {
+        for (PciDevice d : found) {
             for (DeviceCheck c : DEVICE_CHECKS) {
                 results.add(c.run(context, d));
             }

@@ -1,40 +1,43 @@
 package dev.hostdev.launcher.doctor;
 
-import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.iommu.GroupViability;
+import dev.hostdev.engine.iommu.IommuGroup;
+import dev.hostdev.engine.iommu.IommuGroups;
+import dev.hostdev.engine.iommu.Viability;
+import dev.hostdev.engine.pci.PciDevice;
+import dev.hostdev.engine.pci.PciInventory;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Whether the device's IOMMU group can be given to a VM: every other member must be on vfio-pci or
- * pci-stub, have no driver, or be a bridge. Interim reading of sysfs until the engine's viability
- * rules land; then this delegates to them.
+ * Whether the device's IOMMU group can be given to a VM once the device itself is on vfio-pci: the
+ * engine's viability rule ({@link GroupViability}), the same one {@code hostdev detach} applies.
  */
 public final class GroupViabilityCheck implements DeviceCheck {
     static final String ID = "iommu-group";
-    private static final Set<String> HARMLESS = Set.of("vfio-pci", "pci-stub");
 
     @Override
-    public CheckResult run(DoctorContext context, PciAddress device) {
-        PciDeviceView view = new PciDeviceView(context.sysfs(), device);
-        String dev = device.toString();
-        if (view.iommuGroup().isEmpty()) {
-            return CheckResult.fail(ID, "no iommu_group link: the IOMMU is off or does not cover this device",
-                    "enable the IOMMU (see the iommu check)").forDevice(dev);
+    public CheckResult run(DoctorContext context, PciDevice device) {
+        String dev = device.address().toString();
+        IommuGroup group;
+        try {
+            group = new IommuGroups(context.sysfs()).of(device.address());
+        } catch (HostdevException e) {
+            return CheckResult.fail(ID, e.getMessage(), "enable the IOMMU (see the iommu check)").forDevice(dev);
         }
-        String group = view.iommuGroup().get();
-        List<String> blockers = view.groupPeers().stream()
-                .map(p -> new PciDeviceView(context.sysfs(), p))
-                .filter(p -> !p.isBridge() && p.driver().isPresent() && !HARMLESS.contains(p.driver().get()))
-                .map(p -> p.address() + " (" + p.driver().get() + ")")
-                .toList();
-        int members = view.groupPeers().size() + 1;
-        if (blockers.isEmpty()) {
-            return CheckResult.ok(ID, "group " + group + " (" + members + " device" + (members == 1 ? "" : "s")
-                    + ") is viable").forDevice(dev);
+        PciInventory inventory = new PciInventory(context.sysfs());
+        List<PciDevice> members = group.members().stream().map(inventory::get)
+                .flatMap(java.util.Optional::stream).filter(Objects::nonNull).toList();
+        Viability viability = GroupViability.check(group.number(), members, Set.of(device.address()));
+        int n = group.members().size();
+        if (viability.viable()) {
+            return CheckResult.ok(ID, viability.describe() + " once " + dev + " is on vfio-pci (" + n + " device"
+                    + (n == 1 ? "" : "s") + ")").forDevice(dev);
         }
-        return CheckResult.warn(ID, "group " + group + " is not viable: " + String.join(", ", blockers)
-                        + " still on a host driver",
+        return CheckResult.warn(ID, viability.describe(),
                 "hostdev detach --group " + dev + " (detaches every member), or detach "
-                        + blockers.get(0).split(" ")[0] + " too").forDevice(dev);
+                        + viability.blockers().get(0).address() + " too").forDevice(dev);
     }
 }

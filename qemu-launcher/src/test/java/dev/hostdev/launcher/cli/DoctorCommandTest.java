@@ -101,6 +101,8 @@ class DoctorCommandTest {
     void deviceChecksRunForEachDeviceNamed() throws IOException {
         readyHost();
         write("/sys/devices/pci0000:00/0000:00:03.0/class", "0x020000\n");
+        write("/sys/devices/pci0000:00/0000:00:03.0/vendor", "0x8086\n");
+        write("/sys/devices/pci0000:00/0000:00:03.0/device", "0x100e\n");
         write("/sys/devices/pci0000:00/0000:00:03.0/reset_method", "flr\n");
         link("/sys/bus/pci/devices/0000:00:03.0", "../../../devices/pci0000:00/0000:00:03.0");
         Files.createDirectories(tmp.resolve("sys/kernel/iommu_groups/3/devices"));

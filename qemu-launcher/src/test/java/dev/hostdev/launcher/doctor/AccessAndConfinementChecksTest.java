@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.engine.testing.SysfsTree;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,8 @@ class AccessAndConfinementChecksTest {
 
     @Test
     void namedDeviceWhoseNodeIsAbsentWarnsToDetachIt() {
-        FakeHost h = new FakeHost(tmp).pci("0000:03:00.0", "0000:00:1c.0", "0x020000", "e1000e", "12");
+        SysfsTree.create(tmp).pci("0000:03:00.0").klass(0x020000).driver("e1000e").iommuGroup(12).add();
+        FakeHost h = new FakeHost(tmp);
         CheckResult r = new VfioGroupAccessCheck(List.of(PciAddress.parse("03:00.0")))
                 .run(h.context().withUser(new HostUser("root", 0, Set.of(0))));
         assertEquals(CheckStatus.WARN, r.status());

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * A host tree in a temporary directory for doctor tests: files under /proc, /sys, /dev, /etc and
- * /lib/modules, PCI devices with groups, links and config space. Never touches the real host.
+ * /lib/modules (PCI devices come from the engine's {@code SysfsTree}). Never touches the real host.
  */
 final class FakeHost {
     private final Path root;
@@ -66,38 +66,6 @@ final class FakeHost {
     /** A character device at {@code hostPath}: a link to the real /dev/null, the one node every Linux has. */
     FakeHost charDevice(String hostPath) {
         return link(hostPath, "/dev/null");
-    }
-
-    /**
-     * A PCI device under {@code /sys/devices/pci0000:00/PARENTS.../ADDR}, linked from
-     * {@code /sys/bus/pci/devices}, with class, driver and (when group is non-null) IOMMU group.
-     */
-    FakeHost pci(String address, String pathAbove, String classCode, String driver, String group) {
-        String real = "/sys/devices/pci0000:00/" + (pathAbove.isEmpty() ? "" : pathAbove + "/") + address;
-        file(real + "/class", classCode + "\n");
-        file(real + "/vendor", "0x8086\n");
-        file(real + "/device", "0x1234\n");
-        link("/sys/bus/pci/devices/" + address, "../../.." + real.substring("/sys".length()));
-        if (driver != null) {
-            dir("/sys/bus/pci/drivers/" + driver);
-            link(real + "/driver", "../../../bus/pci/drivers/" + driver);
-        }
-        if (group != null) {
-            dir("/sys/kernel/iommu_groups/" + group + "/devices");
-            link(real + "/iommu_group", "../../../kernel/iommu_groups/" + group);
-            link("/sys/kernel/iommu_groups/" + group + "/devices/" + address, "../../../../devices/pci0000:00/"
-                    + (pathAbove.isEmpty() ? "" : pathAbove + "/") + address);
-        }
-        return this;
-    }
-
-    /** Where {@code /sys/bus/pci/devices/ADDR} points: the device's real directory as a host path. */
-    String pciDir(String address) {
-        try {
-            return "/" + root.relativize(at("/sys/bus/pci/devices/" + address).toRealPath());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /**
