@@ -19,11 +19,12 @@ public final class MemlockCheck implements HostCheck {
     public CheckResult run(DoctorContext context) {
         HostFiles files = context.files();
         Optional<SpecFacts> spec = context.spec();
-        OptionalLong limit = limit(files);
-        if (limit == null) {
+        Optional<OptionalLong> read = limit(files);
+        if (read.isEmpty()) {
             return CheckResult.warn(ID, "cannot read Max locked memory from /proc/self/limits",
                     "check 'ulimit -l' in the shell that starts QEMU");
         }
+        OptionalLong limit = read.get();
         String limitText = limit.isEmpty() ? "unlimited" : size(limit.getAsLong());
         String user = context.user().map(HostUser::name).orElse(System.getProperty("user.name", "?"));
         boolean sameUser = context.user().isEmpty() || context.user().get().name().equals(System.getProperty("user.name"));
@@ -32,7 +33,7 @@ public final class MemlockCheck implements HostCheck {
         String multiple = spec.filter(SpecFacts::guestIommu).isPresent()
                 ? "; the spec gives the guest an emulated IOMMU, with which pinned memory can reach a multiple of guest RAM"
                 : "";
-        if (sameUser && hasIpcLock(files) || context.user().map(u -> u.uid() == 0).orElse(false)) {
+        if ((sameUser && hasIpcLock(files)) || context.user().map(u -> u.uid() == 0).orElse(false)) {
             return CheckResult.ok(ID, subject + ", but QEMU run as root holds CAP_IPC_LOCK, which VFIO honours "
                     + "over the limit" + multiple);
         }
@@ -58,25 +59,22 @@ public final class MemlockCheck implements HostCheck {
         return CheckResult.ok(ID, subject + against);
     }
 
-    /** The soft limit in bytes, empty when unlimited, null when unreadable. */
-    static OptionalLong limit(HostFiles files) {
+    /** The soft limit: empty when unreadable; inside, the bytes, or empty for unlimited. */
+    static Optional<OptionalLong> limit(HostFiles files) {
         for (String line : files.lines("/proc/self/limits")) {
             if (line.startsWith("Max locked memory")) {
-                String[] f = line.substring("Max locked memory".length()).trim().split("\\s+");
-                if (f.length == 0) {
-                    return null;
-                }
-                if (f[0].equals("unlimited")) {
-                    return OptionalLong.empty();
+                String soft = line.substring("Max locked memory".length()).trim().split("\\s+")[0];
+                if (soft.equals("unlimited")) {
+                    return Optional.of(OptionalLong.empty());
                 }
                 try {
-                    return OptionalLong.of(Long.parseLong(f[0]));
+                    return Optional.of(OptionalLong.of(Long.parseLong(soft)));
                 } catch (NumberFormatException e) {
-                    return null;
+                    return Optional.empty();
                 }
             }
         }
-        return null;
+        return Optional.empty();
     }
 
     /** Whether this process holds CAP_IPC_LOCK in its effective set ({@code CapEff} in /proc/self/status). */
