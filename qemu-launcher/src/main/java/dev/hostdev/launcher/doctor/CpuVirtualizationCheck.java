@@ -1,6 +1,9 @@
 package dev.hostdev.launcher.doctor;
 
-/** Whether the CPU offers hardware virtualization (vmx for Intel VT-x, svm for AMD-V) to this kernel. */
+/**
+ * Whether the CPU offers hardware virtualization (vmx for Intel VT-x, svm for AMD-V) to this kernel,
+ * or, without either flag, a KVM device exists all the same (a paravirtual KVM such as kvm_pvm).
+ */
 public final class CpuVirtualizationCheck implements HostCheck {
     static final String ID = "cpu-virtualization";
 
@@ -17,6 +20,10 @@ public final class CpuVirtualizationCheck implements HostCheck {
         }
         if (cpu.flags().contains("svm")) {
             return CheckResult.ok(ID, vendor + " CPU with the svm flag (AMD-V) in /proc/cpuinfo");
+        }
+        if (context.files().ownership("/dev/kvm").map(FileOwnership::charDevice).orElse(false)) {
+            return CheckResult.ok(ID, vendor + " CPU without the vmx or svm flag in /proc/cpuinfo, but /dev/kvm "
+                    + "exists (a KVM that needs no hardware extension, e.g. kvm_pvm): see the kvm check");
         }
         String guest = cpu.flags().contains("hypervisor")
                 ? " (the hypervisor flag is set: this host is itself a VM without nested virtualization exposed)"

@@ -44,6 +44,15 @@ class CpuAndKvmChecksTest {
     }
 
     @Test
+    void noFlagButAKvmDeviceIsOk() {
+        FakeHost h = new FakeHost(tmp).file("/proc/cpuinfo", cpuinfo("AuthenticAMD", "fpu hypervisor"))
+                .charDevice("/dev/kvm");
+        CheckResult r = new CpuVirtualizationCheck().run(h.context());
+        assertEquals(CheckStatus.OK, r.status());
+        assertTrue(r.found().contains("but /dev/kvm exists"), r.found());
+    }
+
+    @Test
     void noFlagOnBareMetalPointsAtTheFirmware() {
         FakeHost h = new FakeHost(tmp).file("/proc/cpuinfo", cpuinfo("GenuineIntel", "fpu"));
         CheckResult r = new CpuVirtualizationCheck().run(h.context());
