@@ -1,0 +1,150 @@
+package dev.hostdev.launcher.cmdline;
+
+import dev.hostdev.launcher.spec.Accel;
+import dev.hostdev.launcher.spec.DeviceBus;
+import dev.hostdev.launcher.spec.DeviceModels;
+import dev.hostdev.launcher.spec.DiskSpec;
+import dev.hostdev.launcher.spec.EmulatedDeviceSpec;
+import dev.hostdev.launcher.spec.HostdevSpec;
+import dev.hostdev.launcher.spec.Iommu;
+import dev.hostdev.launcher.spec.ShareSpec;
+import dev.hostdev.launcher.spec.VmSpec;
+import dev.hostdev.launcher.topology.PciFacts;
+import dev.hostdev.launcher.topology.Placement;
+import dev.hostdev.launcher.topology.Q35Planner;
+import dev.hostdev.launcher.topology.Q35Topology;
+import dev.hostdev.launcher.topology.RootPortPlan;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns a spec into a {@link LaunchPlan}: plans the topology ({@link Q35Planner}), builds the
+ * typed devices on it and the command line around them, and lists the managed devices and the
+ * checks. Reads nothing but what {@link PciFacts} answers; runs nothing.
+ */
+public final class LaunchPlanner {
+    /** The QEMU binary used when the spec names none (looked up on PATH when run). */
+    public static final String DEFAULT_EMULATOR = "qemu-system-x86_64";
+    /** The id of the emulated IOMMU. */
+    public static final String IOMMU_ID = "iommu";
+
+    private LaunchPlanner() {
+    }
+
+    /** Plans a launch. */
+    public static LaunchPlan plan(VmSpec spec, PciFacts facts, LaunchOptions options) {
+        List<String> notes = new ArrayList<>();
+        Q35Topology topology = Q35Planner.plan(spec, facts, notes);
+        Accel accel = spec.accel() == Accel.AUTO ? (options.kvmUsable() ? Accel.KVM : Accel.TCG) : spec.accel();
+        if (spec.accel() == Accel.AUTO && accel == Accel.TCG) {
+            notes.add("accel auto: /dev/kvm is not usable here, so QEMU emulates the CPU (tcg)");
+        }
+        VmRuntimePaths paths = VmRuntimePaths.of(options.vmsDir(), spec.name());
+
+        List<QemuDevice> devices = new ArrayList<>();
+        List<BlockDrive> drives = new ArrayList<>();
+        List<Fsdev> fsdevs = new ArrayList<>();
+        if (spec.iommu() == Iommu.INTEL) {
+            devices.add(new IntelIommu(IOMMU_ID));
+        }
+        for (RootPortPlan p : topology.rootPorts()) {
+            devices.add(PcieRootPort.of(p));
+        }
+        topology.bridge().ifPresent(b -> devices.add(new PciePciBridge(b.id(), Placement.onRootPort(b.rootPort()))));
+
+        int bootIndex = 1;
+        for (DiskSpec d : spec.disks()) {
+            String drive = "drive-" + d.id();
+            drives.add(new BlockDrive(drive, d.path(), d.format(), d.readonly()));
+            Map<String, Object> props = new LinkedHashMap<>();
+            props.put("drive", drive);
+            if (spec.kernel().isEmpty()) {
+                props.put("bootindex", bootIndex++);
+            }
+            devices.add(pciDevice("virtio-blk-pci", d.id(), topology, props));
+        }
+        for (ShareSpec s : spec.shares()) {
+            fsdevs.add(new Fsdev(s.id(), s.path(), s.readonly()));
+            Map<String, Object> props = new LinkedHashMap<>();
+            props.put("fsdev", s.id());
+            props.put("mount_tag", s.tag());
+            devices.add(pciDevice("virtio-9p-pci", s.id(), topology, props));
+        }
+
+        List<ManagedDevice> managed = new ArrayList<>();
+        List<PreflightCheck> checks = new ArrayList<>();
+        for (HostdevSpec h : spec.pciHostdevs()) {
+            devices.add(new VfioPci(h.id(), h.pci().orElseThrow(), placement(topology, h.id())));
+            if (h.managed()) {
+                managed.add(new ManagedDevice(h.id(), h.pci().orElseThrow()));
+            }
+            checks.add(new PreflightCheck.PciDevice(h.id(), h.pci().orElseThrow(), h.expect(), !h.managed()));
+        }
+        String xhciId = Q35Planner.XHCI_ID;
+        boolean explicitXhci = false;
+        Map<EmulatedDeviceSpec, Map<String, Object>> usbDevices = new LinkedHashMap<>();
+        for (EmulatedDeviceSpec d : spec.devices()) {
+            Map<String, Object> props = new LinkedHashMap<>(d.props());
+            d.drive().ifPresent(file -> {
+                String drive = "drive-" + d.id();
+                drives.add(new BlockDrive(drive, file, "raw", false));
+                props.put("drive", drive);
+                checks.add(new PreflightCheck.HostPath(d.id() + " drive", file, false));
+            });
+            if (d.model().equals("nvme") && !props.containsKey("serial")) {
+                props.put("serial", d.id());
+            }
+            if (d.bus() == DeviceBus.XHCI) {
+                usbDevices.put(d, props);
+            } else {
+                devices.add(pciDevice(d.model(), d.id(), topology, props));
+                if (d.model().equals(DeviceModels.XHCI) && !explicitXhci) {
+                    explicitXhci = true;
+                    xhciId = d.id();
+                }
+            }
+        }
+        if (!explicitXhci && topology.placementOf(Q35Planner.XHCI_ID).isPresent()) {
+            devices.add(new QemuXhci(Q35Planner.XHCI_ID, placement(topology, Q35Planner.XHCI_ID)));
+        }
+        String usbBus = xhciId + ".0";
+        for (HostdevSpec h : spec.usbHostdevs()) {
+            checks.add(new PreflightCheck.UsbDevice(h.id(), h.usb().orElseThrow(), h.startup()));
+            if (options.omitted().contains(h.id())) {
+                notes.add("USB " + h.source() + " (" + h.id() + ") left out: missing at start and optional");
+            } else {
+                devices.add(new UsbHost(h.id(), usbBus, h.usb().orElseThrow()));
+            }
+        }
+        usbDevices.forEach((d, props) -> devices.add(new EmulatedDevice(d.model(), d.id(), usbBus, Optional.empty(), props)));
+
+        spec.kernel().ifPresent(k -> {
+            checks.add(new PreflightCheck.HostPath("kernel", k.kernel(), false));
+            k.initrd().ifPresent(i -> checks.add(new PreflightCheck.HostPath("initrd", i, false)));
+        });
+        for (DiskSpec d : spec.disks()) {
+            checks.add(new PreflightCheck.HostPath(d.id(), d.path(), false));
+        }
+        for (ShareSpec s : spec.shares()) {
+            checks.add(new PreflightCheck.HostPath("share " + s.tag(), s.path(), true));
+        }
+
+        Path binary = spec.emulator().orElse(Path.of(DEFAULT_EMULATOR));
+        QemuCommandLine cmdline = new QemuCommandLine(binary, spec.name(), spec.iommu() == Iommu.INTEL, accel,
+                spec.memory(), spec.cpus(), spec.serial(), paths, options.startPaused(), spec.kernel(), drives, fsdevs, devices);
+        return new LaunchPlan(spec, cmdline.argv(), accel, topology, devices, managed, checks, notes, paths);
+    }
+
+    private static EmulatedDevice pciDevice(String model, String id, Q35Topology topology, Map<String, Object> props) {
+        Placement p = placement(topology, id);
+        return new EmulatedDevice(model, id, p.bus(), Optional.of(p.addr()), props);
+    }
+
+    private static Placement placement(Q35Topology topology, String id) {
+        return topology.placementOf(id).orElseThrow(() -> new IllegalStateException("no placement for " + id));
+    }
+}

@@ -1,0 +1,27 @@
+package dev.hostdev.launcher.spec;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A device QEMU emulates ({@code [[device]]}): a NIC, an NVMe controller, a USB controller or USB
+ * device, … Lab VMs use them as stand-ins for host hardware.
+ *
+ * @param id    the QEMU device id
+ * @param model the QEMU device name ({@code e1000e}, {@code nvme}, {@code usb-kbd}, …)
+ * @param bus   where it is plugged
+ * @param drive for block devices (nvme, virtio-blk-pci): a raw image given to it through {@code -drive if=none}
+ * @param props extra QEMU properties, in file order; values are String, Long or Boolean
+ */
+public record EmulatedDeviceSpec(String id, String model, DeviceBus bus, Optional<Path> drive, Map<String, Object> props) {
+    /** Copies the properties (keeping order). */
+    public EmulatedDeviceSpec {
+        Objects.requireNonNull(id);
+        Objects.requireNonNull(model);
+        Objects.requireNonNull(bus);
+        Objects.requireNonNull(drive);
+        props = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(props));
+    }
+}

@@ -1,0 +1,370 @@
+package dev.hostdev.launcher.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.hostdev.engine.ErrorCode;
+import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.DeviceRef;
+import dev.hostdev.engine.pci.PciAddress;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads a VM spec file (TOML) into a {@link VmSpec}. Parsing is Jackson's TOML module; every
+ * key is then checked by type and value, unknown keys are refused, and each error names the
+ * file and line: {@code router.toml:7: hostdev[1].managed must be true or false, not the string "yes"}.
+ * Relative paths in the file are resolved against the file's directory.
+ */
+public final class VmSpecLoader {
+    /** User-chosen device ids: no dots, so they never clash with the plan's {@code pci.N}. */
+    static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+    /** Ids the plan itself uses. */
+    static final Set<String> RESERVED_IDS = Set.of("usb", "iommu", "qmp", "serial0");
+    private static final Pattern PROP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
+    private static final Set<String> PLAN_PROPS = Set.of("driver", "id", "bus", "addr");
+    static final long MIN_MEMORY = 16 * MemorySize.MIB;
+    /** QEMU 7.2's limit for q35 machines. */
+    static final int MAX_CPUS = 288;
+    /** Root ports that fit functions 0-7 of slots 1 to 0x1e of pcie.0. */
+    public static final int MAX_ROOT_PORTS = 30 * 8;
+
+    private VmSpecLoader() {
+    }
+
+    /**
+     * Loads a spec file.
+     *
+     * @throws HostdevException not_found if the file is absent, usage for anything wrong in it
+     */
+    public static VmSpec load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw HostdevException.notFound("no spec file " + file, "give the path of a VM spec (.toml); see docs/spec.md");
+        } catch (IOException e) {
+            throw new HostdevException(ErrorCode.USAGE, "cannot read spec file " + file + ": " + e.getMessage(), null, e);
+        }
+        Path abs = file.toAbsolutePath().normalize();
+        return parse(text, file.toString(), abs.getParent());
+    }
+
+    /**
+     * Parses spec text.
+     *
+     * @param fileName how messages name the file
+     * @param baseDir  what relative paths are resolved against
+     */
+    public static VmSpec parse(String text, String fileName, Path baseDir) {
+        SpecSource source = new SpecSource(fileName, baseDir.toAbsolutePath().normalize(), TomlLineIndex.of(text));
+        JsonNode tree;
+        try {
+            tree = new TomlMapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            String message = e.getOriginalMessage();
+            // The parser reports a duplicate after reading on, past blank lines and comments: find it ourselves.
+            if (message.startsWith("Duplicate key") && source.lines().duplicateKey() != null) {
+                line = source.lines().duplicateLine();
+                message = SpecSource.keyName(source.lines().duplicateKey()) + " is defined twice";
+            }
+            throw source.errorAtLine(line, "not valid TOML: " + message,
+                    "see https://toml.io; strings need quotes, e.g. memory = \"2G\"");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw source.errorAtLine(0, "empty spec file", "a spec needs at least name = \"…\"; see docs/spec.md");
+        }
+        return new Reading(source).read(new TomlTable(source, "", (ObjectNode) tree));
+    }
+
+    /** One reading of a file, with the ids and devices seen so far. */
+    private static final class Reading {
+        private final SpecSource source;
+        private final Set<String> ids = new HashSet<>();
+        private final Map<String, Integer> modelCounts = new HashMap<>();
+        private final Map<PciAddress, String> pciSeen = new HashMap<>();
+        private final Map<String, String> usbSeen = new HashMap<>();
+
+        Reading(SpecSource source) {
+            this.source = source;
+        }
+
+        VmSpec read(TomlTable top) {
+            String name = top.requiredString("name", "\"router\"");
+            if (!VmSpec.NAME.matcher(name).matches()) {
+                throw top.error("name", "'" + name + "' is not a usable VM name",
+                        "use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit");
+            }
+            MemorySize memory = top.parsed("memory", MemorySize::parse).orElse(MemorySize.parse("1G"));
+            if (memory.bytes() < MIN_MEMORY || memory.bytes() % MemorySize.MIB != 0) {
+                throw top.error("memory", "must be a whole number of MiB and at least 16M, not " + memory, "e.g. memory = \"2G\"");
+            }
+            int cpus = top.integer("cpus", 1, MAX_CPUS).orElse(1);
+            Accel accel = top.parsed("accel", t -> enumValue(Accel.class, t, "tcg, kvm or auto")).orElse(Accel.AUTO);
+            Optional<Path> emulator = top.string("emulator").map(this::path);
+            int spare = top.integer("spare_root_ports", 0, MAX_ROOT_PORTS).orElse(0);
+            Iommu iommu = top.parsed("iommu", t -> enumValue(Iommu.class, t, "intel or none")).orElse(Iommu.NONE);
+            Optional<KernelBoot> kernel = kernel(top);
+            SerialSpec serial = top.string("serial").map(s -> SerialSpec.parse(s, source.baseDir())).orElse(new SerialSpec.None());
+            boolean legacyHotplug = top.bool("legacy_hotplug").orElse(false);
+
+            List<DiskSpec> disks = new ArrayList<>();
+            for (TomlTable t : top.tables("disk")) {
+                disks.add(disk(t, disks.size()));
+            }
+            List<ShareSpec> shares = new ArrayList<>();
+            for (TomlTable t : top.tables("share")) {
+                shares.add(share(t, shares.size()));
+            }
+            List<TomlTable> hostdevTables = top.tables("hostdev");
+            List<TomlTable> deviceTables = top.tables("device");
+            // Explicit ids first, so a generated one never takes a name the file uses later.
+            for (TomlTable t : hostdevTables) {
+                explicitId(t);
+            }
+            for (TomlTable t : deviceTables) {
+                explicitId(t);
+            }
+            List<HostdevSpec> hostdevs = new ArrayList<>();
+            for (TomlTable t : hostdevTables) {
+                hostdevs.add(hostdev(t, hostdevs.size()));
+            }
+            List<HotplugSpec> hotplug = new ArrayList<>();
+            for (TomlTable t : top.tables("hotplug")) {
+                hotplug.add(hotplug(t));
+            }
+            List<EmulatedDeviceSpec> devices = new ArrayList<>();
+            for (TomlTable t : deviceTables) {
+                devices.add(device(t));
+            }
+            top.finish();
+            int explicitPorts = spare + hotplug.size();
+            if (explicitPorts > MAX_ROOT_PORTS) {
+                throw top.error("spare_root_ports", "with the [[hotplug]] ports asks for " + explicitPorts
+                        + " root ports; pcie.0 has room for " + MAX_ROOT_PORTS, null);
+            }
+            return new VmSpec(name, memory, cpus, accel, emulator, spare, iommu, kernel, disks, shares, serial,
+                    hostdevs, hotplug, devices, legacyHotplug);
+        }
+
+        private Optional<KernelBoot> kernel(TomlTable top) {
+            Optional<Path> kernel = top.string("kernel").map(this::path);
+            Optional<Path> initrd = top.string("initrd").map(this::path);
+            Optional<String> append = top.string("append");
+            if (kernel.isEmpty()) {
+                if (initrd.isPresent()) {
+                    throw top.error("initrd", "needs a kernel", "add kernel = \"/boot/vmlinuz-…\"");
+                }
+                if (append.isPresent()) {
+                    throw top.error("append", "needs a kernel", "add kernel = \"/boot/vmlinuz-…\"");
+                }
+                return Optional.empty();
+            }
+            return Optional.of(new KernelBoot(kernel.get(), initrd, append));
+        }
+
+        private DiskSpec disk(TomlTable t, int index) {
+            Path path = path(t.requiredString("path", "\"disk.img\""));
+            String format = t.string("format").orElse("raw");
+            if (!DiskSpec.FORMATS.contains(format)) {
+                throw t.error("format", "must be raw or qcow2, not '" + format + "'", null);
+            }
+            boolean readonly = t.bool("readonly").orElse(false);
+            t.finish();
+            String id = "disk" + index;
+            ids.add(id);
+            return new DiskSpec(id, path, format, readonly);
+        }
+
+        private ShareSpec share(TomlTable t, int index) {
+            Path path = path(t.requiredString("path", "\"/srv/shared\""));
+            String tag = t.requiredString("tag", "\"shared\"");
+            boolean readonly = t.bool("readonly").orElse(false);
+            t.finish();
+            String id = "fs" + index;
+            ids.add(id);
+            try {
+                return new ShareSpec(id, path, tag, readonly);
+            } catch (HostdevException e) {
+                throw t.error("tag", e.getMessage(), e.hint());
+            }
+        }
+
+        private HostdevSpec hostdev(TomlTable t, int index) {
+            Optional<PciAddress> pci = t.parsed("pci", PciAddress::parse);
+            Optional<DeviceRef> usb = t.parsed("usb", VmSpecLoader::usbDevice);
+            if (pci.isPresent() == usb.isPresent()) {
+                throw t.tableError(pci.isPresent() ? "names both pci and usb" : "names no device",
+                        "give one of pci = \"0000:03:07.0\" or usb = \"046d:c52b\" (or usb = \"1-2\")");
+            }
+            Optional<Boolean> managed = t.bool("managed");
+            Optional<StartupPolicy> startup = t.parsed("startup",
+                    s -> enumValue(StartupPolicy.class, s, "mandatory, requisite or optional"));
+            Optional<DeviceIdentity> expect = t.parsed("expect", DeviceIdentity::parse);
+            boolean legacy = t.bool("legacy").orElse(false);
+            Optional<String> id = t.string("id");
+            t.finish();
+            if (usb.isPresent()) {
+                for (String key : List.of("managed", "expect", "legacy")) {
+                    if (t.has(key)) {
+                        throw t.error(key, "applies to PCI hostdevs only", "remove it from this USB hostdev");
+                    }
+                }
+            } else if (startup.isPresent()) {
+                throw t.error("startup", "applies to USB hostdevs only (as libvirt's startupPolicy)",
+                        "a missing PCI device always stops the start; remove startup here");
+            }
+            String key = pci.isPresent() ? "pci" : "usb";
+            String sourceName = pci.map(PciAddress::toString).orElseGet(() -> usb.get().toString());
+            String previous = pci.isPresent() ? pciSeen.putIfAbsent(pci.get(), t.name()) : usbSeen.putIfAbsent(sourceName, t.name());
+            if (previous != null) {
+                throw t.error(key, "names " + sourceName + ", which " + previous + " already gives to this VM",
+                        "a device can be given once; remove one of the two");
+            }
+            String finalId = id.orElseGet(() -> generatedId("hostdev", index));
+            return new HostdevSpec(finalId, pci, usb, managed.orElse(pci.isPresent()), startup.orElse(StartupPolicy.MANDATORY),
+                    expect, legacy);
+        }
+
+        private HotplugSpec hotplug(TomlTable t) {
+            Optional<PciAddress> pci = t.parsed("pci", PciAddress::parse);
+            Optional<MemorySize> size = t.parsed("size", MemorySize::parse);
+            t.finish();
+            if (pci.isEmpty() && size.isEmpty()) {
+                throw t.tableError("needs pci or size", "e.g. pci = \"0000:65:00.0\" (sized from its BARs) or size = \"16G\"");
+            }
+            if (pci.isPresent() && pciSeen.containsKey(pci.get())) {
+                throw t.error("pci", "names " + pci.get() + ", which " + pciSeen.get(pci.get())
+                        + " already gives to this VM at start", "a port reserved for hotplug is for a device not given at start");
+            }
+            return new HotplugSpec(pci, size);
+        }
+
+        private EmulatedDeviceSpec device(TomlTable t) {
+            String model = t.requiredString("model", "\"e1000e\"");
+            if (!PROP.matcher(model).matches()) {
+                throw t.error("model", "'" + model + "' is not a QEMU device name", "see qemu-system-x86_64 -device help");
+            }
+            Optional<String> own = DeviceModels.ownKey(model);
+            if (own.isPresent()) {
+                throw t.error("model", "'" + model + "' is not an emulated device for [[device]]", "use " + own.get());
+            }
+            Optional<DeviceBus> bus = t.parsed("bus", s -> enumValue(DeviceBus.class, s.replace('-', '_'), "root-port, bridge or xhci"));
+            DeviceBus finalBus = bus.orElse(DeviceModels.defaultBus(model));
+            if (DeviceModels.isUsb(model) != (finalBus == DeviceBus.XHCI)) {
+                throw t.error("bus", DeviceModels.isUsb(model) ? "of a USB device must be xhci" : "xhci is for usb-* devices",
+                        "remove bus to use the default for " + model);
+            }
+            if (model.equals(DeviceModels.XHCI) && finalBus != DeviceBus.ROOT_PORT) {
+                throw t.error("bus", "of the xHCI controller must be root-port", null);
+            }
+            Optional<Path> drive = t.string("drive").map(this::path);
+            Map<String, Object> props = new LinkedHashMap<>();
+            Optional<TomlTable> propTable = t.table("props");
+            if (propTable.isPresent()) {
+                TomlTable p = propTable.get();
+                for (String key : p.keys()) {
+                    JsonNode v = p.raw(key);
+                    if (!PROP.matcher(key).matches()) {
+                        throw p.error(key, "is not a QEMU property name", null);
+                    }
+                    if (PLAN_PROPS.contains(key) || (key.equals("drive") && drive.isPresent())) {
+                        throw p.error(key, "is set by Hostdev's plan", key.equals("id") ? "use id = … of the [[device]]" : "remove it");
+                    }
+                    if (v.isTextual()) {
+                        props.put(key, v.asText());
+                    } else if (v.isIntegralNumber() && v.canConvertToLong()) {
+                        props.put(key, v.asLong());
+                    } else if (v.isBoolean()) {
+                        props.put(key, v.asBoolean());
+                    } else {
+                        throw p.error(key, "must be a string, a whole number or a boolean, not " + TomlTable.describe(v), null);
+                    }
+                }
+            }
+            Optional<String> id = t.string("id");
+            t.finish();
+            String finalId = id.orElseGet(() -> {
+                int n = modelCounts.merge(model, 1, Integer::sum) - 1;
+                return generatedId(model.replaceAll("[^A-Za-z0-9_-]", "-"), n);
+            });
+            return new EmulatedDeviceSpec(finalId, model, finalBus, drive, props);
+        }
+
+        /** Checks and records an id the file gives. */
+        private void explicitId(TomlTable t) {
+            Optional<String> id = t.string("id");
+            if (id.isEmpty()) {
+                return;
+            }
+            String s = id.get();
+            if (!ID.matcher(s).matches() || !Character.isLetter(s.charAt(0))) {
+                throw t.error("id", "'" + s + "' is not a usable device id",
+                        "use 1 to 64 letters, digits, '_' or '-', starting with a letter");
+            }
+            if (RESERVED_IDS.contains(s) || s.matches("(disk|fs)[0-9]+")) {
+                throw t.error("id", "'" + s + "' is an id Hostdev gives its own devices", "choose another id");
+            }
+            if (!ids.add(s)) {
+                throw t.error("id", "'" + s + "' is already the id of another device", "ids must be unique");
+            }
+        }
+
+        /** {@code prefix + n}, skipping numbers the file already uses as explicit ids. */
+        private String generatedId(String prefix, int n) {
+            String sep = Character.isDigit(prefix.charAt(prefix.length() - 1)) ? "-" : "";
+            for (int i = n; ; i++) {
+                String candidate = prefix + sep + i;
+                if (ids.add(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+
+        private Path path(String text) {
+            return source.baseDir().resolve(text).normalize();
+        }
+    }
+
+    /** A USB device: vendor:product or bus-port, as the engine's {@link DeviceRef} spells them. */
+    static DeviceRef usbDevice(String text) {
+        String hint = "write vendor:product as lsusb shows it (046d:c52b) or bus-port as in /sys/bus/usb/devices (1-2 or 1-2.3)";
+        if (text.strip().matches("[0-9]{3}:[0-9]{3}")) {
+            throw HostdevException.usage("not a USB device: '" + text + "'",
+                    "'" + text + "' looks like lsusb's bus:device number, which changes at every plug; " + hint);
+        }
+        DeviceRef ref;
+        try {
+            ref = DeviceRef.parse(text.strip());
+        } catch (HostdevException e) {
+            throw HostdevException.usage("not a USB device: '" + text + "'", hint);
+        }
+        if (ref instanceof DeviceRef.Pci) {
+            throw HostdevException.usage("'" + text + "' is a PCI address, not a USB device", "use pci = \"" + text + "\" for a PCI device");
+        }
+        return ref;
+    }
+
+    private static <E extends Enum<E>> E enumValue(Class<E> type, String text, String accepted) {
+        try {
+            return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw HostdevException.usage("'" + text + "' is not one of " + accepted, "use one of: " + accepted);
+        }
+    }
+}
