@@ -22,11 +22,12 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.hostdev.engine.testing.TmpfsTempDir;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code hostdev detach / reattach / recover} run in-process against a simulated kernel on a temp tree. */
 class BindingCommandsTest {
-    @TempDir
+    @TempDir(factory = TmpfsTempDir.class)
     Path dir;
     SysfsTree tree;
     SimulatedKernel kernel;
