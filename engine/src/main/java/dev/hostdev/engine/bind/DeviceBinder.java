@@ -336,7 +336,8 @@ public final class DeviceBinder {
      * rolled back (each device back to the driver and override it had), an interrupted reattach is
      * finished. Operations whose devices are locked by a live process are left alone.
      *
-     * @return one {@link Outcome#RECOVERED} (or, under dry run, {@link Outcome#PLANNED}) per device put right
+     * @return one {@link Outcome#RECOVERED} (or, under dry run, {@link Outcome#PLANNED}) per device put right,
+     *         {@link Outcome#IN_PROGRESS} for devices of operations still running
      */
     public BindResult recover(boolean dryRun) {
         List<DeviceOutcome> outcomes = new ArrayList<>();
@@ -348,7 +349,21 @@ public final class DeviceBinder {
                 }
                 continue;
             }
-            try (DeviceLocks.LockSet held = locks.acquireAll(devices)) {
+            DeviceLocks.LockSet held;
+            try {
+                held = locks.acquireAll(devices);
+            } catch (HostdevException busy) {
+                if (busy.code() != ErrorCode.BUSY) {
+                    throw busy;
+                }
+                for (PciAddress a : devices) {
+                    BindingState s = probe.state(a);
+                    outcomes.add(new DeviceOutcome(a, Outcome.IN_PROGRESS, s, s, List.of(), Optional.empty(),
+                            List.of(busy.getMessage())));
+                }
+                continue;
+            }
+            try (held) {
                 outcomes.addAll(recoverEntry(entry));
             }
         }

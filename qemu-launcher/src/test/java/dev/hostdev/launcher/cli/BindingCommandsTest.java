@@ -155,6 +155,19 @@ class BindingCommandsTest {
     }
 
     @Test
+    void aDeviceAnotherProcessIsChangingIsBusy() throws Exception {
+        var locks = new dev.hostdev.engine.state.DeviceLocks(new dev.hostdev.engine.state.StateDirectory(tree.hostRoot()), "hostdev vm start db");
+        try (var held = locks.acquire(PciAddress.parse("04:01.0"))) {
+            CliRun r = run("detach", "--root", root, "--json", "04:01.0");
+            assertEquals(6, r.exitCode());
+            JsonNode e = new ObjectMapper().readTree(r.out()).get("error");
+            assertEquals("busy", e.get("code").asText());
+            assertTrue(e.get("message").asText().contains("(hostdev vm start db)"), e.toString());
+        }
+        assertEquals(List.of(), kernel.writes());
+    }
+
+    @Test
     void recoverRollsBackWhatAKilledProcessLeft() {
         CliRun nothing = run("recover", "--root", root);
         assertEquals("nothing to recover\n", nothing.out());
