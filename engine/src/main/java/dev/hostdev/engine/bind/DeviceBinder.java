@@ -109,6 +109,10 @@ public final class DeviceBinder {
     }
 
     private DetachPlanning planDetach(List<PciAddress> requested, DetachOptions options) {
+        // The host's own use first: "no IOMMU" or "not viable" would be the wrong news about a root disk.
+        List<PciAddress> named = new LinkedHashSet<>(requested).stream()
+                .filter(a -> !probe.state(inventory.find(a).address()).boundTo(options.driver())).toList();
+        guard.checkHostUse(named, options.force());
         DetachSelection sel = select(requested, options);
         List<String> warnings = new ArrayList<>();
         if (!probe.driverLoaded(options.driver())) {
