@@ -99,10 +99,17 @@ public final class DeviceBinder {
         try (DeviceLocks.LockSet held = locks.acquireAll(first.devices().keySet())) {
             recoverPendingFor(first.devices().keySet(), held);
             DetachPlanning planning = planDetach(devices, options);
+            boolean more = false;
             for (PciAddress extra : planning.selection.devices().keySet()) {
                 if (!held.holds(extra)) {
                     held.add(locks.acquire(extra));
+                    more = true;
                 }
+            }
+            if (more) {
+                // Group members first seen after recovery: plan again now that they are locked too.
+                recoverPendingFor(planning.selection.devices().keySet(), held);
+                planning = planDetach(devices, options);
             }
             return runDetach(planning);
         }
