@@ -154,7 +154,7 @@ public final class DeviceBinder {
         Map<PciAddress, DeviceOutcome> done = new LinkedHashMap<>();
         if (!work.isEmpty()) {
             Transaction tx = Transaction.begin(journal, executor, probe, "detach", requester,
-                    work.stream().map(p -> Transaction.journalDevice(p, null, options.driver())).toList());
+                    work.stream().map(p -> Transaction.journalDevice(p, null, false, options.driver())).toList());
             try {
                 for (DevicePlan plan : work) {
                     observer.progress(plan.device(), "detaching " + plan.device() + " from "
@@ -225,19 +225,20 @@ public final class DeviceBinder {
         List<DevicePlan> plans = new ArrayList<>();
         for (PciAddress a : devices) {
             Optional<DeviceRecord> rec = records.find(a);
-            plans.add(reattachPlan(a, rec.map(DeviceRecord::originalDriver), rec.map(DeviceRecord::driver)));
+            boolean hadNoDriver = rec.isPresent() && rec.get().originalDriver() == null;
+            plans.add(reattachPlan(a, rec.map(DeviceRecord::originalDriver), rec.map(DeviceRecord::driver), hadNoDriver));
         }
         List<PciAddress> changing = plans.stream().filter(p -> !p.isNoop()).map(DevicePlan::device).toList();
         guard.checkClaims(changing);
         return plans;
     }
 
-    private DevicePlan reattachPlan(PciAddress a, Optional<String> original, Optional<String> stub) {
+    private DevicePlan reattachPlan(PciAddress a, Optional<String> original, Optional<String> stub, boolean leaveUnbound) {
         Set<String> stubs = new HashSet<>(ReattachPlanner.STUB_DRIVERS);
         stub.ifPresent(stubs::add);
         Optional<String> recorded = original.filter(d -> !stubs.contains(d));
         return ReattachPlanner.plan(a, probe.state(a), stubs, recorded,
-                recorded.map(probe::driverLoaded).orElse(false), probe.hasReset(a));
+                recorded.map(probe::driverLoaded).orElse(false), probe.hasReset(a), leaveUnbound);
     }
 
     private BindResult runReattach(List<DevicePlan> plans, Transaction resumed) {
@@ -246,7 +247,7 @@ public final class DeviceBinder {
         Transaction tx = resumed;
         if (tx == null && !writing.isEmpty()) {
             tx = Transaction.begin(journal, executor, probe, "reattach", requester, writing.stream()
-                    .map(p -> Transaction.journalDevice(p, p.target().driver().orElse(null), null)).toList());
+                    .map(p -> Transaction.journalDevice(p, p.target().driver().orElse(null), leavesUnbound(p), null)).toList());
         }
         try {
             for (DevicePlan plan : writing) {
@@ -258,7 +259,7 @@ public final class DeviceBinder {
                 List<String> warnings = new ArrayList<>(ex.warnings());
                 if (ex.configDead()) {
                     outcome = Outcome.LEFT_UNBOUND;
-                } else if (after.driver().isEmpty()) {
+                } else if (after.driver().isEmpty() && !leavesUnbound(plan)) {
                     outcome = Outcome.REATTACHED_NO_DRIVER;
                     warnings.add(plan.device() + ": no host driver claimed it (none was recorded and none matched)");
                 } else {
@@ -351,7 +352,7 @@ public final class DeviceBinder {
     private DevicePlan recoveryPlan(JournalEntry entry, JournalEntry.JournalDevice d) {
         if (entry.operation().equals("reattach")) {
             return reattachPlan(PciAddress.parse(d.address()), Optional.ofNullable(d.recordedDriver()),
-                    Optional.ofNullable(d.originalDriver()));
+                    Optional.ofNullable(d.originalDriver()), d.leaveUnbound());
         }
         return Transaction.resume(journal, executor, probe, entry).rollbackPlan(d);
     }
@@ -385,6 +386,12 @@ public final class DeviceBinder {
     }
 
     // ---- shared machinery -----------------------------------------------------------------------------
+
+    /** Whether a reattach plan ends with the device on no driver on purpose (it had none before). */
+    private static boolean leavesUnbound(DevicePlan plan) {
+        return plan.action() == Action.REATTACH && !plan.isNoop() && plan.writes().stream()
+                .noneMatch(w -> w.attribute().endsWith("/bind") || w.attribute().equals("bus/pci/drivers_probe"));
+    }
 
     private static DeviceOutcome planned(DevicePlan p, Outcome whenNoop) {
         return new DeviceOutcome(p.device(), p.isNoop() ? whenNoop : Outcome.PLANNED, p.before(), p.target(),
