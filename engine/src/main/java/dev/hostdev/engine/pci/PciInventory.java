@@ -12,8 +12,6 @@ import java.util.Optional;
  * sysfs afresh; nothing is cached.
  */
 public final class PciInventory {
-    /** Above this many devices {@link #summaries()} reads in parallel (the cost is syscalls, not CPU). */
-    private static final int PARALLEL_THRESHOLD = 512;
     private final Sysfs sysfs;
 
     /** @param sysfs the sysfs to read */
@@ -37,11 +35,8 @@ public final class PciInventory {
     /** The list facts of every device, in address order (devices vanishing meanwhile are left out). */
     public List<PciSummary> summaries() {
         List<PciAddress> addresses = addresses();
-        if (addresses.size() > PARALLEL_THRESHOLD) {
-            return addresses.parallelStream().map(a -> PciDeviceReader.readSummary(sysfs, a)).filter(Objects::nonNull)
-                    .toList();
-        }
-        // A plain loop on small hosts: streams and lambdas cost start-up time a short command notices.
+        // A plain loop: streams and lambdas cost start-up time a short command notices, and reading in
+        // parallel measured no faster (the work is syscalls, and JVM threads compete for the same cores).
         List<PciSummary> out = new ArrayList<>(addresses.size());
         for (PciAddress a : addresses) {
             PciSummary s = PciDeviceReader.readSummary(sysfs, a);
