@@ -136,11 +136,27 @@ public final class DeviceBinder {
         }
         List<PciAddress> changing = plans.stream().filter(p -> !p.isNoop()).map(DevicePlan::device).toList();
         if (!changing.isEmpty()) {
+            if (options.driver().equals(DetachOptions.VFIO_PCI)) {
+                refusePhysicalFunctionsWithVfs(sel, changing);
+            }
             guard.checkHostUse(changing, options.force());
             guard.checkClaims(changing);
             sel.requireViable(inventory);
         }
         return new DetachPlanning(sel, plans, warnings, options);
+    }
+
+    /** vfio-pci refuses (EBUSY) to bind an SR-IOV physical function whose VFs are enabled: say so before writing. */
+    private static void refusePhysicalFunctionsWithVfs(DetachSelection sel, List<PciAddress> changing) {
+        for (PciAddress a : changing) {
+            int vfs = sel.devices().get(a).sriov().map(s -> s.numVfs()).orElse(0);
+            if (vfs > 0) {
+                throw new HostdevException(ErrorCode.STATE, a + " is an SR-IOV physical function with " + vfs
+                        + " virtual function" + (vfs == 1 ? "" : "s") + " enabled: vfio-pci refuses such a device",
+                        "give the VM a virtual function instead ('hostdev show " + a + "' lists them), or disable "
+                                + "them first: echo 0 > /sys/bus/pci/devices/" + a + "/sriov_numvfs");
+            }
+        }
     }
 
     private DetachSelection select(List<PciAddress> requested, DetachOptions options) {
