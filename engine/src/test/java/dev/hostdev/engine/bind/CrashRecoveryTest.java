@@ -100,6 +100,20 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void aLaterReattachFinishesTheInterruptedOneFirst() throws Exception {
+        for (int n = 1; n <= REATTACH_WRITES; n++) {
+            Bench b = fresh("rereattach-" + n);
+            detachGroup(b);
+            b.kernel.killAfterWrite(DETACH_WRITES + n);
+            assertThrows(SimulatedKernel.SimulatedCrash.class, () -> reattachGroup(b));
+            b.restart();
+            BindResult r = b.binder.reattach(devices(GPU), ReattachOptions.defaults());
+            assertEquals(Outcome.ALREADY_ATTACHED, r.devices().get(0).outcome(), "write " + n + ": recovery did it");
+            assertOnHost(b, "reattach write " + n);
+        }
+    }
+
+    @Test
     void recoverDryRunWritesNothingAndListsTheDevices() throws Exception {
         Bench b = fresh("dry");
         kill(b, 4, true);
