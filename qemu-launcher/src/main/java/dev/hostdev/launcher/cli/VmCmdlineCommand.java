@@ -1,5 +1,9 @@
 package dev.hostdev.launcher.cli;
 
+import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.bind.BindResult;
+import dev.hostdev.engine.bind.DetachOptions;
+import dev.hostdev.engine.bind.DeviceBinder;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.sysfs.Sysfs;
 import dev.hostdev.launcher.cmdline.LaunchOptions;
@@ -7,6 +11,8 @@ import dev.hostdev.launcher.cmdline.LaunchPlan;
 import dev.hostdev.launcher.cmdline.LaunchPlanner;
 import dev.hostdev.launcher.cmdline.ManagedDevice;
 import dev.hostdev.launcher.cmdline.PreflightCheck;
+import dev.hostdev.launcher.cmdline.PreflightChecker;
+import dev.hostdev.launcher.cmdline.PreflightReport;
 import dev.hostdev.launcher.cmdline.QemuCapabilities;
 import dev.hostdev.launcher.spec.VmSpec;
 import dev.hostdev.launcher.spec.VmSpecLoader;
@@ -61,14 +67,25 @@ public final class VmCmdlineCommand implements Callable<Integer> {
         LaunchPlan plan = LaunchPlanner.plan(vm, new SysfsPciFacts(sysfs), paused ? options.paused() : options);
         List<String> notes = new java.util.ArrayList<>(plan.notes());
         checkDevices(plan, notes);
+        PreflightReport report = new PreflightChecker(sysfs).check(plan);
+        List<String> detach = detachPlan(plan, sysfs);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
             var o = plan.toJson();
+            var d = o.putArray("detach_plan");
+            detach.forEach(d::add);
+            var pre = o.putArray("preflight");
+            for (PreflightCheck c : plan.checks()) {
+                var e = pre.addObject().put("check", c.describe());
+                report.problems().stream().filter(p -> p.check().equals(c)).findFirst().ifPresentOrElse(
+                        p -> e.put("ok", false).put("problem", p.error().getMessage()),
+                        () -> e.put("ok", true).put("omitted", report.omitted().contains(hostdevId(c))));
+            }
             var n = o.putArray("notes");
             notes.forEach(n::add);
             out.println(o.toPrettyString());
         } else {
-            printText(out, plan, sysfs, notes);
+            printText(out, plan, sysfs, notes, report, detach);
         }
         out.flush();
         return 0;
@@ -85,7 +102,12 @@ public final class VmCmdlineCommand implements Callable<Integer> {
         QemuCapabilities.of(binary).require(drivers);
     }
 
-    private static void printText(PrintWriter out, LaunchPlan plan, Sysfs sysfs, List<String> notes) {
+    private static String hostdevId(PreflightCheck c) {
+        return c instanceof PreflightCheck.UsbDevice u ? u.hostdevId() : "";
+    }
+
+    private static void printText(PrintWriter out, LaunchPlan plan, Sysfs sysfs, List<String> notes, PreflightReport report,
+                                  List<String> detach) {
         out.println("# QEMU command line of VM '" + plan.spec().name() + "' (accel " + plan.accel().qemuName() + ")");
         List<String> argv = plan.argv();
         StringBuilder line = new StringBuilder(ShellQuote.quote(argv.get(0)));
@@ -112,12 +134,19 @@ public final class VmCmdlineCommand implements Callable<Integer> {
         for (ManagedDevice m : plan.managed()) {
             out.printf("#   %s  %-10s now on %s -> vfio-pci%n", m.address(), m.hostdevId(), driverOf(sysfs, m.address()));
         }
-        out.println("# Checked before start:");
+        if (!detach.isEmpty()) {
+            out.println("# Detach plan (the sysfs writes 'vm start' makes first, as 'hostdev detach --dry-run' shows them):");
+            detach.forEach(step -> out.println("#   " + step));
+        }
+        out.println("# Checked before start (as this host is now):");
         if (plan.checks().isEmpty()) {
             out.println("#   nothing");
         }
         for (PreflightCheck c : plan.checks()) {
-            out.println("#   " + c.describe());
+            String status = report.problems().stream().filter(p -> p.check().equals(c)).findFirst()
+                    .map(p -> "FAILS: " + p.error().getMessage())
+                    .orElse(report.omitted().contains(hostdevId(c)) ? "missing: left out (optional)" : "ok");
+            out.println("#   " + c.describe() + ": " + status);
         }
         for (String n : notes) {
             out.println("# note: " + n);
@@ -138,6 +167,29 @@ public final class VmCmdlineCommand implements Callable<Integer> {
         p.reservation().busReserve().ifPresent(n -> b.append(" bus-reserve=").append(n));
         p.reservation().forDevice().ifPresent(a -> b.append(" (sized for ").append(a).append(')'));
         return b.toString();
+    }
+
+    /**
+     * The engine's dry run of the detach 'vm start' would make: the exact sysfs writes, or why it
+     * would refuse. Only for devices present here; writes nothing and takes no lock.
+     */
+    static List<String> detachPlan(LaunchPlan plan, Sysfs sysfs) {
+        List<PciAddress> present = plan.managed().stream().map(ManagedDevice::address)
+                .filter(a -> sysfs.exists("bus/pci/devices/" + a)).toList();
+        if (present.isEmpty()) {
+            return List.of();
+        }
+        try {
+            BindResult dry = new DeviceBinder(sysfs).detach(present, DetachOptions.defaults().withDryRun(true));
+            List<String> lines = new java.util.ArrayList<>();
+            dry.writes().forEach(w -> lines.add(w.describe()));
+            if (lines.isEmpty()) {
+                lines.add("(no writes: already on vfio-pci)");
+            }
+            return lines;
+        } catch (HostdevException e) {
+            return List.of("vm start would refuse: " + e.getMessage() + (e.hint() == null ? "" : " (" + e.hint() + ")"));
+        }
     }
 
     private static String driverOf(Sysfs sysfs, PciAddress a) {
