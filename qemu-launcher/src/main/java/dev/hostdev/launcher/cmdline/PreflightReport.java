@@ -21,6 +21,16 @@ public record PreflightReport(List<PreflightProblem> problems, Set<String> omitt
         passed = List.copyOf(passed);
     }
 
+    /** The problem a check found, if it failed. */
+    public java.util.Optional<PreflightProblem> problemOf(PreflightCheck check) {
+        return problems.stream().filter(p -> p.check().equals(check)).findFirst();
+    }
+
+    /** Whether the check is of an optional USB hostdev found missing and left out. */
+    public boolean omits(PreflightCheck check) {
+        return check instanceof PreflightCheck.UsbDevice u && omitted.contains(u.hostdevId());
+    }
+
     /** Whether nothing stops the start. */
     public boolean ok() {
         return problems.isEmpty();
