@@ -282,6 +282,10 @@ public final class VmSpecLoader {
                 throw t.error("bus", "of the xHCI controller must be root-port", null);
             }
             Optional<Path> drive = t.string("drive").map(this::path);
+            if (drive.isPresent() && !DeviceModels.BLOCK.contains(model)) {
+                throw t.error("drive", "applies to block devices (" + String.join(", ", new java.util.TreeSet<>(DeviceModels.BLOCK))
+                        + "), not " + model, "remove drive, or pass the property yourself in props");
+            }
             Map<String, Object> props = new LinkedHashMap<>();
             Optional<TomlTable> propTable = t.table("props");
             if (propTable.isPresent()) {

@@ -248,6 +248,28 @@ class LaunchPlannerGoldenTest {
     }
 
     @Test
+    void usbStorageOnAnExplicitXhci() {
+        LaunchPlan p = plan("""
+                [[device]]
+                model = "usb-storage"
+                drive = "/img/stick.img"
+                [[device]]
+                model = "qemu-xhci"
+                id = "xhci"
+                """, FakePciFacts.none());
+        assertEquals("""
+                -drive
+                if=none,id=drive-usb-storage0,file=/img/stick.img,format=raw
+                -device
+                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1
+                -device
+                qemu-xhci,id=xhci,bus=pci.1,addr=0x0
+                -device
+                usb-storage,drive=drive-usb-storage0,id=usb-storage0,bus=xhci.0
+                """, tail(p), "the controller before the USB device, whatever the file order");
+    }
+
+    @Test
     void hotplugPortSizedFromAFakeResourceFile() {
         LaunchPlan p = plan("[[hotplug]]\npci = \"65:00.0\"\n", FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE));
         assertEquals("""

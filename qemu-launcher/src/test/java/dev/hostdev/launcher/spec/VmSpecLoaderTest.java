@@ -265,6 +265,8 @@ class VmSpecLoaderTest {
         assertError("name = \"x\"\n[[device]]\nmodel = \"e1000e\"\n[device.props]\nspeed = 1.5\n",
                 "vm.toml:5: device[0].props.speed must be a string, a whole number or a boolean, not the decimal 1.5", null);
         assertError("name = \"x\"\n[[device]]\nid = \"n\"\n", "vm.toml:2: device[0]: 'model' is missing", "model = ");
+        assertError("name = \"x\"\n[[device]]\nmodel = \"e1000e\"\ndrive = \"d.img\"\n",
+                "vm.toml:4: device[0].drive applies to block devices (nvme, usb-storage, virtio-blk-pci), not e1000e", null);
     }
 
     @Test
