@@ -40,7 +40,7 @@ class LaunchPlannerGoldenTest {
         LaunchPlan p = plan("memory = \"512M\"\ncpus = 2\n", FakePciFacts.none());
         assertEquals(List.of(
                 "qemu-system-x86_64",
-                "-name", "vm",
+                "-name", "guest=vm,debug-threads=on",
                 "-machine", "q35",
                 "-accel", "tcg",
                 "-m", "512M",
@@ -325,6 +325,20 @@ class LaunchPlannerGoldenTest {
         assertTrue(p.argv().contains("virtio-blk-pci,drive=drive-disk0,bootindex=1,id=disk0,bus=pci.1,addr=0x0"));
         assertTrue(p.argv().contains("virtio-blk-pci,drive=drive-disk1,bootindex=2,id=disk1,bus=pci.2,addr=0x0"));
         assertTrue(p.argv().contains("if=none,id=drive-disk1,file=/b.img,format=raw,readonly=on"));
+    }
+
+    @Test
+    void anotherHostdevProcessSeesWhichDevicesThisVmHolds() {
+        LaunchPlan p = plan("""
+                [[hostdev]]
+                pci = "03:00.0"
+                [[hostdev]]
+                pci = "05:01.0"
+                managed = false
+                """, FakePciFacts.none().pcie("03:00.0").conventional("05:01.0"));
+        assertEquals(Set.of(PciAddress.parse("03:00.0"), PciAddress.parse("05:01.0")),
+                dev.hostdev.engine.guard.QemuCommandLine.vfioHosts(p.argv()), "the engine's guard reads our command line");
+        assertEquals(java.util.Optional.of("vm"), dev.hostdev.engine.guard.QemuCommandLine.vmName(p.argv()));
     }
 
     @Test
