@@ -35,6 +35,9 @@ public final class VmSpecLoader {
     static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
     /** Ids the plan itself uses. */
     static final Set<String> RESERVED_IDS = Set.of("usb", "iommu", "qmp", "serial0");
+    /** The keys of the file's top level. */
+    static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "memory", "cpus", "accel", "emulator", "spare_root_ports",
+            "iommu", "kernel", "initrd", "append", "serial", "legacy_hotplug", "disk", "share", "hostdev", "hotplug", "device");
     private static final Pattern PROP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Set<String> PLAN_PROPS = Set.of("driver", "id", "bus", "addr");
     static final long MIN_MEMORY = 16 * MemorySize.MIB;
@@ -153,7 +156,7 @@ public final class VmSpecLoader {
             for (TomlTable t : deviceTables) {
                 devices.add(device(t));
             }
-            top.finish();
+            top.finish(TOP_LEVEL_KEYS);
             int explicitPorts = spare + hotplug.size();
             if (explicitPorts > MAX_ROOT_PORTS) {
                 throw top.error("spare_root_ports", "with the [[hotplug]] ports asks for " + explicitPorts
@@ -186,7 +189,7 @@ public final class VmSpecLoader {
                 throw t.error("format", "must be raw or qcow2, not '" + format + "'", null);
             }
             boolean readonly = t.bool("readonly").orElse(false);
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             String id = "disk" + index;
             ids.add(id);
             return new DiskSpec(id, path, format, readonly);
@@ -196,7 +199,7 @@ public final class VmSpecLoader {
             Path path = path(t.requiredString("path", "\"/srv/shared\""));
             String tag = t.requiredString("tag", "\"shared\"");
             boolean readonly = t.bool("readonly").orElse(false);
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             String id = "fs" + index;
             ids.add(id);
             try {
@@ -219,7 +222,7 @@ public final class VmSpecLoader {
             Optional<DeviceIdentity> expect = t.parsed("expect", DeviceIdentity::parse);
             boolean legacy = t.bool("legacy").orElse(false);
             Optional<String> id = t.string("id");
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             if (usb.isPresent()) {
                 for (String key : List.of("managed", "expect", "legacy")) {
                     if (t.has(key)) {
@@ -245,7 +248,7 @@ public final class VmSpecLoader {
         private HotplugSpec hotplug(TomlTable t) {
             Optional<PciAddress> pci = t.parsed("pci", PciAddress::parse);
             Optional<MemorySize> size = t.parsed("size", MemorySize::parse);
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             if (pci.isEmpty() && size.isEmpty()) {
                 throw t.tableError("needs pci or size", "e.g. pci = \"0000:65:00.0\" (sized from its BARs) or size = \"16G\"");
             }
@@ -310,7 +313,7 @@ public final class VmSpecLoader {
                 }
             }
             Optional<String> id = t.string("id");
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             String finalId = id.orElseGet(() -> {
                 int n = modelCounts.merge(model, 1, Integer::sum) - 1;
                 return generatedId(model.replaceAll("[^A-Za-z0-9_-]", "-"), n);

@@ -183,6 +183,21 @@ class VmSpecLoaderTest {
     }
 
     @Test
+    void typosGetASuggestion() {
+        HostdevException e = error("name = \"x\"\nmemroy = \"2G\"\n");
+        assertTrue(e.hint().startsWith("did you mean 'memory'? known keys here: name, memory,"), e.hint());
+        HostdevException far = error("name = \"x\"\ncolour = \"blue\"\n");
+        assertTrue(far.hint().startsWith("known keys here: "), far.hint());
+    }
+
+    @Test
+    void aTopLevelKeyBelowASectionSaysWhereItBelongs() {
+        HostdevException e = error("name = \"x\"\n[[hotplug]]\nsize = \"16G\"\n\nspare_root_ports = 2\n");
+        assertEquals("vm.toml:5: hotplug[0].spare_root_ports is not a known key of hotplug", e.getMessage());
+        assertTrue(e.hint().contains("move it above the first [[…]] section"), e.hint());
+    }
+
+    @Test
     void unknownKeyInAnArrayOfTables() {
         assertError("""
                 name = "x"
