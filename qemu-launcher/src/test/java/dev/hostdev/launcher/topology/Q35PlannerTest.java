@@ -218,6 +218,28 @@ class Q35PlannerTest {
     }
 
     @Test
+    void slotMapReadsBackFromJson() throws Exception {
+        Q35Topology t = plan("""
+                spare_root_ports = 8
+                [[hotplug]]
+                pci = "65:00.0"
+                [[hotplug]]
+                size = "16G"
+                [[device]]
+                model = "e1000"
+                [[device]]
+                model = "e1000e"
+                [[hostdev]]
+                pci = "02:00.0"
+                """, FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE).conventional("02:00.0"));
+        String text = t.toJson().toString();
+        assertEquals(t, Q35Topology.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(text)));
+        assertEquals(plan("", FakePciFacts.none()), Q35Topology.fromJson(plan("", FakePciFacts.none()).toJson()));
+        assertThrows(IllegalArgumentException.class, () -> Q35Topology.fromJson(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(text.replace("\"port\":8", "\"port\":9"))));
+    }
+
+    @Test
     void slotMapAsJson() {
         Q35Topology t = plan("""
                 legacy_hotplug = true
