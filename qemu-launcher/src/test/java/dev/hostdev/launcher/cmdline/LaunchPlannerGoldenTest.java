@@ -91,7 +91,7 @@ class LaunchPlannerGoldenTest {
                 -device
                 pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
                 -device
-                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1,bus-reserve=1
+                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1,bus-reserve=2
                 -device
                 pcie-pci-bridge,id=pci.3,bus=pci.2,addr=0x0
                 -device
@@ -227,7 +227,7 @@ class LaunchPlannerGoldenTest {
                 -device
                 pcie-root-port,port=0xb,chassis=4,id=pci.4,bus=pcie.0,addr=0x1.0x3
                 -device
-                pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4,bus-reserve=1
+                pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4,bus-reserve=2
                 -device
                 pcie-root-port,port=0xd,chassis=7,id=pci.7,bus=pcie.0,addr=0x1.0x5
                 -device

@@ -96,7 +96,7 @@ class Q35PlannerTest {
         assertEquals(new Placement("pci.7", 2, 0), t.placementOf("e1000-0").orElseThrow());
         assertEquals(new Placement("pci.3", 0, 0), t.placementOf("hostdev2").orElseThrow());
         assertEquals(Optional.empty(), t.placementOf("hostdev0"), "USB devices are not on PCI");
-        assertEquals(OptionalIntOf(1), t.rootPort("pci.6").orElseThrow().reservation().busReserve());
+        assertEquals(OptionalIntOf(2), t.rootPort("pci.6").orElseThrow().reservation().busReserve());
     }
 
     private static java.util.OptionalInt OptionalIntOf(int n) {
