@@ -120,7 +120,8 @@ public final class VmSpecLoader {
             }
             int cpus = top.integer("cpus", 1, MAX_CPUS).orElse(1);
             Accel accel = top.parsed("accel", t -> enumValue(Accel.class, t, "tcg, kvm or auto")).orElse(Accel.AUTO);
-            Optional<Path> emulator = top.string("emulator").map(this::path);
+            // A bare name is looked up on PATH, as a shell would; a path is relative to the spec.
+            Optional<Path> emulator = top.string("emulator").map(e -> e.contains("/") ? path(e) : Path.of(e));
             int spare = top.integer("spare_root_ports", 0, MAX_ROOT_PORTS).orElse(0);
             Iommu iommu = top.parsed("iommu", t -> enumValue(Iommu.class, t, "intel or none")).orElse(Iommu.NONE);
             Optional<KernelBoot> kernel = kernel(top);

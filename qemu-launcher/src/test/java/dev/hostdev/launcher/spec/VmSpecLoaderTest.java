@@ -132,6 +132,12 @@ class VmSpecLoaderTest {
     }
 
     @Test
+    void aBareEmulatorNameIsLookedUpOnPath() {
+        assertEquals(Optional.of(Path.of("qemu-system-x86_64")), parse("name = \"x\"\nemulator = \"qemu-system-x86_64\"\n").emulator());
+        assertEquals(Optional.of(Path.of("/specs/bin/qemu")), parse("name = \"x\"\nemulator = \"bin/qemu\"\n").emulator());
+    }
+
+    @Test
     void generatedIdsSkipIdsTheFileGives() {
         VmSpec s = parse("""
                 name = "x"
