@@ -8,6 +8,8 @@ import dev.hostdev.launcher.spec.Accel;
 import dev.hostdev.launcher.spec.Specs;
 import dev.hostdev.launcher.topology.FakePciFacts;
 import dev.hostdev.launcher.topology.PciFacts;
+import dev.hostdev.launcher.topology.SysfsPciFacts;
+import dev.hostdev.engine.testing.SysfsTree;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -270,8 +272,10 @@ class LaunchPlannerGoldenTest {
     }
 
     @Test
-    void hotplugPortSizedFromAFakeResourceFile() {
-        LaunchPlan p = plan("[[hotplug]]\npci = \"65:00.0\"\n", FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE));
+    void hotplugPortSizedFromAFakeResourceFile(@org.junit.jupiter.api.io.TempDir Path root) throws java.io.IOException {
+        SysfsTree tree = SysfsTree.create(root).pci("0000:65:00.0").vendor(0x10de).device(0x1b80).pcie().add();
+        java.nio.file.Files.writeString(tree.pciDeviceDir("0000:65:00.0").resolve("resource"), FakePciFacts.GPU_RESOURCE);
+        LaunchPlan p = plan("[[hotplug]]\npci = \"65:00.0\"\n", new SysfsPciFacts(tree.sysfs()));
         assertEquals("""
                 -device
                 pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1,mem-reserve=33554432,pref64-reserve=536870912
