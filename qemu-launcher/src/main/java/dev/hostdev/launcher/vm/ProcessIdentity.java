@@ -28,8 +28,23 @@ public record ProcessIdentity(long pid, long startEpochMillis) {
                 || h.info().startInstant().map(i -> Math.abs(i.toEpochMilli() - startEpochMillis) < 1000).orElse(true));
     }
 
-    /** Whether it still runs. */
+    /**
+     * Whether it still runs. A zombie (ended, not yet reaped: QEMU whose starter has exited waits for
+     * init to reap it, which can take seconds) counts as ended.
+     */
     public boolean isAlive() {
-        return handle().isPresent();
+        return handle().isPresent() && !isZombie(pid);
+    }
+
+    /** Whether /proc says the process has ended and waits to be reaped (state Z or X). */
+    static boolean isZombie(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            int close = stat.lastIndexOf(')');
+            char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+            return state == 'Z' || state == 'X';
+        } catch (java.io.IOException e) {
+            return !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
     }
 }

@@ -10,6 +10,8 @@ import dev.hostdev.engine.bind.Outcome;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.launcher.cmdline.LaunchPlan;
 import dev.hostdev.launcher.cmdline.ManagedDevice;
+import dev.hostdev.launcher.cmdline.PciePciBridge;
+import dev.hostdev.launcher.cmdline.PcieRootPort;
 import dev.hostdev.launcher.cmdline.QemuDevice;
 import dev.hostdev.launcher.cmdline.QemuXhci;
 import dev.hostdev.launcher.cmdline.UsbHost;
@@ -181,6 +183,9 @@ public final class VmStarter {
         Set<String> managedIds = new TreeSet<>();
         plan.managed().forEach(m -> managedIds.add(m.hostdevId()));
         for (QemuDevice d : plan.devices()) {
+            if (d instanceof PcieRootPort || d instanceof PciePciBridge) {
+                continue; // controllers: the slot map has them
+            }
             Object bus = d.properties().get("bus");
             Object addr = d.properties().get("addr");
             String busName = bus == null ? "" : bus.toString();
