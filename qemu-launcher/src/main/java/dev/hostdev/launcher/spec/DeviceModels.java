@@ -31,7 +31,7 @@ public final class DeviceModels {
     }
 
     /** The bus a model goes on when the spec does not say. */
-    static DeviceBus defaultBus(String model) {
+    public static DeviceBus defaultBus(String model) {
         if (isUsb(model)) {
             return DeviceBus.XHCI;
         }
