@@ -190,6 +190,19 @@ class DetachTest {
         assertTrue(e.getMessage().contains("QEMU pid 4242 (qemu-system-x86_64, VM web1)"), e.getMessage());
     }
 
+    @Test
+    void refusesADeviceAnotherHostdevOperationHasLocked() {
+        dev.hostdev.engine.state.DeviceLocks other = new dev.hostdev.engine.state.DeviceLocks(
+                new dev.hostdev.engine.state.StateDirectory(bench.tree.hostRoot()), "hostdev vm start web2");
+        try (var held = other.acquire(NIC)) {
+            HostdevException e = refused(ErrorCode.BUSY, devices(NIC), vfio());
+            assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid() + " (hostdev vm start web2)"), e.getMessage());
+        }
+        assertEquals(List.of(), bench.kernel.writes());
+        bench.binder.detach(devices(NIC), vfio());
+        assertEquals("vfio-pci", bench.driver(NIC));
+    }
+
     private void assertOriginal() {
         assertEquals("nouveau", bench.driver(GPU));
         assertEquals("snd_hda_intel", bench.driver(AUDIO));

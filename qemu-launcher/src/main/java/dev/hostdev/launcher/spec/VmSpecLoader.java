@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +35,9 @@ public final class VmSpecLoader {
     static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
     /** Ids the plan itself uses. */
     static final Set<String> RESERVED_IDS = Set.of("usb", "iommu", "qmp", "serial0");
+    /** The keys of the file's top level. */
+    static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "memory", "cpus", "accel", "emulator", "spare_root_ports",
+            "iommu", "kernel", "initrd", "append", "serial", "legacy_hotplug", "disk", "share", "hostdev", "hotplug", "device");
     private static final Pattern PROP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Set<String> PLAN_PROPS = Set.of("driver", "id", "bus", "addr");
     static final long MIN_MEMORY = 16 * MemorySize.MIB;
@@ -98,6 +102,7 @@ public final class VmSpecLoader {
         private final Map<String, Integer> modelCounts = new HashMap<>();
         private final Map<PciAddress, String> pciSeen = new HashMap<>();
         private final Map<String, String> usbSeen = new HashMap<>();
+        private final Map<PciAddress, String> hotplugSeen = new HashMap<>();
 
         Reading(SpecSource source) {
             this.source = source;
@@ -151,7 +156,7 @@ public final class VmSpecLoader {
             for (TomlTable t : deviceTables) {
                 devices.add(device(t));
             }
-            top.finish();
+            top.finish(TOP_LEVEL_KEYS);
             int explicitPorts = spare + hotplug.size();
             if (explicitPorts > MAX_ROOT_PORTS) {
                 throw top.error("spare_root_ports", "with the [[hotplug]] ports asks for " + explicitPorts
@@ -184,7 +189,7 @@ public final class VmSpecLoader {
                 throw t.error("format", "must be raw or qcow2, not '" + format + "'", null);
             }
             boolean readonly = t.bool("readonly").orElse(false);
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             String id = "disk" + index;
             ids.add(id);
             return new DiskSpec(id, path, format, readonly);
@@ -194,7 +199,7 @@ public final class VmSpecLoader {
             Path path = path(t.requiredString("path", "\"/srv/shared\""));
             String tag = t.requiredString("tag", "\"shared\"");
             boolean readonly = t.bool("readonly").orElse(false);
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             String id = "fs" + index;
             ids.add(id);
             try {
@@ -206,7 +211,7 @@ public final class VmSpecLoader {
 
         private HostdevSpec hostdev(TomlTable t, int index) {
             Optional<PciAddress> pci = t.parsed("pci", PciAddress::parse);
-            Optional<UsbDeviceRef> usb = t.parsed("usb", UsbDeviceRef::parse);
+            Optional<DeviceRef> usb = t.parsed("usb", VmSpecLoader::usbDevice);
             if (pci.isPresent() == usb.isPresent()) {
                 throw t.tableError(pci.isPresent() ? "names both pci and usb" : "names no device",
                         "give one of pci = \"0000:03:07.0\" or usb = \"046d:c52b\" (or usb = \"1-2\")");
@@ -217,7 +222,7 @@ public final class VmSpecLoader {
             Optional<DeviceIdentity> expect = t.parsed("expect", DeviceIdentity::parse);
             boolean legacy = t.bool("legacy").orElse(false);
             Optional<String> id = t.string("id");
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             if (usb.isPresent()) {
                 for (String key : List.of("managed", "expect", "legacy")) {
                     if (t.has(key)) {
@@ -243,13 +248,20 @@ public final class VmSpecLoader {
         private HotplugSpec hotplug(TomlTable t) {
             Optional<PciAddress> pci = t.parsed("pci", PciAddress::parse);
             Optional<MemorySize> size = t.parsed("size", MemorySize::parse);
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             if (pci.isEmpty() && size.isEmpty()) {
                 throw t.tableError("needs pci or size", "e.g. pci = \"0000:65:00.0\" (sized from its BARs) or size = \"16G\"");
             }
             if (pci.isPresent() && pciSeen.containsKey(pci.get())) {
                 throw t.error("pci", "names " + pci.get() + ", which " + pciSeen.get(pci.get())
                         + " already gives to this VM at start", "a port reserved for hotplug is for a device not given at start");
+            }
+            if (pci.isPresent()) {
+                String previous = hotplugSeen.putIfAbsent(pci.get(), t.name());
+                if (previous != null) {
+                    throw t.error("pci", "names " + pci.get() + ", for which " + previous + " already reserves a port",
+                            "one [[hotplug]] per device; add size = … to it for a larger window");
+                }
             }
             return new HotplugSpec(pci, size);
         }
@@ -273,6 +285,10 @@ public final class VmSpecLoader {
                 throw t.error("bus", "of the xHCI controller must be root-port", null);
             }
             Optional<Path> drive = t.string("drive").map(this::path);
+            if (drive.isPresent() && !DeviceModels.BLOCK.contains(model)) {
+                throw t.error("drive", "applies to block devices (" + String.join(", ", new java.util.TreeSet<>(DeviceModels.BLOCK))
+                        + "), not " + model, "remove drive, or pass the property yourself in props");
+            }
             Map<String, Object> props = new LinkedHashMap<>();
             Optional<TomlTable> propTable = t.table("props");
             if (propTable.isPresent()) {
@@ -297,7 +313,7 @@ public final class VmSpecLoader {
                 }
             }
             Optional<String> id = t.string("id");
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             String finalId = id.orElseGet(() -> {
                 int n = modelCounts.merge(model, 1, Integer::sum) - 1;
                 return generatedId(model.replaceAll("[^A-Za-z0-9_-]", "-"), n);
@@ -338,6 +354,25 @@ public final class VmSpecLoader {
         private Path path(String text) {
             return source.baseDir().resolve(text).normalize();
         }
+    }
+
+    /** A USB device: vendor:product or bus-port, as the engine's {@link DeviceRef} spells them. */
+    static DeviceRef usbDevice(String text) {
+        String hint = "write vendor:product as lsusb shows it (046d:c52b) or bus-port as in /sys/bus/usb/devices (1-2 or 1-2.3)";
+        if (text.strip().matches("[0-9]{3}:[0-9]{3}")) {
+            throw HostdevException.usage("not a USB device: '" + text + "'",
+                    "'" + text + "' looks like lsusb's bus:device number, which changes at every plug; " + hint);
+        }
+        DeviceRef ref;
+        try {
+            ref = DeviceRef.parse(text.strip());
+        } catch (HostdevException e) {
+            throw HostdevException.usage("not a USB device: '" + text + "'", hint);
+        }
+        if (ref instanceof DeviceRef.Pci) {
+            throw HostdevException.usage("'" + text + "' is a PCI address, not a USB device", "use pci = \"" + text + "\" for a PCI device");
+        }
+        return ref;
     }
 
     private static <E extends Enum<E>> E enumValue(Class<E> type, String text, String accepted) {

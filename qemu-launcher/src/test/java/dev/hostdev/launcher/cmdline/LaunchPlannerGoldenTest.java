@@ -40,7 +40,7 @@ class LaunchPlannerGoldenTest {
         LaunchPlan p = plan("memory = \"512M\"\ncpus = 2\n", FakePciFacts.none());
         assertEquals(List.of(
                 "qemu-system-x86_64",
-                "-name", "vm",
+                "-name", "guest=vm,debug-threads=on",
                 "-machine", "q35",
                 "-accel", "tcg",
                 "-m", "512M",
@@ -215,7 +215,7 @@ class LaunchPlannerGoldenTest {
                 -drive
                 if=none,id=drive-nvme0,file=/lab/nvme.img,format=raw
                 -fsdev
-                local,id=fs0,path=/,security_model=none,readonly=on
+                local,id=fs0,path=/,security_model=none,multidevs=remap,readonly=on
                 -device
                 intel-iommu,intremap=on,caching-mode=on,id=iommu
                 -device
@@ -248,6 +248,28 @@ class LaunchPlannerGoldenTest {
     }
 
     @Test
+    void usbStorageOnAnExplicitXhci() {
+        LaunchPlan p = plan("""
+                [[device]]
+                model = "usb-storage"
+                drive = "/img/stick.img"
+                [[device]]
+                model = "qemu-xhci"
+                id = "xhci"
+                """, FakePciFacts.none());
+        assertEquals("""
+                -drive
+                if=none,id=drive-usb-storage0,file=/img/stick.img,format=raw
+                -device
+                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1
+                -device
+                qemu-xhci,id=xhci,bus=pci.1,addr=0x0
+                -device
+                usb-storage,drive=drive-usb-storage0,id=usb-storage0,bus=xhci.0
+                """, tail(p), "the controller before the USB device, whatever the file order");
+    }
+
+    @Test
     void hotplugPortSizedFromAFakeResourceFile() {
         LaunchPlan p = plan("[[hotplug]]\npci = \"65:00.0\"\n", FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE));
         assertEquals("""
@@ -274,7 +296,7 @@ class LaunchPlannerGoldenTest {
         List<String> argv = p.argv();
         assertTrue(argv.contains("file,id=serial0,path=/logs/a,,b.log,append=on"), argv.toString());
         assertTrue(argv.contains("if=none,id=drive-disk0,file=/img/disk,,1.qcow2,format=qcow2"), argv.toString());
-        assertTrue(argv.contains("local,id=fs0,path=/srv/x,,y,security_model=none"), argv.toString());
+        assertTrue(argv.contains("local,id=fs0,path=/srv/x,,y,security_model=none,multidevs=remap"), argv.toString());
         assertTrue(argv.contains("e1000e,romfile=/roms/e,,1.rom,id=e1000e0,bus=pci.3,addr=0x0"), argv.toString());
         LaunchPlan run = LaunchPlanner.plan(p.spec(), FakePciFacts.none(),
                 new LaunchOptions(Path.of("/run/a,b"), false, Set.of(), false));
@@ -303,6 +325,20 @@ class LaunchPlannerGoldenTest {
         assertTrue(p.argv().contains("virtio-blk-pci,drive=drive-disk0,bootindex=1,id=disk0,bus=pci.1,addr=0x0"));
         assertTrue(p.argv().contains("virtio-blk-pci,drive=drive-disk1,bootindex=2,id=disk1,bus=pci.2,addr=0x0"));
         assertTrue(p.argv().contains("if=none,id=drive-disk1,file=/b.img,format=raw,readonly=on"));
+    }
+
+    @Test
+    void anotherHostdevProcessSeesWhichDevicesThisVmHolds() {
+        LaunchPlan p = plan("""
+                [[hostdev]]
+                pci = "03:00.0"
+                [[hostdev]]
+                pci = "05:01.0"
+                managed = false
+                """, FakePciFacts.none().pcie("03:00.0").conventional("05:01.0"));
+        assertEquals(Set.of(PciAddress.parse("03:00.0"), PciAddress.parse("05:01.0")),
+                dev.hostdev.engine.guard.QemuCommandLine.vfioHosts(p.argv()), "the engine's guard reads our command line");
+        assertEquals(java.util.Optional.of("vm"), dev.hostdev.engine.guard.QemuCommandLine.vmName(p.argv()));
     }
 
     @Test

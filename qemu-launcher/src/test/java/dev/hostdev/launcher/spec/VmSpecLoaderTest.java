@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciAddress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,9 +103,9 @@ class VmSpecLoaderTest {
         assertFalse(h1.managed());
         HostdevSpec h2 = s.hostdevs().get(2);
         assertEquals("hostdev2", h2.id());
-        assertEquals(new UsbDeviceRef.ById(0x046d, 0xc52b), h2.usb().orElseThrow());
+        assertEquals(DeviceRef.parse("046d:c52b"), h2.usb().orElseThrow());
         assertEquals(StartupPolicy.OPTIONAL, h2.startup());
-        assertEquals(new UsbDeviceRef.ByPort(1, "2.3"), s.hostdevs().get(3).usb().orElseThrow());
+        assertEquals(DeviceRef.parse("1-2.3"), s.hostdevs().get(3).usb().orElseThrow());
         assertEquals(StartupPolicy.MANDATORY, s.hostdevs().get(3).startup());
 
         assertEquals(List.of(new HotplugSpec(Optional.of(PciAddress.parse("65:00.0")), Optional.empty()),
@@ -179,6 +180,21 @@ class VmSpecLoaderTest {
     @Test
     void unknownTopLevelKey() {
         assertError("name = \"x\"\n\nmemroy = \"2G\"\n", "vm.toml:3: memroy is not a known key", "memory");
+    }
+
+    @Test
+    void typosGetASuggestion() {
+        HostdevException e = error("name = \"x\"\nmemroy = \"2G\"\n");
+        assertTrue(e.hint().startsWith("did you mean 'memory'? known keys here: name, memory,"), e.hint());
+        HostdevException far = error("name = \"x\"\ncolour = \"blue\"\n");
+        assertTrue(far.hint().startsWith("known keys here: "), far.hint());
+    }
+
+    @Test
+    void aTopLevelKeyBelowASectionSaysWhereItBelongs() {
+        HostdevException e = error("name = \"x\"\n[[hotplug]]\nsize = \"16G\"\n\nspare_root_ports = 2\n");
+        assertEquals("vm.toml:5: hotplug[0].spare_root_ports is not a known key of hotplug", e.getMessage());
+        assertTrue(e.hint().contains("move it above the first [[…]] section"), e.hint());
     }
 
     @Test
@@ -264,6 +280,8 @@ class VmSpecLoaderTest {
         assertError("name = \"x\"\n[[device]]\nmodel = \"e1000e\"\n[device.props]\nspeed = 1.5\n",
                 "vm.toml:5: device[0].props.speed must be a string, a whole number or a boolean, not the decimal 1.5", null);
         assertError("name = \"x\"\n[[device]]\nid = \"n\"\n", "vm.toml:2: device[0]: 'model' is missing", "model = ");
+        assertError("name = \"x\"\n[[device]]\nmodel = \"e1000e\"\ndrive = \"d.img\"\n",
+                "vm.toml:4: device[0].drive applies to block devices (nvme, usb-storage, virtio-blk-pci), not e1000e", null);
     }
 
     @Test
@@ -274,6 +292,8 @@ class VmSpecLoaderTest {
         assertError("name = \"x\"\n[[hotplug]]\n", "vm.toml:2: hotplug[0]: needs pci or size", "16G");
         assertError("name = \"x\"\n[[hostdev]]\npci = \"65:00.0\"\n[[hotplug]]\npci = \"0000:65:00.0\"\n",
                 "vm.toml:5: hotplug[0].pci names 0000:65:00.0, which hostdev[0] already gives", null);
+        assertError("name = \"x\"\n[[hotplug]]\npci = \"65:00.0\"\n[[hotplug]]\npci = \"0000:65:00.0\"\n",
+                "vm.toml:5: hotplug[1].pci names 0000:65:00.0, for which hotplug[0] already reserves a port", "size");
     }
 
     @Test
