@@ -247,6 +247,9 @@ class LaunchPlannerGoldenTest {
                 -device
                 usb-kbd,id=usb-kbd0,bus=usb.0
                 """, tail(p));
+        assertEquals(List.of("nvme0 drive /lab/nvme.img exists", "kernel /boot/vmlinuz exists", "initrd /lab/initrd.img exists",
+                "share hostroot / is a directory", "serial log directory /lab is a directory"),
+                p.checks().stream().map(PreflightCheck::describe).toList());
     }
 
     @Test
