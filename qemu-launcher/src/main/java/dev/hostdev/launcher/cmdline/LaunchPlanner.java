@@ -50,7 +50,7 @@ public final class LaunchPlanner {
         List<BlockDrive> drives = new ArrayList<>();
         List<Fsdev> fsdevs = new ArrayList<>();
         if (spec.iommu() == Iommu.INTEL) {
-            devices.add(new IntelIommu(IOMMU_ID));
+            devices.add(new IntelIommu(IOMMU_ID, spec.cpus() > IntelIommu.MAX_CPUS_WITHOUT_EIM));
         }
         for (RootPortPlan p : topology.rootPorts()) {
             devices.add(PcieRootPort.of(p));

@@ -275,6 +275,15 @@ class LaunchPlannerGoldenTest {
     }
 
     @Test
+    void manyCpusGetExtendedInterruptMode() {
+        LaunchPlan p = LaunchPlanner.plan(Specs.parse("name = \"vm\"\naccel = \"kvm\"\ncpus = 256\niommu = \"intel\"\n"),
+                FakePciFacts.none(), OPTIONS);
+        assertTrue(p.argv().contains("intel-iommu,intremap=on,caching-mode=on,eim=on,id=iommu"), p.argv().toString());
+        assertTrue(plan("cpus = 255\niommu = \"intel\"\n", FakePciFacts.none()).argv()
+                .contains("intel-iommu,intremap=on,caching-mode=on,id=iommu"));
+    }
+
+    @Test
     void hotplugPortSizedFromAFakeResourceFile(@org.junit.jupiter.api.io.TempDir Path root) throws java.io.IOException {
         SysfsTree tree = SysfsTree.create(root).pci("0000:65:00.0").vendor(0x10de).device(0x1b80).pcie().add();
         java.nio.file.Files.writeString(tree.pciDeviceDir("0000:65:00.0").resolve("resource"), FakePciFacts.GPU_RESOURCE);
