@@ -20,6 +20,8 @@ final class VmBenchSupport implements AutoCloseable {
     final Path root;
     private final List<VmRuntimeDir> vms = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
+    /** One command line for all in-process runs, as a long-running caller of the API would keep its objects. */
+    private final CommandLine cli = Cli.newCommandLine();
 
     VmBenchSupport() throws IOException {
         root = Files.createTempDirectory("hostdev-bench");
@@ -42,7 +44,7 @@ final class VmBenchSupport implements AutoCloseable {
         List<String> a = new ArrayList<>(Arrays.asList(args));
         a.add("--root");
         a.add(root.toString());
-        CommandLine cl = Cli.newCommandLine();
+        CommandLine cl = cli;
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
