@@ -76,6 +76,15 @@ final class VmBenchSupport implements AutoCloseable {
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
+    static double min(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    /** "median X ms (min Y ms)": on a loaded machine the minimum shows the cost of the code itself. */
+    static String summary(List<Double> xs) {
+        return String.format(Locale.ROOT, "median %.1f ms, min %.1f ms", median(xs), min(xs));
+    }
+
     static String ms(double millis) {
         return String.format(Locale.ROOT, "%.1f ms", millis);
     }

@@ -2,7 +2,6 @@ package dev.hostdev.launcher.vm;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.launcher.cmdline.VmRuntimePaths;
@@ -26,7 +25,6 @@ import java.util.Optional;
  */
 public final class VmRuntimeDir {
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final String name;
