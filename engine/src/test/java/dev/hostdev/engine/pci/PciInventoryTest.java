@@ -39,6 +39,33 @@ class PciInventoryTest {
     }
 
     @Test
+    void parallelReadingGivesTheSameListInTheSameOrder() {
+        List<PciSummary> sequential = inventory.summaries();
+        List<PciSummary> parallel = new PciInventory(SampleHosts.workstation(dir.resolve("again")).sysfs(), 2).summaries();
+        assertEquals(sequential, parallel);
+    }
+
+    @Test
+    void summariesAgreeWithTheFullRead() {
+        for (PciSummary s : inventory.summaries()) {
+            assertEquals(inventory.find(s.address()).summary(), s);
+        }
+    }
+
+    @Test
+    void virtualFunctionIdsComeFromTheAttributesWhenConfigSpaceReadsAllOnes(@TempDir Path other) throws Exception {
+        SysfsTree t = SysfsTree.create(other);
+        t.pci("00:01.0").vendor(0x8086).device(0x10ca).klass(0x020000).revision(1).add();
+        byte[] config = java.nio.file.Files.readAllBytes(t.pciDeviceDir("00:01.0").resolve("config"));
+        config[0] = config[1] = config[2] = config[3] = (byte) 0xff; // as an SR-IOV VF's config space reads
+        java.nio.file.Files.write(t.pciDeviceDir("00:01.0").resolve("config"), config);
+        PciSummary s = new PciInventory(t.sysfs()).summaries().get(0);
+        assertEquals(0x8086, s.vendorId());
+        assertEquals(0x10ca, s.deviceId());
+        assertEquals(1, s.revision());
+    }
+
+    @Test
     void readsEverythingAboutADevice() {
         PciDevice pf = inventory.find(PciAddress.parse("02:00.0"));
         assertEquals("devices/pci0000:00/0000:00:1c.4/0000:02:00.0", pf.sysfsPath());
@@ -89,7 +116,7 @@ class PciInventoryTest {
         t.pci("00:01.0").add();
         t.pci("00:02.0").add();
         java.nio.file.Files.createDirectory(t.sysPath("bus/pci/devices/not-a-device"));
-        java.nio.file.Files.delete(t.pciDeviceDir("00:02.0").resolve("vendor"));
+        java.nio.file.Files.delete(t.pciDeviceDir("00:02.0").resolve("class"));
         PciInventory inv = new PciInventory(t.sysfs());
         assertEquals(List.of(PciAddress.parse("00:01.0")), inv.summaries().stream().map(PciSummary::address).toList());
     }
