@@ -44,6 +44,14 @@ public final class PciInventory {
 
     /** The list facts of every device, in address order (devices vanishing meanwhile are left out). */
     public List<PciSummary> summaries() {
+        return summaries(true);
+    }
+
+    /**
+     * As {@link #summaries()}; without {@code numaNodes} each device's {@code numa_node} is not read
+     * (one file less per device for a listing that does not show it).
+     */
+    public List<PciSummary> summaries(boolean numaNodes) {
         List<PciAddress> addresses = addresses();
         PciSummary[] read = new PciSummary[addresses.size()];
         int threads = addresses.size() < parallelFrom ? 1
@@ -53,7 +61,7 @@ public final class PciInventory {
         Chunk[] chunks = new Chunk[threads];
         int per = (read.length + threads - 1) / Math.max(1, threads);
         for (int t = 0; t < threads; t++) {
-            chunks[t] = new Chunk(sysfs, addresses, read, t * per, Math.min(read.length, (t + 1) * per));
+            chunks[t] = new Chunk(sysfs, addresses, read, t * per, Math.min(read.length, (t + 1) * per), numaNodes);
         }
         Thread[] workers = new Thread[threads];
         for (int t = 1; t < threads; t++) {
@@ -88,21 +96,23 @@ public final class PciInventory {
         private final PciSummary[] into;
         private final int from;
         private final int to;
+        private final boolean numaNodes;
         private RuntimeException failure;
 
-        Chunk(Sysfs sysfs, List<PciAddress> addresses, PciSummary[] into, int from, int to) {
+        Chunk(Sysfs sysfs, List<PciAddress> addresses, PciSummary[] into, int from, int to, boolean numaNodes) {
             this.sysfs = sysfs;
             this.addresses = addresses;
             this.into = into;
             this.from = from;
             this.to = to;
+            this.numaNodes = numaNodes;
         }
 
         @Override
         public void run() {
             try {
                 for (int i = from; i < to; i++) {
-                    into[i] = PciDeviceReader.readSummary(sysfs, addresses.get(i));
+                    into[i] = PciDeviceReader.readSummary(sysfs, addresses.get(i), numaNodes);
                 }
             } catch (RuntimeException e) {
                 failure = e;

@@ -35,7 +35,9 @@ class PciInventoryTest {
         assertEquals("0000:04:02.0", all.get(14).address().toString());
         PciSummary gpu = all.stream().filter(d -> d.address().toString().equals("0000:01:00.0")).findFirst().orElseThrow();
         assertEquals(new PciSummary(PciAddress.parse("01:00.0"), 0x10de, 0x1b80, 0x030000, 0xa1, Optional.of("nouveau"),
-                OptionalInt.of(14), -1), gpu);
+                OptionalInt.of(14), OptionalInt.of(-1)), gpu);
+        assertEquals(OptionalInt.empty(), inventory.summaries(false).get(7).numaNode());
+        assertEquals(gpu.address(), inventory.summaries(false).get(7).address());
     }
 
     @Test
