@@ -221,4 +221,56 @@ class VmLifecycleIntegrationTest {
         assertEquals(VmState.STOPPED, dir.require().state());
         assertFalse(Files.exists(dir.qmpSocket()));
     }
+
+    @Test
+    void dryRunsChangeNothing() throws Exception {
+        CliRun plan = hostdev("vm", "start", spec.toString(), "--dry-run");
+        assertEquals(0, plan.exitCode(), plan.err());
+        assertTrue(plan.out().contains("qemu-system-x86_64 -name") && plan.out().contains(" -S "), plan.out());
+        assertTrue(plan.out().contains("{\"execute\":\"cont\"}"), plan.out());
+        assertFalse(Files.exists(root.resolve("run/hostdev/vms/itvm/state.json")), "a dry run records nothing");
+
+        VmRuntimeDir dir = startVm();
+        VmRecord before = dir.require();
+        CliRun attach = hostdev("attach", "itvm", "--emulated", "e1000e", "--dry-run");
+        assertEquals(0, attach.exitCode(), attach.err());
+        assertTrue(attach.out().contains("QMP: {\"execute\":\"device_add\",\"arguments\":{\"driver\":\"e1000e\",\"id\":\"hp1\",\"bus\":\"pci.4\",\"addr\":\"0x0\"}}"),
+                attach.out());
+        CliRun unplug = hostdev("unplug", "itvm", "xhci", "--dry-run");
+        assertEquals(0, unplug.exitCode(), unplug.err());
+        assertTrue(unplug.out().contains("{\"execute\":\"device_del\",\"arguments\":{\"id\":\"xhci\"}}"), unplug.out());
+        CliRun stop = hostdev("vm", "stop", "itvm", "--dry-run");
+        assertEquals(0, stop.exitCode(), stop.err());
+        assertTrue(stop.out().contains("system_powerdown") && stop.out().contains("SIGKILL pid " + before.qemu().pid()), stop.out());
+        assertEquals(before, dir.require());
+        assertTrue(before.qemuAlive());
+        try (QmpClient q = qmp(dir)) {
+            assertFalse(VmStarter.peripheralIds(q).contains("hp1"));
+        }
+    }
+
+    @Test
+    void inTheForegroundStartStaysUntilQemuEndsThenCleansUp() throws Exception {
+        VmRuntimeDir dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "itvm");
+        started.add(dir);
+        java.util.concurrent.CompletableFuture<CliRun> fg = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> fg.complete(hostdev("vm", "start", spec.toString(), "--foreground")));
+        t.setDaemon(true);
+        t.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while ((dir.read().isEmpty() || dir.require().state() != VmState.RUNNING) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        VmRecord r = dir.require();
+        assertEquals(VmState.RUNNING, r.state());
+        assertEquals(null, r.supervisor(), "no supervisor: the start process itself stays");
+        assertFalse(fg.isDone());
+        try (QmpClient q = qmp(dir)) {
+            q.execute("quit");
+        }
+        CliRun done = fg.get(20, TimeUnit.SECONDS);
+        assertEquals(0, done.exitCode(), done.err());
+        assertTrue(done.out().contains("QEMU exited with status 0") && done.out().contains("VM itvm is stopped"), "a clean quit is a stop: " + done.out());
+        assertFalse(Files.exists(dir.qmpSocket()));
+    }
 }
