@@ -8,6 +8,8 @@ import dev.hostdev.launcher.spec.Accel;
 import dev.hostdev.launcher.spec.Specs;
 import dev.hostdev.launcher.topology.FakePciFacts;
 import dev.hostdev.launcher.topology.PciFacts;
+import dev.hostdev.launcher.topology.SysfsPciFacts;
+import dev.hostdev.engine.testing.SysfsTree;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -40,7 +42,7 @@ class LaunchPlannerGoldenTest {
         LaunchPlan p = plan("memory = \"512M\"\ncpus = 2\n", FakePciFacts.none());
         assertEquals(List.of(
                 "qemu-system-x86_64",
-                "-name", "vm",
+                "-name", "guest=vm,debug-threads=on",
                 "-machine", "q35",
                 "-accel", "tcg",
                 "-m", "512M",
@@ -53,7 +55,8 @@ class LaunchPlannerGoldenTest {
                 "-mon", "chardev=qmp,mode=control",
                 "-pidfile", "/run/hostdev/vms/vm/qemu.pid"), p.argv());
         assertEquals(List.of(), p.managed());
-        assertEquals(List.of(), p.checks());
+        assertEquals(List.of(new PreflightCheck.QemuDevices(Path.of("qemu-system-x86_64"), new java.util.TreeSet<>())), p.checks(),
+                "only that QEMU runs");
         assertEquals(Accel.TCG, p.accel());
     }
 
@@ -91,7 +94,7 @@ class LaunchPlannerGoldenTest {
                 -device
                 pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
                 -device
-                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1,bus-reserve=1
+                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1,bus-reserve=2
                 -device
                 pcie-pci-bridge,id=pci.3,bus=pci.2,addr=0x0
                 -device
@@ -163,7 +166,9 @@ class LaunchPlannerGoldenTest {
                 usb-host,id=hostdev1,bus=usb.0,hostbus=3,hostport=1.4
                 """, tail(p));
         assertEquals(List.of("USB 046d:c52b (hostdev0) is present (startup mandatory)",
-                "USB 3-1.4 (hostdev1) is present (startup optional)"), p.checks().stream().map(PreflightCheck::describe).toList());
+                "USB 3-1.4 (hostdev1) is present (startup optional)",
+                "qemu-system-x86_64 has the devices pcie-root-port, qemu-xhci, usb-host"),
+                p.checks().stream().map(PreflightCheck::describe).toList());
         assertEquals(List.of(), p.managed(), "USB devices are not detached from host drivers by Hostdev");
 
         LaunchPlan without = LaunchPlanner.plan(p.spec(), FakePciFacts.none(), OPTIONS.omitting(Set.of("hostdev1")));
@@ -215,7 +220,7 @@ class LaunchPlannerGoldenTest {
                 -drive
                 if=none,id=drive-nvme0,file=/lab/nvme.img,format=raw
                 -fsdev
-                local,id=fs0,path=/,security_model=none,readonly=on
+                local,id=fs0,path=/,security_model=none,multidevs=remap,readonly=on
                 -device
                 intel-iommu,intremap=on,caching-mode=on,id=iommu
                 -device
@@ -227,7 +232,7 @@ class LaunchPlannerGoldenTest {
                 -device
                 pcie-root-port,port=0xb,chassis=4,id=pci.4,bus=pcie.0,addr=0x1.0x3
                 -device
-                pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4,bus-reserve=1
+                pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4,bus-reserve=2
                 -device
                 pcie-root-port,port=0xd,chassis=7,id=pci.7,bus=pcie.0,addr=0x1.0x5
                 -device
@@ -245,11 +250,49 @@ class LaunchPlannerGoldenTest {
                 -device
                 usb-kbd,id=usb-kbd0,bus=usb.0
                 """, tail(p));
+        assertEquals(List.of("nvme0 drive /lab/nvme.img exists", "kernel /boot/vmlinuz exists", "initrd /lab/initrd.img exists",
+                "share hostroot / is a directory", "serial log directory /lab is a directory",
+                "qemu-system-x86_64 has the devices e1000, e1000e, intel-iommu, nvme, pcie-pci-bridge, pcie-root-port, qemu-xhci, "
+                        + "usb-kbd, virtio-9p-pci"),
+                p.checks().stream().map(PreflightCheck::describe).toList());
     }
 
     @Test
-    void hotplugPortSizedFromAFakeResourceFile() {
-        LaunchPlan p = plan("[[hotplug]]\npci = \"65:00.0\"\n", FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE));
+    void usbStorageOnAnExplicitXhci() {
+        LaunchPlan p = plan("""
+                [[device]]
+                model = "usb-storage"
+                drive = "/img/stick.img"
+                [[device]]
+                model = "qemu-xhci"
+                id = "xhci"
+                """, FakePciFacts.none());
+        assertEquals("""
+                -drive
+                if=none,id=drive-usb-storage0,file=/img/stick.img,format=raw
+                -device
+                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1
+                -device
+                qemu-xhci,id=xhci,bus=pci.1,addr=0x0
+                -device
+                usb-storage,drive=drive-usb-storage0,id=usb-storage0,bus=xhci.0
+                """, tail(p), "the controller before the USB device, whatever the file order");
+    }
+
+    @Test
+    void manyCpusGetExtendedInterruptMode() {
+        LaunchPlan p = LaunchPlanner.plan(Specs.parse("name = \"vm\"\naccel = \"kvm\"\ncpus = 256\niommu = \"intel\"\n"),
+                FakePciFacts.none(), OPTIONS);
+        assertTrue(p.argv().contains("intel-iommu,intremap=on,caching-mode=on,eim=on,id=iommu"), p.argv().toString());
+        assertTrue(plan("cpus = 255\niommu = \"intel\"\n", FakePciFacts.none()).argv()
+                .contains("intel-iommu,intremap=on,caching-mode=on,id=iommu"));
+    }
+
+    @Test
+    void hotplugPortSizedFromAFakeResourceFile(@org.junit.jupiter.api.io.TempDir Path root) throws java.io.IOException {
+        SysfsTree tree = SysfsTree.create(root).pci("0000:65:00.0").vendor(0x10de).device(0x1b80).pcie().add();
+        java.nio.file.Files.writeString(tree.pciDeviceDir("0000:65:00.0").resolve("resource"), FakePciFacts.GPU_RESOURCE);
+        LaunchPlan p = plan("[[hotplug]]\npci = \"65:00.0\"\n", new SysfsPciFacts(tree.sysfs()));
         assertEquals("""
                 -device
                 pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1,mem-reserve=33554432,pref64-reserve=536870912
@@ -274,7 +317,7 @@ class LaunchPlannerGoldenTest {
         List<String> argv = p.argv();
         assertTrue(argv.contains("file,id=serial0,path=/logs/a,,b.log,append=on"), argv.toString());
         assertTrue(argv.contains("if=none,id=drive-disk0,file=/img/disk,,1.qcow2,format=qcow2"), argv.toString());
-        assertTrue(argv.contains("local,id=fs0,path=/srv/x,,y,security_model=none"), argv.toString());
+        assertTrue(argv.contains("local,id=fs0,path=/srv/x,,y,security_model=none,multidevs=remap"), argv.toString());
         assertTrue(argv.contains("e1000e,romfile=/roms/e,,1.rom,id=e1000e0,bus=pci.3,addr=0x0"), argv.toString());
         LaunchPlan run = LaunchPlanner.plan(p.spec(), FakePciFacts.none(),
                 new LaunchOptions(Path.of("/run/a,b"), false, Set.of(), false));
@@ -303,6 +346,20 @@ class LaunchPlannerGoldenTest {
         assertTrue(p.argv().contains("virtio-blk-pci,drive=drive-disk0,bootindex=1,id=disk0,bus=pci.1,addr=0x0"));
         assertTrue(p.argv().contains("virtio-blk-pci,drive=drive-disk1,bootindex=2,id=disk1,bus=pci.2,addr=0x0"));
         assertTrue(p.argv().contains("if=none,id=drive-disk1,file=/b.img,format=raw,readonly=on"));
+    }
+
+    @Test
+    void anotherHostdevProcessSeesWhichDevicesThisVmHolds() {
+        LaunchPlan p = plan("""
+                [[hostdev]]
+                pci = "03:00.0"
+                [[hostdev]]
+                pci = "05:01.0"
+                managed = false
+                """, FakePciFacts.none().pcie("03:00.0").conventional("05:01.0"));
+        assertEquals(Set.of(PciAddress.parse("03:00.0"), PciAddress.parse("05:01.0")),
+                dev.hostdev.engine.guard.QemuCommandLine.vfioHosts(p.argv()), "the engine's guard reads our command line");
+        assertEquals(java.util.Optional.of("vm"), dev.hostdev.engine.guard.QemuCommandLine.vmName(p.argv()));
     }
 
     @Test
