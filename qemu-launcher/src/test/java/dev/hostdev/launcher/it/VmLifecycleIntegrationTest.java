@@ -272,4 +272,20 @@ class VmLifecycleIntegrationTest {
         assertTrue(done.out().contains("QEMU exited with status 0") && done.out().contains("VM itvm is stopped"), "a clean quit is a stop: " + done.out());
         assertFalse(Files.exists(dir.qmpSocket()));
     }
+
+    @Test
+    void aDeviceThatVanishedBehindHostdevsBackIsReportedAndTidiedByUnplug() throws Exception {
+        VmRuntimeDir dir = startVm();
+        assertEquals(0, hostdev("attach", "itvm", "--emulated", "usb-kbd", "--id", "kbd").exitCode());
+        try (QmpClient q = qmp(dir)) {
+            q.execute("device_del", JSON.createObjectNode().put("id", "kbd"));
+            q.awaitEvent("DEVICE_DELETED for kbd", e -> e.isDeviceDeleted("kbd"), java.time.Duration.ofSeconds(5));
+        }
+        CliRun status = hostdev("vm", "status", "itvm");
+        assertTrue(status.out().contains("gone from QEMU though recorded: kbd"), status.out());
+        CliRun unplug = hostdev("unplug", "itvm", "kbd");
+        assertEquals(0, unplug.exitCode(), unplug.err());
+        assertTrue(dir.require().device("kbd").isEmpty());
+        assertEquals("[]", JSON.readTree(hostdev("vm", "status", "itvm", "--json").out()).get("vanished").toString());
+    }
 }
