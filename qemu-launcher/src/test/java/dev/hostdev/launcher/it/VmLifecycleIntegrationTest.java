@@ -116,6 +116,11 @@ class VmLifecycleIntegrationTest {
         assertEquals(r.qemu().pid(), s.get("pid").asLong());
         assertEquals("pci.1", s.get("devices").get(0).get("root_port").asText());
         assertEquals(2, s.get("free_root_ports").asInt());
+
+        CliRun again = hostdev("vm", "start", spec.toString());
+        assertEquals(6, again.exitCode(), "a second start of a running VM is refused");
+        assertTrue(again.err().contains("VM itvm is already running (QEMU pid " + r.qemu().pid() + ")"), again.err());
+        assertEquals(r.qemu(), dir.require().qemu(), "and changes nothing");
     }
 
     @Test
@@ -287,5 +292,21 @@ class VmLifecycleIntegrationTest {
         assertEquals(0, unplug.exitCode(), unplug.err());
         assertTrue(dir.require().device("kbd").isEmpty());
         assertEquals("[]", JSON.readTree(hostdev("vm", "status", "itvm", "--json").out()).get("vanished").toString());
+    }
+
+    @Test
+    void onAPausedVmUnplugSaysNothingWillAcknowledgeIt() throws Exception {
+        VmRuntimeDir dir = startVm();
+        assertEquals(0, hostdev("attach", "itvm", "--emulated", "e1000e", "--id", "nic1").exitCode());
+        try (QmpClient q = qmp(dir)) {
+            q.execute("stop");
+        }
+        CliRun status = hostdev("vm", "status", "itvm");
+        assertTrue(status.out().startsWith("VM itvm: paused"), status.out());
+        CliRun unplug = hostdev("unplug", "itvm", "nic1");
+        assertEquals(11, unplug.exitCode(), unplug.err());
+        assertTrue(unplug.err().contains("VM itvm is paused (QEMU status paused)") && unplug.err().contains("no guest runs to acknowledge it"),
+                unplug.err());
+        assertTrue(dir.require().device("nic1").isPresent());
     }
 }
