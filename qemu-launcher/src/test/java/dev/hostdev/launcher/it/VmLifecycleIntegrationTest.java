@@ -213,15 +213,16 @@ class VmLifecycleIntegrationTest {
         Files.writeString(spec, Files.readString(spec) + """
 
                 [[device]]
-                model = "no-such-device-model"
+                model = "e1000e"
                 id = "bad"
+                props = { mac = "not-a-mac" }
                 """);
         VmRuntimeDir dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "itvm");
         started.add(dir);
         CliRun r = hostdev("vm", "start", spec.toString());
         assertEquals(8, r.exitCode(), r.out() + r.err());
         assertTrue(r.err().contains("QEMU exited before QMP answering on"), r.err());
-        assertTrue(r.err().contains("no-such-device-model"), "QEMU's message is quoted: " + r.err());
+        assertTrue(r.err().contains("not-a-mac"), "QEMU's message is quoted: " + r.err());
         assertEquals(VmState.STOPPED, dir.require().state());
         assertFalse(Files.exists(dir.qmpSocket()));
     }
