@@ -54,8 +54,13 @@ public final class IdsFile {
     public static IdNames lookup(Path file, Set<Integer> vendors, Set<Integer> devices, Set<Integer> classes,
             Set<Integer> subclasses) {
         byte[] data;
-        try (var in = new java.io.FileInputStream(file.toFile())) {
-            data = in.readAllBytes();
+        try (java.io.RandomAccessFile in = new java.io.RandomAccessFile(file.toFile(), "r")) {
+            long size = in.length();
+            if (size > 64 << 20) {
+                return IdNames.NONE;
+            }
+            data = new byte[(int) size];
+            in.readFully(data);
         } catch (IOException e) {
             return IdNames.NONE;
         }
@@ -147,15 +152,17 @@ public final class IdsFile {
 
     /** The first top-level line starting at or after {@code from} and before {@code limit}, or -1. */
     private static int nextTopLine(byte[] d, int from, int limit) {
-        int p = from;
-        if (p > 0 && d[p - 1] != '\n') {
-            p = endOfLine(d, p) + 1;
+        if (from == 0 && !isInsideBlock(d, 0)) {
+            return 0;
         }
-        while (p < limit) {
-            if (!isInsideBlock(d, p)) {
-                return p;
+        // One tight loop over the bytes: this walks through whole blocks (Intel's has 8,500 lines).
+        for (int i = Math.max(0, from - 1); i < limit - 1; i++) {
+            if (d[i] == '\n') {
+                byte b = d[i + 1];
+                if (b != '\t' && b != '#' && b != '\n' && b != '\r') {
+                    return i + 1;
+                }
             }
-            p = endOfLine(d, p) + 1;
         }
         return -1;
     }
