@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -206,7 +207,7 @@ public final class VmSpecLoader {
 
         private HostdevSpec hostdev(TomlTable t, int index) {
             Optional<PciAddress> pci = t.parsed("pci", PciAddress::parse);
-            Optional<UsbDeviceRef> usb = t.parsed("usb", UsbDeviceRef::parse);
+            Optional<DeviceRef> usb = t.parsed("usb", VmSpecLoader::usbDevice);
             if (pci.isPresent() == usb.isPresent()) {
                 throw t.tableError(pci.isPresent() ? "names both pci and usb" : "names no device",
                         "give one of pci = \"0000:03:07.0\" or usb = \"046d:c52b\" (or usb = \"1-2\")");
@@ -338,6 +339,25 @@ public final class VmSpecLoader {
         private Path path(String text) {
             return source.baseDir().resolve(text).normalize();
         }
+    }
+
+    /** A USB device: vendor:product or bus-port, as the engine's {@link DeviceRef} spells them. */
+    static DeviceRef usbDevice(String text) {
+        String hint = "write vendor:product as lsusb shows it (046d:c52b) or bus-port as in /sys/bus/usb/devices (1-2 or 1-2.3)";
+        if (text.strip().matches("[0-9]{3}:[0-9]{3}")) {
+            throw HostdevException.usage("not a USB device: '" + text + "'",
+                    "'" + text + "' looks like lsusb's bus:device number, which changes at every plug; " + hint);
+        }
+        DeviceRef ref;
+        try {
+            ref = DeviceRef.parse(text.strip());
+        } catch (HostdevException e) {
+            throw HostdevException.usage("not a USB device: '" + text + "'", hint);
+        }
+        if (ref instanceof DeviceRef.Pci) {
+            throw HostdevException.usage("'" + text + "' is a PCI address, not a USB device", "use pci = \"" + text + "\" for a PCI device");
+        }
+        return ref;
     }
 
     private static <E extends Enum<E>> E enumValue(Class<E> type, String text, String accepted) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hostdev.engine.testing.SysfsTree;
 import dev.hostdev.launcher.cmdline.QemuCapabilities;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,14 +26,8 @@ class VmCmdlineCommandTest {
 
     @BeforeEach
     void hostWithOneNic() throws IOException {
-        Path dev = root.resolve("sys/devices/pci0000:00/0000:00:1c.0/0000:03:00.0");
-        Files.createDirectories(dev);
-        Path driver = root.resolve("sys/bus/pci/drivers/ixgbe");
-        Files.createDirectories(driver);
-        Files.createSymbolicLink(dev.resolve("driver"), driver);
-        Files.writeString(dev.resolve("max_link_speed"), "8.0 GT/s PCIe\n");
-        Files.createDirectories(root.resolve("sys/bus/pci/devices"));
-        Files.createSymbolicLink(root.resolve("sys/bus/pci/devices/0000:03:00.0"), dev);
+        SysfsTree.create(root).pciDriver("ixgbe")
+                .pci("0000:03:00.0").vendor(0x8086).device(0x1572).pcie().driver("ixgbe").iommuGroup(12).add();
         spec = root.resolve("router, v2.toml");
         Files.writeString(spec, """
                 name = "router"

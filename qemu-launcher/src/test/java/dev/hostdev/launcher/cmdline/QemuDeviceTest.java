@@ -3,9 +3,9 @@ package dev.hostdev.launcher.cmdline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.launcher.spec.MemorySize;
-import dev.hostdev.launcher.spec.UsbDeviceRef;
 import dev.hostdev.launcher.topology.Placement;
 import java.util.Map;
 import java.util.Optional;
@@ -33,10 +33,10 @@ class QemuDeviceTest {
         assertEquals("{\"driver\":\"vfio-pci\",\"host\":\"0000:03:00.0\",\"id\":\"hostdev0\",\"bus\":\"pci.2\",\"addr\":\"0x0\"}",
                 vfio.deviceAddArguments().toString());
 
-        UsbHost usb = new UsbHost("u", "usb.0", new UsbDeviceRef.ById(0x046d, 0xc52b));
+        UsbHost usb = new UsbHost("u", "usb.0", DeviceRef.parse("046d:c52b"));
         assertEquals("{\"driver\":\"usb-host\",\"id\":\"u\",\"bus\":\"usb.0\",\"vendorid\":1133,\"productid\":50475}",
                 usb.deviceAddArguments().toString());
-        UsbHost byPort = new UsbHost("p", "usb.0", new UsbDeviceRef.ByPort(1, "2.3"));
+        UsbHost byPort = new UsbHost("p", "usb.0", DeviceRef.parse("1-2.3"));
         assertEquals("{\"driver\":\"usb-host\",\"id\":\"p\",\"bus\":\"usb.0\",\"hostbus\":1,\"hostport\":\"2.3\"}",
                 byPort.deviceAddArguments().toString());
 

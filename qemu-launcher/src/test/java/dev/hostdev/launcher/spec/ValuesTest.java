@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.DeviceRef;
+import dev.hostdev.engine.usb.UsbAddress;
+import dev.hostdev.engine.usb.UsbId;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The small value types of a spec: sizes, USB references, device identities. */
@@ -28,12 +32,12 @@ class ValuesTest {
 
     @Test
     void usbReferences() {
-        assertEquals(new UsbDeviceRef.ById(0x046d, 0xc52b), UsbDeviceRef.parse("046d:c52b"));
-        assertEquals(new UsbDeviceRef.ByPort(3, "1.4"), UsbDeviceRef.parse("3-1.4"));
-        assertEquals("3-1.4", UsbDeviceRef.parse("3-1.4").toString());
-        for (String bad : new String[] {"046d", "0-1", "1-0", "1-", "x:y", "003:005"}) {
-            assertThrows(HostdevException.class, () -> UsbDeviceRef.parse(bad), bad);
+        assertEquals(new DeviceRef.Usb(new UsbId(0x046d, 0xc52b)), VmSpecLoader.usbDevice("046d:c52b"));
+        assertEquals(new DeviceRef.UsbPort(new UsbAddress(3, List.of(1, 4))), VmSpecLoader.usbDevice("3-1.4"));
+        for (String bad : new String[] {"046d", "0-1", "1-0", "1-", "x:y", "003:005", "03:00.0"}) {
+            assertThrows(HostdevException.class, () -> VmSpecLoader.usbDevice(bad), bad);
         }
+        assertTrue(assertThrows(HostdevException.class, () -> VmSpecLoader.usbDevice("03:00.0")).hint().contains("pci = "));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciAddress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -102,9 +103,9 @@ class VmSpecLoaderTest {
         assertFalse(h1.managed());
         HostdevSpec h2 = s.hostdevs().get(2);
         assertEquals("hostdev2", h2.id());
-        assertEquals(new UsbDeviceRef.ById(0x046d, 0xc52b), h2.usb().orElseThrow());
+        assertEquals(DeviceRef.parse("046d:c52b"), h2.usb().orElseThrow());
         assertEquals(StartupPolicy.OPTIONAL, h2.startup());
-        assertEquals(new UsbDeviceRef.ByPort(1, "2.3"), s.hostdevs().get(3).usb().orElseThrow());
+        assertEquals(DeviceRef.parse("1-2.3"), s.hostdevs().get(3).usb().orElseThrow());
         assertEquals(StartupPolicy.MANDATORY, s.hostdevs().get(3).startup());
 
         assertEquals(List.of(new HotplugSpec(Optional.of(PciAddress.parse("65:00.0")), Optional.empty()),
