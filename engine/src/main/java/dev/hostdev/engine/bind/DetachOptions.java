@@ -36,22 +36,27 @@ public record DetachOptions(String driver, boolean wholeGroup, boolean force, bo
         return new DetachOptions(VFIO_PCI, false, false, false, Duration.ofSeconds(5));
     }
 
+    /** A copy giving the devices to another driver. */
     public DetachOptions withDriver(String d) {
         return new DetachOptions(d, wholeGroup, force, dryRun, nodeTimeout);
     }
 
+    /** A copy that does (or does not) take every endpoint of the devices' IOMMU groups. */
     public DetachOptions withWholeGroup(boolean g) {
         return new DetachOptions(driver, g, force, dryRun, nodeTimeout);
     }
 
+    /** A copy that does (or does not) override the host-use guard (never for the root disk). */
     public DetachOptions withForce(boolean f) {
         return new DetachOptions(driver, wholeGroup, f, dryRun, nodeTimeout);
     }
 
+    /** A copy that only plans (or carries out). */
     public DetachOptions withDryRun(boolean d) {
         return new DetachOptions(driver, wholeGroup, force, d, nodeTimeout);
     }
 
+    /** A copy waiting this long for /dev/vfio/N. */
     public DetachOptions withNodeTimeout(Duration t) {
         return new DetachOptions(driver, wholeGroup, force, dryRun, t);
     }

@@ -15,8 +15,85 @@ final class PciDeviceReader {
     private PciDeviceReader() {
     }
 
-    /** The list facts, or {@code null} if the device vanished while being read. */
+    /** A buffer per thread for {@link #readSummary}: a listing reads tens of thousands of attributes. */
+    private static final ThreadLocal<byte[]> BUFFER = new ThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[CONFIG_HEADER];
+        }
+    };
+
+    /**
+     * The list facts, or {@code null} if the device vanished while being read. Reads as little as lspci
+     * reads to list: IDs and revision from the first bytes of {@code config} (falling back to the
+     * {@code vendor}, {@code device} and {@code revision} attributes when config space reads as
+     * 0xffff, as an SR-IOV VF's does, or is unreadable), the class from {@code class} (the kernel's
+     * quirks may correct it there), the NUMA node, and the {@code driver} and {@code iommu_group} links.
+     */
     static PciSummary readSummary(Sysfs sysfs, PciAddress address) {
+        Sysfs.AttributeDirectory dir = sysfs.directory("bus/pci/devices/" + address);
+        byte[] b = BUFFER.get();
+        int n = dir.readInto("config", b, 12);
+        int vendor = n >= 12 ? (b[0] & 0xff) | (b[1] & 0xff) << 8 : 0xffff;
+        int device;
+        int revision;
+        if (vendor != 0xffff) {
+            device = (b[2] & 0xff) | (b[3] & 0xff) << 8;
+            revision = b[8] & 0xff;
+        } else {
+            vendor = hex(dir.readInto("vendor", b, b.length), b);
+            device = hex(dir.readInto("device", b, b.length), b);
+            if (vendor < 0 || device < 0) {
+                return null;
+            }
+            revision = Math.max(0, hex(dir.readInto("revision", b, b.length), b));
+        }
+        int klass = hex(dir.readInto("class", b, b.length), b);
+        if (klass < 0) {
+            return null;
+        }
+        int numa = decimal(dir.readInto("numa_node", b, b.length), b);
+        Optional<String> group = dir.linkName("iommu_group");
+        return new PciSummary(address, vendor, device, klass, revision, dir.linkName("driver"),
+                groupNumber(group), numa == Integer.MIN_VALUE ? -1 : numa);
+    }
+
+    /** The {@code n} bytes of a {@code 0x…} attribute parsed, or -1. */
+    private static int hex(int n, byte[] b) {
+        int i = 0;
+        if (n >= 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X')) {
+            i = 2;
+        }
+        int v = 0;
+        int digits = 0;
+        for (; i < n && digits < 8; i++, digits++) {
+            int c = b[i];
+            int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (x < 0) {
+                break;
+            }
+            v = v << 4 | x;
+        }
+        return digits == 0 ? -1 : v;
+    }
+
+    /** The {@code n} bytes of a decimal attribute (may be negative) parsed, or {@code Integer.MIN_VALUE}. */
+    private static int decimal(int n, byte[] b) {
+        int i = 0;
+        boolean negative = n > 0 && b[0] == '-';
+        if (negative) {
+            i = 1;
+        }
+        int v = 0;
+        int digits = 0;
+        for (; i < n && b[i] >= '0' && b[i] <= '9' && digits < 9; i++, digits++) {
+            v = v * 10 + (b[i] - '0');
+        }
+        return digits == 0 ? Integer.MIN_VALUE : negative ? -v : v;
+    }
+
+    /** The list facts read from the {@code vendor}, {@code device}, {@code class} and {@code revision} attributes. */
+    static PciSummary readSummaryFromAttributes(Sysfs sysfs, PciAddress address) {
         String dir = dir(address);
         OptionalInt vendor = hex(sysfs, dir + "vendor");
         OptionalInt device = hex(sysfs, dir + "device");
@@ -29,10 +106,46 @@ final class PciDeviceReader {
                 group(sysfs, dir), numaNode(sysfs, dir));
     }
 
+    /** A {@code 0x…} attribute parsed straight from the bytes, or -1. */
+    private static int hexInto(Sysfs sysfs, String attribute, byte[] b) {
+        int n = sysfs.readInto(attribute, b, b.length);
+        int i = 0;
+        if (n >= 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X')) {
+            i = 2;
+        }
+        int v = 0;
+        int digits = 0;
+        for (; i < n && digits < 8; i++, digits++) {
+            int c = b[i];
+            int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (x < 0) {
+                break;
+            }
+            v = v << 4 | x;
+        }
+        return digits == 0 ? -1 : v;
+    }
+
+    /** A decimal attribute (may be negative) parsed from the bytes, or {@code Integer.MIN_VALUE}. */
+    private static int decimalInto(Sysfs sysfs, String attribute, byte[] b) {
+        int n = sysfs.readInto(attribute, b, b.length);
+        int i = 0;
+        boolean negative = n > 0 && b[0] == '-';
+        if (negative) {
+            i = 1;
+        }
+        int v = 0;
+        int digits = 0;
+        for (; i < n && b[i] >= '0' && b[i] <= '9' && digits < 9; i++, digits++) {
+            v = v * 10 + (b[i] - '0');
+        }
+        return digits == 0 ? Integer.MIN_VALUE : negative ? -v : v;
+    }
+
     /** Everything, or {@code null} if the device is absent. */
     static PciDevice read(Sysfs sysfs, PciAddress address) {
         String dir = dir(address);
-        PciSummary s = readSummary(sysfs, address);
+        PciSummary s = readSummaryFromAttributes(sysfs, address);
         Optional<String> real = sysfs.canonical(dir);
         if (s == null || real.isEmpty()) {
             return null;
@@ -79,7 +192,10 @@ final class PciDeviceReader {
     }
 
     private static OptionalInt group(Sysfs sysfs, String dir) {
-        Optional<String> name = sysfs.linkName(dir + "iommu_group");
+        return groupNumber(sysfs.linkName(dir + "iommu_group"));
+    }
+
+    private static OptionalInt groupNumber(Optional<String> name) {
         try {
             return name.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(name.get()));
         } catch (NumberFormatException e) {

@@ -120,6 +120,16 @@ class ReattachTest {
     }
 
     @Test
+    void withoutARecordOrADriverForItTheDeviceIsReleasedAndThatIsSaid() {
+        bench.kernel.nativeDriver(UNBOUND.toString(), "none-loaded");
+        bench.binder.detach(devices(NIC, UNBOUND), vfio());
+        bench.records().delete(UNBOUND);
+        DeviceOutcome o = bench.binder.reattach(devices(UNBOUND), ReattachOptions.defaults()).devices().get(0);
+        assertEquals(Outcome.REATTACHED_NO_DRIVER, o.outcome());
+        assertTrue(o.warnings().get(0).contains("no host driver claimed it"), o.warnings().toString());
+    }
+
+    @Test
     void withoutARecordTheKernelPicksTheDriver() {
         bench.binder.detach(devices(NIC), vfio());
         bench.records().delete(NIC);
@@ -130,10 +140,12 @@ class ReattachTest {
     }
 
     @Test
-    void aDeviceThatHadNoDriverGoesBackToNone() {
+    void aDeviceThatHadNoDriverGoesBackToNoneEvenIfADriverCouldClaimIt() {
+        bench.kernel.nativeDriver(UNBOUND.toString(), "e1000");
         bench.binder.detach(devices(NIC, UNBOUND), vfio());
         DeviceOutcome o = bench.binder.reattach(devices(UNBOUND), ReattachOptions.defaults()).devices().get(0);
-        assertEquals(Outcome.REATTACHED_NO_DRIVER, o.outcome());
+        assertEquals(Outcome.REATTACHED, o.outcome());
+        assertEquals(List.of(), o.warnings());
         assertNull(bench.driver(UNBOUND));
         assertNull(bench.override(UNBOUND));
     }

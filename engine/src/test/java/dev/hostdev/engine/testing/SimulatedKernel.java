@@ -73,6 +73,7 @@ public final class SimulatedKernel implements AttributeWriter {
     private int killBefore = -1;
     private int killAfter = -1;
     private boolean createVfioNodes = true;
+    private long writeDelayMillis;
 
     /**
      * @param root the directory standing for the host's {@code /}, holding {@code sys/} built by the test;
@@ -150,6 +151,12 @@ public final class SimulatedKernel implements AttributeWriter {
         return this;
     }
 
+    /** Each write takes this long, as a slow probe would: lets tests keep an operation in flight. */
+    public SimulatedKernel slowWrites(java.time.Duration delay) {
+        writeDelayMillis = delay.toMillis();
+        return this;
+    }
+
     // ---- what tests observe -----------------------------------------------------------------
 
     /** Every write received, in order, including those that failed. */
@@ -208,6 +215,13 @@ public final class SimulatedKernel implements AttributeWriter {
         }
         if (errno != null) {
             throw new SysfsWriteException(abs.toString(), value, errno);
+        }
+        if (writeDelayMillis > 0) {
+            try {
+                Thread.sleep(writeDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         apply(abs, sys.relativize(abs).toString(), value);
         if (n == killAfter) {

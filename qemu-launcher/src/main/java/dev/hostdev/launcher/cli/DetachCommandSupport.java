@@ -122,6 +122,7 @@ final class DetachCommandSupport {
             case ALREADY_ATTACHED -> "on host driver " + before + ", nothing to do";
             case LEFT_UNBOUND -> "left bound to no driver: it does not answer after its reset";
             case RECOVERED -> "recovered: now on " + after + (d.after().override().map(o -> ", driver_override " + o).orElse(""));
+            case IN_PROGRESS -> "left alone: another process is still working on it";
             case PLANNED -> "would go from " + before + " to " + d.after().driver().orElse("the driver the kernel picks");
         };
     }

@@ -35,6 +35,9 @@ public final class VmSpecLoader {
     static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
     /** Ids the plan itself uses. */
     static final Set<String> RESERVED_IDS = Set.of("usb", "iommu", "qmp", "serial0");
+    /** The keys of the file's top level. */
+    static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "memory", "cpus", "accel", "emulator", "spare_root_ports",
+            "iommu", "kernel", "initrd", "append", "serial", "legacy_hotplug", "disk", "share", "hostdev", "hotplug", "device");
     private static final Pattern PROP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Set<String> PLAN_PROPS = Set.of("driver", "id", "bus", "addr");
     static final long MIN_MEMORY = 16 * MemorySize.MIB;
@@ -99,6 +102,7 @@ public final class VmSpecLoader {
         private final Map<String, Integer> modelCounts = new HashMap<>();
         private final Map<PciAddress, String> pciSeen = new HashMap<>();
         private final Map<String, String> usbSeen = new HashMap<>();
+        private final Map<PciAddress, String> hotplugSeen = new HashMap<>();
 
         Reading(SpecSource source) {
             this.source = source;
@@ -152,7 +156,7 @@ public final class VmSpecLoader {
             for (TomlTable t : deviceTables) {
                 devices.add(device(t));
             }
-            top.finish();
+            top.finish(TOP_LEVEL_KEYS);
             int explicitPorts = spare + hotplug.size();
             if (explicitPorts > MAX_ROOT_PORTS) {
                 throw top.error("spare_root_ports", "with the [[hotplug]] ports asks for " + explicitPorts
@@ -185,7 +189,7 @@ public final class VmSpecLoader {
                 throw t.error("format", "must be raw or qcow2, not '" + format + "'", null);
             }
             boolean readonly = t.bool("readonly").orElse(false);
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             String id = "disk" + index;
             ids.add(id);
             return new DiskSpec(id, path, format, readonly);
@@ -195,7 +199,7 @@ public final class VmSpecLoader {
             Path path = path(t.requiredString("path", "\"/srv/shared\""));
             String tag = t.requiredString("tag", "\"shared\"");
             boolean readonly = t.bool("readonly").orElse(false);
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             String id = "fs" + index;
             ids.add(id);
             try {
@@ -218,7 +222,7 @@ public final class VmSpecLoader {
             Optional<DeviceIdentity> expect = t.parsed("expect", DeviceIdentity::parse);
             boolean legacy = t.bool("legacy").orElse(false);
             Optional<String> id = t.string("id");
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             if (usb.isPresent()) {
                 for (String key : List.of("managed", "expect", "legacy")) {
                     if (t.has(key)) {
@@ -244,13 +248,20 @@ public final class VmSpecLoader {
         private HotplugSpec hotplug(TomlTable t) {
             Optional<PciAddress> pci = t.parsed("pci", PciAddress::parse);
             Optional<MemorySize> size = t.parsed("size", MemorySize::parse);
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             if (pci.isEmpty() && size.isEmpty()) {
                 throw t.tableError("needs pci or size", "e.g. pci = \"0000:65:00.0\" (sized from its BARs) or size = \"16G\"");
             }
             if (pci.isPresent() && pciSeen.containsKey(pci.get())) {
                 throw t.error("pci", "names " + pci.get() + ", which " + pciSeen.get(pci.get())
                         + " already gives to this VM at start", "a port reserved for hotplug is for a device not given at start");
+            }
+            if (pci.isPresent()) {
+                String previous = hotplugSeen.putIfAbsent(pci.get(), t.name());
+                if (previous != null) {
+                    throw t.error("pci", "names " + pci.get() + ", for which " + previous + " already reserves a port",
+                            "one [[hotplug]] per device; add size = … to it for a larger window");
+                }
             }
             return new HotplugSpec(pci, size);
         }
@@ -274,6 +285,10 @@ public final class VmSpecLoader {
                 throw t.error("bus", "of the xHCI controller must be root-port", null);
             }
             Optional<Path> drive = t.string("drive").map(this::path);
+            if (drive.isPresent() && !DeviceModels.BLOCK.contains(model)) {
+                throw t.error("drive", "applies to block devices (" + String.join(", ", new java.util.TreeSet<>(DeviceModels.BLOCK))
+                        + "), not " + model, "remove drive, or pass the property yourself in props");
+            }
             Map<String, Object> props = new LinkedHashMap<>();
             Optional<TomlTable> propTable = t.table("props");
             if (propTable.isPresent()) {
@@ -298,7 +313,7 @@ public final class VmSpecLoader {
                 }
             }
             Optional<String> id = t.string("id");
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             String finalId = id.orElseGet(() -> {
                 int n = modelCounts.merge(model, 1, Integer::sum) - 1;
                 return generatedId(model.replaceAll("[^A-Za-z0-9_-]", "-"), n);

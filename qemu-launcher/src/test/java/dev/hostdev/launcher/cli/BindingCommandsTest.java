@@ -22,11 +22,12 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.hostdev.engine.testing.TmpfsTempDir;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code hostdev detach / reattach / recover} run in-process against a simulated kernel on a temp tree. */
 class BindingCommandsTest {
-    @TempDir
+    @TempDir(factory = TmpfsTempDir.class)
     Path dir;
     SysfsTree tree;
     SimulatedKernel kernel;
@@ -150,6 +151,19 @@ class BindingCommandsTest {
         assertEquals(2, run("detach", "--root", root).exitCode());
         assertEquals(2, run("detach", "--root", root, "--driver", "../x", "04:01.0").exitCode());
         assertEquals(2, run("reattach", "--root", root, "0000:04:01.0\u0000").exitCode());
+        assertEquals(List.of(), kernel.writes());
+    }
+
+    @Test
+    void aDeviceAnotherProcessIsChangingIsBusy() throws Exception {
+        var locks = new dev.hostdev.engine.state.DeviceLocks(new dev.hostdev.engine.state.StateDirectory(tree.hostRoot()), "hostdev vm start db");
+        try (var held = locks.acquire(PciAddress.parse("04:01.0"))) {
+            CliRun r = run("detach", "--root", root, "--json", "04:01.0");
+            assertEquals(6, r.exitCode());
+            JsonNode e = new ObjectMapper().readTree(r.out()).get("error");
+            assertEquals("busy", e.get("code").asText());
+            assertTrue(e.get("message").asText().contains("(hostdev vm start db)"), e.toString());
+        }
         assertEquals(List.of(), kernel.writes());
     }
 

@@ -40,7 +40,7 @@ class LaunchPlannerGoldenTest {
         LaunchPlan p = plan("memory = \"512M\"\ncpus = 2\n", FakePciFacts.none());
         assertEquals(List.of(
                 "qemu-system-x86_64",
-                "-name", "vm",
+                "-name", "guest=vm,debug-threads=on",
                 "-machine", "q35",
                 "-accel", "tcg",
                 "-m", "512M",
@@ -91,7 +91,7 @@ class LaunchPlannerGoldenTest {
                 -device
                 pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
                 -device
-                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1,bus-reserve=1
+                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1,bus-reserve=2
                 -device
                 pcie-pci-bridge,id=pci.3,bus=pci.2,addr=0x0
                 -device
@@ -227,7 +227,7 @@ class LaunchPlannerGoldenTest {
                 -device
                 pcie-root-port,port=0xb,chassis=4,id=pci.4,bus=pcie.0,addr=0x1.0x3
                 -device
-                pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4,bus-reserve=1
+                pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4,bus-reserve=2
                 -device
                 pcie-root-port,port=0xd,chassis=7,id=pci.7,bus=pcie.0,addr=0x1.0x5
                 -device
@@ -245,6 +245,28 @@ class LaunchPlannerGoldenTest {
                 -device
                 usb-kbd,id=usb-kbd0,bus=usb.0
                 """, tail(p));
+    }
+
+    @Test
+    void usbStorageOnAnExplicitXhci() {
+        LaunchPlan p = plan("""
+                [[device]]
+                model = "usb-storage"
+                drive = "/img/stick.img"
+                [[device]]
+                model = "qemu-xhci"
+                id = "xhci"
+                """, FakePciFacts.none());
+        assertEquals("""
+                -drive
+                if=none,id=drive-usb-storage0,file=/img/stick.img,format=raw
+                -device
+                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1
+                -device
+                qemu-xhci,id=xhci,bus=pci.1,addr=0x0
+                -device
+                usb-storage,drive=drive-usb-storage0,id=usb-storage0,bus=xhci.0
+                """, tail(p), "the controller before the USB device, whatever the file order");
     }
 
     @Test
@@ -303,6 +325,20 @@ class LaunchPlannerGoldenTest {
         assertTrue(p.argv().contains("virtio-blk-pci,drive=drive-disk0,bootindex=1,id=disk0,bus=pci.1,addr=0x0"));
         assertTrue(p.argv().contains("virtio-blk-pci,drive=drive-disk1,bootindex=2,id=disk1,bus=pci.2,addr=0x0"));
         assertTrue(p.argv().contains("if=none,id=drive-disk1,file=/b.img,format=raw,readonly=on"));
+    }
+
+    @Test
+    void anotherHostdevProcessSeesWhichDevicesThisVmHolds() {
+        LaunchPlan p = plan("""
+                [[hostdev]]
+                pci = "03:00.0"
+                [[hostdev]]
+                pci = "05:01.0"
+                managed = false
+                """, FakePciFacts.none().pcie("03:00.0").conventional("05:01.0"));
+        assertEquals(Set.of(PciAddress.parse("03:00.0"), PciAddress.parse("05:01.0")),
+                dev.hostdev.engine.guard.QemuCommandLine.vfioHosts(p.argv()), "the engine's guard reads our command line");
+        assertEquals(java.util.Optional.of("vm"), dev.hostdev.engine.guard.QemuCommandLine.vmName(p.argv()));
     }
 
     @Test

@@ -183,6 +183,21 @@ class VmSpecLoaderTest {
     }
 
     @Test
+    void typosGetASuggestion() {
+        HostdevException e = error("name = \"x\"\nmemroy = \"2G\"\n");
+        assertTrue(e.hint().startsWith("did you mean 'memory'? known keys here: name, memory,"), e.hint());
+        HostdevException far = error("name = \"x\"\ncolour = \"blue\"\n");
+        assertTrue(far.hint().startsWith("known keys here: "), far.hint());
+    }
+
+    @Test
+    void aTopLevelKeyBelowASectionSaysWhereItBelongs() {
+        HostdevException e = error("name = \"x\"\n[[hotplug]]\nsize = \"16G\"\n\nspare_root_ports = 2\n");
+        assertEquals("vm.toml:5: hotplug[0].spare_root_ports is not a known key of hotplug", e.getMessage());
+        assertTrue(e.hint().contains("move it above the first [[…]] section"), e.hint());
+    }
+
+    @Test
     void unknownKeyInAnArrayOfTables() {
         assertError("""
                 name = "x"
@@ -265,6 +280,8 @@ class VmSpecLoaderTest {
         assertError("name = \"x\"\n[[device]]\nmodel = \"e1000e\"\n[device.props]\nspeed = 1.5\n",
                 "vm.toml:5: device[0].props.speed must be a string, a whole number or a boolean, not the decimal 1.5", null);
         assertError("name = \"x\"\n[[device]]\nid = \"n\"\n", "vm.toml:2: device[0]: 'model' is missing", "model = ");
+        assertError("name = \"x\"\n[[device]]\nmodel = \"e1000e\"\ndrive = \"d.img\"\n",
+                "vm.toml:4: device[0].drive applies to block devices (nvme, usb-storage, virtio-blk-pci), not e1000e", null);
     }
 
     @Test
@@ -275,6 +292,8 @@ class VmSpecLoaderTest {
         assertError("name = \"x\"\n[[hotplug]]\n", "vm.toml:2: hotplug[0]: needs pci or size", "16G");
         assertError("name = \"x\"\n[[hostdev]]\npci = \"65:00.0\"\n[[hotplug]]\npci = \"0000:65:00.0\"\n",
                 "vm.toml:5: hotplug[0].pci names 0000:65:00.0, which hostdev[0] already gives", null);
+        assertError("name = \"x\"\n[[hotplug]]\npci = \"65:00.0\"\n[[hotplug]]\npci = \"0000:65:00.0\"\n",
+                "vm.toml:5: hotplug[1].pci names 0000:65:00.0, for which hotplug[0] already reserves a port", "size");
     }
 
     @Test
