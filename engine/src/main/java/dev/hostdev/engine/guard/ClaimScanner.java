@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * ({@code /run/libvirt/qemu/*.xml}).
  */
 final class ClaimScanner {
-    private static final Pattern HOSTDEV = Pattern.compile("<hostdev\\b(.*?)(?:/>|</hostdev>)", Pattern.DOTALL);
+    private static final Pattern HOSTDEV = Pattern.compile("<hostdev\\b(.*?)</hostdev>", Pattern.DOTALL);
     private static final Pattern ADDRESS = Pattern.compile(
             "<address\\s+[^>]*?domain=['\"](0x[0-9a-fA-F]+)['\"][^>]*?bus=['\"](0x[0-9a-fA-F]+)['\"][^>]*?"
                     + "slot=['\"](0x[0-9a-fA-F]+)['\"][^>]*?function=['\"](0x[0-9a-fA-F]+)['\"]");

@@ -25,16 +25,14 @@ public final class QemuCommandLine {
     public static List<String> arguments(byte[] cmdline) {
         List<String> args = new ArrayList<>();
         int start = 0;
-        for (int i = 0; i <= cmdline.length; i++) {
-            if (i == cmdline.length || cmdline[i] == 0) {
-                if (i > start || i < cmdline.length) {
-                    args.add(new String(cmdline, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
-                }
+        for (int i = 0; i < cmdline.length; i++) {
+            if (cmdline[i] == 0) {
+                args.add(new String(cmdline, start, i - start, java.nio.charset.StandardCharsets.UTF_8));
                 start = i + 1;
             }
         }
-        if (!args.isEmpty() && args.get(args.size() - 1).isEmpty()) {
-            args.remove(args.size() - 1);
+        if (start < cmdline.length) {
+            args.add(new String(cmdline, start, cmdline.length - start, java.nio.charset.StandardCharsets.UTF_8));
         }
         return args;
     }

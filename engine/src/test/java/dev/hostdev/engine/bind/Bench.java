@@ -35,10 +35,25 @@ final class Bench {
     DeviceBinder binder;
 
     Bench(Path root) {
+        this(root, SampleHosts.workstation(root).pciDriver("vfio-pci"));
+    }
+
+    private Bench(Path root, SysfsTree tree) {
         this.root = root;
-        this.tree = SampleHosts.workstation(root).pciDriver("vfio-pci");
+        this.tree = tree;
         this.kernel = new SimulatedKernel(root);
         restart();
+    }
+
+    /** Only the workstation's GPU (with reset), its HDMI audio function (group 14) and their root port: quick to build. */
+    static Bench gpuOnly(Path root) {
+        SysfsTree t = SysfsTree.create(root).pciDriver("vfio-pci");
+        t.pci("0000:00:1c.0").vendor(0x8086).device(0xa33c).rootPort().secondaryBus(1).driver("pcieport").iommuGroup(2).add();
+        t.pci("0000:01:00.0").parent("0000:00:1c.0").vendor(0x10de).device(0x1b80).klass(0x030000).pcie().multiFunction()
+                .driver("nouveau").iommuGroup(14).resetMethods("bus").add();
+        t.pci("0000:01:00.1").parent("0000:00:1c.0").vendor(0x10de).device(0x10f0).klass(0x040300).pcie()
+                .driver("snd_hda_intel").iommuGroup(14).add();
+        return new Bench(root, t);
     }
 
     /** A fresh binder, as a new process would have (the kernel's planned kills are cancelled). */

@@ -26,10 +26,11 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.hostdev.engine.testing.TmpfsTempDir;
 import org.junit.jupiter.api.io.TempDir;
 
 class DetachTest {
-    @TempDir
+    @TempDir(factory = TmpfsTempDir.class)
     Path dir;
     Bench bench;
 
@@ -187,6 +188,19 @@ class DetachTest {
                 "-device", "vfio-pci,host=04:01.0,id=hostdev0") + "\0");
         HostdevException e = refused(ErrorCode.BUSY, devices(NIC), vfio());
         assertTrue(e.getMessage().contains("QEMU pid 4242 (qemu-system-x86_64, VM web1)"), e.getMessage());
+    }
+
+    @Test
+    void refusesADeviceAnotherHostdevOperationHasLocked() {
+        dev.hostdev.engine.state.DeviceLocks other = new dev.hostdev.engine.state.DeviceLocks(
+                new dev.hostdev.engine.state.StateDirectory(bench.tree.hostRoot()), "hostdev vm start web2");
+        try (var held = other.acquire(NIC)) {
+            HostdevException e = refused(ErrorCode.BUSY, devices(NIC), vfio());
+            assertTrue(e.getMessage().contains("pid " + ProcessHandle.current().pid() + " (hostdev vm start web2)"), e.getMessage());
+        }
+        assertEquals(List.of(), bench.kernel.writes());
+        bench.binder.detach(devices(NIC), vfio());
+        assertEquals("vfio-pci", bench.driver(NIC));
     }
 
     private void assertOriginal() {

@@ -1,19 +1,182 @@
 package dev.hostdev.launcher.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.launcher.lab.LabDevices;
+import dev.hostdev.launcher.lab.LabEnvironment;
+import dev.hostdev.launcher.lab.LabInstaller;
+import dev.hostdev.launcher.lab.LabMachine;
+import dev.hostdev.launcher.lab.LabScenario;
+import dev.hostdev.launcher.lab.LabStepReport;
+import dev.hostdev.launcher.lab.LabVm;
+import dev.hostdev.launcher.lab.StepOutcome;
+import dev.hostdev.launcher.lab.StepVerdict;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** PLACEHOLDER until its owner writes it: Boot the lab VM and walk through the whole procedure inside it. */
-@Command(name = "lab", mixinStandardHelpOptions = true, description = "Boot the lab VM and walk through the whole procedure inside it.")
+/** {@code hostdev lab}: boots the lab VM and walks through the whole procedure inside it. */
+@Command(name = "lab", mixinStandardHelpOptions = true,
+        description = {"Boot a lab VM (this host's kernel under QEMU with an emulated IOMMU and emulated devices to give "
+                + "away) and walk through the whole procedure inside it: list, show, detach, start a VM with the device, "
+                + "hotplug into a spare root port and behind a pcie-pci-bridge, unplug, stop, reattach.",
+            "Needs no IOMMU and touches none of this host's devices. Needs QEMU, a kernel and a static busybox: "
+                + LabEnvironment.INSTALL_COMMAND},
+        footer = {"", "Exit status: 0 when every step passed, 1 when a step failed or was skipped, 12 when the lab cannot run."})
 public final class LabCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    JsonOption json;
+
+    @Option(names = "--install", description = "Install what the lab needs (apt-get, as root) when it is missing.")
+    boolean install;
+
+    @Option(names = "--keep", description = "Keep the lab's work directory (serial log, QEMU log, every command's output).")
+    boolean keep;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
-        throw new HostdevException(ErrorCode.INTERNAL, "'lab' is not written yet", null);
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        LabEnvironment env = environment(out);
+        String classPath = hostdevClassPath();
+        text(out, "lab: booting Linux " + env.kernelRelease() + " under QEMU (TCG, q35, emulated Intel IOMMU) ...");
+        long start = System.nanoTime();
+        try (LabVm vm = LabVm.boot(env, LabMachine.standard())) {
+            if (keep) {
+                vm.keepArtifacts();
+            }
+            vm.loadDrivers();
+            LabDevices devices = LabScenario.discover(vm);
+            text(out, String.format(Locale.ROOT, "lab: booted in %.1f s; %d PCI devices in %d IOMMU groups; "
+                    + "running every step in one JVM inside the guest", vm.bootTime().toMillis() / 1000.0,
+                    devices.lspci().size(), devices.groups().values().stream().distinct().count()));
+            LabScenario scenario = LabScenario.forDevices(devices);
+            List<LabStepReport> reports = scenario.run(vm, env.java().toString(), classPath, r -> printStep(out, r));
+            long passed = reports.stream().filter(r -> r.verdict().status() == StepVerdict.Status.PASSED).count();
+            if (reports.size() != passed) {
+                vm.markFailed();
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (json.enabled()) {
+                printJson(out, env, vm, reports, passed, seconds);
+            } else {
+                out.printf(Locale.ROOT, "lab: %d/%d steps passed (%.0f s)%n", passed, reports.size(), seconds);
+                if (vm.keepsArtifacts()) {
+                    out.println("lab: logs kept in " + vm.workDir());
+                }
+            }
+            out.flush();
+            return passed == reports.size() ? 0 : 1;
+        }
+    }
+
+    private LabEnvironment environment(PrintWriter out) {
+        try {
+            return LabEnvironment.detect();
+        } catch (HostdevException missing) {
+            if (!install) {
+                throw missing;
+            }
+            text(out, "lab: " + missing.getMessage() + "; installing");
+            LabInstaller.install(out);
+            return LabEnvironment.detect();
+        }
+    }
+
+    /** The class path the guest's JVM uses: this very jar (the guest sees the host's / read-only). */
+    static String hostdevClassPath() {
+        try {
+            Path self = Path.of(LabCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(self)) {
+                return self.toAbsolutePath().toString();
+            }
+        } catch (URISyntaxException | RuntimeException e) {
+            throw new HostdevException(ErrorCode.INTERNAL, "cannot locate the hostdev jar: " + e.getMessage(), null, e);
+        }
+        // Running from classes (an IDE, the tests): the JVM's own class path, every entry absolute.
+        String cp = System.getProperty("java.class.path");
+        if (cp.contains("/tmp/") || cp.isBlank()) {
+            throw new HostdevException(ErrorCode.ENVIRONMENT, "the lab runs Hostdev from its jar; this JVM's class path is not usable in the guest",
+                    "build it (mvn -pl qemu-launcher -am package) and run ./hostdev lab");
+        }
+        return cp;
+    }
+
+    private void printStep(PrintWriter out, LabStepReport r) {
+        if (json.enabled()) {
+            return;
+        }
+        String tag = switch (r.verdict().status()) {
+            case PASSED -> "PASS";
+            case FAILED -> "FAIL";
+            case SKIPPED -> "SKIP";
+        };
+        out.printf(Locale.ROOT, "[%s] %2d. %s%n        %s%n", tag, r.number(), r.title(), r.verdict().detail());
+        if (common.verbose()) {
+            for (StepOutcome o : r.outcomes()) {
+                out.printf(Locale.ROOT, "        $ %s  (exit %d, %d ms)%n", o.name(), o.exit(), o.millis());
+                for (String l : (o.stdout() + o.stderr()).strip().split("\n")) {
+                    out.println("          " + l);
+                }
+            }
+        }
+        out.flush();
+    }
+
+    private void text(PrintWriter out, String line) {
+        if (!json.enabled()) {
+            out.println(line);
+            out.flush();
+        }
+    }
+
+    private static void printJson(PrintWriter out, LabEnvironment env, LabVm vm, List<LabStepReport> reports, long passed,
+            double seconds) {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        root.put("kernel", env.kernelRelease());
+        root.put("boot_ms", vm.bootTime().toMillis());
+        root.put("seconds", Math.round(seconds * 10) / 10.0);
+        root.put("passed", passed);
+        root.put("total", reports.size());
+        if (vm.keepsArtifacts()) {
+            root.put("logs", vm.workDir().toString());
+        }
+        ArrayNode steps = root.putArray("steps");
+        for (LabStepReport r : reports) {
+            ObjectNode s = steps.addObject();
+            s.put("number", r.number());
+            s.put("title", r.title());
+            s.put("status", r.verdict().status().name().toLowerCase(Locale.ROOT));
+            s.put("detail", r.verdict().detail());
+            ArrayNode commands = s.putArray("commands");
+            for (StepOutcome o : r.outcomes()) {
+                commands.add(mapper.valueToTree(o));
+            }
+        }
+        try {
+            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

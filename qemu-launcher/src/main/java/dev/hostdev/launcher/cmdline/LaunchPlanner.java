@@ -7,7 +7,6 @@ import dev.hostdev.launcher.spec.DiskSpec;
 import dev.hostdev.launcher.spec.EmulatedDeviceSpec;
 import dev.hostdev.launcher.spec.HostdevSpec;
 import dev.hostdev.launcher.spec.Iommu;
-import dev.hostdev.launcher.spec.SerialSpec;
 import dev.hostdev.launcher.spec.ShareSpec;
 import dev.hostdev.launcher.spec.VmSpec;
 import dev.hostdev.launcher.topology.PciFacts;
@@ -87,7 +86,7 @@ public final class LaunchPlanner {
         }
         String xhciId = Q35Planner.XHCI_ID;
         boolean explicitXhci = false;
-        List<QemuDevice> usbDevices = new ArrayList<>();
+        Map<EmulatedDeviceSpec, Map<String, Object>> usbDevices = new LinkedHashMap<>();
         for (EmulatedDeviceSpec d : spec.devices()) {
             Map<String, Object> props = new LinkedHashMap<>(d.props());
             d.drive().ifPresent(file -> {
@@ -100,7 +99,7 @@ public final class LaunchPlanner {
                 props.put("serial", d.id());
             }
             if (d.bus() == DeviceBus.XHCI) {
-                usbDevices.add(new EmulatedDevice(d.model(), d.id(), "@xhci", Optional.empty(), props));
+                usbDevices.put(d, props);
             } else {
                 devices.add(pciDevice(d.model(), d.id(), topology, props));
                 if (d.model().equals(DeviceModels.XHCI) && !explicitXhci) {
@@ -121,10 +120,7 @@ public final class LaunchPlanner {
                 devices.add(new UsbHost(h.id(), usbBus, h.usb().orElseThrow()));
             }
         }
-        for (QemuDevice d : usbDevices) {
-            EmulatedDevice e = (EmulatedDevice) d;
-            devices.add(new EmulatedDevice(e.driver(), e.id(), usbBus, Optional.empty(), e.extra()));
-        }
+        usbDevices.forEach((d, props) -> devices.add(new EmulatedDevice(d.model(), d.id(), usbBus, Optional.empty(), props)));
 
         spec.kernel().ifPresent(k -> {
             checks.add(new PreflightCheck.HostPath("kernel", k.kernel(), false));
@@ -150,10 +146,5 @@ public final class LaunchPlanner {
 
     private static Placement placement(Q35Topology topology, String id) {
         return topology.placementOf(id).orElseThrow(() -> new IllegalStateException("no placement for " + id));
-    }
-
-    /** Whether the serial port is QEMU's stdio (the starter then runs it in the foreground). */
-    static boolean serialOnStdio(VmSpec spec) {
-        return spec.serial() instanceof SerialSpec.Stdio;
     }
 }

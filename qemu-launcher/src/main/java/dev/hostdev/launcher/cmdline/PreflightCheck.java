@@ -1,9 +1,9 @@
 package dev.hostdev.launcher.cmdline;
 
+import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.launcher.spec.DeviceIdentity;
 import dev.hostdev.launcher.spec.StartupPolicy;
-import dev.hostdev.launcher.spec.UsbDeviceRef;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.Optional;
@@ -48,7 +48,7 @@ public sealed interface PreflightCheck {
      * @param device    the host device
      * @param policy    mandatory/requisite: refuse to start; optional: start without it
      */
-    record UsbDevice(String hostdevId, UsbDeviceRef device, StartupPolicy policy) implements PreflightCheck {
+    record UsbDevice(String hostdevId, DeviceRef device, StartupPolicy policy) implements PreflightCheck {
         /** Requires the fields. */
         public UsbDevice {
             Objects.requireNonNull(hostdevId);

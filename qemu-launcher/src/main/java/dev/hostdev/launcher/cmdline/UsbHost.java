@@ -1,6 +1,6 @@
 package dev.hostdev.launcher.cmdline;
 
-import dev.hostdev.launcher.spec.UsbDeviceRef;
+import dev.hostdev.engine.pci.DeviceRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -14,12 +14,14 @@ import java.util.Objects;
  * @param usbBus the xHCI bus, {@code usb.0}
  * @param device the host device
  */
-public record UsbHost(String id, String usbBus, UsbDeviceRef device) implements QemuDevice {
+public record UsbHost(String id, String usbBus, DeviceRef device) implements QemuDevice {
     /** Checks the id. */
     public UsbHost {
         QemuDevice.checkId(id);
         Objects.requireNonNull(usbBus);
-        Objects.requireNonNull(device);
+        if (Objects.requireNonNull(device) instanceof DeviceRef.Pci) {
+            throw new IllegalArgumentException("usb-host " + id + " needs a USB device, not PCI " + device);
+        }
     }
 
     @Override
@@ -32,12 +34,12 @@ public record UsbHost(String id, String usbBus, UsbDeviceRef device) implements 
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("id", id);
         p.put("bus", usbBus);
-        if (device instanceof UsbDeviceRef.ById byId) {
-            p.put("vendorid", new QemuHex(byId.vendor(), 4));
-            p.put("productid", new QemuHex(byId.product(), 4));
-        } else if (device instanceof UsbDeviceRef.ByPort byPort) {
-            p.put("hostbus", byPort.bus());
-            p.put("hostport", byPort.port());
+        if (device instanceof DeviceRef.Usb byId) {
+            p.put("vendorid", new QemuHex(byId.id().vendor(), 4));
+            p.put("productid", new QemuHex(byId.id().product(), 4));
+        } else if (device instanceof DeviceRef.UsbPort byPort) {
+            p.put("hostbus", byPort.address().bus());
+            p.put("hostport", byPort.address().portPath());
         }
         return p;
     }

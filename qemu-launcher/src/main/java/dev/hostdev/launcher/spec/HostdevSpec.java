@@ -1,5 +1,6 @@
 package dev.hostdev.launcher.spec;
 
+import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciAddress;
 import java.util.Objects;
 import java.util.Optional;
@@ -10,13 +11,13 @@ import java.util.Optional;
  *
  * @param id       the QEMU device id ({@code hostdev0}, … by position unless the spec names one)
  * @param pci      the PCI device, or empty for USB
- * @param usb      the USB device, or empty for PCI
+ * @param usb      the USB device ({@link DeviceRef.Usb} by IDs or {@link DeviceRef.UsbPort} by bus-port), or empty for PCI
  * @param managed  detach from the host driver at start and give back at the end (PCI; default true)
  * @param startup  what to do when it is missing at start
  * @param expect   the IDs it must have, if pinned (PCI)
  * @param legacy   place it behind the pcie-pci-bridge even if it is PCI Express (PCI)
  */
-public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<UsbDeviceRef> usb, boolean managed,
+public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<DeviceRef> usb, boolean managed,
                           StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy) {
     /** Requires exactly one source; PCI-only options only with PCI. */
     public HostdevSpec {
@@ -25,6 +26,9 @@ public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<UsbDevic
         Objects.requireNonNull(expect);
         if (pci.isPresent() == usb.isPresent()) {
             throw new IllegalArgumentException("a hostdev is either PCI or USB");
+        }
+        if (usb.isPresent() && usb.get() instanceof DeviceRef.Pci) {
+            throw new IllegalArgumentException("a USB hostdev needs a USB device, not " + usb.get());
         }
         if (usb.isPresent() && (legacy || expect.isPresent())) {
             throw new IllegalArgumentException("legacy and expect apply to PCI hostdevs");

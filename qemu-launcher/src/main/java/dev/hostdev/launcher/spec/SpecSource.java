@@ -28,6 +28,11 @@ final class SpecSource {
         return lines.lineOf(pointer);
     }
 
+    /** The index of key lines. */
+    TomlLineIndex lines() {
+        return lines;
+    }
+
     /** A usage error located at the key: {@code FILE:LINE: message}. */
     HostdevException error(String pointer, String message, String hint) {
         return errorAtLine(lineOf(pointer), message, hint);

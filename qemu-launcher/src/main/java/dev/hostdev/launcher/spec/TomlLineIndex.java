@@ -14,6 +14,8 @@ import java.util.Map;
  */
 final class TomlLineIndex {
     private final Map<String, Integer> lines = new HashMap<>();
+    private String duplicateKey;
+    private int duplicateLine;
 
     private TomlLineIndex() {
     }
@@ -61,7 +63,10 @@ final class TomlLineIndex {
                     continue;
                 }
                 table = resolveTable(pointer(splitKey(line.substring(1, end))), arrayCounts);
-                index.lines.putIfAbsent(table, lineNr);
+                if (index.lines.putIfAbsent(table, lineNr) != null && index.duplicateKey == null) {
+                    index.duplicateKey = table;
+                    index.duplicateLine = lineNr;
+                }
                 continue;
             }
             int eq = keyEnd(line);
@@ -69,7 +74,10 @@ final class TomlLineIndex {
                 continue;
             }
             String key = table + pointer(splitKey(line.substring(0, eq)));
-            index.lines.putIfAbsent(key, lineNr);
+            if (index.lines.putIfAbsent(key, lineNr) != null && index.duplicateKey == null) {
+                index.duplicateKey = key;
+                index.duplicateLine = lineNr;
+            }
             String value = line.substring(eq + 1).strip();
             if (value.startsWith("\"\"\"") || value.startsWith("'''")) {
                 String quote = value.substring(0, 3);
@@ -81,6 +89,16 @@ final class TomlLineIndex {
             }
         }
         return index;
+    }
+
+    /** The JSON pointer of the first key or table defined a second time, or {@code null}. */
+    String duplicateKey() {
+        return duplicateKey;
+    }
+
+    /** The line of that second definition (0 if none). */
+    int duplicateLine() {
+        return duplicateLine;
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,7 +77,13 @@ public final class VmSpecLoader {
             tree = new TomlMapper().readTree(text);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw source.errorAtLine(line, "not valid TOML: " + e.getOriginalMessage(),
+            String message = e.getOriginalMessage();
+            // The parser reports a duplicate after reading on, past blank lines and comments: find it ourselves.
+            if (message.startsWith("Duplicate key") && source.lines().duplicateKey() != null) {
+                line = source.lines().duplicateLine();
+                message = SpecSource.keyName(source.lines().duplicateKey()) + " is defined twice";
+            }
+            throw source.errorAtLine(line, "not valid TOML: " + message,
                     "see https://toml.io; strings need quotes, e.g. memory = \"2G\"");
         }
         if (tree == null || !tree.isObject()) {
@@ -180,7 +187,7 @@ public final class VmSpecLoader {
             boolean readonly = t.bool("readonly").orElse(false);
             t.finish();
             String id = "disk" + index;
-            claim(t, "path", id);
+            ids.add(id);
             return new DiskSpec(id, path, format, readonly);
         }
 
@@ -190,7 +197,7 @@ public final class VmSpecLoader {
             boolean readonly = t.bool("readonly").orElse(false);
             t.finish();
             String id = "fs" + index;
-            claim(t, "tag", id);
+            ids.add(id);
             try {
                 return new ShareSpec(id, path, tag, readonly);
             } catch (HostdevException e) {
@@ -200,7 +207,7 @@ public final class VmSpecLoader {
 
         private HostdevSpec hostdev(TomlTable t, int index) {
             Optional<PciAddress> pci = t.parsed("pci", PciAddress::parse);
-            Optional<UsbDeviceRef> usb = t.parsed("usb", UsbDeviceRef::parse);
+            Optional<DeviceRef> usb = t.parsed("usb", VmSpecLoader::usbDevice);
             if (pci.isPresent() == usb.isPresent()) {
                 throw t.tableError(pci.isPresent() ? "names both pci and usb" : "names no device",
                         "give one of pci = \"0000:03:07.0\" or usb = \"046d:c52b\" (or usb = \"1-2\")");
@@ -224,8 +231,7 @@ public final class VmSpecLoader {
             }
             String key = pci.isPresent() ? "pci" : "usb";
             String sourceName = pci.map(PciAddress::toString).orElseGet(() -> usb.get().toString());
-            Map<String, String> seen = pci.isPresent() ? null : usbSeen;
-            String previous = pci.isPresent() ? pciSeen.putIfAbsent(pci.get(), t.name()) : seen.putIfAbsent(sourceName, t.name());
+            String previous = pci.isPresent() ? pciSeen.putIfAbsent(pci.get(), t.name()) : usbSeen.putIfAbsent(sourceName, t.name());
             if (previous != null) {
                 throw t.error(key, "names " + sourceName + ", which " + previous + " already gives to this VM",
                         "a device can be given once; remove one of the two");
@@ -319,10 +325,6 @@ public final class VmSpecLoader {
             }
         }
 
-        private void claim(TomlTable t, String key, String id) {
-            ids.add(id);
-        }
-
         /** {@code prefix + n}, skipping numbers the file already uses as explicit ids. */
         private String generatedId(String prefix, int n) {
             String sep = Character.isDigit(prefix.charAt(prefix.length() - 1)) ? "-" : "";
@@ -337,6 +339,25 @@ public final class VmSpecLoader {
         private Path path(String text) {
             return source.baseDir().resolve(text).normalize();
         }
+    }
+
+    /** A USB device: vendor:product or bus-port, as the engine's {@link DeviceRef} spells them. */
+    static DeviceRef usbDevice(String text) {
+        String hint = "write vendor:product as lsusb shows it (046d:c52b) or bus-port as in /sys/bus/usb/devices (1-2 or 1-2.3)";
+        if (text.strip().matches("[0-9]{3}:[0-9]{3}")) {
+            throw HostdevException.usage("not a USB device: '" + text + "'",
+                    "'" + text + "' looks like lsusb's bus:device number, which changes at every plug; " + hint);
+        }
+        DeviceRef ref;
+        try {
+            ref = DeviceRef.parse(text.strip());
+        } catch (HostdevException e) {
+            throw HostdevException.usage("not a USB device: '" + text + "'", hint);
+        }
+        if (ref instanceof DeviceRef.Pci) {
+            throw HostdevException.usage("'" + text + "' is a PCI address, not a USB device", "use pci = \"" + text + "\" for a PCI device");
+        }
+        return ref;
     }
 
     private static <E extends Enum<E>> E enumValue(Class<E> type, String text, String accepted) {

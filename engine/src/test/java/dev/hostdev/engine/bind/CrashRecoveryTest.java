@@ -1,0 +1,134 @@
+package dev.hostdev.engine.bind;
+
+import static dev.hostdev.engine.bind.Bench.AUDIO;
+import static dev.hostdev.engine.bind.Bench.GPU;
+import static dev.hostdev.engine.bind.Bench.devices;
+import static dev.hostdev.engine.bind.Bench.vfio;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hostdev.engine.testing.SimulatedKernel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import dev.hostdev.engine.testing.TmpfsTempDir;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A process killed at any write, before or after it takes effect, leaves nothing that recovery cannot
+ * restore: loops over every write of a group detach and of a group reattach.
+ */
+class CrashRecoveryTest {
+    private static final int DETACH_WRITES = 6;
+    private static final int REATTACH_WRITES = 7;
+
+    @TempDir(factory = TmpfsTempDir.class)
+    Path dir;
+
+    private Bench fresh(String name) throws Exception {
+        return Bench.gpuOnly(Files.createDirectory(dir.resolve(name)));
+    }
+
+    private static void detachGroup(Bench b) {
+        b.binder.detach(devices(GPU), vfio().withWholeGroup(true));
+    }
+
+    private static void reattachGroup(Bench b) {
+        b.binder.reattach(devices(GPU, AUDIO), ReattachOptions.defaults());
+    }
+
+    @Test
+    void theOperationsHaveTheExpectedNumberOfWrites() throws Exception {
+        Bench b = fresh("count");
+        detachGroup(b);
+        assertEquals(DETACH_WRITES, b.kernel.writes().size());
+        reattachGroup(b);
+        assertEquals(DETACH_WRITES + REATTACH_WRITES, b.kernel.writes().size());
+    }
+
+    @Test
+    void detachKilledAtAnyWriteIsRolledBackByRecover() throws Exception {
+        for (int n = 1; n <= DETACH_WRITES; n++) {
+            for (boolean after : new boolean[] {false, true}) {
+                String at = (after ? "after" : "before") + " write " + n;
+                Bench b = fresh("detach-" + n + "-" + after);
+                kill(b, n, after);
+                assertThrows(SimulatedKernel.SimulatedCrash.class, () -> detachGroup(b), at);
+                assertEquals(1, b.journal().pending().size(), at + ": the journal survives the crash");
+                b.restart();
+                BindResult r = b.binder.recover(false);
+                assertFalse(r.devices().isEmpty(), at);
+                assertOnHost(b, at);
+            }
+        }
+    }
+
+    @Test
+    void aLaterDetachRecoversFirstThenDetaches() throws Exception {
+        for (int n = 1; n <= DETACH_WRITES; n++) {
+            Bench b = fresh("redetach-" + n);
+            kill(b, n, true);
+            assertThrows(SimulatedKernel.SimulatedCrash.class, () -> detachGroup(b));
+            b.restart();
+            detachGroup(b);
+            assertEquals("vfio-pci", b.driver(GPU), "write " + n);
+            assertEquals("vfio-pci", b.driver(AUDIO), "write " + n);
+            assertEquals("nouveau", b.records().find(GPU).orElseThrow().originalDriver(), "write " + n);
+            assertEquals("snd_hda_intel", b.records().find(AUDIO).orElseThrow().originalDriver(), "write " + n);
+            assertEquals(List.of(), b.journal().pending());
+        }
+    }
+
+    @Test
+    void reattachKilledAtAnyWriteIsFinishedByRecover() throws Exception {
+        for (int n = 1; n <= REATTACH_WRITES; n++) {
+            for (boolean after : new boolean[] {false, true}) {
+                String at = (after ? "after" : "before") + " reattach write " + n;
+                Bench b = fresh("reattach-" + n + "-" + after);
+                detachGroup(b);
+                kill(b, DETACH_WRITES + n, after);
+                assertThrows(SimulatedKernel.SimulatedCrash.class, () -> reattachGroup(b), at);
+                b.restart();
+                b.binder.recover(false);
+                assertOnHost(b, at);
+            }
+        }
+    }
+
+    @Test
+    void recoverDryRunWritesNothingAndListsTheDevices() throws Exception {
+        Bench b = fresh("dry");
+        kill(b, 4, true);
+        assertThrows(SimulatedKernel.SimulatedCrash.class, () -> detachGroup(b));
+        b.restart();
+        int writes = b.kernel.writes().size();
+        BindResult plan = b.binder.recover(true);
+        assertEquals(writes, b.kernel.writes().size());
+        assertEquals(List.of(GPU, AUDIO), plan.devices().stream().map(DeviceOutcome::device).toList());
+        assertTrue(plan.writes().stream().map(SysfsWrite::describe).toList()
+                .contains("write /sys/bus/pci/drivers/nouveau/bind 0000:01:00.0"), plan.writes().toString());
+        assertEquals(1, b.journal().pending().size());
+    }
+
+    private static void kill(Bench b, int n, boolean after) {
+        if (after) {
+            b.kernel.killAfterWrite(n);
+        } else {
+            b.kernel.killBeforeWrite(n);
+        }
+    }
+
+    private static void assertOnHost(Bench b, String at) {
+        assertEquals("nouveau", b.driver(GPU), at);
+        assertEquals("snd_hda_intel", b.driver(AUDIO), at);
+        assertNull(b.override(GPU), at);
+        assertNull(b.override(AUDIO), at);
+        assertFalse(b.vfioNode(14), at);
+        assertTrue(b.records().all().isEmpty(), at);
+        assertEquals(List.of(), b.journal().pending(), at);
+    }
+}

@@ -1,0 +1,71 @@
+package dev.hostdev.launcher.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hostdev.engine.testing.SampleHosts;
+import dev.hostdev.engine.testing.SysfsTree;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GroupsCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void textShowsEachGroupItsMembersAndItsBlockers() {
+        MiniIds.install(SampleHosts.workstation(dir));
+        CliRun r = CliRun.run("groups", "--root", dir.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> lines = r.out().lines().toList();
+        int g14 = lines.indexOf("IOMMU group 14: not viable: 0000:01:00.0 is still bound to nouveau, "
+                + "0000:01:00.1 is still bound to snd_hda_intel");
+        assertTrue(g14 >= 0, r.out());
+        assertTrue(lines.get(g14 + 1).startsWith("  0000:01:00.0 VGA compatible controller [0300]"), r.out());
+        assertTrue(lines.get(g14 + 2).startsWith("  0000:01:00.1 Audio device [0403]"), r.out());
+        assertTrue(lines.contains("IOMMU group 0: viable"), "a driverless host bridge alone");
+        assertTrue(lines.contains("IOMMU group 2: viable"), "a root port on pcieport");
+        assertTrue(lines.contains("IOMMU group 5: not viable: 0000:04:01.0 is still bound to e1000"), r.out());
+    }
+
+    @Test
+    void jsonGroupsWithViabilityBlockersAndDevices() throws Exception {
+        SysfsTree t = MiniIds.install(SampleHosts.workstation(dir));
+        t.bind("04:01.0", "vfio-pci");
+        JsonNode j = new ObjectMapper().readTree(CliRun.run("groups", "--root", dir.toString(), "--json").out());
+        assertTrue(j.get("iommu_enabled").asBoolean());
+        assertEquals(12, j.get("groups").size());
+        JsonNode g5 = null;
+        for (JsonNode g : j.get("groups")) {
+            if (g.get("number").asInt() == 5) {
+                g5 = g;
+            }
+        }
+        assertTrue(g5.get("viable").asBoolean(), "pcie-pci-bridge, a device on vfio-pci, a driverless one");
+        assertEquals(0, g5.get("blockers").size());
+        assertEquals(3, g5.get("devices").size());
+        assertTrue(g5.get("devices").get(0).get("bridge").asBoolean());
+        assertEquals("vfio-pci", g5.get("devices").get(1).get("driver").asText());
+        JsonNode g14 = j.get("groups").get(8);
+        assertEquals(14, g14.get("number").asInt());
+        assertFalse(g14.get("viable").asBoolean());
+        assertEquals("[{\"address\":\"0000:01:00.0\",\"driver\":\"nouveau\"},{\"address\":\"0000:01:00.1\","
+                + "\"driver\":\"snd_hda_intel\"}]", g14.get("blockers").toString());
+    }
+
+    @Test
+    void noIommuSaysSo() throws Exception {
+        SysfsTree t = SysfsTree.create(dir);
+        t.pci("00:02.0").driver("virtio-pci").add();
+        CliRun r = CliRun.run("groups", "--root", dir.toString());
+        assertEquals(0, r.exitCode());
+        assertTrue(r.out().startsWith("No IOMMU groups: the IOMMU is off or absent"), r.out());
+        assertEquals("{\"iommu_enabled\":false,\"groups\":[]}\n",
+                CliRun.run("groups", "--root", dir.toString(), "--json").out());
+    }
+}

@@ -1,0 +1,319 @@
+package dev.hostdev.launcher.cmdline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.launcher.spec.Accel;
+import dev.hostdev.launcher.spec.Specs;
+import dev.hostdev.launcher.topology.FakePciFacts;
+import dev.hostdev.launcher.topology.PciFacts;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden argument lists: the exact QEMU command line of many specs. The common head (name to
+ * pidfile) is checked once in {@link #noHostdevAtAll()}; the others compare from the first
+ * {@code -kernel}/{@code -drive}/{@code -fsdev}/{@code -device} on.
+ */
+class LaunchPlannerGoldenTest {
+    static final LaunchOptions OPTIONS = new LaunchOptions(Path.of("/run/hostdev/vms"), false, Set.of(), false);
+
+    static LaunchPlan plan(String spec, PciFacts facts) {
+        return LaunchPlanner.plan(Specs.parse("name = \"vm\"\naccel = \"tcg\"\n" + spec), facts, OPTIONS);
+    }
+
+    /** The arguments from the first boot/backend/device option on, one per line. */
+    static String tail(LaunchPlan plan) {
+        List<String> argv = plan.argv();
+        int from = 0;
+        while (from < argv.size() && !Set.of("-kernel", "-drive", "-fsdev", "-device").contains(argv.get(from))) {
+            from++;
+        }
+        return String.join("\n", argv.subList(from, argv.size())) + "\n";
+    }
+
+    @Test
+    void noHostdevAtAll() {
+        LaunchPlan p = plan("memory = \"512M\"\ncpus = 2\n", FakePciFacts.none());
+        assertEquals(List.of(
+                "qemu-system-x86_64",
+                "-name", "vm",
+                "-machine", "q35",
+                "-accel", "tcg",
+                "-m", "512M",
+                "-smp", "2",
+                "-nodefaults",
+                "-no-user-config",
+                "-display", "none",
+                "-serial", "none",
+                "-chardev", "socket,id=qmp,path=/run/hostdev/vms/vm/qmp.sock,server=on,wait=off",
+                "-mon", "chardev=qmp,mode=control",
+                "-pidfile", "/run/hostdev/vms/vm/qemu.pid"), p.argv());
+        assertEquals(List.of(), p.managed());
+        assertEquals(List.of(), p.checks());
+        assertEquals(Accel.TCG, p.accel());
+    }
+
+    @Test
+    void onePcieHostdev() {
+        LaunchPlan p = plan("[[hostdev]]\npci = \"03:00.0\"\nexpect = \"8086:1572\"\n", FakePciFacts.none().pcie("03:00.0"));
+        assertEquals("""
+                -device
+                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1
+                -device
+                vfio-pci,host=0000:03:00.0,id=hostdev0,bus=pci.1,addr=0x0
+                """, tail(p));
+        assertEquals(List.of(new ManagedDevice("hostdev0", PciAddress.parse("03:00.0"))), p.managed());
+        assertEquals("0000:03:00.0 (hostdev0) is present with IDs 8086:1572", p.checks().get(0).describe());
+        assertEquals(List.of(), p.notes());
+    }
+
+    @Test
+    void unmanagedHostdevIsNotDetachedButChecked() {
+        LaunchPlan p = plan("[[hostdev]]\npci = \"03:00.0\"\nmanaged = false\n", FakePciFacts.none().pcie("03:00.0"));
+        assertEquals(List.of(), p.managed());
+        assertEquals(new PreflightCheck.PciDevice("hostdev0", PciAddress.parse("03:00.0"), java.util.Optional.empty(), true),
+                p.checks().get(0));
+    }
+
+    @Test
+    void conventionalPciHostdevGoesBehindTheBridge() {
+        LaunchPlan p = plan("""
+                [[hostdev]]
+                pci = "01:00.0"
+                [[hostdev]]
+                pci = "05:01.0"
+                """, FakePciFacts.none().pcie("01:00.0").conventional("05:01.0"));
+        assertEquals("""
+                -device
+                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
+                -device
+                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1,bus-reserve=1
+                -device
+                pcie-pci-bridge,id=pci.3,bus=pci.2,addr=0x0
+                -device
+                vfio-pci,host=0000:01:00.0,id=hostdev0,bus=pci.1,addr=0x0
+                -device
+                vfio-pci,host=0000:05:01.0,id=hostdev1,bus=pci.3,addr=0x1
+                """, tail(p));
+        assertEquals(2, p.managed().size());
+    }
+
+    @Test
+    void nineRootPortsCrossIntoSlotTwo() {
+        LaunchPlan p = plan("spare_root_ports = 9\n", FakePciFacts.none());
+        assertEquals("""
+                -device
+                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
+                -device
+                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1
+                -device
+                pcie-root-port,port=0xa,chassis=3,id=pci.3,bus=pcie.0,addr=0x1.0x2
+                -device
+                pcie-root-port,port=0xb,chassis=4,id=pci.4,bus=pcie.0,addr=0x1.0x3
+                -device
+                pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4
+                -device
+                pcie-root-port,port=0xd,chassis=6,id=pci.6,bus=pcie.0,addr=0x1.0x5
+                -device
+                pcie-root-port,port=0xe,chassis=7,id=pci.7,bus=pcie.0,addr=0x1.0x6
+                -device
+                pcie-root-port,port=0xf,chassis=8,id=pci.8,bus=pcie.0,addr=0x1.0x7
+                -device
+                pcie-root-port,port=0x10,chassis=9,id=pci.9,bus=pcie.0,addr=0x2
+                """, tail(p));
+    }
+
+    @Test
+    void hostdevThenSpares() {
+        LaunchPlan p = plan("spare_root_ports = 2\n[[hostdev]]\npci = \"03:00.0\"\n", FakePciFacts.none().pcie("03:00.0"));
+        assertEquals("""
+                -device
+                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
+                -device
+                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1
+                -device
+                pcie-root-port,port=0xa,chassis=3,id=pci.3,bus=pcie.0,addr=0x1.0x2
+                -device
+                vfio-pci,host=0000:03:00.0,id=hostdev0,bus=pci.1,addr=0x0
+                """, tail(p));
+        assertEquals(List.of("pci.2", "pci.3"), p.topology().freeRootPorts().stream().map(r -> r.port().id()).toList());
+    }
+
+    @Test
+    void usbByIdAndByPort() {
+        LaunchPlan p = plan("""
+                [[hostdev]]
+                usb = "046d:c52b"
+                [[hostdev]]
+                usb = "3-1.4"
+                startup = "optional"
+                """, FakePciFacts.none());
+        assertEquals("""
+                -device
+                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1
+                -device
+                qemu-xhci,p2=15,p3=15,id=usb,bus=pci.1,addr=0x0
+                -device
+                usb-host,id=hostdev0,bus=usb.0,vendorid=0x046d,productid=0xc52b
+                -device
+                usb-host,id=hostdev1,bus=usb.0,hostbus=3,hostport=1.4
+                """, tail(p));
+        assertEquals(List.of("USB 046d:c52b (hostdev0) is present (startup mandatory)",
+                "USB 3-1.4 (hostdev1) is present (startup optional)"), p.checks().stream().map(PreflightCheck::describe).toList());
+        assertEquals(List.of(), p.managed(), "USB devices are not detached from host drivers by Hostdev");
+
+        LaunchPlan without = LaunchPlanner.plan(p.spec(), FakePciFacts.none(), OPTIONS.omitting(Set.of("hostdev1")));
+        assertTrue(without.device("hostdev1").isEmpty(), "an optional device found missing is left out");
+        assertTrue(without.device("usb").isPresent(), "the controller stays: same topology");
+        assertEquals(p.topology(), without.topology());
+        assertTrue(without.notes().get(0).contains("3-1.4"), without.notes().toString());
+    }
+
+    @Test
+    void theLabSpec() {
+        LaunchPlan p = plan("""
+                memory = "1G"
+                iommu = "intel"
+                kernel = "/boot/vmlinuz"
+                initrd = "/lab/initrd.img"
+                append = "console=ttyS0 intel_iommu=on"
+                serial = "/lab/serial.log"
+                spare_root_ports = 1
+                legacy_hotplug = true
+                [[share]]
+                path = "/"
+                tag = "hostroot"
+                readonly = true
+                [[device]]
+                model = "e1000e"
+                id = "nic0"
+                [[device]]
+                model = "e1000"
+                id = "legacy0"
+                [[device]]
+                model = "nvme"
+                id = "nvme0"
+                drive = "/lab/nvme.img"
+                [[device]]
+                model = "usb-kbd"
+                """, FakePciFacts.none());
+        List<String> argv = p.argv();
+        assertEquals("q35,kernel-irqchip=split", argv.get(argv.indexOf("-machine") + 1));
+        assertEquals(List.of("-chardev", "file,id=serial0,path=/lab/serial.log,append=on", "-serial", "chardev:serial0"),
+                argv.subList(argv.indexOf("-display") + 2, argv.indexOf("-display") + 6));
+        assertEquals("""
+                -kernel
+                /boot/vmlinuz
+                -initrd
+                /lab/initrd.img
+                -append
+                console=ttyS0 intel_iommu=on
+                -drive
+                if=none,id=drive-nvme0,file=/lab/nvme.img,format=raw
+                -fsdev
+                local,id=fs0,path=/,security_model=none,readonly=on
+                -device
+                intel-iommu,intremap=on,caching-mode=on,id=iommu
+                -device
+                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
+                -device
+                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1
+                -device
+                pcie-root-port,port=0xa,chassis=3,id=pci.3,bus=pcie.0,addr=0x1.0x2
+                -device
+                pcie-root-port,port=0xb,chassis=4,id=pci.4,bus=pcie.0,addr=0x1.0x3
+                -device
+                pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4,bus-reserve=1
+                -device
+                pcie-root-port,port=0xd,chassis=7,id=pci.7,bus=pcie.0,addr=0x1.0x5
+                -device
+                pcie-pci-bridge,id=pci.6,bus=pci.5,addr=0x0
+                -device
+                virtio-9p-pci,fsdev=fs0,mount_tag=hostroot,id=fs0,bus=pci.1,addr=0x0
+                -device
+                e1000e,id=nic0,bus=pci.2,addr=0x0
+                -device
+                e1000,id=legacy0,bus=pci.6,addr=0x1
+                -device
+                nvme,drive=drive-nvme0,serial=nvme0,id=nvme0,bus=pci.3,addr=0x0
+                -device
+                qemu-xhci,p2=15,p3=15,id=usb,bus=pci.4,addr=0x0
+                -device
+                usb-kbd,id=usb-kbd0,bus=usb.0
+                """, tail(p));
+    }
+
+    @Test
+    void hotplugPortSizedFromAFakeResourceFile() {
+        LaunchPlan p = plan("[[hotplug]]\npci = \"65:00.0\"\n", FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE));
+        assertEquals("""
+                -device
+                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1,mem-reserve=33554432,pref64-reserve=536870912
+                """, tail(p));
+        assertEquals(List.of(), p.managed(), "a hotplug port's device is attached later, not at start");
+    }
+
+    @Test
+    void commasInPathsAreDoubled() {
+        LaunchPlan p = plan("""
+                serial = "/logs/a,b.log"
+                [[disk]]
+                path = "/img/disk,1.qcow2"
+                format = "qcow2"
+                [[share]]
+                path = "/srv/x,y"
+                tag = "x"
+                [[device]]
+                model = "e1000e"
+                props = { romfile = "/roms/e,1.rom" }
+                """, FakePciFacts.none());
+        List<String> argv = p.argv();
+        assertTrue(argv.contains("file,id=serial0,path=/logs/a,,b.log,append=on"), argv.toString());
+        assertTrue(argv.contains("if=none,id=drive-disk0,file=/img/disk,,1.qcow2,format=qcow2"), argv.toString());
+        assertTrue(argv.contains("local,id=fs0,path=/srv/x,,y,security_model=none"), argv.toString());
+        assertTrue(argv.contains("e1000e,romfile=/roms/e,,1.rom,id=e1000e0,bus=pci.3,addr=0x0"), argv.toString());
+        LaunchPlan run = LaunchPlanner.plan(p.spec(), FakePciFacts.none(),
+                new LaunchOptions(Path.of("/run/a,b"), false, Set.of(), false));
+        assertTrue(run.argv().contains("socket,id=qmp,path=/run/a,,b/vm/qmp.sock,server=on,wait=off"), run.argv().toString());
+        assertEquals("/run/a,b/vm/qemu.pid", run.argv().get(run.argv().indexOf("-pidfile") + 1), "-pidfile is no option list");
+    }
+
+    @Test
+    void accelAutoFollowsKvmAndPausedAddsS() {
+        var spec = Specs.parse("name = \"vm\"\n");
+        LaunchPlan kvm = LaunchPlanner.plan(spec, FakePciFacts.none(), new LaunchOptions(Path.of("/r"), true, Set.of(), false));
+        assertEquals(Accel.KVM, kvm.accel());
+        assertEquals(List.of("-accel", "kvm", "-cpu", "host"), kvm.argv().subList(5, 9));
+        LaunchPlan tcg = LaunchPlanner.plan(spec, FakePciFacts.none(), new LaunchOptions(Path.of("/r"), false, Set.of(), true));
+        assertEquals(Accel.TCG, tcg.accel());
+        assertTrue(tcg.argv().contains("-S"));
+        assertTrue(tcg.notes().get(0).contains("/dev/kvm"), tcg.notes().toString());
+        assertTrue(!kvm.argv().contains("-S"));
+    }
+
+    @Test
+    void emulatorAndDiskBootIndex() {
+        LaunchPlan p = plan("emulator = \"/opt/q/qemu\"\n[[disk]]\npath = \"/a.img\"\n[[disk]]\npath = \"/b.img\"\nreadonly = true\n",
+                FakePciFacts.none());
+        assertEquals("/opt/q/qemu", p.argv().get(0));
+        assertTrue(p.argv().contains("virtio-blk-pci,drive=drive-disk0,bootindex=1,id=disk0,bus=pci.1,addr=0x0"));
+        assertTrue(p.argv().contains("virtio-blk-pci,drive=drive-disk1,bootindex=2,id=disk1,bus=pci.2,addr=0x0"));
+        assertTrue(p.argv().contains("if=none,id=drive-disk1,file=/b.img,format=raw,readonly=on"));
+    }
+
+    @Test
+    void planAsJson() {
+        LaunchPlan p = plan("[[hostdev]]\npci = \"03:00.0\"\n", FakePciFacts.none().pcie("03:00.0"));
+        var j = p.toJson();
+        assertEquals("vm", j.get("name").asText());
+        assertEquals("tcg", j.get("accel").asText());
+        assertEquals(p.argv().size(), j.get("argv").size());
+        assertEquals("/run/hostdev/vms/vm/qmp.sock", j.get("qmp_socket").asText());
+        assertEquals("0000:03:00.0", j.get("managed").get(0).get("address").asText());
+        assertEquals("hostdev0", j.get("topology").get("root_ports").get(0).get("device").asText());
+    }
+}
