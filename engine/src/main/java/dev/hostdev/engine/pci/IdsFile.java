@@ -13,12 +13,13 @@ import java.util.Set;
 
 /**
  * Looks names up in the system's {@code pci.ids} / {@code usb.ids} (the files lspci and lsusb use).
- * One streaming pass over the file picks out only the IDs asked for: a listing needs a few dozen
- * names out of some 40,000 lines, and building a map of them all costs several times more.
+ * Both files keep vendors, and classes, sorted by ID, so each wanted vendor or class is found by a
+ * binary search over the bytes and only its own block is read: a listing needs a few dozen names out
+ * of some 40,000 lines, and scanning them all costs a short command more than everything else.
  *
  * <p>Format: {@code vvvv  vendor}, then {@code \tdddd  device} (and {@code \t\t} subsystem lines,
  * skipped); a class section of {@code C cc  class} and {@code \tss  subclass}; {@code #} comments;
- * usb.ids has further sections ({@code AT}, {@code HID}, {@code L}…) that are skipped.
+ * usb.ids has further sections after the classes ({@code AT}, {@code HID}, {@code L}…), never looked into.
  */
 public final class IdsFile {
     private static final List<String> DIRECTORIES = List.of("/usr/share/misc/", "/usr/share/hwdata/", "/usr/share/");
@@ -53,75 +54,133 @@ public final class IdsFile {
     public static IdNames lookup(Path file, Set<Integer> vendors, Set<Integer> devices, Set<Integer> classes,
             Set<Integer> subclasses) {
         byte[] data;
-        try {
-            data = Files.readAllBytes(file);
+        try (var in = new java.io.FileInputStream(file.toFile())) {
+            data = in.readAllBytes();
         } catch (IOException e) {
             return IdNames.NONE;
         }
-        return scan(data, vendors, devices, classes, subclasses);
+        return find(data, vendors, devices, classes, subclasses);
     }
 
-    static IdNames scan(byte[] d, Set<Integer> vendors, Set<Integer> devices, Set<Integer> classes,
+    private static final long VENDOR = 0;
+    private static final long CLASS = 1L << 32;
+    private static final long OTHER = Long.MAX_VALUE;
+
+    static IdNames find(byte[] d, Set<Integer> vendors, Set<Integer> devices, Set<Integer> classes,
             Set<Integer> subclasses) {
         Map<Integer, String> vendorNames = new HashMap<>();
         Map<Integer, String> deviceNames = new HashMap<>();
         Map<Integer, String> classNames = new HashMap<>();
         Map<Integer, String> subclassNames = new HashMap<>();
-        int n = d.length;
-        int vendor = -1;
-        int klass = -1;
-        int pos = 0;
-        while (pos < n) {
-            int end = pos;
-            while (end < n && d[end] != '\n') {
-                end++;
+        Set<Integer> vendorsToFind = new java.util.TreeSet<>(vendors);
+        for (int key : devices) {
+            vendorsToFind.add(key >>> 16);
+        }
+        for (int vendor : vendorsToFind) {
+            int line = search(d, VENDOR | vendor);
+            if (line < 0) {
+                continue;
             }
-            byte b = d[pos];
-            if (b == '\t') {
-                if (pos + 1 < end && d[pos + 1] != '\t') {
-                    if (vendor >= 0) {
-                        int id = hex(d, pos + 1, 4);
-                        if (id >= 0 && devices.contains(vendor << 16 | id)) {
-                            deviceNames.put(vendor << 16 | id, name(d, pos + 7, end));
-                        }
-                    } else if (klass >= 0) {
-                        int id = hex(d, pos + 1, 2);
-                        if (id >= 0 && subclasses.contains(klass << 8 | id)) {
-                            subclassNames.put(klass << 8 | id, name(d, pos + 5, end));
-                        }
-                    }
-                }
-            } else if (b != '#' && end > pos) {
-                vendor = -1;
-                klass = -1;
-                if (b == 'C' && pos + 1 < end && d[pos + 1] == ' ') {
-                    int id = hex(d, pos + 2, 2);
-                    if (id >= 0 && (classes.contains(id) || hasClass(subclasses, id))) {
-                        klass = id;
-                        if (classes.contains(id)) {
-                            classNames.put(id, name(d, pos + 6, end));
-                        }
-                    }
-                } else {
-                    int id = hex(d, pos, 4);
-                    if (id >= 0 && pos + 4 < end && d[pos + 4] == ' ' && vendors.contains(id)) {
-                        vendor = id;
-                        vendorNames.put(id, name(d, pos + 6, end));
+            if (vendors.contains(vendor)) {
+                vendorNames.put(vendor, name(d, line + 6, endOfLine(d, line)));
+            }
+            for (int p = endOfLine(d, line) + 1; p < d.length && isInsideBlock(d, p); p = endOfLine(d, p) + 1) {
+                if (d[p] == '\t' && p + 1 < d.length && d[p + 1] != '\t') {
+                    int id = hex(d, p + 1, 4);
+                    if (id >= 0 && devices.contains(vendor << 16 | id)) {
+                        deviceNames.put(vendor << 16 | id, name(d, p + 7, endOfLine(d, p)));
                     }
                 }
             }
-            pos = end + 1;
+        }
+        Set<Integer> classesToFind = new java.util.TreeSet<>(classes);
+        for (int key : subclasses) {
+            classesToFind.add(key >>> 8);
+        }
+        for (int klass : classesToFind) {
+            int line = search(d, CLASS | klass);
+            if (line < 0) {
+                continue;
+            }
+            if (classes.contains(klass)) {
+                classNames.put(klass, name(d, line + 6, endOfLine(d, line)));
+            }
+            for (int p = endOfLine(d, line) + 1; p < d.length && isInsideBlock(d, p); p = endOfLine(d, p) + 1) {
+                if (d[p] == '\t' && p + 1 < d.length && d[p + 1] != '\t') {
+                    int id = hex(d, p + 1, 2);
+                    if (id >= 0 && subclasses.contains(klass << 8 | id)) {
+                        subclassNames.put(klass << 8 | id, name(d, p + 5, endOfLine(d, p)));
+                    }
+                }
+            }
         }
         return new IdNames(vendorNames, deviceNames, classNames, subclassNames);
     }
 
-    private static boolean hasClass(Set<Integer> subclasses, int klass) {
-        for (int s : subclasses) {
-            if (s >> 8 == klass) {
-                return true;
+    /**
+     * The offset of the top-level line with {@code want} as its key, or -1. Top-level lines are
+     * ordered vendors (by ID), then classes (by ID), then anything else; comment and indented lines
+     * between them are skipped.
+     */
+    private static int search(byte[] d, long want) {
+        int lo = 0;
+        int hi = d.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            int p = nextTopLine(d, mid, hi);
+            if (p < 0) {
+                hi = mid;
+                continue;
+            }
+            long key = key(d, p);
+            if (key == want) {
+                return p;
+            }
+            if (key < want) {
+                lo = endOfLine(d, p) + 1;
+            } else {
+                hi = mid;
             }
         }
-        return false;
+        return -1;
+    }
+
+    /** The first top-level line starting at or after {@code from} and before {@code limit}, or -1. */
+    private static int nextTopLine(byte[] d, int from, int limit) {
+        int p = from;
+        if (p > 0 && d[p - 1] != '\n') {
+            p = endOfLine(d, p) + 1;
+        }
+        while (p < limit) {
+            if (!isInsideBlock(d, p)) {
+                return p;
+            }
+            p = endOfLine(d, p) + 1;
+        }
+        return -1;
+    }
+
+    /** Indented, comment and blank lines belong to the block of the top-level line above them. */
+    private static boolean isInsideBlock(byte[] d, int p) {
+        byte b = d[p];
+        return b == '\t' || b == '#' || b == '\n' || b == '\r';
+    }
+
+    private static long key(byte[] d, int p) {
+        if (d[p] == 'C' && p + 1 < d.length && d[p + 1] == ' ') {
+            int id = hex(d, p + 2, 2);
+            return id >= 0 ? CLASS | id : OTHER;
+        }
+        int id = hex(d, p, 4);
+        return id >= 0 && p + 4 < d.length && d[p + 4] == ' ' ? VENDOR | id : OTHER;
+    }
+
+    private static int endOfLine(byte[] d, int p) {
+        int i = p;
+        while (i < d.length && d[i] != '\n') {
+            i++;
+        }
+        return i;
     }
 
     /** Parses {@code digits} lower- or upper-case hex digits at {@code at}, or -1. */

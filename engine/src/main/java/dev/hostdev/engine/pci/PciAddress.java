@@ -1,6 +1,7 @@
 package dev.hostdev.engine.pci;
 
 import dev.hostdev.engine.HostdevException;
+import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -15,10 +16,13 @@ import java.util.regex.Pattern;
  * @param function 0 to 7
  */
 public record PciAddress(int domain, int bus, int slot, int function) implements Comparable<PciAddress> {
-    private static final Pattern SYSFS = Pattern.compile(
-            "(?:([0-9a-fA-F]{1,4}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\\.([0-7])");
-    private static final Pattern NODEDEV = Pattern.compile(
-            "pci_([0-9a-fA-F]{4})_([0-9a-fA-F]{2})_([0-9a-fA-F]{2})_([0-7])");
+    /** The patterns, compiled on first use: listing sysfs names needs only {@link #fromSysfsName}. */
+    private static final class Patterns {
+        static final Pattern SYSFS = Pattern.compile(
+                "(?:([0-9a-fA-F]{1,4}):)?([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})\\.([0-7])");
+        static final Pattern NODEDEV = Pattern.compile(
+                "pci_([0-9a-fA-F]{4})_([0-9a-fA-F]{2})_([0-9a-fA-F]{2})_([0-7])");
+    }
 
     /** Validates each field's range. */
     public PciAddress {
@@ -44,13 +48,44 @@ public record PciAddress(int domain, int bus, int slot, int function) implements
         return address;
     }
 
+    /**
+     * Parses a name exactly as sysfs writes it, {@code 0000:03:07.0} (lower-case hex), or returns
+     * {@code null}: the quick parse for directory listings of thousands of devices.
+     */
+    public static PciAddress fromSysfsName(String name) {
+        if (name.length() != 12 || name.charAt(4) != ':' || name.charAt(7) != ':' || name.charAt(10) != '.') {
+            return null;
+        }
+        int domain = hex(name, 0, 4);
+        int bus = hex(name, 5, 7);
+        int slot = hex(name, 8, 10);
+        int function = name.charAt(11) - '0';
+        if (domain < 0 || bus < 0 || slot < 0 || slot > 0x1f || function < 0 || function > 7) {
+            return null;
+        }
+        return new PciAddress(domain, bus, slot, function);
+    }
+
+    private static int hex(String s, int from, int to) {
+        int v = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (x < 0) {
+                return -1;
+            }
+            v = v << 4 | x;
+        }
+        return v;
+    }
+
     /** Parses any accepted spelling, or returns {@code null}. */
     public static PciAddress tryParse(String text) {
         if (text == null) {
             return null;
         }
         String t = text.strip();
-        Matcher m = SYSFS.matcher(t);
+        Matcher m = Patterns.SYSFS.matcher(t);
         if (m.matches()) {
             int slot = Integer.parseInt(m.group(3), 16);
             if (slot > 0x1f) {
@@ -59,7 +94,7 @@ public record PciAddress(int domain, int bus, int slot, int function) implements
             return new PciAddress(m.group(1) == null ? 0 : Integer.parseInt(m.group(1), 16),
                     Integer.parseInt(m.group(2), 16), slot, Integer.parseInt(m.group(4)));
         }
-        m = NODEDEV.matcher(t);
+        m = Patterns.NODEDEV.matcher(t);
         if (m.matches()) {
             int slot = Integer.parseInt(m.group(3), 16);
             if (slot > 0x1f) {
@@ -74,12 +109,16 @@ public record PciAddress(int domain, int bus, int slot, int function) implements
     /** The sysfs spelling, {@code 0000:03:07.0}: also the directory name under /sys/bus/pci/devices. */
     @Override
     public String toString() {
-        return String.format("%04x:%02x:%02x.%x", domain, bus, slot, function);
+        // Built by hand: a listing formats thousands of addresses, and String.format is slow to start.
+        HexFormat hex = HexFormat.of();
+        return new StringBuilder(12).append(hex.toHexDigits((short) domain)).append(':')
+                .append(hex.toHexDigits((byte) bus)).append(':').append(hex.toHexDigits((byte) slot)).append('.')
+                .append((char) ('0' + function)).toString();
     }
 
     /** libvirt's nodedev name, {@code pci_0000_03_07_0}. */
     public String nodedevName() {
-        return String.format("pci_%04x_%02x_%02x_%x", domain, bus, slot, function);
+        return "pci_" + toString().replace(':', '_').replace('.', '_');
     }
 
     /** The address of function 0 of the same slot. */

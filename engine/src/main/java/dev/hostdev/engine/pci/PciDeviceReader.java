@@ -15,8 +15,52 @@ final class PciDeviceReader {
     private PciDeviceReader() {
     }
 
-    /** The list facts, or {@code null} if the device vanished while being read. */
+    /** A buffer per thread for {@link #readSummary}: a listing reads tens of thousands of attributes. */
+    private static final ThreadLocal<byte[]> BUFFER = new ThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[CONFIG_HEADER];
+        }
+    };
+
+    /**
+     * The list facts, or {@code null} if the device vanished while being read. Reads as little as lspci
+     * reads to list: IDs and revision from the first bytes of {@code config} (falling back to the
+     * {@code vendor}, {@code device} and {@code revision} attributes when config space reads as
+     * 0xffff, as an SR-IOV VF's does, or is unreadable), the class from {@code class} (the kernel's
+     * quirks may correct it there), the NUMA node, and the {@code driver} and {@code iommu_group} links.
+     */
     static PciSummary readSummary(Sysfs sysfs, PciAddress address) {
+        String dir = dir(address);
+        byte[] b = BUFFER.get();
+        int n = sysfs.readInto(dir + "config", b, 12);
+        int vendor = n >= 12 ? (b[0] & 0xff) | (b[1] & 0xff) << 8 : 0xffff;
+        int device = 0;
+        int revision = 0;
+        if (vendor != 0xffff) {
+            device = (b[2] & 0xff) | (b[3] & 0xff) << 8;
+            revision = b[8] & 0xff;
+        } else {
+            OptionalInt v = hex(sysfs, dir + "vendor");
+            OptionalInt d = hex(sysfs, dir + "device");
+            if (v.isEmpty() || d.isEmpty()) {
+                return null;
+            }
+            vendor = v.getAsInt();
+            device = d.getAsInt();
+            revision = hex(sysfs, dir + "revision").orElse(0);
+        }
+        int klass = hexInto(sysfs, dir + "class", b);
+        if (klass < 0) {
+            return null;
+        }
+        int numa = decimalInto(sysfs, dir + "numa_node", b);
+        return new PciSummary(address, vendor, device, klass, revision, sysfs.linkName(dir + "driver"),
+                group(sysfs, dir), numa == Integer.MIN_VALUE ? -1 : numa);
+    }
+
+    /** The list facts read from the {@code vendor}, {@code device}, {@code class} and {@code revision} attributes. */
+    static PciSummary readSummaryFromAttributes(Sysfs sysfs, PciAddress address) {
         String dir = dir(address);
         OptionalInt vendor = hex(sysfs, dir + "vendor");
         OptionalInt device = hex(sysfs, dir + "device");
@@ -29,10 +73,46 @@ final class PciDeviceReader {
                 group(sysfs, dir), numaNode(sysfs, dir));
     }
 
+    /** A {@code 0x…} attribute parsed straight from the bytes, or -1. */
+    private static int hexInto(Sysfs sysfs, String attribute, byte[] b) {
+        int n = sysfs.readInto(attribute, b, b.length);
+        int i = 0;
+        if (n >= 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X')) {
+            i = 2;
+        }
+        int v = 0;
+        int digits = 0;
+        for (; i < n && digits < 8; i++, digits++) {
+            int c = b[i];
+            int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (x < 0) {
+                break;
+            }
+            v = v << 4 | x;
+        }
+        return digits == 0 ? -1 : v;
+    }
+
+    /** A decimal attribute (may be negative) parsed from the bytes, or {@code Integer.MIN_VALUE}. */
+    private static int decimalInto(Sysfs sysfs, String attribute, byte[] b) {
+        int n = sysfs.readInto(attribute, b, b.length);
+        int i = 0;
+        boolean negative = n > 0 && b[0] == '-';
+        if (negative) {
+            i = 1;
+        }
+        int v = 0;
+        int digits = 0;
+        for (; i < n && b[i] >= '0' && b[i] <= '9' && digits < 9; i++, digits++) {
+            v = v * 10 + (b[i] - '0');
+        }
+        return digits == 0 ? Integer.MIN_VALUE : negative ? -v : v;
+    }
+
     /** Everything, or {@code null} if the device is absent. */
     static PciDevice read(Sysfs sysfs, PciAddress address) {
         String dir = dir(address);
-        PciSummary s = readSummary(sysfs, address);
+        PciSummary s = readSummaryFromAttributes(sysfs, address);
         Optional<String> real = sysfs.canonical(dir);
         if (s == null || real.isEmpty()) {
             return null;

@@ -25,8 +25,8 @@ public final class PciInventory {
     public List<PciAddress> addresses() {
         List<PciAddress> out = new ArrayList<>();
         for (String name : sysfs.list("bus/pci/devices")) {
-            PciAddress a = PciAddress.tryParse(name);
-            if (a != null && a.toString().equals(name)) {
+            PciAddress a = PciAddress.fromSysfsName(name);
+            if (a != null) {
                 out.add(a);
             }
         }
@@ -37,8 +37,19 @@ public final class PciInventory {
     /** The list facts of every device, in address order (devices vanishing meanwhile are left out). */
     public List<PciSummary> summaries() {
         List<PciAddress> addresses = addresses();
-        var stream = addresses.size() > PARALLEL_THRESHOLD ? addresses.parallelStream() : addresses.stream();
-        return stream.map(a -> PciDeviceReader.readSummary(sysfs, a)).filter(Objects::nonNull).toList();
+        if (addresses.size() > PARALLEL_THRESHOLD) {
+            return addresses.parallelStream().map(a -> PciDeviceReader.readSummary(sysfs, a)).filter(Objects::nonNull)
+                    .toList();
+        }
+        // A plain loop on small hosts: streams and lambdas cost start-up time a short command notices.
+        List<PciSummary> out = new ArrayList<>(addresses.size());
+        for (PciAddress a : addresses) {
+            PciSummary s = PciDeviceReader.readSummary(sysfs, a);
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /** Every device in full, in address order. */

@@ -3,6 +3,7 @@ package dev.hostdev.engine.pci;
 import dev.hostdev.engine.sysfs.HostRoot;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 
@@ -58,13 +59,14 @@ public final class PciNames {
 
     /** As lspci: {@code Ethernet controller}, or {@code Class 0200} when unknown. */
     public String classLabel(int classCode) {
-        return className(classCode).orElse(String.format("Class %04x", classCode >>> 8));
+        Optional<String> name = className(classCode);
+        return name.isPresent() ? name.get() : "Class " + HexFormat.of().toHexDigits((short) (classCode >>> 8));
     }
 
     /** As lspci: {@code Intel Corporation 82576 Virtual Function}, {@code Intel Corporation Device}, or {@code Device}. */
     public String deviceLabel(int vendorId, int deviceId) {
         Optional<String> v = vendor(vendorId);
         String d = device(vendorId, deviceId).orElse("Device");
-        return v.map(s -> s + " " + d).orElse(d);
+        return v.isPresent() ? v.get() + " " + d : d;
     }
 }

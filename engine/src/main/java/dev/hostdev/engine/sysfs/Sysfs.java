@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The only code that reads or writes {@code /sys}. Paths are given relative to {@code /sys}
@@ -68,9 +67,32 @@ public final class Sysfs {
         }
     }
 
+    /**
+     * Reads the start of an attribute into {@code buffer}, without allocating: for listings that read
+     * thousands of small attributes ({@code config}, {@code class}).
+     *
+     * @return the number of bytes read (0 for an empty attribute), or -1 if it is absent or unreadable
+     */
+    public int readInto(String sysRelative, byte[] buffer, int max) {
+        try (java.io.FileInputStream in = new java.io.FileInputStream(path(sysRelative).toString())) {
+            int total = 0;
+            while (total < max) {
+                int n = in.read(buffer, total, max - total);
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+            }
+            return total;
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
     /** The last name of a symbolic link's target (e.g. the driver's name from {@code driver}), or empty. */
     public Optional<String> linkName(String sysRelative) {
-        return linkTarget(sysRelative).map(t -> t.getFileName().toString());
+        Optional<Path> target = linkTarget(sysRelative);
+        return target.isPresent() ? Optional.of(target.get().getFileName().toString()) : Optional.empty();
     }
 
     /** A symbolic link's target as stored, or empty if it is not a link. */
@@ -110,8 +132,10 @@ public final class Sysfs {
             return List.of();
         }
         List<String> names = new ArrayList<>();
-        try (Stream<Path> entries = Files.list(dir)) {
-            entries.forEach(e -> names.add(e.getFileName().toString()));
+        try (java.nio.file.DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path e : entries) {
+                names.add(e.getFileName().toString());
+            }
         } catch (NoSuchFileException e) {
             return List.of();
         } catch (IOException e) {

@@ -114,6 +114,23 @@ class CrashRecoveryTest {
         assertEquals(1, b.journal().pending().size());
     }
 
+    @Test
+    void recoverLeavesAloneAnOperationWhoseProcessStillHoldsTheLock() throws Exception {
+        Bench b = fresh("live");
+        b.kernel.killAfterWrite(2);
+        assertThrows(SimulatedKernel.SimulatedCrash.class, () -> detachGroup(b));
+        b.restart();
+        var others = new dev.hostdev.engine.state.DeviceLocks(new dev.hostdev.engine.state.StateDirectory(b.tree.hostRoot()), "live one");
+        try (var held = others.acquire(AUDIO)) {
+            BindResult r = b.binder.recover(false);
+            assertEquals(List.of(Outcome.IN_PROGRESS, Outcome.IN_PROGRESS), r.devices().stream().map(DeviceOutcome::outcome).toList());
+            assertTrue(r.devices().get(0).warnings().get(0).contains("(live one)"), r.devices().get(0).warnings().toString());
+            assertEquals(1, b.journal().pending().size());
+        }
+        b.binder.recover(false);
+        assertOnHost(b, "after the holder let go");
+    }
+
     private static void kill(Bench b, int n, boolean after) {
         if (after) {
             b.kernel.killAfterWrite(n);

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.hostdev.engine.testing.TmpfsTempDir;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The guard on fake /proc and /sys trees: disks, swap, md/dm members, network, display, host bridges. */
@@ -29,7 +30,7 @@ class HostGuardTest {
     static final PciAddress HOST_BRIDGE = PciAddress.parse("00:00.0");
     static final PciAddress XHCI = PciAddress.parse("00:14.0");
 
-    @TempDir
+    @TempDir(factory = TmpfsTempDir.class)
     Path dir;
     SysfsTree tree;
     HostGuard guard;

@@ -89,7 +89,7 @@ class PciInventoryTest {
         t.pci("00:01.0").add();
         t.pci("00:02.0").add();
         java.nio.file.Files.createDirectory(t.sysPath("bus/pci/devices/not-a-device"));
-        java.nio.file.Files.delete(t.pciDeviceDir("00:02.0").resolve("vendor"));
+        java.nio.file.Files.delete(t.pciDeviceDir("00:02.0").resolve("class"));
         PciInventory inv = new PciInventory(t.sysfs());
         assertEquals(List.of(PciAddress.parse("00:01.0")), inv.summaries().stream().map(PciSummary::address).toList());
     }

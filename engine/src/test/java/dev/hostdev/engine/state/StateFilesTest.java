@@ -13,11 +13,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.hostdev.engine.testing.TmpfsTempDir;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The journal and device records: where they live, their JSON fields, atomic replacement. */
 class StateFilesTest {
-    @TempDir
+    @TempDir(factory = TmpfsTempDir.class)
     Path dir;
     StateDirectory state;
 

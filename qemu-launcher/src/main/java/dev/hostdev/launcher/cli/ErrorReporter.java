@@ -42,6 +42,11 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
 
     /** Prints the error to stdout as JSON, or to stderr as {@code hostdev: message} and {@code hint: …}. */
     static void report(CommandLine cmd, HostdevException error, boolean json) {
+        report(cmd.getOut(), cmd.getErr(), error, json);
+    }
+
+    /** As {@link #report(CommandLine, HostdevException, boolean)}, to given streams (for fast paths without picocli). */
+    static void report(PrintWriter out, PrintWriter err, HostdevException error, boolean json) {
         if (json) {
             ObjectMapper mapper = new ObjectMapper();
             ObjectNode root = mapper.createObjectNode();
@@ -49,11 +54,9 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             e.put("code", error.code().jsonName());
             e.put("message", error.getMessage());
             e.put("hint", error.hint());
-            PrintWriter out = cmd.getOut();
             out.println(root.toString());
             out.flush();
         } else {
-            PrintWriter err = cmd.getErr();
             err.println("hostdev: " + error.getMessage());
             if (error.hint() != null) {
                 err.println("hint: " + error.hint());

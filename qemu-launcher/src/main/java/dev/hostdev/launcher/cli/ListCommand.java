@@ -42,8 +42,19 @@ public final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        HostRoot root = common.hostRoot();
-        Sysfs sysfs = common.sysfs();
+        String text = render(common.hostRoot(), common.sysfs(), json.enabled(), usb, all);
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(text);
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * The whole output of {@code list}; {@link ListFastPath} calls it without building the command tree.
+     *
+     * @throws HostdevException (environment) when the root has no {@code /sys/bus/pci}
+     */
+    static String render(HostRoot root, Sysfs sysfs, boolean json, boolean usb, boolean all) {
         boolean showPci = all || !usb;
         boolean showUsb = all || usb;
         List<PciSummary> pci = null;
@@ -63,12 +74,7 @@ public final class ListCommand implements Callable<Integer> {
             usbDevices = new UsbInventory(sysfs).all();
             usbNames = UsbNames.lookup(root, usbDevices);
         }
-        String text = json.enabled()
-                ? ListJson.render(pci, pciNames, usbDevices, usbNames)
+        return json ? ListJson.render(pci, pciNames, usbDevices, usbNames)
                 : ListText.render(pci, pciNames, usbDevices, usbNames);
-        PrintWriter out = spec.commandLine().getOut();
-        out.print(text);
-        out.flush();
-        return 0;
     }
 }

@@ -4,6 +4,7 @@ import dev.hostdev.engine.pci.PciNames;
 import dev.hostdev.engine.pci.PciSummary;
 import dev.hostdev.engine.usb.UsbDevice;
 import dev.hostdev.engine.usb.UsbNames;
+import java.util.HexFormat;
 import java.util.List;
 
 /** The text of {@code hostdev list}: one line per device. */
@@ -37,12 +38,15 @@ final class ListText {
      * {@code 0000:00:02.0 Mass storage controller [0180]: Red Hat, Inc. Virtio 1.0 block device [1af4:1042] (rev 01)  driver=virtio-pci group=none}.
      */
     static void pciLine(StringBuilder s, PciSummary d, PciNames names) {
+        // No String.format: it is slow to start and this runs for every device.
+        HexFormat hex = HexFormat.of();
         s.append(d.address()).append(' ').append(names.classLabel(d.classCode()))
-                .append(String.format(" [%04x]: ", d.classCode() >>> 8))
+                .append(" [").append(hex.toHexDigits((short) (d.classCode() >>> 8))).append("]: ")
                 .append(names.deviceLabel(d.vendorId(), d.deviceId()))
-                .append(String.format(" [%04x:%04x]", d.vendorId(), d.deviceId()));
+                .append(" [").append(hex.toHexDigits((short) d.vendorId())).append(':')
+                .append(hex.toHexDigits((short) d.deviceId())).append(']');
         if (d.revision() != 0) {
-            s.append(String.format(" (rev %02x)", d.revision()));
+            s.append(" (rev ").append(hex.toHexDigits((byte) d.revision())).append(')');
         }
         s.append("  driver=").append(d.driver().orElse("none"))
                 .append(" group=").append(d.iommuGroup().isPresent() ? Integer.toString(d.iommuGroup().getAsInt()) : "none")

@@ -1,22 +1,25 @@
 package dev.hostdev.launcher.cli;
 
+import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.bind.DetachOptions;
+import dev.hostdev.engine.bind.DeviceBinder;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.sysfs.Sysfs;
 import dev.hostdev.launcher.cmdline.LaunchOptions;
 import dev.hostdev.launcher.cmdline.LaunchPlan;
 import dev.hostdev.launcher.cmdline.LaunchPlanner;
 import dev.hostdev.launcher.cmdline.ManagedDevice;
-import dev.hostdev.launcher.cmdline.PreflightCheck;
+import dev.hostdev.launcher.cmdline.PreflightChecker;
 import dev.hostdev.launcher.cmdline.QemuCapabilities;
-import dev.hostdev.launcher.spec.VmSpec;
+import dev.hostdev.launcher.cmdline.QemuDevice;
 import dev.hostdev.launcher.spec.VmSpecLoader;
-import dev.hostdev.launcher.topology.BridgePlan;
-import dev.hostdev.launcher.topology.RootPortPlan;
 import dev.hostdev.launcher.topology.SysfsPciFacts;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,17 +30,14 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hostdev vm cmdline SPEC}: prints the QEMU command line a spec gives (shell-quoted, one
- * option and its value per line, pasteable), the slot map, the managed devices that would be
- * detached and the checks made before start. Runs nothing but {@code qemu -device help} to check
- * device names (skipped with a note when QEMU is absent).
+ * {@code hostdev vm cmdline SPEC}: the QEMU command line a spec gives (shell-quoted, pasteable),
+ * the slot map, the managed devices and the engine's dry-run detach writes, and the checks 'vm
+ * start' makes with their result on this host. Starts nothing and writes nothing; it runs
+ * {@code qemu -device help} to check device names (skipped with a note when QEMU is absent).
  */
 @Command(name = "cmdline", mixinStandardHelpOptions = true,
         description = "Print the QEMU command line a spec gives, without running anything.")
 public final class VmCmdlineCommand implements Callable<Integer> {
-    /** Options that take no value: printed alone on their line. */
-    private static final Set<String> FLAGS = Set.of("-nodefaults", "-no-user-config", "-S");
-
     @Mixin
     CommonOptions common;
 
@@ -55,97 +55,64 @@ public final class VmCmdlineCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VmSpec vm = VmSpecLoader.load(specFile);
         Sysfs sysfs = common.sysfs();
         LaunchOptions options = LaunchOptions.forHost(common.hostRoot());
-        LaunchPlan plan = LaunchPlanner.plan(vm, new SysfsPciFacts(sysfs), paused ? options.paused() : options);
-        List<String> notes = new java.util.ArrayList<>(plan.notes());
+        LaunchPlan plan = LaunchPlanner.plan(VmSpecLoader.load(specFile), new SysfsPciFacts(sysfs),
+                paused ? options.paused() : options);
+        List<String> notes = new ArrayList<>(plan.notes());
         checkDevices(plan, notes);
+        VmCmdlineReport report = new VmCmdlineReport(plan, new PreflightChecker(sysfs).check(plan), currentDrivers(plan, sysfs),
+                detachPlan(plan, sysfs), notes);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
-            var o = plan.toJson();
-            var n = o.putArray("notes");
-            notes.forEach(n::add);
-            out.println(o.toPrettyString());
+            out.println(report.json().toPrettyString());
         } else {
-            printText(out, plan, sysfs, notes);
+            report.printText(out);
         }
         out.flush();
         return 0;
     }
 
+    /** Requires QEMU to know every device of the plan, when QEMU is installed. */
     private static void checkDevices(LaunchPlan plan, List<String> notes) {
         Path binary = Path.of(plan.argv().get(0));
         if (QemuCapabilities.resolve(binary).isEmpty()) {
             notes.add(binary + " not found: device names not checked");
             return;
         }
-        Set<String> drivers = new TreeSet<>();
-        plan.devices().forEach(d -> drivers.add(d.driver()));
-        QemuCapabilities.of(binary).require(drivers);
+        QemuCapabilities.of(binary).require(plan.devices().stream().map(QemuDevice::driver).collect(TreeSet::new, TreeSet::add, TreeSet::addAll));
     }
 
-    private static void printText(PrintWriter out, LaunchPlan plan, Sysfs sysfs, List<String> notes) {
-        out.println("# QEMU command line of VM '" + plan.spec().name() + "' (accel " + plan.accel().qemuName() + ")");
-        List<String> argv = plan.argv();
-        StringBuilder line = new StringBuilder(ShellQuote.quote(argv.get(0)));
-        for (int i = 1; i < argv.size(); i++) {
-            String arg = argv.get(i);
-            out.println(line + " \\");
-            line = new StringBuilder("  ").append(ShellQuote.quote(arg));
-            if (arg.startsWith("-") && !FLAGS.contains(arg) && i + 1 < argv.size()) {
-                line.append(' ').append(ShellQuote.quote(argv.get(++i)));
+    /**
+     * The engine's dry run of the detach 'vm start' would make: the exact sysfs writes, or why it
+     * would refuse. Only for devices present here; writes nothing and takes no lock.
+     */
+    static List<String> detachPlan(LaunchPlan plan, Sysfs sysfs) {
+        List<PciAddress> present = plan.managed().stream().map(ManagedDevice::address)
+                .filter(a -> sysfs.exists("bus/pci/devices/" + a)).toList();
+        if (present.isEmpty()) {
+            return List.of();
+        }
+        try {
+            List<String> lines = new ArrayList<>();
+            new DeviceBinder(sysfs).detach(present, DetachOptions.defaults().withDryRun(true)).writes()
+                    .forEach(w -> lines.add(w.describe()));
+            if (lines.isEmpty()) {
+                lines.add("(no writes: already on vfio-pci)");
             }
+            return lines;
+        } catch (HostdevException e) {
+            return List.of("vm start would refuse: " + e.getMessage() + (e.hint() == null ? "" : " (" + e.hint() + ")"));
         }
-        out.println(line);
-        out.println();
-        out.println("# Slots (guest bus:addr):");
-        for (RootPortPlan p : plan.topology().rootPorts()) {
-            out.printf("#   %-7s pcie.0:%-7s %-8s %s%n", p.port().id(), p.port().placement().addr(), p.role().jsonName(),
-                    p.occupant().orElse("free") + reservation(p));
-        }
-        plan.topology().bridge().ifPresent(b -> printBridge(out, b));
-        out.println("# Managed devices (detached from their host driver to vfio-pci before QEMU starts, given back when it ends):");
-        if (plan.managed().isEmpty()) {
-            out.println("#   none");
-        }
+    }
+
+    /** Each managed device's driver now: a name, {@code no driver}, or {@code (absent from this host)}. */
+    private static Map<PciAddress, String> currentDrivers(LaunchPlan plan, Sysfs sysfs) {
+        Map<PciAddress, String> drivers = new TreeMap<>();
         for (ManagedDevice m : plan.managed()) {
-            out.printf("#   %s  %-10s now on %s -> vfio-pci%n", m.address(), m.hostdevId(), driverOf(sysfs, m.address()));
+            String dir = "bus/pci/devices/" + m.address();
+            drivers.put(m.address(), !sysfs.exists(dir) ? "(absent from this host)" : sysfs.linkName(dir + "/driver").orElse("no driver"));
         }
-        out.println("# Checked before start:");
-        if (plan.checks().isEmpty()) {
-            out.println("#   nothing");
-        }
-        for (PreflightCheck c : plan.checks()) {
-            out.println("#   " + c.describe());
-        }
-        for (String n : notes) {
-            out.println("# note: " + n);
-        }
+        return drivers;
     }
-
-    private static void printBridge(PrintWriter out, BridgePlan b) {
-        out.printf("#   %-7s on %-7s pcie-pci-bridge, slots: %s%n", b.id(), b.rootPort(),
-                b.occupants().isEmpty() ? "all free" : b.occupants().entrySet().stream()
-                        .map(e -> String.format("0x%x %s", e.getKey(), e.getValue())).toList()
-                        + ", " + b.freeSlots().size() + " free");
-    }
-
-    private static String reservation(RootPortPlan p) {
-        StringBuilder b = new StringBuilder();
-        p.reservation().pref64().ifPresent(m -> b.append(" pref64-reserve=").append(m));
-        p.reservation().mem().ifPresent(m -> b.append(" mem-reserve=").append(m));
-        p.reservation().busReserve().ifPresent(n -> b.append(" bus-reserve=").append(n));
-        p.reservation().forDevice().ifPresent(a -> b.append(" (sized for ").append(a).append(')'));
-        return b.toString();
-    }
-
-    private static String driverOf(Sysfs sysfs, PciAddress a) {
-        String dir = "bus/pci/devices/" + a;
-        if (!sysfs.exists(dir)) {
-            return "(absent from this host)";
-        }
-        return sysfs.linkName(dir + "/driver").orElse("no driver");
-    }
-
 }

@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
             VmStopCommand.class,
             VmListCommand.class,
             VmStatusCommand.class,
+            VmSuperviseCommand.class,
         })
 public final class VmCommand implements Runnable {
     @Spec

@@ -1,19 +1,52 @@
 package dev.hostdev.launcher.cli;
 
-import dev.hostdev.engine.ErrorCode;
-import dev.hostdev.engine.HostdevException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.hostdev.launcher.vm.SlotKind;
+import dev.hostdev.launcher.vm.VmRecord;
+import dev.hostdev.launcher.vm.VmRegistry;
+import dev.hostdev.launcher.vm.VmStatusJson;
+import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** PLACEHOLDER until its owner writes it: List running VMs. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List running VMs.")
+/** {@code hostdev vm list}: every VM Hostdev knows of, with its state, pid and devices. */
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List VMs: state, QEMU pid, devices, free hotplug slots.")
 public final class VmListCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
-        throw new HostdevException(ErrorCode.INTERNAL, "'list' is not written yet", null);
+        PrintWriter out = spec.commandLine().getOut();
+        VmRegistry registry = new VmCommandContext(common, spec.commandLine().getErr()).registry();
+        List<VmRecord> vms = registry.all();
+        if (json.enabled()) {
+            ArrayNode a = JsonNodeFactory.instance.arrayNode();
+            vms.forEach(r -> a.add(VmStatusJson.of(r, r.effectiveState(), registry.dir(r.name()))));
+            out.println(a.toPrettyString());
+        } else if (vms.isEmpty()) {
+            out.println("no VMs (in " + new VmCommandContext(common, spec.commandLine().getErr()).vmsDir() + ")");
+        } else {
+            out.printf("%-20s %-9s %-8s %-8s %-10s %s%n", "NAME", "STATE", "PID", "DEVICES", "FREE PORTS", "MANAGED DETACHED");
+            for (VmRecord r : vms) {
+                boolean live = r.effectiveState().hasProcess();
+                out.printf("%-20s %-9s %-8s %-8d %-10d %s%n", r.name(), r.effectiveState().jsonName(),
+                        live && r.qemu() != null ? String.valueOf(r.qemu().pid()) : "-", r.devices().size(),
+                        r.slots().freeCount(SlotKind.ROOT_PORT), r.managed().isEmpty() ? "-" : String.join(",", r.managed()));
+            }
+        }
+        out.flush();
+        return 0;
     }
 }

@@ -1,19 +1,89 @@
 package dev.hostdev.launcher.cli;
 
-import dev.hostdev.engine.ErrorCode;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.launcher.qmp.QmpClient;
+import dev.hostdev.launcher.vm.Slot;
+import dev.hostdev.launcher.vm.VmDevice;
+import dev.hostdev.launcher.vm.VmQmp;
+import dev.hostdev.launcher.vm.VmRecord;
+import dev.hostdev.launcher.vm.VmRuntimeDir;
+import dev.hostdev.launcher.vm.VmState;
+import dev.hostdev.launcher.vm.VmStatusJson;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** PLACEHOLDER until its owner writes it: Show a VM's state, process and devices. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a VM's state, process and devices.")
+/**
+ * {@code hostdev vm status NAME}: state (paused as QEMU reports it), pid, each device and the root
+ * port it sits on, free slots, managed devices still detached.
+ */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a VM: state, QEMU pid, devices and the root port each sits on.")
 public final class VmStatusCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
+    String name;
+
     @Override
     public Integer call() {
-        throw new HostdevException(ErrorCode.INTERNAL, "'status' is not written yet", null);
+        PrintWriter out = spec.commandLine().getOut();
+        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
+        VmRuntimeDir dir = ctx.registry().dir(name);
+        VmRecord r = dir.require();
+        VmState state = r.effectiveState();
+        String qmpNote = null;
+        if (state == VmState.RUNNING) {
+            try (QmpClient qmp = VmQmp.connect(dir, ctx.verbose(), Duration.ofSeconds(2))) {
+                JsonNode status = qmp.execute("query-status");
+                if (!status.path("running").asBoolean(true)) {
+                    state = VmState.PAUSED;
+                    qmpNote = "QEMU status: " + status.path("status").asText();
+                }
+            } catch (HostdevException e) {
+                qmpNote = "QMP did not answer (" + e.getMessage() + "); another client may hold it";
+            }
+        }
+        if (json.enabled()) {
+            var o = VmStatusJson.of(r, state, dir);
+            o.put("qmp_note", qmpNote);
+            out.println(o.toPrettyString());
+            out.flush();
+            return 0;
+        }
+        out.println("VM " + r.name() + ": " + state.jsonName() + (state.hasProcess() && r.qemu() != null ? " (QEMU pid " + r.qemu().pid() + ")" : ""));
+        if (qmpNote != null) {
+            out.println("  " + qmpNote);
+        }
+        out.println("  spec: " + r.spec());
+        out.println("  started: " + r.startedAt());
+        out.println("  QMP socket: " + dir.qmpSocket() + ", logs: " + dir.qemuLog() + ", " + dir.qmpLog());
+        out.println("  devices:");
+        for (VmDevice d : r.devices()) {
+            out.printf("    %-12s %-16s %-22s%s%s%n", d.id(), d.driver(),
+                    d.rootPort() == null ? "on " + d.bus() : "root port " + d.rootPort() + (d.bus().equals(d.rootPort()) ? "" : " via " + d.bus() + " " + d.addr()),
+                    d.host() == null ? "" : " host " + d.host() + (d.managed() ? " (managed)" : ""),
+                    d.hotplugged() ? " hotplugged" : "");
+        }
+        out.println("  free for hotplug: " + String.join(", ", r.slots().slots().stream().filter(Slot::isFree)
+                .filter(s -> s.kind() == dev.hostdev.launcher.vm.SlotKind.ROOT_PORT).map(Slot::describe).toList())
+                + (r.slots().hasBridge() ? "; bridge slots free: " + r.slots().freeCount(dev.hostdev.launcher.vm.SlotKind.BRIDGE_SLOT) : ""));
+        if (!r.managed().isEmpty()) {
+            out.println("  managed devices detached for this VM: " + String.join(", ", r.managed()));
+        }
+        out.flush();
+        return 0;
     }
 }

@@ -1,19 +1,88 @@
 package dev.hostdev.launcher.cli;
 
-import dev.hostdev.engine.ErrorCode;
-import dev.hostdev.engine.HostdevException;
+import dev.hostdev.launcher.vm.VmRecord;
+import dev.hostdev.launcher.vm.VmRuntimeDir;
+import dev.hostdev.launcher.vm.VmStatusJson;
+import dev.hostdev.launcher.vm.VmStopper;
+import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** PLACEHOLDER until its owner writes it: Stop a running VM. */
-@Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a running VM.")
+/**
+ * {@code hostdev vm stop NAME}: ACPI power-off, {@code quit} after the timeout, SIGKILL if QEMU is
+ * still there; managed devices are given back before it returns.
+ */
+@Command(name = "stop", mixinStandardHelpOptions = true, description = {
+    "Stop a VM: system_powerdown, then QMP quit after --timeout, then SIGKILL; managed devices are given back.",
+    "Also cleans up after a VM whose QEMU already ended."})
 public final class VmStopCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
+    String name;
+
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30",
+            description = "Seconds the guest gets to power off before QEMU is told to quit. Default: ${DEFAULT-VALUE}")
+    long timeoutSeconds;
+
+    @Option(names = "--force", description = "Skip the power-off request: quit QEMU at once (as 'virsh destroy').")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "Print what would be done; do nothing.")
+    boolean dryRun;
+
     @Override
     public Integer call() {
-        throw new HostdevException(ErrorCode.INTERNAL, "'stop' is not written yet", null);
+        PrintWriter out = spec.commandLine().getOut();
+        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
+        VmRuntimeDir dir = ctx.registry().dir(name);
+        if (dryRun) {
+            VmRecord r = dir.require();
+            out.println("# vm stop " + name + " --dry-run: nothing is changed");
+            out.println("VM " + name + " is " + r.effectiveState().jsonName() + (r.qemuAlive() ? " (QEMU pid " + r.qemu().pid() + ")" : ""));
+            if (r.qemuAlive()) {
+                if (!force) {
+                    out.println("QMP: {\"execute\":\"system_powerdown\"}, then wait up to " + timeoutSeconds + " s for QEMU to exit");
+                }
+                out.println("QMP: {\"execute\":\"quit\"}, then wait up to 5 s; then SIGKILL pid " + r.qemu().pid());
+            }
+            for (String host : r.managed()) {
+                out.println("give " + host + " back to its host driver:");
+                VmCommandContext.printWrites(out, ctx.managed(name).reattach(java.util.List.of(dev.hostdev.engine.pci.PciAddress.parse(host)), true));
+            }
+            out.flush();
+            return 0;
+        }
+        VmStopper.Result result = new VmStopper(dir, ctx.managed(name), json.enabled() ? spec.commandLine().getErr() : out, ctx.verbose())
+                .stop(Duration.ofSeconds(timeoutSeconds), force);
+        if (json.enabled()) {
+            var o = VmStatusJson.of(result.record(), result.record().state(), dir);
+            o.put("ended_by", result.how().name().toLowerCase(java.util.Locale.ROOT));
+            o.put("took_ms", result.took().toMillis());
+            out.println(o.toPrettyString());
+        } else {
+            String how = switch (result.how()) {
+                case ALREADY_ENDED -> "QEMU had already ended";
+                case POWERDOWN -> "the guest powered off";
+                case QUIT -> "QEMU quit";
+                case SIGKILL -> "QEMU was killed (SIGKILL)";
+            };
+            out.printf("VM %s is %s: %s; took %d ms%n", name, result.record().state().jsonName(), how, result.took().toMillis());
+        }
+        out.flush();
+        return 0;
     }
 }

@@ -99,6 +99,7 @@ public final class VmSpecLoader {
         private final Map<String, Integer> modelCounts = new HashMap<>();
         private final Map<PciAddress, String> pciSeen = new HashMap<>();
         private final Map<String, String> usbSeen = new HashMap<>();
+        private final Map<PciAddress, String> hotplugSeen = new HashMap<>();
 
         Reading(SpecSource source) {
             this.source = source;
@@ -251,6 +252,13 @@ public final class VmSpecLoader {
             if (pci.isPresent() && pciSeen.containsKey(pci.get())) {
                 throw t.error("pci", "names " + pci.get() + ", which " + pciSeen.get(pci.get())
                         + " already gives to this VM at start", "a port reserved for hotplug is for a device not given at start");
+            }
+            if (pci.isPresent()) {
+                String previous = hotplugSeen.putIfAbsent(pci.get(), t.name());
+                if (previous != null) {
+                    throw t.error("pci", "names " + pci.get() + ", for which " + previous + " already reserves a port",
+                            "one [[hotplug]] per device; add size = … to it for a larger window");
+                }
             }
             return new HotplugSpec(pci, size);
         }

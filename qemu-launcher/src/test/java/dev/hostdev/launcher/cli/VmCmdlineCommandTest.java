@@ -26,7 +26,7 @@ class VmCmdlineCommandTest {
 
     @BeforeEach
     void hostWithOneNic() throws IOException {
-        SysfsTree.create(root).pciDriver("ixgbe")
+        SysfsTree.create(root).pciDriver("ixgbe").pciDriver("vfio-pci")
                 .pci("0000:03:00.0").vendor(0x8086).device(0x1572).pcie().driver("ixgbe").iommuGroup(12).add();
         spec = root.resolve("router, v2.toml");
         Files.writeString(spec, """
@@ -50,7 +50,11 @@ class VmCmdlineCommandTest {
         assertTrue(out.contains("#   pci.1   pcie.0:0x1     hostdev  hostdev0"), out);
         assertTrue(out.contains("#   pci.2   pcie.0:0x1.0x1 spare    free"), out);
         assertTrue(out.contains("#   0000:03:00.0  hostdev0   now on ixgbe -> vfio-pci"), out);
-        assertTrue(out.contains("#   0000:03:00.0 (hostdev0) is present with IDs 8086:1572"), out);
+        assertTrue(out.contains("#   write /sys/bus/pci/devices/0000:03:00.0/driver_override vfio-pci\n"
+                + "#   write /sys/bus/pci/drivers/ixgbe/unbind 0000:03:00.0\n"
+                + "#   write /sys/bus/pci/drivers_probe 0000:03:00.0\n"), out);
+        assertTrue(out.contains("#   0000:03:00.0 (hostdev0) is present with IDs 8086:1572: ok\n"), out);
+        assertTrue(out.contains("#   kernel /boot/vmlinuz exists: "), out);
 
         // Paste the command into a shell with printf in place of QEMU: the shell must see exactly the plan's arguments.
         String command = out.substring(out.indexOf('\n') + 1, out.indexOf("\n\n"));
@@ -66,6 +70,8 @@ class VmCmdlineCommandTest {
                 "the runtime directory is under --root");
         assertEquals("0000:03:00.0", plan.get("managed").get(0).get("address").asText());
         assertEquals("hostdev0", plan.get("topology").get("root_ports").get(0).get("device").asText());
+        assertEquals("write /sys/bus/pci/drivers/ixgbe/unbind 0000:03:00.0", plan.get("detach_plan").get(1).asText());
+        assertTrue(plan.get("preflight").get(0).get("ok").asBoolean(), plan.get("preflight").toString());
     }
 
     @Test

@@ -215,7 +215,7 @@ class LaunchPlannerGoldenTest {
                 -drive
                 if=none,id=drive-nvme0,file=/lab/nvme.img,format=raw
                 -fsdev
-                local,id=fs0,path=/,security_model=none,readonly=on
+                local,id=fs0,path=/,security_model=none,multidevs=remap,readonly=on
                 -device
                 intel-iommu,intremap=on,caching-mode=on,id=iommu
                 -device
@@ -274,7 +274,7 @@ class LaunchPlannerGoldenTest {
         List<String> argv = p.argv();
         assertTrue(argv.contains("file,id=serial0,path=/logs/a,,b.log,append=on"), argv.toString());
         assertTrue(argv.contains("if=none,id=drive-disk0,file=/img/disk,,1.qcow2,format=qcow2"), argv.toString());
-        assertTrue(argv.contains("local,id=fs0,path=/srv/x,,y,security_model=none"), argv.toString());
+        assertTrue(argv.contains("local,id=fs0,path=/srv/x,,y,security_model=none,multidevs=remap"), argv.toString());
         assertTrue(argv.contains("e1000e,romfile=/roms/e,,1.rom,id=e1000e0,bus=pci.3,addr=0x0"), argv.toString());
         LaunchPlan run = LaunchPlanner.plan(p.spec(), FakePciFacts.none(),
                 new LaunchOptions(Path.of("/run/a,b"), false, Set.of(), false));

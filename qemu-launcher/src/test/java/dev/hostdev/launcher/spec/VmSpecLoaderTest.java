@@ -275,6 +275,8 @@ class VmSpecLoaderTest {
         assertError("name = \"x\"\n[[hotplug]]\n", "vm.toml:2: hotplug[0]: needs pci or size", "16G");
         assertError("name = \"x\"\n[[hostdev]]\npci = \"65:00.0\"\n[[hotplug]]\npci = \"0000:65:00.0\"\n",
                 "vm.toml:5: hotplug[0].pci names 0000:65:00.0, which hostdev[0] already gives", null);
+        assertError("name = \"x\"\n[[hotplug]]\npci = \"65:00.0\"\n[[hotplug]]\npci = \"0000:65:00.0\"\n",
+                "vm.toml:5: hotplug[1].pci names 0000:65:00.0, for which hotplug[0] already reserves a port", "size");
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.hostdev.launcher.spec.Specs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class Q35PlannerTest {
@@ -126,10 +127,28 @@ class Q35PlannerTest {
                 model = "e1000"
                 """, FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE));
         List<String> free = t.freeRootPorts().stream().map(p -> p.port().id()).toList();
-        assertEquals(List.of("pci.3", "pci.4", "pci.5"), free, "the sized port first, then the spares");
+        assertEquals(List.of("pci.3", "pci.4", "pci.5"), free, "hotplug and spare ports, in pcie.0 order");
         assertEquals("pci.3", t.hotplugPortFor(PciAddress.parse("65:00.0")).orElseThrow().port().id());
         assertEquals(30, t.freeBridgeSlots().size());
         assertEquals(2, t.freeBridgeSlots().get(0));
+    }
+
+    @Test
+    void choosingAPortForAHotplug() {
+        Q35Topology t = plan("""
+                spare_root_ports = 1
+                [[hotplug]]
+                pci = "65:00.0"
+                [[hotplug]]
+                size = "16G"
+                """, FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE));
+        Optional<PciAddress> gpu = Optional.of(PciAddress.parse("65:00.0"));
+        assertEquals("pci.1", t.choosePort(gpu, Set.of()).orElseThrow().port().id(), "the port sized for it");
+        assertEquals("pci.3", t.choosePort(gpu, Set.of("pci.1")).orElseThrow().port().id(), "else a spare");
+        assertEquals("pci.3", t.choosePort(Optional.empty(), Set.of()).orElseThrow().port().id(), "a NIC takes the spare");
+        assertEquals("pci.2", t.choosePort(Optional.empty(), Set.of("pci.3")).orElseThrow().port().id(), "then the size-only port");
+        assertEquals("pci.1", t.choosePort(Optional.empty(), Set.of("pci.2", "pci.3")).orElseThrow().port().id(), "then any");
+        assertEquals(Optional.empty(), t.choosePort(Optional.empty(), Set.of("pci.1", "pci.2", "pci.3")));
     }
 
     @Test

@@ -1,0 +1,41 @@
+package dev.hostdev.launcher.vm;
+
+import java.util.Objects;
+
+/**
+ * One place a PCI device can sit, and what sits there.
+ *
+ * @param kind     root port or bridge slot
+ * @param bus      the {@code bus=} a device there gets: the root port's id, or the bridge's
+ * @param addr     the {@code addr=} it gets: {@code 0x0} on a root port (always: a device at another slot
+ *                 of a root port is never seen by the guest), the slot number on the bridge
+ * @param rootPort the root port this is, or the bridge's root port
+ * @param role     why the slot exists (the plan's port role, e.g. {@code spare}, {@code hotplug}; {@code bridge_slot})
+ * @param sizedFor the host device the root port's windows were sized for, or {@code null}
+ * @param occupant the id of the device there, or {@code null} when free
+ */
+public record Slot(SlotKind kind, String bus, String addr, String rootPort, String role, String sizedFor, String occupant) {
+    /** Requires kind, bus, addr, root port and role. */
+    public Slot {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(bus, "bus");
+        Objects.requireNonNull(addr, "addr");
+        Objects.requireNonNull(rootPort, "rootPort");
+        Objects.requireNonNull(role, "role");
+    }
+
+    /** Whether nothing sits here. */
+    public boolean isFree() {
+        return occupant == null;
+    }
+
+    /** This slot with {@code id} in it ({@code null}: emptied). */
+    public Slot withOccupant(String id) {
+        return new Slot(kind, bus, addr, rootPort, role, sizedFor, id);
+    }
+
+    /** How a person names it: {@code pci.4} or {@code pci.3 slot 0x5}. */
+    public String describe() {
+        return kind == SlotKind.ROOT_PORT ? bus : bus + " slot " + addr + " (behind " + rootPort + ")";
+    }
+}

@@ -1,0 +1,100 @@
+package dev.hostdev.launcher.vm;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@code state.json} records of a VM: enough for stop, status, attach, unplug and the
+ * supervisor to work without the spec file.
+ *
+ * @param name             the VM's name
+ * @param spec             the spec file it was started from
+ * @param argv             QEMU's argument list
+ * @param state            its state as last recorded
+ * @param qemu             the QEMU process, or {@code null} before it started
+ * @param supervisor       the supervisor process, or {@code null}
+ * @param startedAt        when it was started (ISO-8601)
+ * @param spareRootPorts   how many spare root ports the spec asked for (for the "no free port" message)
+ * @param usbBus           the USB bus for USB devices ({@code xhci.0}), or {@code null} without xHCI
+ * @param slots            the slot map
+ * @param devices          devices in the VM, command line first, then hotplugged ones
+ * @param managed          host PCI devices Hostdev detached for this VM and still has to give back
+ */
+public record VmRecord(String name, String spec, List<String> argv, VmState state, ProcessIdentity qemu,
+                       ProcessIdentity supervisor, String startedAt, int spareRootPorts, String usbBus, SlotMap slots,
+                       List<VmDevice> devices, List<String> managed) {
+    /** Requires name, state and slots; copies the lists. */
+    public VmRecord {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(slots, "slots");
+        argv = List.copyOf(argv == null ? List.of() : argv);
+        devices = List.copyOf(devices == null ? List.of() : devices);
+        managed = List.copyOf(managed == null ? List.of() : managed);
+    }
+
+    /** The device with this id. */
+    public Optional<VmDevice> device(String id) {
+        return devices.stream().filter(d -> d.id().equals(id)).findFirst();
+    }
+
+    /** The same record in another state. */
+    public VmRecord withState(VmState s) {
+        return new VmRecord(name, spec, argv, s, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots, devices, managed);
+    }
+
+    /** The same record with the QEMU process. */
+    public VmRecord withQemu(ProcessIdentity p) {
+        return new VmRecord(name, spec, argv, state, p, supervisor, startedAt, spareRootPorts, usbBus, slots, devices, managed);
+    }
+
+    /** The same record with the supervisor process. */
+    public VmRecord withSupervisor(ProcessIdentity p) {
+        return new VmRecord(name, spec, argv, state, qemu, p, startedAt, spareRootPorts, usbBus, slots, devices, managed);
+    }
+
+    /** The same record with a device added in a slot (or on USB when {@code slot} is null). */
+    public VmRecord withDevice(VmDevice d, Slot slot, String managedHost) {
+        List<VmDevice> ds = new ArrayList<>(devices);
+        ds.add(d);
+        List<String> m = new ArrayList<>(managed);
+        if (managedHost != null && !m.contains(managedHost)) {
+            m.add(managedHost);
+        }
+        return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus,
+                slot == null ? slots : slots.occupy(slot, d.id()), ds, m);
+    }
+
+    /** The same record without device {@code id} (its slot freed). Its managed host device stays listed until given back. */
+    public VmRecord withoutDevice(String id) {
+        List<VmDevice> ds = devices.stream().filter(d -> !d.id().equals(id)).toList();
+        return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots.release(id), ds, managed);
+    }
+
+    /** The same record without a host device in the managed list (it was given back). */
+    public VmRecord withoutManaged(String host) {
+        return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots, devices,
+                managed.stream().filter(h -> !h.equals(host)).toList());
+    }
+
+    /** Whether the recorded QEMU process still runs. */
+    @JsonIgnore
+    public boolean qemuAlive() {
+        return qemu != null && qemu.isAlive();
+    }
+
+    /**
+     * The state as it really is: a state with a process whose QEMU is gone is {@link VmState#CRASHED}
+     * (or {@link VmState#STOPPED} when it was stopping), even before the supervisor has recorded it.
+     */
+    @JsonIgnore
+    public VmState effectiveState() {
+        if (state.hasProcess() && qemu != null && !qemuAlive()) {
+            return state == VmState.STOPPING ? VmState.STOPPED : VmState.CRASHED;
+        }
+        return state;
+    }
+}

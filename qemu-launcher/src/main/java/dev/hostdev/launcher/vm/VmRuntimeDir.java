@@ -1,0 +1,214 @@
+package dev.hostdev.launcher.vm;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.hostdev.engine.ErrorCode;
+import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.state.AtomicFile;
+import dev.hostdev.launcher.cmdline.VmRuntimePaths;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * A VM's runtime directory ({@code $HOSTDEV_RUN_DIR/NAME}, mode 0700) and what Hostdev keeps there
+ * beside QEMU's socket and pid file: {@code state.json}, QEMU's output ({@code qemu.log}), the QMP
+ * transcript ({@code qmp.log}), the supervisor's log, and a lock serialising commands that change the VM.
+ */
+public final class VmRuntimeDir {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final String name;
+    private final VmRuntimePaths paths;
+
+    /** The runtime directory of VM {@code name} under {@code vmsDir}. */
+    public VmRuntimeDir(Path vmsDir, String name) {
+        this.name = name;
+        this.paths = VmRuntimePaths.of(vmsDir, name);
+    }
+
+    /** The directory given by a plan. */
+    public VmRuntimeDir(String name, VmRuntimePaths paths) {
+        this.name = name;
+        this.paths = paths;
+    }
+
+    /** The VM's name. */
+    public String name() {
+        return name;
+    }
+
+    /** The directory. */
+    public Path dir() {
+        return paths.dir();
+    }
+
+    /** QEMU's QMP socket. */
+    public Path qmpSocket() {
+        return paths.qmpSocket();
+    }
+
+    /** QEMU's pid file. */
+    public Path pidFile() {
+        return paths.pidFile();
+    }
+
+    /** Hostdev's record of the VM. */
+    public Path stateFile() {
+        return dir().resolve("state.json");
+    }
+
+    /** QEMU's standard output and error. */
+    public Path qemuLog() {
+        return dir().resolve("qemu.log");
+    }
+
+    /** Every QMP message Hostdev exchanged with this VM. */
+    public Path qmpLog() {
+        return dir().resolve("qmp.log");
+    }
+
+    /** The supervisor's output. */
+    public Path supervisorLog() {
+        return dir().resolve("supervisor.log");
+    }
+
+    /** Creates the directory (and its parents) with mode 0700. */
+    public void create() {
+        try {
+            Files.createDirectories(dir().getParent());
+            try {
+                Files.createDirectory(dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException e) {
+                Files.setPosixFilePermissions(dir(), PosixFilePermissions.fromString("rwx------"));
+            }
+        } catch (IOException e) {
+            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot create the runtime directory " + dir() + ": " + e,
+                    "run as root, or set HOSTDEV_RUN_DIR to a directory you may write", e);
+        }
+    }
+
+    /** Whether Hostdev has a record of this VM. */
+    public boolean exists() {
+        return Files.isRegularFile(stateFile());
+    }
+
+    /** The record, if there is one. */
+    public Optional<VmRecord> read() {
+        if (!exists()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(MAPPER.readValue(stateFile().toFile(), VmRecord.class));
+        } catch (IOException e) {
+            throw new HostdevException(ErrorCode.INTERNAL, "cannot read " + stateFile() + ": " + e.getMessage(),
+                    "the file is damaged; look at it, then remove the directory " + dir() + " once QEMU is gone", e);
+        }
+    }
+
+    /**
+     * The record.
+     *
+     * @throws HostdevException (NOT_FOUND) naming the VM when there is none
+     */
+    public VmRecord require() {
+        return read().orElseThrow(() -> HostdevException.notFound("no VM named '" + name + "' (nothing in " + dir() + ")",
+                "'hostdev vm list' shows the VMs; HOSTDEV_RUN_DIR selects where they are kept"));
+    }
+
+    /** Replaces the record atomically. */
+    public void write(VmRecord record) {
+        try {
+            AtomicFile.write(stateFile(), MAPPER.writeValueAsBytes(record));
+        } catch (IOException e) {
+            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot write " + stateFile() + ": " + e, null, e);
+        }
+    }
+
+    /** Makes QEMU's socket readable and writable by its owner only. */
+    public void restrictSocket() {
+        try {
+            Files.setPosixFilePermissions(qmpSocket(), PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot set mode 0600 on " + qmpSocket() + ": " + e, null, e);
+        }
+    }
+
+    /** Removes QEMU's socket and pid file once it has ended. */
+    public void removeProcessFiles() {
+        try {
+            Files.deleteIfExists(qmpSocket());
+            Files.deleteIfExists(pidFile());
+        } catch (IOException e) {
+            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot clean " + dir() + ": " + e, null, e);
+        }
+    }
+
+    /**
+     * Takes the VM's lock, waiting up to {@code wait}: one command changes a VM at a time.
+     *
+     * @param operation what the caller does, for the message when it is busy
+     * @throws HostdevException (BUSY) when another command holds it all along
+     */
+    public Lock lock(String operation, Duration wait) {
+        create();
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            FileChannel ch = FileChannel.open(dir().resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            while (true) {
+                FileLock l;
+                try {
+                    l = ch.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    l = null;
+                }
+                if (l != null) {
+                    return new Lock(ch, l);
+                }
+                if (System.nanoTime() > deadline) {
+                    ch.close();
+                    throw new HostdevException(ErrorCode.BUSY, "VM " + name + " is busy: another hostdev command is changing it ("
+                            + operation + " waited " + wait.toSeconds() + " s)", "wait for it to finish, then try again");
+                }
+                Thread.sleep(20);
+            }
+        } catch (IOException e) {
+            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot lock " + dir().resolve("lock") + ": " + e, null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostdevException(ErrorCode.BUSY, "interrupted waiting for VM " + name + "'s lock", null, e);
+        }
+    }
+
+    /** A held VM lock; released on close. */
+    public static final class Lock implements AutoCloseable {
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private Lock(FileChannel channel, FileLock lock) {
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public void close() {
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException ignored) {
+                // the lock goes with the descriptor anyway
+            }
+        }
+    }
+}

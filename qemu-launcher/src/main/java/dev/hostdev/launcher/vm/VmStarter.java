@@ -1,0 +1,206 @@
+package dev.hostdev.launcher.vm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.hostdev.engine.ErrorCode;
+import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.bind.BindResult;
+import dev.hostdev.engine.bind.DeviceOutcome;
+import dev.hostdev.engine.bind.Outcome;
+import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.launcher.cmdline.LaunchPlan;
+import dev.hostdev.launcher.cmdline.ManagedDevice;
+import dev.hostdev.launcher.cmdline.PciePciBridge;
+import dev.hostdev.launcher.cmdline.PcieRootPort;
+import dev.hostdev.launcher.cmdline.QemuDevice;
+import dev.hostdev.launcher.cmdline.QemuXhci;
+import dev.hostdev.launcher.cmdline.UsbHost;
+import dev.hostdev.launcher.cmdline.VfioPci;
+import dev.hostdev.launcher.qmp.QmpClient;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Starts a VM from its plan, all or nothing: managed devices detached, QEMU started paused
+ * ({@code -S}), QMP answering, every planned device present in QEMU's {@code /machine/peripheral},
+ * then {@code cont}. If any step fails, QEMU is killed and the devices detached so far are given back.
+ * The plan's checks ({@link Preflight}) are the caller's, before planning the final command line.
+ */
+public final class VmStarter {
+    private final VmRuntimeDir dir;
+    private final ManagedDevices managed;
+    private final StartOptions options;
+
+    /**
+     * @param dir     the VM's runtime directory (from the plan's paths)
+     * @param managed how managed devices are detached and given back
+     */
+    public VmStarter(VmRuntimeDir dir, ManagedDevices managed, StartOptions options) {
+        this.dir = dir;
+        this.managed = managed;
+        this.options = options;
+    }
+
+    /**
+     * Starts the VM. The caller holds the VM's lock.
+     *
+     * @param plan     a plan made with {@code startPaused} (argv has {@code -S})
+     * @param specFile the spec file, recorded
+     * @return the started QEMU (released: it runs on) and the record written
+     */
+    public Started start(LaunchPlan plan, Path specFile) {
+        if (!plan.argv().contains("-S")) {
+            throw new IllegalArgumentException("the plan must start QEMU paused (-S)");
+        }
+        refuseIfRunning();
+        VmRecord record = new VmRecord(plan.spec().name(), specFile.toAbsolutePath().toString(), plan.argv(), VmState.STARTING,
+                null, null, Instant.now().toString(), plan.spec().spareRootPorts(), usbBus(plan), SlotMap.of(plan.topology()),
+                devices(plan), List.of());
+        dir.create();
+        dir.removeProcessFiles();
+        dir.write(record);
+        List<PciAddress> detached = new ArrayList<>();
+        QemuProcess qemu = null;
+        try {
+            detached.addAll(detachManaged(plan));
+            record = withManaged(record, detached);
+            dir.write(record);
+            qemu = QemuProcess.start(plan.argv(), dir.qemuLog(), !options.foreground());
+            record = record.withQemu(qemu.identity());
+            dir.write(record);
+            try (QmpClient qmp = qemu.awaitReady(new QmpReadiness(dir, new QmpTranscriptFile(dir.qmpLog(), options.verbose())),
+                    options.readyTimeout())) {
+                dir.restrictSocket();
+                verifyDevices(qmp, plan, qemu);
+                qmp.execute("cont");
+            }
+            record = record.withState(VmState.RUNNING);
+            dir.write(record);
+            qemu.release();
+            return new Started(qemu, record);
+        } catch (RuntimeException e) {
+            undo(qemu, detached, e);
+            throw e;
+        }
+    }
+
+    /** A started VM: its QEMU process and its record. */
+    public record Started(QemuProcess qemu, VmRecord record) {
+    }
+
+    private void refuseIfRunning() {
+        dir.read().ifPresent(r -> {
+            if (r.qemuAlive()) {
+                throw new HostdevException(ErrorCode.BUSY, "VM " + r.name() + " is already " + r.state().jsonName()
+                        + " (QEMU pid " + r.qemu().pid() + ")", "stop it first: hostdev vm stop " + r.name());
+            }
+            if (!r.managed().isEmpty()) {
+                // a previous run ended without its devices given back: do it now, before taking them again
+                new VmCleanup(dir, managed, options.out()).afterExitLocked();
+            }
+        });
+    }
+
+    private List<PciAddress> detachManaged(LaunchPlan plan) {
+        if (plan.managed().isEmpty()) {
+            return List.of();
+        }
+        List<PciAddress> addresses = plan.managed().stream().map(ManagedDevice::address).toList();
+        BindResult result = managed.detach(addresses, false);
+        List<PciAddress> ours = new ArrayList<>();
+        for (DeviceOutcome o : result.devices()) {
+            if (o.outcome() == Outcome.DETACHED) {
+                ours.add(o.device());
+                options.out().println("detached " + o.device() + " to vfio-pci" + o.vfioNode().map(n -> " (" + n + ")").orElse(""));
+            } else if (o.outcome() == Outcome.ALREADY_DETACHED && addresses.contains(o.device())) {
+                options.out().println(o.device() + " was already on vfio-pci: it stays there when the VM ends");
+            }
+        }
+        return ours;
+    }
+
+    private static VmRecord withManaged(VmRecord r, List<PciAddress> detached) {
+        return new VmRecord(r.name(), r.spec(), r.argv(), r.state(), r.qemu(), r.supervisor(), r.startedAt(), r.spareRootPorts(),
+                r.usbBus(), r.slots(), r.devices(), detached.stream().map(PciAddress::toString).toList());
+    }
+
+    /** Every device with an id on the command line must be in QEMU's /machine/peripheral. */
+    private static void verifyDevices(QmpClient qmp, LaunchPlan plan, QemuProcess qemu) {
+        Set<String> present = peripheralIds(qmp);
+        List<String> missing = plan.devices().stream().map(QemuDevice::id).filter(id -> !present.contains(id)).toList();
+        if (!missing.isEmpty()) {
+            throw new HostdevException(ErrorCode.QEMU, "QEMU started without device(s) " + missing + " (it has " + present + ")",
+                    "see " + qemu.argv().get(0) + "'s output and the command line ('hostdev vm cmdline')");
+        }
+    }
+
+    /** The ids under QEMU's {@code /machine/peripheral} (devices created with an id). */
+    public static Set<String> peripheralIds(QmpClient qmp) {
+        JsonNode list = qmp.execute("qom-list", JsonNodeFactory.instance.objectNode().put("path", "/machine/peripheral"));
+        Set<String> ids = new TreeSet<>();
+        for (JsonNode n : list) {
+            if (n.path("type").asText().startsWith("child<")) {
+                ids.add(n.path("name").asText());
+            }
+        }
+        return ids;
+    }
+
+    private void undo(QemuProcess qemu, List<PciAddress> detached, RuntimeException cause) {
+        if (qemu != null) {
+            qemu.close();
+        }
+        List<PciAddress> kept = new ArrayList<>();
+        for (PciAddress a : detached) {
+            try {
+                managed.reattach(List.of(a), false);
+                options.out().println("gave " + a + " back after the failed start");
+            } catch (HostdevException e) {
+                kept.add(a);
+                cause.addSuppressed(e);
+                options.out().println("could not give " + a + " back: " + e.getMessage()
+                        + "; 'hostdev vm stop " + dir.name() + "' or 'hostdev reattach " + a + "' retries");
+            }
+        }
+        dir.read().ifPresent(r -> dir.write(new VmRecord(r.name(), r.spec(), r.argv(), VmState.STOPPED, null, null, r.startedAt(),
+                r.spareRootPorts(), r.usbBus(), r.slots(), r.devices(), kept.stream().map(PciAddress::toString).toList())));
+        dir.removeProcessFiles();
+        options.out().flush();
+    }
+
+    private static String usbBus(LaunchPlan plan) {
+        return plan.devices().stream().filter(d -> d instanceof QemuXhci || d.driver().equals("qemu-xhci"))
+                .findFirst().map(d -> d.id() + ".0").orElse(null);
+    }
+
+    private static List<VmDevice> devices(LaunchPlan plan) {
+        List<VmDevice> out = new ArrayList<>();
+        Set<String> managedIds = new TreeSet<>();
+        plan.managed().forEach(m -> managedIds.add(m.hostdevId()));
+        for (QemuDevice d : plan.devices()) {
+            if (d instanceof PcieRootPort || d instanceof PciePciBridge) {
+                continue; // controllers: the slot map has them
+            }
+            Object bus = d.properties().get("bus");
+            Object addr = d.properties().get("addr");
+            String busName = bus == null ? "" : bus.toString();
+            String rootPort = rootPortOf(plan, busName);
+            String host = d instanceof VfioPci v ? v.host().toString() : d instanceof UsbHost u ? u.device().toString() : null;
+            out.add(new VmDevice(d.id(), d.driver(), busName, addr == null ? null : addr.toString(), rootPort, host,
+                    managedIds.contains(d.id()), false));
+        }
+        return out;
+    }
+
+    private static String rootPortOf(LaunchPlan plan, String bus) {
+        if (plan.topology().rootPort(bus).isPresent()) {
+            return bus;
+        }
+        return plan.topology().bridge().filter(b -> b.id().equals(bus)).map(b -> b.rootPort()).orElse(null);
+    }
+}

@@ -1,0 +1,49 @@
+package dev.hostdev.launcher.vm;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** A VM's status as JSON, for {@code vm list --json} and {@code vm status --json}. */
+public final class VmStatusJson {
+    private VmStatusJson() {
+    }
+
+    /**
+     * {@code {"name","state","pid","spec","started_at","qmp_socket","devices":[{"id","driver","bus","addr","root_port",
+     * "host","managed","hotplugged"}…],"free_root_ports","free_bridge_slots","managed_detached":[…]}}.
+     *
+     * @param state the state to show (the effective one, or paused as QMP reports)
+     */
+    public static ObjectNode of(VmRecord r, VmState state, VmRuntimeDir dir) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode o = f.objectNode();
+        o.put("name", r.name());
+        o.put("state", state.jsonName());
+        if (r.qemu() != null && state.hasProcess()) {
+            o.put("pid", r.qemu().pid());
+        } else {
+            o.putNull("pid");
+        }
+        o.put("spec", r.spec());
+        o.put("started_at", r.startedAt());
+        o.put("qmp_socket", dir.qmpSocket().toString());
+        ArrayNode ds = o.putArray("devices");
+        for (VmDevice d : r.devices()) {
+            ObjectNode j = ds.addObject();
+            j.put("id", d.id());
+            j.put("driver", d.driver());
+            j.put("bus", d.bus());
+            j.put("addr", d.addr());
+            j.put("root_port", d.rootPort());
+            j.put("host", d.host());
+            j.put("managed", d.managed());
+            j.put("hotplugged", d.hotplugged());
+        }
+        o.put("free_root_ports", r.slots().freeCount(SlotKind.ROOT_PORT));
+        o.put("free_bridge_slots", r.slots().freeCount(SlotKind.BRIDGE_SLOT));
+        ArrayNode m = o.putArray("managed_detached");
+        r.managed().forEach(m::add);
+        return o;
+    }
+}

@@ -1,0 +1,141 @@
+package dev.hostdev.launcher.vm;
+
+import dev.hostdev.engine.ErrorCode;
+import dev.hostdev.engine.HostdevException;
+import dev.hostdev.launcher.qmp.QmpClient;
+import java.io.PrintWriter;
+import java.time.Duration;
+
+/**
+ * Ends a VM as libvirt's shutdown then destroy would: ACPI {@code system_powerdown} (the guest may
+ * shut down cleanly), QMP {@code quit} once the timeout passes, SIGKILL if QEMU is still there; then
+ * waits for the supervisor to give managed devices back, or does it itself when no supervisor runs.
+ */
+public final class VmStopper {
+    /** How long QEMU gets to exit after {@code quit} before SIGKILL. */
+    static final Duration QUIT_GRACE = Duration.ofSeconds(5);
+    /** How long the supervisor gets to clean up after QEMU ended. */
+    static final Duration SUPERVISOR_GRACE = Duration.ofSeconds(30);
+
+    private final VmRuntimeDir dir;
+    private final ManagedDevices managed;
+    private final PrintWriter out;
+    private final PrintWriter verbose;
+
+    /**
+     * @param out     where progress goes
+     * @param verbose where {@code -v} shows QMP messages, or {@code null}
+     */
+    public VmStopper(VmRuntimeDir dir, ManagedDevices managed, PrintWriter out, PrintWriter verbose) {
+        this.dir = dir;
+        this.managed = managed;
+        this.out = out;
+        this.verbose = verbose;
+    }
+
+    /** How QEMU ended. */
+    public enum How {
+        /** It was not running (already ended; only cleaned up). */
+        ALREADY_ENDED,
+        /** The guest powered off after system_powerdown. */
+        POWERDOWN,
+        /** QEMU quit on QMP {@code quit}. */
+        QUIT,
+        /** QEMU was killed with SIGKILL. */
+        SIGKILL
+    }
+
+    /** The outcome of a stop. */
+    public record Result(How how, VmRecord record, Duration took) {
+    }
+
+    /**
+     * Stops the VM.
+     *
+     * @param timeout how long the guest gets to power off after system_powerdown
+     * @param force   skip system_powerdown: quit at once
+     */
+    public Result stop(Duration timeout, boolean force) {
+        long t0 = System.nanoTime();
+        VmRecord r;
+        try (VmRuntimeDir.Lock lock = dir.lock("stop", Duration.ofSeconds(10))) {
+            r = dir.require();
+            VmState state = r.effectiveState();
+            if (state.hasProcess()) {
+                dir.write(r.withState(VmState.STOPPING));
+            } else if (r.managed().isEmpty()) {
+                VmStateException.require(r.name(), state, "stop", VmState.RUNNING, VmState.PAUSED, VmState.STARTING);
+            }
+        }
+        How how = r.qemuAlive() ? end(r, timeout, force) : How.ALREADY_ENDED;
+        VmRecord after = awaitCleanup(r);
+        return new Result(how, after, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private How end(VmRecord r, Duration timeout, boolean force) {
+        ProcessIdentity qemu = r.qemu();
+        ProcessHandle handle = qemu.handle().orElse(null);
+        if (handle == null) {
+            return How.ALREADY_ENDED;
+        }
+        try (QmpClient qmp = VmQmp.connect(dir, verbose, Duration.ofSeconds(5))) {
+            if (!force) {
+                out.println("asking the guest to power off (system_powerdown), waiting up to " + timeout.toSeconds() + " s");
+                out.flush();
+                qmp.execute("system_powerdown");
+                if (waitExit(qemu, timeout)) {
+                    return How.POWERDOWN;
+                }
+                out.println("the guest did not power off within " + timeout.toSeconds() + " s: quitting QEMU");
+                out.flush();
+            }
+            try {
+                qmp.execute("quit");
+            } catch (HostdevException e) {
+                if (qemu.isAlive()) {
+                    throw e;
+                }
+            }
+        } catch (HostdevException e) {
+            out.println("QMP failed (" + e.getMessage() + "): killing QEMU");
+        }
+        if (waitExit(qemu, QUIT_GRACE)) {
+            return How.QUIT;
+        }
+        out.println("QEMU pid " + qemu.pid() + " did not exit within " + QUIT_GRACE.toSeconds() + " s of quit: SIGKILL");
+        handle.destroyForcibly();
+        if (!waitExit(qemu, QUIT_GRACE)) {
+            throw new HostdevException(ErrorCode.TIMEOUT, "QEMU pid " + qemu.pid() + " of VM " + r.name() + " survived SIGKILL for "
+                    + QUIT_GRACE.toSeconds() + " s", "it may be stuck in the kernel (D state); see 'cat /proc/" + qemu.pid() + "/stack'");
+        }
+        return How.SIGKILL;
+    }
+
+    private VmRecord awaitCleanup(VmRecord r) {
+        if (r.supervisor() != null && r.supervisor().isAlive()) {
+            if (waitExit(r.supervisor(), SUPERVISOR_GRACE)) {
+                VmRecord after = dir.require();
+                if (!after.state().hasProcess() && after.managed().isEmpty()) {
+                    return after;
+                }
+            }
+        }
+        return new VmCleanup(dir, managed, out).afterExit();
+    }
+
+    private static boolean waitExit(ProcessIdentity p, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (p.isAlive()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !p.isAlive();
+            }
+        }
+        return true;
+    }
+}
