@@ -2,6 +2,7 @@ package dev.hostdev.launcher.vm;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciDevice;
 import dev.hostdev.engine.pci.PciInventory;
 import dev.hostdev.engine.sysfs.Sysfs;
@@ -9,7 +10,6 @@ import dev.hostdev.engine.usb.UsbDevice;
 import dev.hostdev.engine.usb.UsbInventory;
 import dev.hostdev.launcher.cmdline.PreflightCheck;
 import dev.hostdev.launcher.spec.StartupPolicy;
-import dev.hostdev.launcher.spec.UsbDeviceRef;
 import java.nio.file.Files;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -81,11 +81,11 @@ public final class Preflight {
         }
     }
 
-    private static boolean present(List<UsbDevice> devices, UsbDeviceRef ref) {
-        if (ref instanceof UsbDeviceRef.ById id) {
-            return devices.stream().anyMatch(d -> d.id().vendor() == id.vendor() && d.id().product() == id.product());
+    private static boolean present(List<UsbDevice> devices, DeviceRef ref) {
+        if (ref instanceof DeviceRef.Usb id) {
+            return devices.stream().anyMatch(d -> d.id().equals(id.id()));
         }
-        UsbDeviceRef.ByPort port = (UsbDeviceRef.ByPort) ref;
-        return devices.stream().anyMatch(d -> d.name().equals(port.toString()));
+        DeviceRef.UsbPort port = (DeviceRef.UsbPort) ref;
+        return devices.stream().anyMatch(d -> d.name().equals(port.address().toString()));
     }
 }
