@@ -10,9 +10,8 @@ import dev.hostdev.launcher.hotplug.AttachResult;
 import dev.hostdev.launcher.hotplug.Attacher;
 import dev.hostdev.launcher.hotplug.HotplugDevice;
 import dev.hostdev.launcher.spec.StartupPolicy;
-import dev.hostdev.launcher.spec.UsbDeviceRef;
 import dev.hostdev.launcher.topology.SysfsPciFacts;
-import dev.hostdev.launcher.vm.Preflight;
+import dev.hostdev.launcher.cmdline.PreflightChecker;
 import dev.hostdev.launcher.vm.VmDevice;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import java.io.PrintWriter;
@@ -121,21 +120,17 @@ public final class AttachCommand implements Callable<Integer> {
         if (managed) {
             throw HostdevException.usage("--managed is for host PCI devices; a USB device is not detached", null);
         }
-        if (ref instanceof DeviceRef.Usb u) {
-            return new HotplugDevice.HostUsb(new UsbDeviceRef.ById(u.id().vendor(), u.id().product()));
-        }
-        DeviceRef.UsbPort port = (DeviceRef.UsbPort) ref;
-        return new HotplugDevice.HostUsb(new UsbDeviceRef.ByPort(port.address().bus(), port.address().portPath()));
+        return new HotplugDevice.HostUsb(ref);
     }
 
     /** A host device must be there (and, unmanaged, on vfio-pci): QEMU takes an absent usb-host silently. */
     private void check(HotplugDevice device) {
         String checkId = id == null ? "new device" : id;
-        Preflight preflight = new Preflight(common.sysfs());
+        PreflightChecker preflight = new PreflightChecker(common.sysfs());
         if (device instanceof HotplugDevice.HostPci p && !dryRun) {
-            preflight.check(List.of(new PreflightCheck.PciDevice(checkId, p.address(), Optional.empty(), !p.managed())));
+            preflight.check(List.of(new PreflightCheck.PciDevice(checkId, p.address(), Optional.empty(), !p.managed()))).throwIfFailed();
         } else if (device instanceof HotplugDevice.HostUsb u) {
-            preflight.check(List.of(new PreflightCheck.UsbDevice(checkId, u.device(), StartupPolicy.MANDATORY)));
+            preflight.check(List.of(new PreflightCheck.UsbDevice(checkId, u.device(), StartupPolicy.MANDATORY))).throwIfFailed();
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.hostdev.launcher.hotplug;
 
 import dev.hostdev.engine.pci.PciAddress;
-import dev.hostdev.launcher.spec.UsbDeviceRef;
+import dev.hostdev.engine.pci.DeviceRef;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -53,12 +53,15 @@ public sealed interface HotplugDevice {
     /**
      * A host USB device given with usb-host.
      *
-     * @param device by IDs or by bus-port
+     * @param device by IDs ({@link DeviceRef.Usb}) or by bus-port ({@link DeviceRef.UsbPort})
      */
-    record HostUsb(UsbDeviceRef device) implements HotplugDevice {
+    record HostUsb(DeviceRef device) implements HotplugDevice {
         /** Requires the reference. */
         public HostUsb {
             Objects.requireNonNull(device);
+            if (device instanceof DeviceRef.Pci) {
+                throw new IllegalArgumentException("not a USB device: " + device);
+            }
         }
 
         @Override
