@@ -18,7 +18,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,16 +47,13 @@ public final class AttachCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
     String name;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    What what;
+    // Not an exclusive @ArgGroup: picocli does not match a positional inside a group after NAME
+    // ("Unmatched argument at index 2"), so the choice between DEV and --emulated is checked in device().
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DEV", description = "Host device: " + DeviceRef.SPELLINGS + ".")
+    String device;
 
-    static final class What {
-        @Parameters(index = "1", paramLabel = "DEV", description = "Host device: " + DeviceRef.SPELLINGS + ".")
-        String device;
-
-        @Option(names = "--emulated", paramLabel = "MODEL", description = "Hotplug a device QEMU emulates instead, e.g. e1000e.")
-        String model;
-    }
+    @Option(names = "--emulated", paramLabel = "MODEL", description = "Hotplug a device QEMU emulates instead, e.g. e1000e.")
+    String model;
 
     @Option(names = "--managed", description = "Detach the host PCI device from its driver first; give it back after unplug.")
     boolean managed;
@@ -103,17 +99,21 @@ public final class AttachCommand implements Callable<Integer> {
     }
 
     private HotplugDevice device() {
-        if (what.model != null) {
+        if ((device == null) == (model == null)) {
+            throw HostdevException.usage("give either a host device (DEV) or --emulated MODEL, not " + (device == null ? "neither" : "both"),
+                    "see 'hostdev attach --help'");
+        }
+        if (model != null) {
             if (managed) {
                 throw HostdevException.usage("--managed is for host PCI devices, not --emulated", null);
             }
             try {
-                return new HotplugDevice.Emulated(what.model);
+                return new HotplugDevice.Emulated(model);
             } catch (IllegalArgumentException e) {
-                throw HostdevException.usage("not a QEMU device name: '" + what.model + "'", "see: qemu-system-x86_64 -device help");
+                throw HostdevException.usage("not a QEMU device name: '" + model + "'", "see: qemu-system-x86_64 -device help");
             }
         }
-        DeviceRef ref = DeviceRef.parse(what.device);
+        DeviceRef ref = DeviceRef.parse(device);
         if (ref instanceof DeviceRef.Pci p) {
             return new HotplugDevice.HostPci(p.address(), managed);
         }

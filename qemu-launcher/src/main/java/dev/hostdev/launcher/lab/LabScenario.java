@@ -328,7 +328,7 @@ public final class LabScenario {
                     return StepVerdict.passed("no guest OS acks: " + firstLine(err) + "; the device stays on vfio-pci");
                 });
 
-        add("stop the VM", List.of(BatchStep.hostdev("vm-stop", "vm", "stop", NESTED), state("stop-state", watched),
+        add("stop the VM", List.of(BatchStep.hostdev("vm-stop", "vm", "stop", "--timeout", "3", NESTED), state("stop-state", watched),
                 BatchStep.sh("stop-qemu", "ps -eo comm= | grep -c '^qemu-system' || true")), o -> {
                     StepOutcome stop = o.get("vm-stop");
                     if (!stop.ok()) {
