@@ -47,6 +47,8 @@ public final class AttachCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
     String name;
 
+    // Not an exclusive @ArgGroup: picocli does not match a positional inside a group after NAME
+    // ("Unmatched argument at index 2"), so the choice between DEV and --emulated is checked in device().
     @Parameters(index = "1", arity = "0..1", paramLabel = "DEV", description = "Host device: " + DeviceRef.SPELLINGS + ".")
     String hostDevice;
 
