@@ -99,16 +99,27 @@ public final class DeviceBinder {
         try (DeviceLocks.LockSet held = locks.acquireAll(first.devices().keySet())) {
             recoverPendingFor(first.devices().keySet(), held);
             DetachPlanning planning = planDetach(devices, options);
+            boolean more = false;
             for (PciAddress extra : planning.selection.devices().keySet()) {
                 if (!held.holds(extra)) {
                     held.add(locks.acquire(extra));
+                    more = true;
                 }
+            }
+            if (more) {
+                // Group members first seen after recovery: plan again now that they are locked too.
+                recoverPendingFor(planning.selection.devices().keySet(), held);
+                planning = planDetach(devices, options);
             }
             return runDetach(planning);
         }
     }
 
     private DetachPlanning planDetach(List<PciAddress> requested, DetachOptions options) {
+        // The host's own use first: "no IOMMU" or "not viable" would be the wrong news about a root disk.
+        List<PciAddress> named = new LinkedHashSet<>(requested).stream()
+                .filter(a -> !probe.state(inventory.find(a).address()).boundTo(options.driver())).toList();
+        guard.checkHostUse(named, options.force());
         DetachSelection sel = select(requested, options);
         List<String> warnings = new ArrayList<>();
         if (!probe.driverLoaded(options.driver())) {
@@ -121,15 +132,32 @@ public final class DeviceBinder {
         List<DevicePlan> plans = new ArrayList<>();
         for (PciAddress a : sel.devices().keySet()) {
             Optional<String> group = probe.iommuGroup(a);
-            plans.add(DetachPlanner.plan(a, probe.state(a), options.driver(), group, options.nodeTimeout()));
+            plans.add(DetachPlanner.plan(a, probe.state(a), options.driver(), group, options.settleTimeout(),
+                    options.settleTimeout()));
         }
         List<PciAddress> changing = plans.stream().filter(p -> !p.isNoop()).map(DevicePlan::device).toList();
         if (!changing.isEmpty()) {
+            if (options.driver().equals(DetachOptions.VFIO_PCI)) {
+                refusePhysicalFunctionsWithVfs(sel, changing);
+            }
             guard.checkHostUse(changing, options.force());
             guard.checkClaims(changing);
             sel.requireViable(inventory);
         }
         return new DetachPlanning(sel, plans, warnings, options);
+    }
+
+    /** vfio-pci refuses (EBUSY) to bind an SR-IOV physical function whose VFs are enabled: say so before writing. */
+    private static void refusePhysicalFunctionsWithVfs(DetachSelection sel, List<PciAddress> changing) {
+        for (PciAddress a : changing) {
+            int vfs = sel.devices().get(a).sriov().map(s -> s.numVfs()).orElse(0);
+            if (vfs > 0) {
+                throw new HostdevException(ErrorCode.STATE, a + " is an SR-IOV physical function with " + vfs
+                        + " virtual function" + (vfs == 1 ? "" : "s") + " enabled: vfio-pci refuses such a device",
+                        "give the VM a virtual function instead ('hostdev show " + a + "' lists them), or disable "
+                                + "them first: echo 0 > /sys/bus/pci/devices/" + a + "/sriov_numvfs");
+            }
+        }
     }
 
     private DetachSelection select(List<PciAddress> requested, DetachOptions options) {
@@ -143,7 +171,7 @@ public final class DeviceBinder {
         Map<PciAddress, DeviceOutcome> done = new LinkedHashMap<>();
         if (!work.isEmpty()) {
             Transaction tx = Transaction.begin(journal, executor, probe, "detach", requester,
-                    work.stream().map(p -> Transaction.journalDevice(p, null, options.driver())).toList());
+                    work.stream().map(p -> Transaction.journalDevice(p, null, false, options.driver())).toList());
             try {
                 for (DevicePlan plan : work) {
                     observer.progress(plan.device(), "detaching " + plan.device() + " from "
@@ -201,32 +229,35 @@ public final class DeviceBinder {
             inventory.find(a);
         }
         if (options.dryRun()) {
-            List<DevicePlan> plans = planReattach(list);
+            List<DevicePlan> plans = planReattach(list, options.settleTimeout());
             return new BindResult(true, plans.stream().map(p -> planned(p, Outcome.ALREADY_ATTACHED)).toList());
         }
         try (DeviceLocks.LockSet held = locks.acquireAll(list)) {
             recoverPendingFor(list, held);
-            return runReattach(planReattach(list), null);
+            return runReattach(planReattach(list, options.settleTimeout()), null);
         }
     }
 
-    private List<DevicePlan> planReattach(List<PciAddress> devices) {
+    private List<DevicePlan> planReattach(List<PciAddress> devices, java.time.Duration settle) {
         List<DevicePlan> plans = new ArrayList<>();
         for (PciAddress a : devices) {
             Optional<DeviceRecord> rec = records.find(a);
-            plans.add(reattachPlan(a, rec.map(DeviceRecord::originalDriver), rec.map(DeviceRecord::driver)));
+            boolean hadNoDriver = rec.isPresent() && rec.get().originalDriver() == null;
+            plans.add(reattachPlan(a, rec.map(DeviceRecord::originalDriver), rec.map(DeviceRecord::driver), hadNoDriver,
+                    settle));
         }
         List<PciAddress> changing = plans.stream().filter(p -> !p.isNoop()).map(DevicePlan::device).toList();
         guard.checkClaims(changing);
         return plans;
     }
 
-    private DevicePlan reattachPlan(PciAddress a, Optional<String> original, Optional<String> stub) {
+    private DevicePlan reattachPlan(PciAddress a, Optional<String> original, Optional<String> stub, boolean leaveUnbound,
+                                    java.time.Duration settle) {
         Set<String> stubs = new HashSet<>(ReattachPlanner.STUB_DRIVERS);
         stub.ifPresent(stubs::add);
         Optional<String> recorded = original.filter(d -> !stubs.contains(d));
         return ReattachPlanner.plan(a, probe.state(a), stubs, recorded,
-                recorded.map(probe::driverLoaded).orElse(false), probe.hasReset(a));
+                recorded.map(probe::driverLoaded).orElse(false), probe.hasReset(a), leaveUnbound, settle);
     }
 
     private BindResult runReattach(List<DevicePlan> plans, Transaction resumed) {
@@ -235,7 +266,7 @@ public final class DeviceBinder {
         Transaction tx = resumed;
         if (tx == null && !writing.isEmpty()) {
             tx = Transaction.begin(journal, executor, probe, "reattach", requester, writing.stream()
-                    .map(p -> Transaction.journalDevice(p, p.target().driver().orElse(null), null)).toList());
+                    .map(p -> Transaction.journalDevice(p, p.target().driver().orElse(null), leavesUnbound(p), null)).toList());
         }
         try {
             for (DevicePlan plan : writing) {
@@ -247,7 +278,7 @@ public final class DeviceBinder {
                 List<String> warnings = new ArrayList<>(ex.warnings());
                 if (ex.configDead()) {
                     outcome = Outcome.LEFT_UNBOUND;
-                } else if (after.driver().isEmpty()) {
+                } else if (after.driver().isEmpty() && !leavesUnbound(plan)) {
                     outcome = Outcome.REATTACHED_NO_DRIVER;
                     warnings.add(plan.device() + ": no host driver claimed it (none was recorded and none matched)");
                 } else {
@@ -340,7 +371,7 @@ public final class DeviceBinder {
     private DevicePlan recoveryPlan(JournalEntry entry, JournalEntry.JournalDevice d) {
         if (entry.operation().equals("reattach")) {
             return reattachPlan(PciAddress.parse(d.address()), Optional.ofNullable(d.recordedDriver()),
-                    Optional.ofNullable(d.originalDriver()));
+                    Optional.ofNullable(d.originalDriver()), d.leaveUnbound(), ReattachOptions.DEFAULT_SETTLE);
         }
         return Transaction.resume(journal, executor, probe, entry).rollbackPlan(d);
     }
@@ -374,6 +405,12 @@ public final class DeviceBinder {
     }
 
     // ---- shared machinery -----------------------------------------------------------------------------
+
+    /** Whether a reattach plan ends with the device on no driver on purpose (it had none before). */
+    private static boolean leavesUnbound(DevicePlan plan) {
+        return plan.action() == Action.REATTACH && !plan.isNoop() && plan.writes().stream()
+                .noneMatch(w -> w.attribute().endsWith("/bind") || w.attribute().equals("bus/pci/drivers_probe"));
+    }
 
     private static DeviceOutcome planned(DevicePlan p, Outcome whenNoop) {
         return new DeviceOutcome(p.device(), p.isNoop() ? whenNoop : Outcome.PLANNED, p.before(), p.target(),

@@ -51,9 +51,10 @@ final class Transaction {
     }
 
     /** A journal line for a device about to follow {@code plan}. */
-    static JournalEntry.JournalDevice journalDevice(DevicePlan plan, String recordedDriver, String target) {
+    static JournalEntry.JournalDevice journalDevice(DevicePlan plan, String recordedDriver, boolean leaveUnbound,
+                                                    String target) {
         return new JournalEntry.JournalDevice(plan.device().toString(), plan.before().driver().orElse(null),
-                plan.before().override().orElse(null), recordedDriver, target,
+                plan.before().override().orElse(null), recordedDriver, leaveUnbound, target,
                 plan.steps().stream().map(PlanStep::describe).toList(), 0);
     }
 

@@ -30,33 +30,70 @@ final class PciDeviceReader {
      * 0xffff, as an SR-IOV VF's does, or is unreadable), the class from {@code class} (the kernel's
      * quirks may correct it there), the NUMA node, and the {@code driver} and {@code iommu_group} links.
      */
-    static PciSummary readSummary(Sysfs sysfs, PciAddress address) {
-        String dir = dir(address);
+    static PciSummary readSummary(Sysfs sysfs, PciAddress address, boolean withNumaNode) {
+        Sysfs.AttributeDirectory dir = sysfs.directory("bus/pci/devices/" + address);
         byte[] b = BUFFER.get();
-        int n = sysfs.readInto(dir + "config", b, 12);
+        int n = dir.readInto("config", b, 12);
         int vendor = n >= 12 ? (b[0] & 0xff) | (b[1] & 0xff) << 8 : 0xffff;
-        int device = 0;
-        int revision = 0;
+        int device;
+        int revision;
         if (vendor != 0xffff) {
             device = (b[2] & 0xff) | (b[3] & 0xff) << 8;
             revision = b[8] & 0xff;
         } else {
-            OptionalInt v = hex(sysfs, dir + "vendor");
-            OptionalInt d = hex(sysfs, dir + "device");
-            if (v.isEmpty() || d.isEmpty()) {
+            vendor = hex(dir.readInto("vendor", b, b.length), b);
+            device = hex(dir.readInto("device", b, b.length), b);
+            if (vendor < 0 || device < 0) {
                 return null;
             }
-            vendor = v.getAsInt();
-            device = d.getAsInt();
-            revision = hex(sysfs, dir + "revision").orElse(0);
+            revision = Math.max(0, hex(dir.readInto("revision", b, b.length), b));
         }
-        int klass = hexInto(sysfs, dir + "class", b);
+        int klass = hex(dir.readInto("class", b, b.length), b);
         if (klass < 0) {
             return null;
         }
-        int numa = decimalInto(sysfs, dir + "numa_node", b);
-        return new PciSummary(address, vendor, device, klass, revision, sysfs.linkName(dir + "driver"),
-                group(sysfs, dir), numa == Integer.MIN_VALUE ? -1 : numa);
+        OptionalInt numa = OptionalInt.empty();
+        if (withNumaNode) {
+            int node = decimal(dir.readInto("numa_node", b, b.length), b);
+            numa = OptionalInt.of(node == Integer.MIN_VALUE ? -1 : node);
+        }
+        Optional<String> group = dir.linkName("iommu_group");
+        return new PciSummary(address, vendor, device, klass, revision, dir.linkName("driver"),
+                groupNumber(group), numa);
+    }
+
+    /** The {@code n} bytes of a {@code 0x…} attribute parsed, or -1. */
+    private static int hex(int n, byte[] b) {
+        int i = 0;
+        if (n >= 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X')) {
+            i = 2;
+        }
+        int v = 0;
+        int digits = 0;
+        for (; i < n && digits < 8; i++, digits++) {
+            int c = b[i];
+            int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+            if (x < 0) {
+                break;
+            }
+            v = v << 4 | x;
+        }
+        return digits == 0 ? -1 : v;
+    }
+
+    /** The {@code n} bytes of a decimal attribute (may be negative) parsed, or {@code Integer.MIN_VALUE}. */
+    private static int decimal(int n, byte[] b) {
+        int i = 0;
+        boolean negative = n > 0 && b[0] == '-';
+        if (negative) {
+            i = 1;
+        }
+        int v = 0;
+        int digits = 0;
+        for (; i < n && b[i] >= '0' && b[i] <= '9' && digits < 9; i++, digits++) {
+            v = v * 10 + (b[i] - '0');
+        }
+        return digits == 0 ? Integer.MIN_VALUE : negative ? -v : v;
     }
 
     /** The list facts read from the {@code vendor}, {@code device}, {@code class} and {@code revision} attributes. */
@@ -70,7 +107,7 @@ final class PciDeviceReader {
         }
         return new PciSummary(address, vendor.getAsInt(), device.getAsInt(), klass.getAsInt(),
                 hex(sysfs, dir + "revision").orElse(0), sysfs.linkName(dir + "driver"),
-                group(sysfs, dir), numaNode(sysfs, dir));
+                group(sysfs, dir), OptionalInt.of(numaNode(sysfs, dir)));
     }
 
     /** A {@code 0x…} attribute parsed straight from the bytes, or -1. */
@@ -123,7 +160,8 @@ final class PciDeviceReader {
         boolean pcie = pcieType.isPresent() || sysfs.exists(dir + "max_link_speed");
         return new PciDevice(address, path, parent(path), s.vendorId(), s.deviceId(),
                 hex(sysfs, dir + "subsystem_vendor").orElse(0), hex(sysfs, dir + "subsystem_device").orElse(0),
-                s.classCode(), s.revision(), s.driver(), driverOverride(sysfs, dir), s.iommuGroup(), s.numaNode(),
+                s.classCode(), s.revision(), s.driver(), driverOverride(sysfs, dir), s.iommuGroup(),
+                s.numaNode().orElse(-1),
                 pcie, pcieType, link(sysfs, dir), resetMethods(sysfs, dir), sriov(sysfs, dir),
                 sysfs.linkName(dir + "physfn").map(PciAddress::tryParse),
                 sysfs.read(dir + "boot_vga").map("1"::equals).orElse(false));
@@ -159,7 +197,10 @@ final class PciDeviceReader {
     }
 
     private static OptionalInt group(Sysfs sysfs, String dir) {
-        Optional<String> name = sysfs.linkName(dir + "iommu_group");
+        return groupNumber(sysfs.linkName(dir + "iommu_group"));
+    }
+
+    private static OptionalInt groupNumber(Optional<String> name) {
         try {
             return name.isEmpty() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(name.get()));
         } catch (NumberFormatException e) {

@@ -68,24 +68,61 @@ public final class Sysfs {
     }
 
     /**
-     * Reads the start of an attribute into {@code buffer}, without allocating: for listings that read
-     * thousands of small attributes ({@code config}, {@code class}).
+     * Reads the start of an attribute into {@code buffer} with a single read(), without allocating: for
+     * listings that read thousands of small attributes ({@code config}, {@code class}). A sysfs
+     * attribute hands over its whole text (up to the size asked) in one read.
      *
      * @return the number of bytes read (0 for an empty attribute), or -1 if it is absent or unreadable
      */
     public int readInto(String sysRelative, byte[] buffer, int max) {
         try (java.io.FileInputStream in = new java.io.FileInputStream(path(sysRelative).toString())) {
-            int total = 0;
-            while (total < max) {
-                int n = in.read(buffer, total, max - total);
-                if (n < 0) {
-                    break;
-                }
-                total += n;
-            }
-            return total;
+            return Math.max(0, in.read(buffer, 0, max));
         } catch (IOException e) {
             return -1;
+        }
+    }
+
+    /**
+     * A directory under {@code /sys} resolved (and checked to lie inside the root) once, whose
+     * attributes are then read by bare name: a listing reads five attributes of each of thousands of
+     * devices, and resolving each path afresh costs more than reading it.
+     */
+    public AttributeDirectory directory(String sysRelative) {
+        return new AttributeDirectory(path(sysRelative).toString() + "/");
+    }
+
+    /** See {@link #directory(String)}. Attribute names are plain names: no {@code /}, never {@code ..}. */
+    public static final class AttributeDirectory {
+        private final String base;
+
+        private AttributeDirectory(String base) {
+            this.base = base;
+        }
+
+        private String attribute(String name) {
+            if (name.isEmpty() || name.indexOf('/') >= 0 || name.indexOf('\0') >= 0 || name.equals("..")
+                    || name.equals(".")) {
+                throw new IllegalArgumentException("not an attribute name: " + name);
+            }
+            return base + name;
+        }
+
+        /** As {@link Sysfs#readInto(String, byte[], int)}, for an attribute of this directory. */
+        public int readInto(String name, byte[] buffer, int max) {
+            try (java.io.FileInputStream in = new java.io.FileInputStream(attribute(name))) {
+                return Math.max(0, in.read(buffer, 0, max));
+            } catch (IOException e) {
+                return -1;
+            }
+        }
+
+        /** As {@link Sysfs#linkName(String)}, for a link in this directory. */
+        public Optional<String> linkName(String name) {
+            try {
+                return Optional.of(Files.readSymbolicLink(Path.of(attribute(name))).getFileName().toString());
+            } catch (IOException | UnsupportedOperationException e) {
+                return Optional.empty();
+            }
         }
     }
 
@@ -97,13 +134,10 @@ public final class Sysfs {
 
     /** A symbolic link's target as stored, or empty if it is not a link. */
     public Optional<Path> linkTarget(String sysRelative) {
-        Path p = path(sysRelative);
-        if (!Files.isSymbolicLink(p)) {
-            return Optional.empty();
-        }
+        // One readlink(), no stat() first: a listing reads two links per device.
         try {
-            return Optional.of(Files.readSymbolicLink(p));
-        } catch (IOException e) {
+            return Optional.of(Files.readSymbolicLink(path(sysRelative)));
+        } catch (IOException | UnsupportedOperationException e) {
             return Optional.empty();
         }
     }

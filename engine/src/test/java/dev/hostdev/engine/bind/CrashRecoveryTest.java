@@ -100,6 +100,34 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void aLaterReattachFinishesTheInterruptedOneFirst() throws Exception {
+        for (int n = 1; n <= REATTACH_WRITES; n++) {
+            Bench b = fresh("rereattach-" + n);
+            detachGroup(b);
+            b.kernel.killAfterWrite(DETACH_WRITES + n);
+            assertThrows(SimulatedKernel.SimulatedCrash.class, () -> reattachGroup(b));
+            b.restart();
+            BindResult r = b.binder.reattach(devices(GPU), ReattachOptions.defaults());
+            assertEquals(Outcome.ALREADY_ATTACHED, r.devices().get(0).outcome(), "write " + n + ": recovery did it");
+            assertOnHost(b, "reattach write " + n);
+        }
+    }
+
+    @Test
+    void aCrashBetweenTheRecordsAndTheJournalsEndIsRolledBackToo() throws Exception {
+        Bench b = fresh("records");
+        b.kernel.killAfterWrite(DETACH_WRITES);
+        assertThrows(SimulatedKernel.SimulatedCrash.class, () -> detachGroup(b));
+        // As if it died after writing the device records, just before removing its journal entry:
+        for (var d : List.of(GPU, AUDIO)) {
+            b.records().save(new dev.hostdev.engine.state.DeviceRecord(d.toString(), "x", null, "vfio-pci", "now", 1, "test"));
+        }
+        b.restart();
+        b.binder.recover(false);
+        assertOnHost(b, "records written, journal not yet removed");
+    }
+
+    @Test
     void recoverDryRunWritesNothingAndListsTheDevices() throws Exception {
         Bench b = fresh("dry");
         kill(b, 4, true);

@@ -131,6 +131,23 @@ class HostGuardTest {
     }
 
     @Test
+    void aMultipathNvmeRootIsTracedToItsControllers() throws IOException {
+        PciAddress nvme = PciAddress.parse("02:00.0");
+        Path controller = tree.pciDeviceDir(nvme.toString()).resolve("nvme/nvme0");
+        Files.createDirectories(controller);
+        Path subsys = tree.sysPath("devices/virtual/nvme-subsystem/nvme-subsys0");
+        Path ns = subsys.resolve("nvme0n1");
+        Files.createDirectories(ns.resolve("holders"));
+        Files.createDirectories(ns.resolve("nvme0n1p2"));
+        Files.writeString(ns.resolve("nvme0n1p2/partition"), "2\n");
+        Files.createSymbolicLink(subsys.resolve("nvme0"), subsys.relativize(controller));
+        Files.createSymbolicLink(tree.sysPath("block/nvme0n1"), tree.sysPath("block").relativize(ns));
+        Files.createSymbolicLink(tree.sysPath("class/block/nvme0n1p2"), tree.sysPath("class/block").relativize(ns.resolve("nvme0n1p2")));
+        tree.file("/proc/mounts", "/dev/nvme0n1p2 / ext4 rw 0 0\n");
+        assertEquals(Set.of(HostUse.Kind.ROOT_DISK), kinds(nvme));
+    }
+
+    @Test
     void aNetworkInterfaceIsUsedWhenUpWithRoutesOrAddressesOrEnslaved() throws IOException {
         Path eth = iface(NIC, "eth0", "down");
         tree.file("/proc/net/route", "Iface\tDestination\tGateway\tFlags\nenp4s1\t00000000\t010200C0\t0003\n");

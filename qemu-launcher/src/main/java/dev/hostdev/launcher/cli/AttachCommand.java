@@ -1,19 +1,136 @@
 package dev.hostdev.launcher.cli;
 
-import dev.hostdev.engine.ErrorCode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.bind.SysfsWrite;
+import dev.hostdev.engine.pci.DeviceRef;
+import dev.hostdev.launcher.cmdline.PreflightCheck;
+import dev.hostdev.launcher.hotplug.AttachResult;
+import dev.hostdev.launcher.hotplug.Attacher;
+import dev.hostdev.launcher.hotplug.HotplugDevice;
+import dev.hostdev.launcher.spec.StartupPolicy;
+import dev.hostdev.launcher.topology.SysfsPciFacts;
+import dev.hostdev.launcher.cmdline.PreflightChecker;
+import dev.hostdev.launcher.vm.VmDevice;
+import dev.hostdev.launcher.vm.VmRuntimeDir;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** PLACEHOLDER until its owner writes it: Hotplug a device into a running VM. */
-@Command(name = "attach", mixinStandardHelpOptions = true, description = "Hotplug a device into a running VM.")
+/**
+ * {@code hostdev attach NAME DEV [--managed]} or {@code hostdev attach NAME --emulated MODEL}: hotplugs
+ * a host PCI or USB device, or an emulated one, into a running VM, on a free root port (or a
+ * pcie-pci-bridge slot for conventional PCI) at {@code addr=0x0}.
+ */
+@Command(name = "attach", mixinStandardHelpOptions = true, description = {
+    "Hotplug a device into a running VM (as 'virsh attach-device --live'): a host PCI device (vfio-pci),",
+    "a host USB device (usb-host) or, with --emulated, a device QEMU emulates (e1000e, virtio-net-pci, usb-kbd, ...).",
+    "It takes a free root port (a pcie-pci-bridge slot for conventional PCI) and is confirmed in QEMU before this returns."})
 public final class AttachCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
+    String name;
+
+    // Not an exclusive @ArgGroup: picocli does not match a positional inside a group after NAME
+    // ("Unmatched argument at index 2"), so the choice between DEV and --emulated is checked in device().
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DEV", description = "Host device: " + DeviceRef.SPELLINGS + ".")
+    String device;
+
+    @Option(names = "--emulated", paramLabel = "MODEL", description = "Hotplug a device QEMU emulates instead, e.g. e1000e.")
+    String model;
+
+    @Option(names = "--managed", description = "Detach the host PCI device from its driver first; give it back after unplug.")
+    boolean managed;
+
+    @Option(names = "--id", paramLabel = "ID", description = "The device id in the VM (default: hpN).")
+    String id;
+
+    @Option(names = "--dry-run", description = "Print the sysfs writes and the QMP command; do nothing.")
+    boolean dryRun;
+
     @Override
     public Integer call() {
-        throw new HostdevException(ErrorCode.INTERNAL, "'attach' is not written yet", null);
+        PrintWriter out = spec.commandLine().getOut();
+        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
+        HotplugDevice device = device();
+        VmRuntimeDir dir = ctx.registry().dir(name);
+        check(device);
+        AttachResult r = new Attacher(dir, ctx.managed(name), new SysfsPciFacts(common.sysfs()), ctx.verbose())
+                .attach(device, id, dryRun);
+        VmDevice d = r.device();
+        if (json.enabled()) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("vm", name).put("id", d.id()).put("driver", d.driver()).put("bus", d.bus()).put("addr", d.addr())
+                    .put("root_port", d.rootPort()).put("host", d.host()).put("managed", d.managed()).put("dry_run", r.dryRun());
+            o.set("device_add", r.deviceAdd());
+            var w = o.putArray("sysfs_writes");
+            r.writes().forEach(x -> w.add(x.describe()));
+            out.println(o.toPrettyString());
+        } else if (r.dryRun()) {
+            out.println("# attach to VM " + name + " --dry-run: nothing is changed");
+            for (SysfsWrite w : r.writes()) {
+                out.println(w.describe());
+            }
+            out.println("QMP: {\"execute\":\"device_add\",\"arguments\":" + r.deviceAdd() + "}");
+            out.println("QMP: {\"execute\":\"qom-list\",\"arguments\":{\"path\":\"/machine/peripheral\"}}  (expect " + d.id() + ")");
+        } else {
+            out.println("attached " + d.driver() + (d.host() == null ? "" : " " + d.host()) + " to VM " + name + " as " + d.id()
+                    + (d.rootPort() == null ? " on " + d.bus() : " on root port " + d.rootPort()
+                    + (d.bus().equals(d.rootPort()) ? "" : " (" + d.bus() + " slot " + d.addr() + ")")));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private HotplugDevice device() {
+        if ((device == null) == (model == null)) {
+            throw HostdevException.usage("give either a host device (DEV) or --emulated MODEL, not " + (device == null ? "neither" : "both"),
+                    "see 'hostdev attach --help'");
+        }
+        if (model != null) {
+            if (managed) {
+                throw HostdevException.usage("--managed is for host PCI devices, not --emulated", null);
+            }
+            try {
+                return new HotplugDevice.Emulated(model);
+            } catch (IllegalArgumentException e) {
+                throw HostdevException.usage("not a QEMU device name: '" + model + "'", "see: qemu-system-x86_64 -device help");
+            }
+        }
+        DeviceRef ref = DeviceRef.parse(device);
+        if (ref instanceof DeviceRef.Pci p) {
+            return new HotplugDevice.HostPci(p.address(), managed);
+        }
+        if (managed) {
+            throw HostdevException.usage("--managed is for host PCI devices; a USB device is not detached", null);
+        }
+        return new HotplugDevice.HostUsb(ref);
+    }
+
+    /** A host device must be there (and, unmanaged, on vfio-pci): QEMU takes an absent usb-host silently. */
+    private void check(HotplugDevice device) {
+        String checkId = id == null ? "new device" : id;
+        PreflightChecker preflight = new PreflightChecker(common.sysfs());
+        if (device instanceof HotplugDevice.HostPci p && !dryRun) {
+            preflight.check(List.of(new PreflightCheck.PciDevice(checkId, p.address(), Optional.empty(), !p.managed()))).throwIfFailed();
+        } else if (device instanceof HotplugDevice.HostUsb u) {
+            preflight.check(List.of(new PreflightCheck.UsbDevice(checkId, u.device(), StartupPolicy.MANDATORY))).throwIfFailed();
+        }
     }
 }

@@ -14,10 +14,11 @@ import picocli.CommandLine.Spec;
 /** {@code hostdev detach DEV…}: the {@code virsh nodedev-detach} equivalent. */
 @Command(name = "detach", mixinStandardHelpOptions = true,
         description = {"Detach PCI devices from their host drivers to vfio-pci (as 'virsh nodedev-detach').",
-            "Sets driver_override, unbinds the host driver, asks drivers_probe, then verifies the device is on",
-            "the target driver and /dev/vfio/N exists. A device already there is left alone. Refuses, before",
-            "any write, a group that would not be viable, a device the host uses, or one another VM holds;",
-            "on any failure every device is put back as it was."})
+            "",
+            "Sets driver_override, unbinds the host driver, asks drivers_probe, then verifies that the device is "
+                + "on the target driver and that /dev/vfio/N exists. A device already there is left alone. "
+                + "Refuses, before any write, a group that would not be viable, a device the host uses, or one "
+                + "another VM holds; on any failure every device is put back as it was."})
 public final class DetachCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

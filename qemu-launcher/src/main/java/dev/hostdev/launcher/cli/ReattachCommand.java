@@ -14,10 +14,12 @@ import picocli.CommandLine.Spec;
 
 /** {@code hostdev reattach DEV…}: the {@code virsh nodedev-reattach} equivalent. */
 @Command(name = "reattach", mixinStandardHelpOptions = true,
-        description = {"Give PCI devices back to the host driver they had before Hostdev detached them",
-            "(as 'virsh nodedev-reattach'). Clears driver_override, resets the device where the kernel can,",
-            "checks its config space still reads, unbinds it from vfio-pci and binds the recorded driver",
-            "(or lets the kernel pick one). A device that no longer answers is left unbound (exit status 7)."})
+        description = {"Give PCI devices back to the host driver they had before Hostdev detached them "
+                + "(as 'virsh nodedev-reattach').",
+            "",
+            "Clears driver_override, resets the device where the kernel can, unbinds it from vfio-pci, checks "
+                + "that its config space still reads, and binds the recorded driver (or lets the kernel pick one). "
+                + "A device that no longer answers is left unbound (exit status 7)."})
 public final class ReattachCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -10,10 +10,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code hostdev recover}: finish or roll back what a killed Hostdev left half done. */
 @Command(name = "recover", mixinStandardHelpOptions = true,
-        description = {"Finish or roll back operations a killed or crashed Hostdev left in its journal",
-            "(/run/hostdev/journal): an interrupted detach is rolled back, an interrupted reattach finished.",
-            "Operations still running in another process are left alone. Any later detach or reattach of",
-            "an affected device does this first by itself."})
+        description = {"Finish or roll back what a killed or crashed Hostdev left half done.",
+            "",
+            "Reads the journal (/run/hostdev/journal): an interrupted detach is rolled back, an interrupted "
+                + "reattach finished. Operations still running in another process are left alone. Any later "
+                + "detach or reattach of an affected device does this first by itself."})
 public final class RecoverCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

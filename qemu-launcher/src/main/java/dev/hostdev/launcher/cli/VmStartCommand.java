@@ -10,13 +10,15 @@ import dev.hostdev.launcher.spec.VmSpec;
 import dev.hostdev.launcher.spec.VmSpecLoader;
 import dev.hostdev.launcher.topology.SysfsPciFacts;
 import dev.hostdev.launcher.vm.ManagedDevices;
-import dev.hostdev.launcher.vm.Preflight;
+import dev.hostdev.launcher.cmdline.PreflightChecker;
+import dev.hostdev.launcher.cmdline.PreflightReport;
 import dev.hostdev.launcher.vm.StartOptions;
 import dev.hostdev.launcher.vm.Supervisor;
 import dev.hostdev.launcher.vm.VmCleanup;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmStarter;
+import dev.hostdev.launcher.vm.VmState;
 import dev.hostdev.launcher.vm.VmStatusJson;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -71,7 +73,9 @@ public final class VmStartCommand implements Callable<Integer> {
         SysfsPciFacts facts = new SysfsPciFacts(sysfs);
         LaunchOptions options = LaunchOptions.forHost(common.hostRoot()).paused();
         LaunchPlan first = LaunchPlanner.plan(vm, facts, options);
-        Set<String> omitted = new Preflight(sysfs).check(first.checks());
+        PreflightReport report = new PreflightChecker(sysfs).check(first);
+        report.throwIfFailed();
+        Set<String> omitted = report.omitted();
         LaunchPlan plan = omitted.isEmpty() ? first : LaunchPlanner.plan(vm, facts, options.omitting(omitted));
         plan.notes().forEach(n -> err.println("note: " + n));
         ManagedDevices managed = ctx.managed(vm.name());
@@ -123,7 +127,18 @@ public final class VmStartCommand implements Callable<Integer> {
             Thread.sleep(100);
         }
         Runtime.getRuntime().removeShutdownHook(cleanupOnSignal);
+        int status = started.qemu().exitValue();
+        if (status == 0) {
+            // a clean exit (guest power-off, QMP quit) is a stop, not a crash: only the parent can tell
+            try (VmRuntimeDir.Lock lock = dir.lock("stop", Duration.ofSeconds(10))) {
+                VmRecord r = dir.require();
+                if (r.state() == VmState.RUNNING || r.state() == VmState.PAUSED) {
+                    dir.write(r.withState(VmState.STOPPING));
+                }
+            }
+        }
         VmRecord after = new VmCleanup(dir, managed, out).afterExit();
+        out.println("QEMU exited with status " + status);
         out.println("VM " + after.name() + " is " + after.state().jsonName());
         out.flush();
         return 0;

@@ -7,6 +7,7 @@ import dev.hostdev.launcher.spec.DiskSpec;
 import dev.hostdev.launcher.spec.EmulatedDeviceSpec;
 import dev.hostdev.launcher.spec.HostdevSpec;
 import dev.hostdev.launcher.spec.Iommu;
+import dev.hostdev.launcher.spec.SerialSpec;
 import dev.hostdev.launcher.spec.ShareSpec;
 import dev.hostdev.launcher.spec.VmSpec;
 import dev.hostdev.launcher.topology.PciFacts;
@@ -49,7 +50,7 @@ public final class LaunchPlanner {
         List<BlockDrive> drives = new ArrayList<>();
         List<Fsdev> fsdevs = new ArrayList<>();
         if (spec.iommu() == Iommu.INTEL) {
-            devices.add(new IntelIommu(IOMMU_ID));
+            devices.add(new IntelIommu(IOMMU_ID, spec.cpus() > IntelIommu.MAX_CPUS_WITHOUT_EIM));
         }
         for (RootPortPlan p : topology.rootPorts()) {
             devices.add(PcieRootPort.of(p));
@@ -131,6 +132,9 @@ public final class LaunchPlanner {
         }
         for (ShareSpec s : spec.shares()) {
             checks.add(new PreflightCheck.HostPath("share " + s.tag(), s.path(), true));
+        }
+        if (spec.serial() instanceof SerialSpec.ToFile f && f.path().getParent() != null) {
+            checks.add(new PreflightCheck.HostPath("serial log directory", f.path().getParent(), true));
         }
 
         Path binary = spec.emulator().orElse(Path.of(DEFAULT_EMULATOR));

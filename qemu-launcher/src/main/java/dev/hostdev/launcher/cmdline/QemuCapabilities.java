@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,9 +17,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The device names a QEMU binary knows, from {@code BINARY -device help} (run once per binary and
- * modification time, then cached for the process), so that a missing device is an error saying
- * which QEMU is needed rather than QEMU's own failure halfway through a start.
+ * The device names a QEMU binary knows, from {@code BINARY -device help}, so that a missing device
+ * is an error saying which QEMU is needed rather than QEMU's own failure halfway through a start.
+ * Asking takes about 0.1 s, a large part of a VM's start, so the answer is cached per binary (real
+ * path, modification time, size): in the process, and in a file under
+ * {@code ${XDG_CACHE_HOME:-~/.cache}/hostdev/qemu-devices/} that any later run reuses.
  *
  * @param binary  the binary asked (as resolved on PATH)
  * @param devices the device names it lists
@@ -40,6 +43,11 @@ public record QemuCapabilities(Path binary, Set<String> devices) {
      * @throws HostdevException environment if it cannot be found or run
      */
     public static QemuCapabilities of(Path binary) {
+        return of(binary, defaultCacheDir());
+    }
+
+    /** As {@link #of(Path)}, with the file cache in {@code cacheDir} (none if empty). */
+    static QemuCapabilities of(Path binary, java.util.Optional<Path> cacheDir) {
         Path resolved = resolve(binary).orElseThrow(() -> new HostdevException(ErrorCode.ENVIRONMENT,
                 "QEMU not found: " + binary + (binary.isAbsolute() ? "" : " is not on PATH"), INSTALL));
         String key;
@@ -48,7 +56,48 @@ public record QemuCapabilities(Path binary, Set<String> devices) {
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot read QEMU binary " + resolved + ": " + e.getMessage(), INSTALL, e);
         }
-        return CACHE.computeIfAbsent(key, k -> new QemuCapabilities(resolved, parseDeviceHelp(run(resolved))));
+        return CACHE.computeIfAbsent(key, k -> new QemuCapabilities(resolved, cached(k, cacheDir, () -> parseDeviceHelp(run(resolved)))));
+    }
+
+    /** Forgets what this process learned (for tests of the file cache). */
+    static void forgetInProcess() {
+        CACHE.clear();
+    }
+
+    static java.util.Optional<Path> defaultCacheDir() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        String home = System.getProperty("user.home");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : home != null ? Path.of(home, ".cache") : null;
+        return java.util.Optional.ofNullable(base).map(b -> b.resolve("hostdev").resolve("qemu-devices"));
+    }
+
+    /** The names from the cache file for this key, or asked and then written there; a cache that fails is skipped. */
+    private static Set<String> cached(String key, java.util.Optional<Path> cacheDir, java.util.function.Supplier<Set<String>> ask) {
+        if (cacheDir.isEmpty()) {
+            return ask.get();
+        }
+        Path file = cacheDir.get().resolve(Integer.toHexString(key.hashCode()) + ".txt");
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (!lines.isEmpty() && lines.get(0).equals(key)) {
+                return new TreeSet<>(lines.subList(1, lines.size()));
+            }
+        } catch (IOException e) {
+            // absent or unreadable: ask QEMU
+        }
+        Set<String> names = ask.get();
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = Files.createTempFile(file.getParent(), "devices", ".tmp");
+            List<String> lines = new java.util.ArrayList<>();
+            lines.add(key);
+            lines.addAll(names);
+            Files.write(tmp, lines, StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | UnsupportedOperationException e) {
+            // a cache that cannot be written costs only time
+        }
+        return names;
     }
 
     /** The binary's path: as given if it has a directory part, else the first executable of that name on PATH. */

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A whole QEMU command line, assembled in a fixed order: binary, {@code -name}, {@code -machine},
+ * A whole QEMU command line, assembled in a fixed order: binary, {@code -name guest=NAME,debug-threads=on}, {@code -machine},
  * {@code -accel} (and {@code -cpu host} under KVM), {@code -m}, {@code -smp}, {@code -nodefaults},
  * {@code -no-user-config}, {@code -display none}, serial, the QMP monitor, {@code -pidfile},
  * {@code -S} if asked, kernel/initrd/append, drives, fsdevs, devices (in the order given: buses
@@ -56,7 +56,8 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
         List<String> a = new ArrayList<>();
         a.add(binary.toString());
         a.add("-name");
-        a.add(name);
+        // As libvirt: named QEMU threads ("CPU 0/KVM") make top -H and perf readable.
+        a.add("guest=" + name + ",debug-threads=on");
         a.add("-machine");
         a.add(splitIrqchip ? "q35,kernel-irqchip=split" : "q35");
         a.add("-accel");

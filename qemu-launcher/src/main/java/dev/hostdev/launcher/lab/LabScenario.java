@@ -296,7 +296,9 @@ public final class LabScenario {
                     if (!"vfio-pci".equals(s.get(spare))) {
                         return StepVerdict.failed("managed attach left " + spare + " on " + s.get(spare));
                     }
-                    return StepVerdict.passed("detached (managed) and device_add'ed: " + firstLine(attach.stdout()));
+                    JsonNode a = JSON.readTree(attach.stdout());
+                    return StepVerdict.passed("detached (managed) to vfio-pci and device_add'ed as " + a.path("id").asText()
+                            + " on spare root port " + a.path("root_port").asText() + ", confirmed by QEMU");
                 });
 
         add("hotplug " + legacy + " behind the pcie-pci-bridge", List.of(
@@ -310,7 +312,9 @@ public final class LabScenario {
                     if (!status.contains(spare.substring(5)) || !status.contains(legacy.substring(5))) {
                         return StepVerdict.failed("vm status does not list both hotplugged devices: " + firstLine(status));
                     }
-                    return StepVerdict.passed("conventional PCI device placed behind the bridge: " + firstLine(attach.stdout()));
+                    JsonNode a = JSON.readTree(attach.stdout());
+                    return StepVerdict.passed("conventional PCI: device_add'ed as " + a.path("id").asText() + " on the pcie-pci-bridge "
+                            + a.path("bus").asText() + " slot " + a.path("addr").asText() + "; vm status lists both hotplugged devices");
                 });
 
         add("unplug " + spare + " (the nested VM runs no OS)", List.of(
@@ -328,7 +332,7 @@ public final class LabScenario {
                     return StepVerdict.passed("no guest OS acks: " + firstLine(err) + "; the device stays on vfio-pci");
                 });
 
-        add("stop the VM", List.of(BatchStep.hostdev("vm-stop", "vm", "stop", NESTED), state("stop-state", watched),
+        add("stop the VM", List.of(BatchStep.hostdev("vm-stop", "vm", "stop", "--timeout", "3", NESTED), state("stop-state", watched),
                 BatchStep.sh("stop-qemu", "ps -eo comm= | grep -c '^qemu-system' || true")), o -> {
                     StepOutcome stop = o.get("vm-stop");
                     if (!stop.ok()) {

@@ -21,8 +21,8 @@ public final class DeviceModels {
             "intel-iommu", "iommu = \"intel\"",
             "virtio-9p-pci", "[[share]]");
 
-    /** Block device models that take a {@code drive}. */
-    static final Set<String> BLOCK = Set.of("nvme", "virtio-blk-pci", "virtio-blk", "usb-storage", "scsi-hd");
+    /** Block device models that take a {@code drive} (and need no other controller than the plan's). */
+    static final Set<String> BLOCK = Set.of("nvme", "virtio-blk-pci", "usb-storage");
 
     /** The USB controller model the plan uses for USB devices. */
     public static final String XHCI = "qemu-xhci";
@@ -31,7 +31,7 @@ public final class DeviceModels {
     }
 
     /** The bus a model goes on when the spec does not say. */
-    static DeviceBus defaultBus(String model) {
+    public static DeviceBus defaultBus(String model) {
         if (isUsb(model)) {
             return DeviceBus.XHCI;
         }

@@ -178,15 +178,63 @@ final class TomlTable {
         return pointer.isEmpty() ? "the file" : SpecSource.keyName(pointer);
     }
 
-    /** Rejects keys no getter asked for. Call after reading every key. */
-    void finish() {
+    /**
+     * Rejects keys no getter asked for. Call after reading every key.
+     *
+     * @param topLevelKeys the file's top-level keys: one of them inside a section was meant for the
+     *                     top (TOML puts a key in the section above it), and the hint says so
+     */
+    void finish(Set<String> topLevelKeys) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
-            if (!known.contains(key)) {
-                throw error(key, "is not a known key" + (pointer.isEmpty() ? "" : " of " + name().replaceAll("\\[\\d+]$", "")),
-                        "known keys here: " + String.join(", ", known));
+            if (known.contains(key)) {
+                continue;
+            }
+            String hint = "known keys here: " + String.join(", ", known);
+            if (!pointer.isEmpty() && topLevelKeys.contains(key)) {
+                hint = "'" + key + "' is a top-level key: move it above the first [[…]] section (in TOML a key belongs to the section above it)";
+            } else {
+                String near = nearest(key);
+                if (near != null) {
+                    hint = "did you mean '" + near + "'? " + hint;
+                }
+            }
+            throw error(key, "is not a known key" + (pointer.isEmpty() ? "" : " of " + name().replaceAll("\\[\\d+]$", "")), hint);
+        }
+    }
+
+    /** The known key within two edits of {@code key}, if one is. */
+    private String nearest(String key) {
+        String best = null;
+        int bestDistance = 3;
+        for (String k : known) {
+            int d = distance(key, k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
             }
         }
+        return best;
+    }
+
+    /** Levenshtein distance. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     static String describe(JsonNode v) {

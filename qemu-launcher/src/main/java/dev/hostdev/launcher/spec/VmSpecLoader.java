@@ -35,9 +35,14 @@ public final class VmSpecLoader {
     static final Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
     /** Ids the plan itself uses. */
     static final Set<String> RESERVED_IDS = Set.of("usb", "iommu", "qmp", "serial0");
+    /** The keys of the file's top level. */
+    static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "memory", "cpus", "accel", "emulator", "spare_root_ports",
+            "iommu", "kernel", "initrd", "append", "serial", "legacy_hotplug", "disk", "share", "hostdev", "hotplug", "device");
     private static final Pattern PROP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Set<String> PLAN_PROPS = Set.of("driver", "id", "bus", "addr");
     static final long MIN_MEMORY = 16 * MemorySize.MIB;
+    /** The most vCPUs a q35 guest can have without an IOMMU doing x2APIC interrupt remapping. */
+    static final int MAX_CPUS_WITHOUT_IOMMU = 255;
     /** QEMU 7.2's limit for q35 machines. */
     static final int MAX_CPUS = 288;
     /** Root ports that fit functions 0-7 of slots 1 to 0x1e of pcie.0. */
@@ -117,7 +122,8 @@ public final class VmSpecLoader {
             }
             int cpus = top.integer("cpus", 1, MAX_CPUS).orElse(1);
             Accel accel = top.parsed("accel", t -> enumValue(Accel.class, t, "tcg, kvm or auto")).orElse(Accel.AUTO);
-            Optional<Path> emulator = top.string("emulator").map(this::path);
+            // A bare name is looked up on PATH, as a shell would; a path is relative to the spec.
+            Optional<Path> emulator = top.string("emulator").map(e -> e.contains("/") ? path(e) : Path.of(e));
             int spare = top.integer("spare_root_ports", 0, MAX_ROOT_PORTS).orElse(0);
             Iommu iommu = top.parsed("iommu", t -> enumValue(Iommu.class, t, "intel or none")).orElse(Iommu.NONE);
             Optional<KernelBoot> kernel = kernel(top);
@@ -153,7 +159,17 @@ public final class VmSpecLoader {
             for (TomlTable t : deviceTables) {
                 devices.add(device(t));
             }
-            top.finish();
+            top.finish(TOP_LEVEL_KEYS);
+            if (cpus > MAX_CPUS_WITHOUT_IOMMU && accel == Accel.TCG) {
+                // Measured with QEMU 7.2: "current -smp configuration requires kernel irqchip and X2APIC API support".
+                throw top.error("cpus", "above " + MAX_CPUS_WITHOUT_IOMMU + " needs KVM (x2APIC); QEMU's tcg cannot run them",
+                        "use accel = \"kvm\" or at most " + MAX_CPUS_WITHOUT_IOMMU + " cpus");
+            }
+            if (cpus > MAX_CPUS_WITHOUT_IOMMU && iommu != Iommu.INTEL) {
+                // QEMU refuses: x2APIC IDs above 255 need interrupt remapping with extended interrupt mode.
+                throw top.error("cpus", "above " + MAX_CPUS_WITHOUT_IOMMU + " needs interrupt remapping for x2APIC",
+                        "add iommu = \"intel\" (Hostdev then adds eim=on), or use at most " + MAX_CPUS_WITHOUT_IOMMU + " cpus");
+            }
             int explicitPorts = spare + hotplug.size();
             if (explicitPorts > MAX_ROOT_PORTS) {
                 throw top.error("spare_root_ports", "with the [[hotplug]] ports asks for " + explicitPorts
@@ -186,7 +202,7 @@ public final class VmSpecLoader {
                 throw t.error("format", "must be raw or qcow2, not '" + format + "'", null);
             }
             boolean readonly = t.bool("readonly").orElse(false);
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             String id = "disk" + index;
             ids.add(id);
             return new DiskSpec(id, path, format, readonly);
@@ -196,7 +212,7 @@ public final class VmSpecLoader {
             Path path = path(t.requiredString("path", "\"/srv/shared\""));
             String tag = t.requiredString("tag", "\"shared\"");
             boolean readonly = t.bool("readonly").orElse(false);
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             String id = "fs" + index;
             ids.add(id);
             try {
@@ -219,7 +235,7 @@ public final class VmSpecLoader {
             Optional<DeviceIdentity> expect = t.parsed("expect", DeviceIdentity::parse);
             boolean legacy = t.bool("legacy").orElse(false);
             Optional<String> id = t.string("id");
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             if (usb.isPresent()) {
                 for (String key : List.of("managed", "expect", "legacy")) {
                     if (t.has(key)) {
@@ -245,7 +261,7 @@ public final class VmSpecLoader {
         private HotplugSpec hotplug(TomlTable t) {
             Optional<PciAddress> pci = t.parsed("pci", PciAddress::parse);
             Optional<MemorySize> size = t.parsed("size", MemorySize::parse);
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             if (pci.isEmpty() && size.isEmpty()) {
                 throw t.tableError("needs pci or size", "e.g. pci = \"0000:65:00.0\" (sized from its BARs) or size = \"16G\"");
             }
@@ -282,6 +298,10 @@ public final class VmSpecLoader {
                 throw t.error("bus", "of the xHCI controller must be root-port", null);
             }
             Optional<Path> drive = t.string("drive").map(this::path);
+            if (drive.isPresent() && !DeviceModels.BLOCK.contains(model)) {
+                throw t.error("drive", "applies to block devices (" + String.join(", ", new java.util.TreeSet<>(DeviceModels.BLOCK))
+                        + "), not " + model, "remove drive, or pass the property yourself in props");
+            }
             Map<String, Object> props = new LinkedHashMap<>();
             Optional<TomlTable> propTable = t.table("props");
             if (propTable.isPresent()) {
@@ -306,7 +326,7 @@ public final class VmSpecLoader {
                 }
             }
             Optional<String> id = t.string("id");
-            t.finish();
+            t.finish(TOP_LEVEL_KEYS);
             String finalId = id.orElseGet(() -> {
                 int n = modelCounts.merge(model, 1, Integer::sum) - 1;
                 return generatedId(model.replaceAll("[^A-Za-z0-9_-]", "-"), n);

@@ -3,7 +3,13 @@ package dev.hostdev.launcher.topology;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.launcher.spec.MemorySize;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -36,28 +42,6 @@ public record Q35Topology(List<RootPortPlan> rootPorts, Optional<BridgePlan> bri
         return rootPorts.stream().filter(RootPortPlan::isFree).toList();
     }
 
-    /**
-     * The port a hotplugged device should take, given the ports taken since start: the port sized
-     * for this host device, else a spare port, else a port sized by {@code size} only, else a port
-     * sized for another device (its windows may still fit). Empty when every free port is taken.
-     *
-     * @param device   the host device being hotplugged, empty for an emulated device
-     * @param occupied ids of free-at-start ports that now hold a device
-     */
-    public Optional<RootPortPlan> choosePort(Optional<dev.hostdev.engine.pci.PciAddress> device, java.util.Set<String> occupied) {
-        List<RootPortPlan> free = freeRootPorts().stream().filter(p -> !occupied.contains(p.port().id())).toList();
-        java.util.function.Predicate<RootPortPlan> forThis = p -> device.isPresent() && p.reservation().forDevice().equals(device);
-        java.util.function.Predicate<RootPortPlan> spare = p -> p.role() == PortRole.SPARE;
-        java.util.function.Predicate<RootPortPlan> sizeOnly = p -> p.role() == PortRole.HOTPLUG && p.reservation().forDevice().isEmpty();
-        for (java.util.function.Predicate<RootPortPlan> rule : List.of(forThis, spare, sizeOnly, p -> true)) {
-            Optional<RootPortPlan> hit = free.stream().filter(rule).findFirst();
-            if (hit.isPresent()) {
-                return hit;
-            }
-        }
-        return Optional.empty();
-    }
-
     /** Slots of the pcie-pci-bridge free at start; empty without a bridge. */
     public List<Integer> freeBridgeSlots() {
         return bridge.map(BridgePlan::freeSlots).orElse(List.of());
@@ -87,9 +71,10 @@ public record Q35Topology(List<RootPortPlan> rootPorts, Optional<BridgePlan> bri
     }
 
     /**
-     * The slot map as JSON: {@code {"root_ports":[{"id","bus","addr","chassis","port","role","device"|null,
+     * The slot map as JSON: {@code {"root_ports":[{"id","bus","addr","chassis","port","multifunction","role","device"|null,
      * "mem_reserve","pref64_reserve","bus_reserve","sized_for"}…], "bridge":{"id","root_port","slots":[{"addr","device"|null}…]}|null}}.
-     * Every bridge slot 1 to 31 is listed, free ones with {@code device: null}.
+     * Every bridge slot 1 to 31 is listed, free ones with {@code device: null}. {@link #fromJson} reads it back,
+     * so a starter can save the map of a running VM for later hotplugs.
      */
     public ObjectNode toJson() {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -102,6 +87,7 @@ public record Q35Topology(List<RootPortPlan> rootPorts, Optional<BridgePlan> bri
             o.put("addr", p.port().placement().addr());
             o.put("chassis", p.port().chassis());
             o.put("port", p.port().port());
+            o.put("multifunction", p.multifunction());
             o.put("role", p.role().jsonName());
             o.put("device", p.occupant().orElse(null));
             PortReservation r = p.reservation();
@@ -125,5 +111,59 @@ public record Q35Topology(List<RootPortPlan> rootPorts, Optional<BridgePlan> bri
             root.putNull("bridge");
         }
         return root;
+    }
+
+    /**
+     * Reads back what {@link #toJson()} wrote.
+     *
+     * @throws IllegalArgumentException if the JSON is not such a slot map
+     */
+    public static Q35Topology fromJson(JsonNode json) {
+        List<RootPortPlan> ports = new ArrayList<>();
+        for (JsonNode o : json.path("root_ports")) {
+            String id = o.path("id").asText();
+            Placement at = parseAddr("pcie.0", o.path("addr").asText());
+            RootPort port = new RootPort(index(id), at.slot(), at.function());
+            if (port.chassis() != o.path("chassis").asInt() || port.port() != o.path("port").asInt()) {
+                throw new IllegalArgumentException("root port " + id + ": chassis/port do not match its id and address");
+            }
+            PortReservation r = new PortReservation(size(o, "mem_reserve"), size(o, "pref64_reserve"),
+                    o.hasNonNull("bus_reserve") ? OptionalInt.of(o.get("bus_reserve").asInt()) : OptionalInt.empty(),
+                    o.hasNonNull("sized_for") ? Optional.of(PciAddress.parse(o.get("sized_for").asText())) : Optional.empty());
+            ports.add(new RootPortPlan(port, PortRole.valueOf(o.path("role").asText().toUpperCase(java.util.Locale.ROOT)),
+                    o.hasNonNull("device") ? Optional.of(o.get("device").asText()) : Optional.empty(),
+                    o.path("multifunction").asBoolean(), r));
+        }
+        Optional<BridgePlan> bridge = Optional.empty();
+        JsonNode b = json.path("bridge");
+        if (b.isObject()) {
+            TreeMap<Integer, String> occupants = new TreeMap<>();
+            for (JsonNode slot : b.path("slots")) {
+                if (slot.hasNonNull("device")) {
+                    occupants.put(parseAddr(b.path("id").asText(), slot.path("addr").asText()).slot(), slot.get("device").asText());
+                }
+            }
+            bridge = Optional.of(new BridgePlan(index(b.path("id").asText()), b.path("root_port").asText(), occupants));
+        }
+        return new Q35Topology(ports, bridge);
+    }
+
+    private static int index(String id) {
+        if (!id.matches("pci\\.[1-9][0-9]{0,2}")) {
+            throw new IllegalArgumentException("not a controller id: " + id);
+        }
+        return Integer.parseInt(id.substring(4));
+    }
+
+    private static Placement parseAddr(String bus, String addr) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("0x([0-9a-f]{1,2})(?:\\.0x([0-7]))?").matcher(addr);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a PCI addr: " + addr);
+        }
+        return new Placement(bus, Integer.parseInt(m.group(1), 16), m.group(2) == null ? 0 : Integer.parseInt(m.group(2)));
+    }
+
+    private static Optional<MemorySize> size(JsonNode o, String field) {
+        return o.hasNonNull(field) ? Optional.of(new MemorySize(o.get(field).asLong())) : Optional.empty();
     }
 }

@@ -74,6 +74,16 @@ public record VmRecord(String name, String spec, List<String> argv, VmState stat
         return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots.release(id), ds, managed);
     }
 
+    /** The same record with a host device added to the managed list (Hostdev detached it for this VM). */
+    public VmRecord withManaged(String host) {
+        if (managed.contains(host)) {
+            return this;
+        }
+        List<String> m = new ArrayList<>(managed);
+        m.add(host);
+        return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots, devices, m);
+    }
+
     /** The same record without a host device in the managed list (it was given back). */
     public VmRecord withoutManaged(String host) {
         return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots, devices,

@@ -29,7 +29,7 @@ import java.util.TreeSet;
  * Starts a VM from its plan, all or nothing: managed devices detached, QEMU started paused
  * ({@code -S}), QMP answering, every planned device present in QEMU's {@code /machine/peripheral},
  * then {@code cont}. If any step fails, QEMU is killed and the devices detached so far are given back.
- * The plan's checks ({@link Preflight}) are the caller's, before planning the final command line.
+ * The plan's checks ({@link dev.hostdev.launcher.cmdline.PreflightChecker}) are the caller's, made before planning the final command line.
  */
 public final class VmStarter {
     private final VmRuntimeDir dir;

@@ -85,7 +85,7 @@ class VmCmdlineCommandTest {
         Files.writeString(spec, "name = \"r\"\n[[hostdev]]\npci = \"03:00.0\"\nmanagd = false\n");
         CliRun run = CliRun.run("vm", "cmdline", spec.toString(), "--root", root.toString());
         assertEquals(2, run.exitCode());
-        assertTrue(run.err().startsWith("hostdev: " + spec + ":4: hostdev[0].managd is not a known key of hostdev\nhint: known keys here: "),
+        assertTrue(run.err().startsWith("hostdev: " + spec + ":4: hostdev[0].managd is not a known key of hostdev\nhint: did you mean 'managed'? known keys here: "),
                 run.err());
         CliRun json = CliRun.run("vm", "cmdline", spec.toString(), "--root", root.toString(), "--json");
         assertTrue(json.out().contains("\"code\":\"usage\""), json.out());

@@ -8,6 +8,8 @@ import dev.hostdev.launcher.spec.Accel;
 import dev.hostdev.launcher.spec.Specs;
 import dev.hostdev.launcher.topology.FakePciFacts;
 import dev.hostdev.launcher.topology.PciFacts;
+import dev.hostdev.launcher.topology.SysfsPciFacts;
+import dev.hostdev.engine.testing.SysfsTree;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -40,7 +42,7 @@ class LaunchPlannerGoldenTest {
         LaunchPlan p = plan("memory = \"512M\"\ncpus = 2\n", FakePciFacts.none());
         assertEquals(List.of(
                 "qemu-system-x86_64",
-                "-name", "vm",
+                "-name", "guest=vm,debug-threads=on",
                 "-machine", "q35",
                 "-accel", "tcg",
                 "-m", "512M",
@@ -91,7 +93,7 @@ class LaunchPlannerGoldenTest {
                 -device
                 pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
                 -device
-                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1,bus-reserve=1
+                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1,bus-reserve=2
                 -device
                 pcie-pci-bridge,id=pci.3,bus=pci.2,addr=0x0
                 -device
@@ -227,7 +229,7 @@ class LaunchPlannerGoldenTest {
                 -device
                 pcie-root-port,port=0xb,chassis=4,id=pci.4,bus=pcie.0,addr=0x1.0x3
                 -device
-                pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4,bus-reserve=1
+                pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4,bus-reserve=2
                 -device
                 pcie-root-port,port=0xd,chassis=7,id=pci.7,bus=pcie.0,addr=0x1.0x5
                 -device
@@ -245,11 +247,47 @@ class LaunchPlannerGoldenTest {
                 -device
                 usb-kbd,id=usb-kbd0,bus=usb.0
                 """, tail(p));
+        assertEquals(List.of("nvme0 drive /lab/nvme.img exists", "kernel /boot/vmlinuz exists", "initrd /lab/initrd.img exists",
+                "share hostroot / is a directory", "serial log directory /lab is a directory"),
+                p.checks().stream().map(PreflightCheck::describe).toList());
     }
 
     @Test
-    void hotplugPortSizedFromAFakeResourceFile() {
-        LaunchPlan p = plan("[[hotplug]]\npci = \"65:00.0\"\n", FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE));
+    void usbStorageOnAnExplicitXhci() {
+        LaunchPlan p = plan("""
+                [[device]]
+                model = "usb-storage"
+                drive = "/img/stick.img"
+                [[device]]
+                model = "qemu-xhci"
+                id = "xhci"
+                """, FakePciFacts.none());
+        assertEquals("""
+                -drive
+                if=none,id=drive-usb-storage0,file=/img/stick.img,format=raw
+                -device
+                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1
+                -device
+                qemu-xhci,id=xhci,bus=pci.1,addr=0x0
+                -device
+                usb-storage,drive=drive-usb-storage0,id=usb-storage0,bus=xhci.0
+                """, tail(p), "the controller before the USB device, whatever the file order");
+    }
+
+    @Test
+    void manyCpusGetExtendedInterruptMode() {
+        LaunchPlan p = LaunchPlanner.plan(Specs.parse("name = \"vm\"\naccel = \"kvm\"\ncpus = 256\niommu = \"intel\"\n"),
+                FakePciFacts.none(), OPTIONS);
+        assertTrue(p.argv().contains("intel-iommu,intremap=on,caching-mode=on,eim=on,id=iommu"), p.argv().toString());
+        assertTrue(plan("cpus = 255\niommu = \"intel\"\n", FakePciFacts.none()).argv()
+                .contains("intel-iommu,intremap=on,caching-mode=on,id=iommu"));
+    }
+
+    @Test
+    void hotplugPortSizedFromAFakeResourceFile(@org.junit.jupiter.api.io.TempDir Path root) throws java.io.IOException {
+        SysfsTree tree = SysfsTree.create(root).pci("0000:65:00.0").vendor(0x10de).device(0x1b80).pcie().add();
+        java.nio.file.Files.writeString(tree.pciDeviceDir("0000:65:00.0").resolve("resource"), FakePciFacts.GPU_RESOURCE);
+        LaunchPlan p = plan("[[hotplug]]\npci = \"65:00.0\"\n", new SysfsPciFacts(tree.sysfs()));
         assertEquals("""
                 -device
                 pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1,mem-reserve=33554432,pref64-reserve=536870912
@@ -303,6 +341,20 @@ class LaunchPlannerGoldenTest {
         assertTrue(p.argv().contains("virtio-blk-pci,drive=drive-disk0,bootindex=1,id=disk0,bus=pci.1,addr=0x0"));
         assertTrue(p.argv().contains("virtio-blk-pci,drive=drive-disk1,bootindex=2,id=disk1,bus=pci.2,addr=0x0"));
         assertTrue(p.argv().contains("if=none,id=drive-disk1,file=/b.img,format=raw,readonly=on"));
+    }
+
+    @Test
+    void anotherHostdevProcessSeesWhichDevicesThisVmHolds() {
+        LaunchPlan p = plan("""
+                [[hostdev]]
+                pci = "03:00.0"
+                [[hostdev]]
+                pci = "05:01.0"
+                managed = false
+                """, FakePciFacts.none().pcie("03:00.0").conventional("05:01.0"));
+        assertEquals(Set.of(PciAddress.parse("03:00.0"), PciAddress.parse("05:01.0")),
+                dev.hostdev.engine.guard.QemuCommandLine.vfioHosts(p.argv()), "the engine's guard reads our command line");
+        assertEquals(java.util.Optional.of("vm"), dev.hostdev.engine.guard.QemuCommandLine.vmName(p.argv()));
     }
 
     @Test

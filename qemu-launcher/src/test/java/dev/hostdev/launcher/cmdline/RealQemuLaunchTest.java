@@ -58,6 +58,7 @@ class RealQemuLaunchTest {
     void qemuAcceptsTheGeneratedCommandLineAndHotplugArguments() throws Exception {
         Assumptions.assumeTrue(QemuCapabilities.resolve(Path.of("qemu-system-x86_64")).isPresent(), "qemu-system-x86_64 not installed");
         Files.write(dir.resolve("nvme,1.img"), new byte[1 << 20]);
+        Files.write(dir.resolve("stick.img"), new byte[1 << 20]);
         Files.createDirectories(dir.resolve("share"));
         Path specFile = dir.resolve("it.toml");
         Files.writeString(specFile, """
@@ -85,6 +86,9 @@ class RealQemuLaunchTest {
                 drive = "nvme,1.img"
                 [[device]]
                 model = "usb-kbd"
+                [[device]]
+                model = "usb-storage"
+                drive = "stick.img"
                 """);
         VmSpec spec = VmSpecLoader.load(specFile);
         LaunchPlan plan = LaunchPlanner.plan(spec, FakePciFacts.none(),

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  * A scripted stand-in for QEMU's QMP monitor on a real UNIX socket: the test decides what is sent
  * and when, and reads what the client sent. The greeting is sent on accept unless disabled.
  */
-final class FakeQmpServer implements AutoCloseable {
-    static final String GREETING = "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, \"major\": 7}, \"package\": \"\"}, \"capabilities\": [\"oob\"]}}";
+public final class FakeQmpServer implements AutoCloseable {
+    public static final String GREETING = "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 22, \"minor\": 2, \"major\": 7}, \"package\": \"\"}, \"capabilities\": [\"oob\"]}}";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Path socket;
@@ -36,7 +36,7 @@ final class FakeQmpServer implements AutoCloseable {
      * @param greet              send the greeting on accept
      * @param answerCapabilities answer {@code qmp_capabilities} by itself
      */
-    FakeQmpServer(Path socket, boolean greet, boolean answerCapabilities) throws IOException {
+    public FakeQmpServer(Path socket, boolean greet, boolean answerCapabilities) throws IOException {
         this.socket = socket;
         this.answerCapabilities = answerCapabilities;
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -47,38 +47,42 @@ final class FakeQmpServer implements AutoCloseable {
     }
 
     /** A server that greets and answers qmp_capabilities, ready for scripted commands. */
-    static FakeQmpServer standard(Path dir) throws IOException {
+    public static FakeQmpServer standard(Path dir) throws IOException {
         return new FakeQmpServer(dir.resolve("qmp.sock"), true, true);
     }
 
-    Path socket() {
+    public Path socket() {
         return socket;
     }
 
+    /** Serves one client after another, as QEMU's monitor does. */
     private void serve(boolean greet) {
-        try {
-            conn = server.accept();
-            out = ChannelStreams.output(conn);
-            if (greet) {
-                send(GREETING);
-            }
-            BufferedReader in = new BufferedReader(new InputStreamReader(ChannelStreams.input(conn), StandardCharsets.UTF_8));
-            String line;
-            while ((line = in.readLine()) != null) {
-                JsonNode cmd = MAPPER.readTree(line);
-                if (answerCapabilities && "qmp_capabilities".equals(cmd.path("execute").asText())) {
-                    reply(cmd, "{}");
-                } else {
-                    received.add(cmd);
+        while (server.isOpen()) {
+            try {
+                SocketChannel c = server.accept();
+                conn = c;
+                out = ChannelStreams.output(c);
+                if (greet) {
+                    send(GREETING);
                 }
+                BufferedReader in = new BufferedReader(new InputStreamReader(ChannelStreams.input(c), StandardCharsets.UTF_8));
+                String line;
+                while ((line = in.readLine()) != null) {
+                    JsonNode cmd = MAPPER.readTree(line);
+                    if (answerCapabilities && "qmp_capabilities".equals(cmd.path("execute").asText())) {
+                        reply(cmd, "{}");
+                    } else {
+                        received.add(cmd);
+                    }
+                }
+            } catch (IOException e) {
+                // this client is gone (or the test closed the server); wait for the next
             }
-        } catch (IOException e) {
-            // the test closed the connection
         }
     }
 
     /** The next command the client sent (other than qmp_capabilities), waiting up to 5 s. */
-    JsonNode nextCommand() throws InterruptedException {
+    public JsonNode nextCommand() throws InterruptedException {
         JsonNode c = received.poll(5, TimeUnit.SECONDS);
         if (c == null) {
             throw new AssertionError("the client sent no command within 5 s");
@@ -86,31 +90,36 @@ final class FakeQmpServer implements AutoCloseable {
         return c;
     }
 
+    /** The next command, or null when none came within 200 ms. */
+    public JsonNode nextCommandOrNull() throws InterruptedException {
+        return received.poll(200, TimeUnit.MILLISECONDS);
+    }
+
     /** Sends raw bytes as they are (a message is a line ending in \r\n as QEMU writes it). */
-    synchronized void sendRaw(byte[] bytes) throws IOException {
+    public synchronized void sendRaw(byte[] bytes) throws IOException {
         waitConnected();
         out.write(bytes);
         out.flush();
     }
 
-    void send(String json) throws IOException {
+    public void send(String json) throws IOException {
         sendRaw((json + "\r\n").getBytes(StandardCharsets.UTF_8));
     }
 
-    void reply(JsonNode cmd, String returnJson) throws IOException {
+    public void reply(JsonNode cmd, String returnJson) throws IOException {
         send("{\"return\": " + returnJson + ", \"id\": " + cmd.get("id") + "}");
     }
 
-    void error(JsonNode cmd, String cls, String desc) throws IOException {
+    public void error(JsonNode cmd, String cls, String desc) throws IOException {
         send("{\"id\": " + cmd.get("id") + ", \"error\": {\"class\": \"" + cls + "\", \"desc\": " + MAPPER.valueToTree(desc) + "}}");
     }
 
-    void event(String name, String dataJson) throws IOException {
+    public void event(String name, String dataJson) throws IOException {
         send("{\"timestamp\": {\"seconds\": 1700000000, \"microseconds\": 5}, \"event\": \"" + name + "\", \"data\": " + dataJson + "}");
     }
 
     /** Ends the connection as QEMU does when it exits. */
-    void hangUp() throws IOException {
+    public void hangUp() throws IOException {
         waitConnected();
         conn.close();
     }

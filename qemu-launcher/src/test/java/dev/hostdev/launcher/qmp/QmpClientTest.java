@@ -29,12 +29,34 @@ class QmpClientTest {
     @TempDir
     Path dir;
 
+    /** Each call on a thread of its own: the common pool has one thread on two cores, and calls here block. */
+    private static <T> CompletableFuture<T> async(java.util.function.Supplier<T> call) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(call.get());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    private static CompletableFuture<Void> run(Runnable call) {
+        return async(() -> {
+            call.run();
+            return null;
+        });
+    }
+
     @Test
     void handshakeThenCommandReturnsItsValue() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
             assertEquals("7.2.22", qmp.qemuVersion());
-            CompletableFuture<JsonNode> r = CompletableFuture.supplyAsync(() -> qmp.execute("query-status"));
+            CompletableFuture<JsonNode> r = async(() -> qmp.execute("query-status"));
             JsonNode cmd = qemu.nextCommand();
             assertEquals("query-status", cmd.get("execute").asText());
             assertTrue(cmd.get("id").asText().startsWith("hostdev-"));
@@ -47,7 +69,7 @@ class QmpClientTest {
     void argumentsAreSentAsGiven() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
-            CompletableFuture.runAsync(() -> qmp.execute("device_del", MAPPER.createObjectNode().put("id", "net,1")));
+            run(() -> qmp.execute("device_del", MAPPER.createObjectNode().put("id", "net,1")));
             JsonNode cmd = qemu.nextCommand();
             assertEquals("net,1", cmd.path("arguments").path("id").asText());
             qemu.reply(cmd, "{}");
@@ -58,9 +80,9 @@ class QmpClientTest {
     void repliesOutOfOrderReachTheirOwnCommands() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
-            CompletableFuture<JsonNode> first = CompletableFuture.supplyAsync(() -> qmp.execute("query-status"));
+            CompletableFuture<JsonNode> first = async(() -> qmp.execute("query-status"));
             JsonNode c1 = qemu.nextCommand();
-            CompletableFuture<JsonNode> second = CompletableFuture.supplyAsync(() -> qmp.execute("query-pci"));
+            CompletableFuture<JsonNode> second = async(() -> qmp.execute("query-pci"));
             JsonNode c2 = qemu.nextCommand();
             qemu.reply(c2, "\"second\"");
             qemu.reply(c1, "\"first\"");
@@ -73,7 +95,7 @@ class QmpClientTest {
     void eventsBetweenRepliesAreKeptForALaterWaiter() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
-            CompletableFuture<JsonNode> r = CompletableFuture.supplyAsync(() -> qmp.execute("device_del"));
+            CompletableFuture<JsonNode> r = async(() -> qmp.execute("device_del"));
             JsonNode cmd = qemu.nextCommand();
             qemu.event("DEVICE_DELETED", "{\"path\": \"/machine/peripheral/other\", \"device\": \"other\"}");
             qemu.event("DEVICE_DELETED", "{\"path\": \"/machine/peripheral/net1\", \"device\": \"net1\"}");
@@ -93,7 +115,7 @@ class QmpClientTest {
     void aWaiterRegisteredFirstGetsTheEventWhenItComes() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
-            CompletableFuture<QmpEvent> w = CompletableFuture.supplyAsync(
+            CompletableFuture<QmpEvent> w = async(
                     () -> qmp.awaitEvent("DEVICE_DELETED for usb1", ev -> ev.isDeviceDeleted("usb1"), Duration.ofSeconds(3)));
             Thread.sleep(100);
             qemu.event("RESUME", "{}");
@@ -107,7 +129,7 @@ class QmpClientTest {
     void qemuErrorsKeepTheirClassAndDescriptionVerbatim() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
-            CompletableFuture<JsonNode> r = CompletableFuture.supplyAsync(() -> qmp.execute("device_add"));
+            CompletableFuture<JsonNode> r = async(() -> qmp.execute("device_add"));
             qemu.error(qemu.nextCommand(), "GenericError", "Bus 'pcie.0' does not support hotplugging");
             QmpCommandException e = (QmpCommandException) assertThrows(Exception.class, r::join).getCause();
             assertEquals("GenericError", e.errorClass());
@@ -122,8 +144,8 @@ class QmpClientTest {
     void eofMidCommandFailsTheCommandAndEveryLaterOne() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
-            CompletableFuture<JsonNode> r = CompletableFuture.supplyAsync(() -> qmp.execute("query-status"));
-            CompletableFuture<QmpEvent> w = CompletableFuture.supplyAsync(
+            CompletableFuture<JsonNode> r = async(() -> qmp.execute("query-status"));
+            CompletableFuture<QmpEvent> w = async(
                     () -> qmp.awaitEvent("SHUTDOWN", ev -> ev.name().equals("SHUTDOWN"), Duration.ofSeconds(10)));
             qemu.nextCommand();
             long t0 = System.nanoTime();
@@ -145,7 +167,7 @@ class QmpClientTest {
     void eofInTheMiddleOfAMessageIsAnError() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
-            CompletableFuture<JsonNode> r = CompletableFuture.supplyAsync(() -> qmp.execute("query-status"));
+            CompletableFuture<JsonNode> r = async(() -> qmp.execute("query-status"));
             qemu.nextCommand();
             qemu.sendRaw("{\"return\": {\"sta".getBytes(StandardCharsets.UTF_8));
             qemu.hangUp();
@@ -158,7 +180,7 @@ class QmpClientTest {
     void garbageBreaksTheConnectionWithAClearError() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
-            CompletableFuture<JsonNode> r = CompletableFuture.supplyAsync(() -> qmp.execute("query-status"));
+            CompletableFuture<JsonNode> r = async(() -> qmp.execute("query-status"));
             qemu.nextCommand();
             qemu.send("SeaBIOS (version 1.16.2) \u0001\u0002 not json");
             HostdevException e = (HostdevException) assertThrows(Exception.class, r::join).getCause();
@@ -171,7 +193,7 @@ class QmpClientTest {
     void aJsonValueThatIsNotAnObjectIsGarbageToo() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
-            CompletableFuture<JsonNode> r = CompletableFuture.supplyAsync(() -> qmp.execute("query-status"));
+            CompletableFuture<JsonNode> r = async(() -> qmp.execute("query-status"));
             qemu.nextCommand();
             qemu.send("[1, 2, 3]");
             HostdevException e = (HostdevException) assertThrows(Exception.class, r::join).getCause();
@@ -183,7 +205,7 @@ class QmpClientTest {
     void anOversizedMessageIsRefusedNotBuffered() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST.withMaxMessageBytes(4096))) {
-            CompletableFuture<JsonNode> r = CompletableFuture.supplyAsync(() -> qmp.execute("query-qmp-schema"));
+            CompletableFuture<JsonNode> r = async(() -> qmp.execute("query-qmp-schema"));
             qemu.nextCommand();
             byte[] big = new byte[10_000];
             Arrays.fill(big, (byte) 'x');
@@ -197,7 +219,7 @@ class QmpClientTest {
     void aSlowReplyWithinTheTimeoutIsFine() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
-            CompletableFuture<JsonNode> r = CompletableFuture.supplyAsync(
+            CompletableFuture<JsonNode> r = async(
                     () -> qmp.execute("query-status", null, Duration.ofSeconds(2)));
             JsonNode cmd = qemu.nextCommand();
             Thread.sleep(400);
@@ -210,14 +232,14 @@ class QmpClientTest {
     void aReplyPastTheTimeoutIsATimeoutAndTheLateReplyIsDropped() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
-            CompletableFuture<JsonNode> r = CompletableFuture.supplyAsync(
+            CompletableFuture<JsonNode> r = async(
                     () -> qmp.execute("query-status", null, Duration.ofMillis(200)));
             JsonNode late = qemu.nextCommand();
             HostdevException e = (HostdevException) assertThrows(Exception.class, r::join).getCause();
             assertEquals(ErrorCode.TIMEOUT, e.code());
             assertEquals("QEMU did not answer 'query-status' within 0.200 s on " + qemu.socket(), e.getMessage());
             qemu.reply(late, "\"late\"");
-            CompletableFuture<JsonNode> next = CompletableFuture.supplyAsync(() -> qmp.execute("query-name"));
+            CompletableFuture<JsonNode> next = async(() -> qmp.execute("query-name"));
             qemu.reply(qemu.nextCommand(), "\"fresh\"");
             assertEquals("fresh", next.get().asText(), "the late reply is not taken for the next command");
         }
@@ -236,7 +258,7 @@ class QmpClientTest {
     @Test
     void aFirstMessageThatIsNotAGreetingIsRejected() throws Exception {
         try (FakeQmpServer qemu = new FakeQmpServer(dir.resolve("qmp.sock"), false, true)) {
-            CompletableFuture<QmpClient> c = CompletableFuture.supplyAsync(() -> QmpClient.connect(qemu.socket(), FAST));
+            CompletableFuture<QmpClient> c = async(() -> QmpClient.connect(qemu.socket(), FAST));
             qemu.send("{\"return\": {}}");
             HostdevException e = (HostdevException) assertThrows(Exception.class, c::join).getCause();
             assertTrue(e.getMessage().contains("is not a QMP greeting"), e.getMessage());
@@ -255,7 +277,7 @@ class QmpClientTest {
         List<String> lines = new CopyOnWriteArrayList<>();
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST.withTranscript(lines::add))) {
-            CompletableFuture<JsonNode> r = CompletableFuture.supplyAsync(() -> qmp.execute("query-status"));
+            CompletableFuture<JsonNode> r = async(() -> qmp.execute("query-status"));
             qemu.reply(qemu.nextCommand(), "{}");
             r.get();
         }

@@ -96,7 +96,7 @@ class Q35PlannerTest {
         assertEquals(new Placement("pci.7", 2, 0), t.placementOf("e1000-0").orElseThrow());
         assertEquals(new Placement("pci.3", 0, 0), t.placementOf("hostdev2").orElseThrow());
         assertEquals(Optional.empty(), t.placementOf("hostdev0"), "USB devices are not on PCI");
-        assertEquals(OptionalIntOf(1), t.rootPort("pci.6").orElseThrow().reservation().busReserve());
+        assertEquals(OptionalIntOf(2), t.rootPort("pci.6").orElseThrow().reservation().busReserve());
     }
 
     private static java.util.OptionalInt OptionalIntOf(int n) {
@@ -131,24 +131,6 @@ class Q35PlannerTest {
         assertEquals("pci.3", t.hotplugPortFor(PciAddress.parse("65:00.0")).orElseThrow().port().id());
         assertEquals(30, t.freeBridgeSlots().size());
         assertEquals(2, t.freeBridgeSlots().get(0));
-    }
-
-    @Test
-    void choosingAPortForAHotplug() {
-        Q35Topology t = plan("""
-                spare_root_ports = 1
-                [[hotplug]]
-                pci = "65:00.0"
-                [[hotplug]]
-                size = "16G"
-                """, FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE));
-        Optional<PciAddress> gpu = Optional.of(PciAddress.parse("65:00.0"));
-        assertEquals("pci.1", t.choosePort(gpu, Set.of()).orElseThrow().port().id(), "the port sized for it");
-        assertEquals("pci.3", t.choosePort(gpu, Set.of("pci.1")).orElseThrow().port().id(), "else a spare");
-        assertEquals("pci.3", t.choosePort(Optional.empty(), Set.of()).orElseThrow().port().id(), "a NIC takes the spare");
-        assertEquals("pci.2", t.choosePort(Optional.empty(), Set.of("pci.3")).orElseThrow().port().id(), "then the size-only port");
-        assertEquals("pci.1", t.choosePort(Optional.empty(), Set.of("pci.2", "pci.3")).orElseThrow().port().id(), "then any");
-        assertEquals(Optional.empty(), t.choosePort(Optional.empty(), Set.of("pci.1", "pci.2", "pci.3")));
     }
 
     @Test
@@ -215,6 +197,28 @@ class Q35PlannerTest {
         for (String id : List.of("e1000e0", "e1000-0")) {
             assertEquals(a.placementOf(id), more.placementOf(id), id);
         }
+    }
+
+    @Test
+    void slotMapReadsBackFromJson() throws Exception {
+        Q35Topology t = plan("""
+                spare_root_ports = 8
+                [[hotplug]]
+                pci = "65:00.0"
+                [[hotplug]]
+                size = "16G"
+                [[device]]
+                model = "e1000"
+                [[device]]
+                model = "e1000e"
+                [[hostdev]]
+                pci = "02:00.0"
+                """, FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE).conventional("02:00.0"));
+        String text = t.toJson().toString();
+        assertEquals(t, Q35Topology.fromJson(new com.fasterxml.jackson.databind.ObjectMapper().readTree(text)));
+        assertEquals(plan("", FakePciFacts.none()), Q35Topology.fromJson(plan("", FakePciFacts.none()).toJson()));
+        assertThrows(IllegalArgumentException.class, () -> Q35Topology.fromJson(
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(text.replace("\"port\":8", "\"port\":9"))));
     }
 
     @Test

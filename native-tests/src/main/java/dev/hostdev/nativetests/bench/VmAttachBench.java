@@ -1,0 +1,90 @@
+package dev.hostdev.nativetests.bench;
+
+import dev.hostdev.engine.sysfs.HostRoot;
+import dev.hostdev.engine.sysfs.Sysfs;
+import dev.hostdev.launcher.hotplug.Attacher;
+import dev.hostdev.launcher.hotplug.HotplugDevice;
+import dev.hostdev.launcher.topology.SysfsPciFacts;
+import dev.hostdev.launcher.vm.ManagedDevices;
+import dev.hostdev.launcher.vm.Slot;
+import dev.hostdev.launcher.vm.SlotKind;
+import dev.hostdev.launcher.vm.VmRuntimeDir;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The attach round trip of an emulated NIC: hostdev's {@link Attacher} (lock, state.json, slot
+ * choice, connect, device_add, qom-list confirmation, state.json update) against the same QMP
+ * commands over a raw socket (connect, greeting, qmp_capabilities, device_add, qom-list). Two VMs
+ * with enough spare root ports, one per side; medians of N attaches (default 10, first argument).
+ */
+public final class VmAttachBench {
+    private static final int WARMUP = 3;
+
+    private VmAttachBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 10;
+        Path jar = args.length > 1 ? Path.of(args[1]) : null;
+        int cliRuns = jar == null ? 0 : Math.min(3, runs);
+        try (VmBenchSupport b = new VmBenchSupport()) {
+            VmRuntimeDir raw = b.track("braw");
+            VmRuntimeDir hd = b.track("bhd");
+            b.hostdev("vm", "start", b.spec("braw", runs + WARMUP).toString());
+            b.hostdev("vm", "start", b.spec("bhd", runs + WARMUP + cliRuns).toString());
+            List<String> rawPorts = raw.require().slots().slots().stream()
+                    .filter(s -> s.kind() == SlotKind.ROOT_PORT && s.isFree()).map(Slot::bus).toList();
+            Attacher attacher = new Attacher(hd, ManagedDevices.engine(null), new SysfsPciFacts(new Sysfs(new HostRoot(b.root))), null);
+            // warm-up on both sides (the JIT, the page cache), on ports left for it
+            for (int w = 0; w < WARMUP; w++) {
+                rawAttach(raw, "warm" + w, rawPorts.get(runs + w));
+                attacher.attach(new HotplugDevice.Emulated("e1000e"), "warm" + w, false);
+            }
+            List<Double> rawMs = new ArrayList<>();
+            List<Double> hdMs = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                long t0 = System.nanoTime();
+                rawAttach(raw, "raw" + i, rawPorts.get(i));
+                rawMs.add(VmBenchSupport.millisSince(t0));
+                t0 = System.nanoTime();
+                attacher.attach(new HotplugDevice.Emulated("e1000e"), null, false);
+                hdMs.add(VmBenchSupport.millisSince(t0));
+            }
+            List<Double> cliMs = new ArrayList<>();
+            for (int i = 0; i < cliRuns; i++) {
+                long t0 = System.nanoTime();
+                Process p = new ProcessBuilder("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
+                        "attach", "bhd", "--emulated", "e1000e", "--root", b.root.toString()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (p.waitFor() != 0) {
+                    throw new IllegalStateException("hostdev attach exited " + p.exitValue());
+                }
+                cliMs.add(VmBenchSupport.millisSince(t0));
+            }
+            double r = VmBenchSupport.median(rawMs);
+            double h = VmBenchSupport.median(hdMs);
+            System.out.println("attach e1000e round trip, " + runs + " runs:");
+            System.out.println("  raw QMP socket (connect, capabilities, device_add, qom-list): " + VmBenchSupport.summary(rawMs));
+            System.out.printf(java.util.Locale.ROOT, "  hostdev Attacher (in-process):   %s  (median %.2fx, min %.2fx)%n",
+                    VmBenchSupport.summary(hdMs), h / r, VmBenchSupport.min(hdMs) / VmBenchSupport.min(rawMs));
+            if (!cliMs.isEmpty()) {
+                System.out.printf(java.util.Locale.ROOT, "  java -jar hostdev.jar attach:    %s  (median %.2fx)%n",
+                        VmBenchSupport.summary(cliMs), VmBenchSupport.median(cliMs) / r);
+            }
+            b.hostdev("vm", "stop", "braw", "--force");
+            b.hostdev("vm", "stop", "bhd", "--force");
+        }
+    }
+
+    private static void rawAttach(VmRuntimeDir vm, String id, String port) throws Exception {
+        try (RawQmp q = new RawQmp(vm.qmpSocket())) {
+            q.command("{\"execute\":\"device_add\"", ",\"arguments\":{\"driver\":\"e1000e\",\"id\":\"" + id + "\",\"bus\":\"" + port + "\",\"addr\":\"0x0\"}");
+            String list = q.command("{\"execute\":\"qom-list\"", ",\"arguments\":{\"path\":\"/machine/peripheral\"}");
+            if (!list.contains("\"" + id + "\"")) {
+                throw new IllegalStateException(id + " not in " + list);
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.hostdev.nativetests.bench;
+
+import dev.hostdev.launcher.cli.Cli;
+import dev.hostdev.launcher.vm.ProcessIdentity;
+import dev.hostdev.launcher.vm.VmRecord;
+import dev.hostdev.launcher.vm.VmRuntimeDir;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine;
+
+/** What the VM benchmarks share: a temporary host root, specs, running hostdev in-process, cleanup, medians. */
+final class VmBenchSupport implements AutoCloseable {
+    final Path root;
+    private final List<VmRuntimeDir> vms = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
+    /** One command line for all in-process runs, as a long-running caller of the API would keep its objects. */
+    private final CommandLine cli = Cli.newCommandLine();
+
+    VmBenchSupport() throws IOException {
+        root = Files.createTempDirectory("hostdev-bench");
+    }
+
+    /** The directory holding the VMs' runtime directories under the temporary root. */
+    Path vmsDir() {
+        return root.resolve("run/hostdev/vms");
+    }
+
+    /** Writes a firmware-only TCG spec with {@code spare} spare root ports. */
+    Path spec(String name, int spare) throws IOException {
+        Path p = root.resolve(name + ".toml");
+        Files.writeString(p, "name = \"" + name + "\"\nmemory = \"128M\"\ncpus = 1\naccel = \"tcg\"\nspare_root_ports = " + spare + "\n");
+        return p;
+    }
+
+    /** Runs {@code hostdev args… --root ROOT} in this JVM; throws with its output unless it exits 0. */
+    String hostdev(String... args) {
+        List<String> a = new ArrayList<>(Arrays.asList(args));
+        a.add("--root");
+        a.add(root.toString());
+        CommandLine cl = cli;
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int rc = cl.execute(a.toArray(String[]::new));
+        if (rc != 0) {
+            throw new IllegalStateException("hostdev " + a + " exited " + rc + ": " + out + err);
+        }
+        return out.toString();
+    }
+
+    /** Records a VM whose processes must be killed at the end. */
+    VmRuntimeDir track(String name) {
+        VmRuntimeDir d = new VmRuntimeDir(vmsDir(), name);
+        vms.add(d);
+        return d;
+    }
+
+    /** Records a process (QEMU started by hand) to kill at the end. */
+    Process track(Process p) {
+        processes.add(p);
+        return p;
+    }
+
+    static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(Double::compare);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static double min(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    /** "median X ms (min Y ms)": on a loaded machine the minimum shows the cost of the code itself. */
+    static String summary(List<Double> xs) {
+        return String.format(Locale.ROOT, "median %.1f ms, min %.1f ms", median(xs), min(xs));
+    }
+
+    static String ms(double millis) {
+        return String.format(Locale.ROOT, "%.1f ms", millis);
+    }
+
+    static double millisSince(long t0) {
+        return (System.nanoTime() - t0) / 1e6;
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (VmRuntimeDir d : vms) {
+            d.read().ifPresent(VmBenchSupport::kill);
+        }
+        for (Process p : processes) {
+            p.destroyForcibly();
+        }
+        try (var walk = Files.walk(root)) {
+            walk.sorted((x, y) -> y.compareTo(x)).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static void kill(VmRecord r) {
+        for (ProcessIdentity p : new ProcessIdentity[] {r.qemu(), r.supervisor()}) {
+            if (p != null) {
+                p.handle().ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+}

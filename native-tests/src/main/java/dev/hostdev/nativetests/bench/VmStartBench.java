@@ -1,0 +1,79 @@
+package dev.hostdev.nativetests.bench;
+
+import dev.hostdev.engine.sysfs.HostRoot;
+import dev.hostdev.engine.sysfs.Sysfs;
+import dev.hostdev.launcher.cmdline.LaunchOptions;
+import dev.hostdev.launcher.cmdline.LaunchPlan;
+import dev.hostdev.launcher.cmdline.LaunchPlanner;
+import dev.hostdev.launcher.spec.VmSpecLoader;
+import dev.hostdev.launcher.topology.SysfsPciFacts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code vm start} until QMP answers, against QEMU started by hand with the same arguments until its
+ * QMP answers (greeting and qmp_capabilities). Medians of N runs (default 5, first argument).
+ * Measured: hostdev in this JVM (the API and the command's work without JVM start-up) and, when the
+ * path of hostdev.jar is given as second argument, {@code java -jar hostdev.jar vm start} as a person runs it.
+ */
+public final class VmStartBench {
+    private VmStartBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        Path jar = args.length > 1 ? Path.of(args[1]) : null;
+        try (VmBenchSupport b = new VmBenchSupport()) {
+            Path spec = b.spec("bstart", 4);
+            LaunchPlan plan = LaunchPlanner.plan(VmSpecLoader.load(spec), new SysfsPciFacts(new Sysfs(new HostRoot(b.root))),
+                    new LaunchOptions(b.vmsDir().resolve("byhand"), false, Set.of(), false));
+            List<Double> byHand = new ArrayList<>();
+            List<Double> inProcess = new ArrayList<>();
+            List<Double> cli = new ArrayList<>();
+            b.track("bstart");
+            b.hostdev("vm", "start", spec.toString()); // warm-up: class loading and QEMU's files in the page cache
+            b.hostdev("vm", "stop", "bstart", "--force");
+            for (int i = 0; i < runs; i++) {
+                Files.createDirectories(plan.paths().dir());
+                Files.deleteIfExists(plan.paths().qmpSocket());
+                long t0 = System.nanoTime();
+                Process qemu = b.track(new ProcessBuilder(plan.argv()).redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+                try (RawQmp q = RawQmp.await(plan.paths().qmpSocket(), qemu, 30_000)) {
+                    byHand.add(VmBenchSupport.millisSince(t0));
+                    q.command("{\"execute\":\"quit\"", "");
+                }
+                qemu.waitFor();
+
+                t0 = System.nanoTime();
+                b.hostdev("vm", "start", spec.toString());
+                inProcess.add(VmBenchSupport.millisSince(t0));
+                b.hostdev("vm", "stop", "bstart", "--force");
+
+                if (jar != null) {
+                    t0 = System.nanoTime();
+                    Process p = new ProcessBuilder("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
+                            "vm", "start", spec.toString(), "--root", b.root.toString()).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    if (p.waitFor() != 0) {
+                        throw new IllegalStateException("hostdev vm start exited " + p.exitValue());
+                    }
+                    cli.add(VmBenchSupport.millisSince(t0));
+                    b.hostdev("vm", "stop", "bstart", "--force");
+                }
+            }
+            double hand = VmBenchSupport.median(byHand);
+            System.out.println("vm start until QMP answers, " + runs + " runs (TCG, firmware only, 4 spare root ports):");
+            System.out.println("  QEMU by hand, same arguments:   " + VmBenchSupport.summary(byHand));
+            System.out.printf(java.util.Locale.ROOT, "  hostdev vm start (in-process):  %s  (median %.2fx, min %.2fx)%n", VmBenchSupport.summary(inProcess),
+                    VmBenchSupport.median(inProcess) / hand, VmBenchSupport.min(inProcess) / VmBenchSupport.min(byHand));
+            if (!cli.isEmpty()) {
+                System.out.printf(java.util.Locale.ROOT, "  java -jar hostdev.jar vm start: %s  (median %.2fx)%n", VmBenchSupport.summary(cli),
+                        VmBenchSupport.median(cli) / hand);
+            }
+        }
+    }
+}
