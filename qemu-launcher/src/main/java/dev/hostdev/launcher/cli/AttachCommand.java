@@ -18,7 +18,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,10 +30,10 @@ import picocli.CommandLine.Spec;
  * a host PCI or USB device, or an emulated one, into a running VM, on a free root port (or a
  * pcie-pci-bridge slot for conventional PCI) at {@code addr=0x0}.
  */
-@Command(name = "attach", mixinStandardHelpOptions = true, description = {
-    "Hotplug a device into a running VM (as 'virsh attach-device --live'): a host PCI device (vfio-pci),",
-    "a host USB device (usb-host) or, with --emulated, a device QEMU emulates (e1000e, virtio-net-pci, usb-kbd, ...).",
-    "It takes a free root port (a pcie-pci-bridge slot for conventional PCI) and is confirmed in QEMU before this returns."})
+@Command(name = "attach", mixinStandardHelpOptions = true, description = "Hotplug a device into a running VM (as 'virsh attach-device --live'):"
+        + " a host PCI device (vfio-pci), a host USB device (usb-host) or, with --emulated, a device QEMU emulates (e1000e,"
+        + " virtio-net-pci, usb-kbd, ...). It takes a free root port (a pcie-pci-bridge slot for conventional PCI) and is"
+        + " confirmed in QEMU before this returns.")
 public final class AttachCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -48,16 +47,13 @@ public final class AttachCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
     String name;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    What what;
+    // Not an exclusive @ArgGroup: picocli does not match a positional inside a group after NAME
+    // ("Unmatched argument at index 2"), so the choice between DEV and --emulated is checked in device().
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DEV", description = "Host device: " + DeviceRef.SPELLINGS + ".")
+    String hostDevice;
 
-    static final class What {
-        @Parameters(index = "1", paramLabel = "DEV", description = "Host device: " + DeviceRef.SPELLINGS + ".")
-        String device;
-
-        @Option(names = "--emulated", paramLabel = "MODEL", description = "Hotplug a device QEMU emulates instead, e.g. e1000e.")
-        String model;
-    }
+    @Option(names = "--emulated", paramLabel = "MODEL", description = "Hotplug a device QEMU emulates instead of DEV, e.g. e1000e.")
+    String model;
 
     @Option(names = "--managed", description = "Detach the host PCI device from its driver first; give it back after unplug.")
     boolean managed;
@@ -103,17 +99,21 @@ public final class AttachCommand implements Callable<Integer> {
     }
 
     private HotplugDevice device() {
-        if (what.model != null) {
+        if ((hostDevice == null) == (model == null)) {
+            throw HostdevException.usage(hostDevice == null ? "name the device to attach: DEV or --emulated MODEL"
+                    : "give either DEV or --emulated MODEL, not both", "see 'hostdev attach --help'");
+        }
+        if (model != null) {
             if (managed) {
                 throw HostdevException.usage("--managed is for host PCI devices, not --emulated", null);
             }
             try {
-                return new HotplugDevice.Emulated(what.model);
+                return new HotplugDevice.Emulated(model);
             } catch (IllegalArgumentException e) {
-                throw HostdevException.usage("not a QEMU device name: '" + what.model + "'", "see: qemu-system-x86_64 -device help");
+                throw HostdevException.usage("not a QEMU device name: '" + model + "'", "see: qemu-system-x86_64 -device help");
             }
         }
-        DeviceRef ref = DeviceRef.parse(what.device);
+        DeviceRef ref = DeviceRef.parse(hostDevice);
         if (ref instanceof DeviceRef.Pci p) {
             return new HotplugDevice.HostPci(p.address(), managed);
         }

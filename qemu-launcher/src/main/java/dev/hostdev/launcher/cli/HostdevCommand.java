@@ -23,8 +23,12 @@ import picocli.CommandLine.Spec;
             UnplugCommand.class,
             LabCommand.class,
         },
-        footer = {"", "Exit status: 0 ok, 2 usage, 3 not found, 4 group not viable, 5 used by the host, 6 busy,",
-            "7 kernel refused, 8 QEMU, 9 QMP, 10 timeout, 11 wrong state, 12 environment, 70 internal."})
+        // An exit-code list rather than a footer: the man page generator renders it as its own section.
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:done", "2:usage: bad input", "3:not found", "4:IOMMU group not viable",
+            "5:used by the host", "6:busy: held by another process or manager", "7:the kernel refused",
+            "8:QEMU failed or refused", "9:QMP conversation failed", "10:timeout", "11:wrong state",
+            "12:environment: the host lacks something (see 'hostdev doctor')", "70:internal error (a bug)"})
 public final class HostdevCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -62,6 +62,7 @@ public final class LabScenario {
                 + "memory = \"256M\"\n"
                 + "cpus = 1\n"
                 + "spare_root_ports = 2\n"
+                + "legacy_hotplug = true\n"
                 + "\n[[hostdev]]\n"
                 + "pci = \"" + dev.nic() + "\"\n"
                 + "managed = false\n";
@@ -160,7 +161,8 @@ public final class LabScenario {
         String sibling = dev.legacySibling();
         List<String> watched = List.of(nic, spare, legacy, sibling, dev.bridge());
 
-        add("list every PCI device", List.of(BatchStep.hostdev("list", "list", "--json"),
+        add("list every PCI device and IOMMU group", List.of(BatchStep.hostdev("list", "list", "--json"),
+                BatchStep.hostdev("groups", "groups", "--json"),
                 BatchStep.sh("list-lspci", "lspci -Dn"), BatchStep.sh("list-groups", LabDevices.GROUPS_COMMAND)), o -> {
                     StepOutcome list = o.get("list");
                     if (!list.ok()) {
@@ -179,17 +181,30 @@ public final class LabScenario {
                         kernel.add(d.address() + " " + d.classId() + " " + d.id() + " g" + now.groupOf(d.address()));
                     }
                     if (!mine.equals(kernel)) {
-                        Set<String> missing = new TreeSet<>(kernel);
-                        missing.removeAll(mine);
-                        Set<String> extra = new TreeSet<>(mine);
-                        extra.removeAll(kernel);
-                        return StepVerdict.failed("hostdev list differs from lspci -Dn and sysfs: missing " + missing + ", extra " + extra);
+                        return StepVerdict.failed("hostdev list differs from lspci -Dn and sysfs: " + difference(kernel, mine));
                     }
-                    return StepVerdict.passed("hostdev list shows the " + kernel.size()
-                            + " devices lspci -Dn shows, with the same IDs, classes and IOMMU groups");
+                    StepOutcome groups = o.get("groups");
+                    if (!groups.ok()) {
+                        return failedCommand(groups);
+                    }
+                    Set<String> listedGroups = new TreeSet<>();
+                    for (JsonNode g : JSON.readTree(groups.stdout()).path("groups")) {
+                        for (JsonNode d : g.path("devices")) {
+                            listedGroups.add(d.path("address").asText() + " " + g.path("number").asText());
+                        }
+                    }
+                    Set<String> kernelGroups = new TreeSet<>();
+                    now.groups().forEach((a, g) -> kernelGroups.add(a + " " + g));
+                    if (!listedGroups.equals(kernelGroups)) {
+                        return StepVerdict.failed("hostdev groups differs from /sys/kernel/iommu_groups: " + difference(kernelGroups, listedGroups));
+                    }
+                    return StepVerdict.passed("hostdev list shows the " + kernel.size() + " devices lspci -Dn shows, with the same "
+                            + "IDs and classes; hostdev groups the same " + now.groups().values().stream().distinct().count()
+                            + " IOMMU groups as /sys/kernel/iommu_groups");
                 });
 
-        add("show " + nic, List.of(BatchStep.hostdev("show", "show", nic, "--json")), o -> {
+        add("show " + nic + " and " + legacy, List.of(BatchStep.hostdev("show", "show", nic, "--json"),
+                BatchStep.hostdev("show-legacy", "show", legacy, "--json")), o -> {
             StepOutcome show = o.get("show");
             if (!show.ok()) {
                 return failedCommand(show);
@@ -201,7 +216,20 @@ public final class LabScenario {
                 return StepVerdict.failed("show says driver " + driver + ", group " + group + "; the kernel says e1000e, group "
                         + dev.groupOf(nic));
             }
-            return StepVerdict.passed("driver e1000e and IOMMU group " + group + " as the kernel has them");
+            StepOutcome legacyShow = o.get("show-legacy");
+            if (!legacyShow.ok()) {
+                return failedCommand(legacyShow);
+            }
+            JsonNode l = JSON.readTree(legacyShow.stdout());
+            Set<String> members = new TreeSet<>();
+            l.path("iommu_group_members").forEach(m -> members.add(m.path("address").asText()));
+            Set<String> expected = new TreeSet<>(List.of(dev.bridge(), legacy, sibling));
+            if (!members.containsAll(List.of(dev.bridge(), sibling)) || l.path("iommu_group_viable").asBoolean(true)) {
+                return StepVerdict.failed("show " + legacy + " should list its group " + expected + " as not viable (" + sibling
+                        + " on e1000): members " + members + ", viable " + l.path("iommu_group_viable"));
+            }
+            return StepVerdict.passed(nic + ": e1000e, alone in IOMMU group " + group + "; " + legacy + ": shares group "
+                    + dev.groupOf(legacy) + " with the bridge and " + sibling + ", which blocks it");
         });
 
         add("detach " + nic + " to vfio-pci", List.of(BatchStep.hostdev("detach", "detach", nic), state("detach-state", watched)), o -> {
@@ -268,7 +296,9 @@ public final class LabScenario {
                     if (!"vfio-pci".equals(s.get(spare))) {
                         return StepVerdict.failed("managed attach left " + spare + " on " + s.get(spare));
                     }
-                    return StepVerdict.passed("detached (managed) and device_add'ed: " + firstLine(attach.stdout()));
+                    JsonNode a = JSON.readTree(attach.stdout());
+                    return StepVerdict.passed("detached (managed) to vfio-pci and device_add'ed as " + a.path("id").asText()
+                            + " on spare root port " + a.path("root_port").asText() + ", confirmed by QEMU");
                 });
 
         add("hotplug " + legacy + " behind the pcie-pci-bridge", List.of(
@@ -282,7 +312,9 @@ public final class LabScenario {
                     if (!status.contains(spare.substring(5)) || !status.contains(legacy.substring(5))) {
                         return StepVerdict.failed("vm status does not list both hotplugged devices: " + firstLine(status));
                     }
-                    return StepVerdict.passed("conventional PCI device placed behind the bridge: " + firstLine(attach.stdout()));
+                    JsonNode a = JSON.readTree(attach.stdout());
+                    return StepVerdict.passed("conventional PCI: device_add'ed as " + a.path("id").asText() + " on the pcie-pci-bridge "
+                            + a.path("bus").asText() + " slot " + a.path("addr").asText() + "; vm status lists both hotplugged devices");
                 });
 
         add("unplug " + spare + " (the nested VM runs no OS)", List.of(
@@ -300,7 +332,7 @@ public final class LabScenario {
                     return StepVerdict.passed("no guest OS acks: " + firstLine(err) + "; the device stays on vfio-pci");
                 });
 
-        add("stop the VM", List.of(BatchStep.hostdev("vm-stop", "vm", "stop", NESTED), state("stop-state", watched),
+        add("stop the VM", List.of(BatchStep.hostdev("vm-stop", "vm", "stop", "--timeout", "3", NESTED), state("stop-state", watched),
                 BatchStep.sh("stop-qemu", "ps -eo comm= | grep -c '^qemu-system' || true")), o -> {
                     StepOutcome stop = o.get("vm-stop");
                     if (!stop.ok()) {
@@ -375,6 +407,14 @@ public final class LabScenario {
         }
         m.putIfAbsent("vfio", " ");
         return m;
+    }
+
+    private static String difference(Set<String> kernel, Set<String> hostdev) {
+        Set<String> missing = new TreeSet<>(kernel);
+        missing.removeAll(hostdev);
+        Set<String> extra = new TreeSet<>(hostdev);
+        extra.removeAll(kernel);
+        return "missing " + missing + ", extra " + extra;
     }
 
     private static StepVerdict failedCommand(StepOutcome o) {

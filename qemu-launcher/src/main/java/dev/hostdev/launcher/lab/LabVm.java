@@ -4,10 +4,8 @@ import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,15 +29,13 @@ public final class LabVm implements AutoCloseable {
     public static final String GUEST_EXCHANGE_DIR = "/run/lab";
 
     private static final Duration POWEROFF_WAIT = Duration.ofSeconds(15);
-    private static final Duration GRACE = Duration.ofSeconds(20);
-
     private final Path workDir;
     private final LabMachine machine;
     private final Path exchange;
+    private final GuestChannel channel;
     private final Process qemu;
     private final Thread shutdownHook;
     private Duration bootTime;
-    private int nextCommand = 1;
     private boolean failed;
     private boolean keep;
     private boolean closed;
@@ -48,6 +44,7 @@ public final class LabVm implements AutoCloseable {
         this.machine = machine;
         this.workDir = workDir;
         this.exchange = workDir.resolve("x");
+        this.channel = new GuestChannel(exchange, workDir.resolve("serial.log"), qemu::isAlive);
         this.qemu = qemu;
         this.shutdownHook = shutdownHook;
     }
@@ -70,8 +67,7 @@ public final class LabVm implements AutoCloseable {
         Path workDir;
         try {
             workDir = Files.createTempDirectory("hostdev-lab-");
-            Files.createDirectory(workDir.resolve("x"));
-            Files.writeString(workDir.resolve("x/config"), "idle_limit=900\n");
+            GuestChannel.prepare(workDir.resolve("x"), Duration.ofMinutes(15));
             machine.createImages(workDir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -97,10 +93,15 @@ public final class LabVm implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
         LabVm vm = new LabVm(workDir, p, hook, machine);
         try {
-            vm.bootTime = vm.awaitReady(bootTimeout, start);
+            vm.bootTime = vm.channel.awaitReady(bootTimeout, start);
         } catch (RuntimeException e) {
             vm.failed = true;
             vm.close();
+            if (!p.isAlive() && e instanceof HostdevException h && h.code() == ErrorCode.QEMU) {
+                throw new HostdevException(ErrorCode.QEMU, "the lab VM's QEMU exited with status " + p.exitValue()
+                        + " while booting: " + GuestChannel.tail(workDir.resolve("qemu.log"), 3),
+                        "see " + workDir.resolve("qemu.log") + " and the serial log " + workDir.resolve("serial.log"), e);
+            }
             throw e;
         }
         return vm;
@@ -129,24 +130,6 @@ public final class LabVm implements AutoCloseable {
         return value.replace(",", ",,");
     }
 
-    private Duration awaitReady(Duration timeout, long startNanos) {
-        long deadline = startNanos + timeout.toNanos();
-        Path ready = exchange.resolve("ready");
-        while (!Files.exists(ready)) {
-            if (!qemu.isAlive()) {
-                throw new HostdevException(ErrorCode.QEMU, "the lab VM's QEMU exited with status " + qemu.exitValue()
-                        + " while booting: " + tail(workDir.resolve("qemu.log"), 5),
-                        "see the serial log " + serialLog() + " and " + workDir.resolve("qemu.log"));
-            }
-            if (System.nanoTime() > deadline) {
-                throw new HostdevException(ErrorCode.TIMEOUT, "the lab VM did not come up within " + timeout.toSeconds()
-                        + " s; last console lines: " + tail(serialLog(), 5), "see the serial log " + serialLog());
-            }
-            sleep(50);
-        }
-        return Duration.ofNanos(System.nanoTime() - startNanos);
-    }
-
     /**
      * Runs a shell script ({@code /bin/sh} of the host's root) inside the guest as root and returns
      * what it did. A non-zero exit status is returned, not thrown.
@@ -159,34 +142,11 @@ public final class LabVm implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("lab VM closed");
         }
-        int n = nextCommand++;
-        long start = System.nanoTime();
         try {
-            Files.writeString(exchange.resolve(n + ".timeout"), Long.toString(Math.max(1, timeout.toSeconds())));
-            Path tmp = exchange.resolve(n + ".sh.tmp");
-            Files.writeString(tmp, script.endsWith("\n") ? script : script + "\n");
-            Files.move(tmp, exchange.resolve(n + ".sh"), StandardCopyOption.ATOMIC_MOVE);
-            Path rc = exchange.resolve(n + ".rc");
-            long deadline = start + timeout.plus(GRACE).toNanos();
-            while (!Files.exists(rc)) {
-                if (!qemu.isAlive()) {
-                    failed = true;
-                    throw new HostdevException(ErrorCode.QEMU, "the lab VM died running `" + firstLine(script)
-                            + "`; last console lines: " + tail(serialLog(), 8), "see the serial log " + serialLog());
-                }
-                if (System.nanoTime() > deadline) {
-                    failed = true;
-                    throw new HostdevException(ErrorCode.TIMEOUT, "the lab VM did not answer `" + firstLine(script)
-                            + "` within " + timeout.plus(GRACE).toSeconds() + " s", "see the serial log " + serialLog());
-                }
-                sleep(20);
-            }
-            int status = Integer.parseInt(Files.readString(rc).strip());
-            return new GuestResult(script, status, read(exchange.resolve(n + ".out")), read(exchange.resolve(n + ".err")),
-                    Duration.ofNanos(System.nanoTime() - start));
-        } catch (IOException e) {
+            return channel.run(script, timeout);
+        } catch (RuntimeException e) {
             failed = true;
-            throw new UncheckedIOException(e);
+            throw e;
         }
     }
 
@@ -265,7 +225,7 @@ public final class LabVm implements AutoCloseable {
         closed = true;
         try {
             if (qemu.isAlive()) {
-                Files.writeString(exchange.resolve("poweroff"), "");
+                channel.requestPoweroff();
                 qemu.waitFor(POWEROFF_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             }
         } catch (IOException e) {
@@ -313,33 +273,7 @@ public final class LabVm implements AutoCloseable {
         }
     }
 
-    private static String read(Path p) throws IOException {
-        return Files.exists(p) ? new String(Files.readAllBytes(p), StandardCharsets.UTF_8) : "";
-    }
 
-    /** The last {@code lines} non-empty lines of a log, joined by " | ". */
-    static String tail(Path log, int lines) {
-        try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
-                    .map(String::strip).filter(l -> !l.isEmpty()).toList();
-            return String.join(" | ", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(no log)";
-        }
-    }
 
-    private static String firstLine(String script) {
-        String s = script.strip();
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl) + " …";
-    }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HostdevException(ErrorCode.TIMEOUT, "interrupted while waiting for the lab VM", null, e);
-        }
-    }
 }

@@ -31,6 +31,7 @@ class GeneratedDocsTest {
                 Cli.newCommandLine().getCommandSpec());
         assertTrue(Files.exists(tmp.resolve("hostdev.adoc")));
         assertTrue(Files.exists(tmp.resolve("hostdev-vm-start.adoc")));
+        assertTrue(Files.readString(tmp.resolve("hostdev.adoc")).contains("*70*::"), "the root page lists every exit status");
         String page = Files.readString(tmp.resolve("hostdev-doctor.adoc"));
         assertTrue(page.contains("= hostdev-doctor(1)"), page);
         assertTrue(page.contains("*--spec*=_FILE_"), page);

@@ -125,6 +125,25 @@ class AccessAndConfinementChecksTest {
     }
 
     @Test
+    void selinuxEnforcingWithoutTheBooleanIsOk() {
+        FakeHost h = new FakeHost(tmp).file("/sys/fs/selinux/enforce", "1");
+        CheckResult r = new SelinuxCheck().run(h.context());
+        assertEquals(CheckStatus.OK, r.status());
+        assertTrue(r.found().contains("no virt_use_sysfs"), r.found());
+    }
+
+    @Test
+    void permissionBitsAreReadAsTheKernelDoesOwnerThenGroupThenOthers() {
+        FileOwnership node = new FileOwnership(1000, 104, 0460, true);
+        assertEquals(false, node.readWritableBy(new HostUser("owner", 1000, Set.of(104))),
+                "the owner's bits decide for the owner even when the group's would allow");
+        assertEquals(true, node.readWritableBy(new HostUser("member", 1001, Set.of(104))));
+        assertEquals(false, node.readWritableBy(new HostUser("other", 1002, Set.of(1002))));
+        assertEquals(true, node.readWritableBy(new HostUser("root", 0, Set.of(0))));
+        assertEquals("r--rw----", node.symbolic());
+    }
+
+    @Test
     void apparmorAbsentIsNotApplicable() {
         assertEquals(CheckStatus.NOT_APPLICABLE, new AppArmorCheck().run(new FakeHost(tmp).context()).status());
     }

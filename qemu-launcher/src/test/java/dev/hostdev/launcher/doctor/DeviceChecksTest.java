@@ -186,6 +186,25 @@ class DeviceChecksTest {
     }
 
     @Test
+    void deviceHeldByARunningQemuWarnsNamingIt() throws IOException {
+        Path cmdline = tmp.resolve("proc/4242/cmdline");
+        Files.createDirectories(cmdline.getParent());
+        Files.write(cmdline, String.join("\0", "/usr/bin/qemu-system-x86_64", "-name", "router", "-device",
+                "vfio-pci,host=0000:04:01.0,id=hostdev0", "").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        CheckResult r = run(new HostUseCheck(), LEGACY_NIC);
+        assertEquals(CheckStatus.WARN, r.status());
+        assertTrue(r.found().contains("QEMU pid 4242"), r.found());
+        assertTrue(r.fix().startsWith("stop the VM"), r.fix());
+    }
+
+    @Test
+    void unreadableExtendedConfigSpaceIsSaid() throws IOException {
+        Files.write(tree.pciDeviceDir("0000:00:1e.0").resolve("config"), new byte[64]);
+        CheckResult r = run(new AcsCheck(), LEGACY_NIC);
+        assertTrue(r.found().contains("0000:00:1e.0: extended config space not readable (run as root)"), r.found());
+    }
+
+    @Test
     void controllerOfTheRootDiskFails() throws IOException {
         Path block = tree.pciDeviceDir(SATA).resolve("ata1/host0/target0:0:0/0:0:0:0/block/sda");
         Files.createDirectories(block.resolve("sda1"));

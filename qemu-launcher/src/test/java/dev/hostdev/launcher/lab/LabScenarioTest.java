@@ -51,7 +51,7 @@ class LabScenarioTest {
         }
         assertTrue(s.nestedSpec().contains("pci = \"0000:01:00.0\""));
         List<String> commands = s.batch().stream().filter(b -> b.hostdev() != null).map(b -> b.hostdev().get(0)).distinct().toList();
-        assertEquals(List.of("list", "show", "detach", "vm", "attach", "unplug", "reattach"), commands);
+        assertEquals(List.of("list", "groups", "show", "detach", "vm", "attach", "unplug", "reattach"), commands);
     }
 
     @Test
