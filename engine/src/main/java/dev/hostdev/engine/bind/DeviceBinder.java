@@ -132,7 +132,8 @@ public final class DeviceBinder {
         List<DevicePlan> plans = new ArrayList<>();
         for (PciAddress a : sel.devices().keySet()) {
             Optional<String> group = probe.iommuGroup(a);
-            plans.add(DetachPlanner.plan(a, probe.state(a), options.driver(), group, options.nodeTimeout()));
+            plans.add(DetachPlanner.plan(a, probe.state(a), options.driver(), group, options.settleTimeout(),
+                    options.settleTimeout()));
         }
         List<PciAddress> changing = plans.stream().filter(p -> !p.isNoop()).map(DevicePlan::device).toList();
         if (!changing.isEmpty()) {
@@ -228,33 +229,35 @@ public final class DeviceBinder {
             inventory.find(a);
         }
         if (options.dryRun()) {
-            List<DevicePlan> plans = planReattach(list);
+            List<DevicePlan> plans = planReattach(list, options.settleTimeout());
             return new BindResult(true, plans.stream().map(p -> planned(p, Outcome.ALREADY_ATTACHED)).toList());
         }
         try (DeviceLocks.LockSet held = locks.acquireAll(list)) {
             recoverPendingFor(list, held);
-            return runReattach(planReattach(list), null);
+            return runReattach(planReattach(list, options.settleTimeout()), null);
         }
     }
 
-    private List<DevicePlan> planReattach(List<PciAddress> devices) {
+    private List<DevicePlan> planReattach(List<PciAddress> devices, java.time.Duration settle) {
         List<DevicePlan> plans = new ArrayList<>();
         for (PciAddress a : devices) {
             Optional<DeviceRecord> rec = records.find(a);
             boolean hadNoDriver = rec.isPresent() && rec.get().originalDriver() == null;
-            plans.add(reattachPlan(a, rec.map(DeviceRecord::originalDriver), rec.map(DeviceRecord::driver), hadNoDriver));
+            plans.add(reattachPlan(a, rec.map(DeviceRecord::originalDriver), rec.map(DeviceRecord::driver), hadNoDriver,
+                    settle));
         }
         List<PciAddress> changing = plans.stream().filter(p -> !p.isNoop()).map(DevicePlan::device).toList();
         guard.checkClaims(changing);
         return plans;
     }
 
-    private DevicePlan reattachPlan(PciAddress a, Optional<String> original, Optional<String> stub, boolean leaveUnbound) {
+    private DevicePlan reattachPlan(PciAddress a, Optional<String> original, Optional<String> stub, boolean leaveUnbound,
+                                    java.time.Duration settle) {
         Set<String> stubs = new HashSet<>(ReattachPlanner.STUB_DRIVERS);
         stub.ifPresent(stubs::add);
         Optional<String> recorded = original.filter(d -> !stubs.contains(d));
         return ReattachPlanner.plan(a, probe.state(a), stubs, recorded,
-                recorded.map(probe::driverLoaded).orElse(false), probe.hasReset(a), leaveUnbound);
+                recorded.map(probe::driverLoaded).orElse(false), probe.hasReset(a), leaveUnbound, settle);
     }
 
     private BindResult runReattach(List<DevicePlan> plans, Transaction resumed) {
@@ -368,7 +371,7 @@ public final class DeviceBinder {
     private DevicePlan recoveryPlan(JournalEntry entry, JournalEntry.JournalDevice d) {
         if (entry.operation().equals("reattach")) {
             return reattachPlan(PciAddress.parse(d.address()), Optional.ofNullable(d.recordedDriver()),
-                    Optional.ofNullable(d.originalDriver()), d.leaveUnbound());
+                    Optional.ofNullable(d.originalDriver()), d.leaveUnbound(), ReattachOptions.DEFAULT_SETTLE);
         }
         return Transaction.resume(journal, executor, probe, entry).rollbackPlan(d);
     }

@@ -63,7 +63,8 @@ public record PciDevice(PciAddress address, String sysfsPath, Optional<PciAddres
 
     /** The facts {@code list} shows. */
     public PciSummary summary() {
-        return new PciSummary(address, vendorId, deviceId, classCode, revision, driver, iommuGroup, numaNode);
+        return new PciSummary(address, vendorId, deviceId, classCode, revision, driver, iommuGroup,
+                OptionalInt.of(numaNode));
     }
 
     /** A PCI Express to PCI bridge (QEMU's pcie-pci-bridge): the devices behind it share its IOMMU group. */

@@ -30,7 +30,7 @@ final class PciDeviceReader {
      * 0xffff, as an SR-IOV VF's does, or is unreadable), the class from {@code class} (the kernel's
      * quirks may correct it there), the NUMA node, and the {@code driver} and {@code iommu_group} links.
      */
-    static PciSummary readSummary(Sysfs sysfs, PciAddress address) {
+    static PciSummary readSummary(Sysfs sysfs, PciAddress address, boolean withNumaNode) {
         Sysfs.AttributeDirectory dir = sysfs.directory("bus/pci/devices/" + address);
         byte[] b = BUFFER.get();
         int n = dir.readInto("config", b, 12);
@@ -52,10 +52,14 @@ final class PciDeviceReader {
         if (klass < 0) {
             return null;
         }
-        int numa = decimal(dir.readInto("numa_node", b, b.length), b);
+        OptionalInt numa = OptionalInt.empty();
+        if (withNumaNode) {
+            int node = decimal(dir.readInto("numa_node", b, b.length), b);
+            numa = OptionalInt.of(node == Integer.MIN_VALUE ? -1 : node);
+        }
         Optional<String> group = dir.linkName("iommu_group");
         return new PciSummary(address, vendor, device, klass, revision, dir.linkName("driver"),
-                groupNumber(group), numa == Integer.MIN_VALUE ? -1 : numa);
+                groupNumber(group), numa);
     }
 
     /** The {@code n} bytes of a {@code 0x…} attribute parsed, or -1. */
@@ -103,7 +107,7 @@ final class PciDeviceReader {
         }
         return new PciSummary(address, vendor.getAsInt(), device.getAsInt(), klass.getAsInt(),
                 hex(sysfs, dir + "revision").orElse(0), sysfs.linkName(dir + "driver"),
-                group(sysfs, dir), numaNode(sysfs, dir));
+                group(sysfs, dir), OptionalInt.of(numaNode(sysfs, dir)));
     }
 
     /** A {@code 0x…} attribute parsed straight from the bytes, or -1. */
@@ -156,7 +160,8 @@ final class PciDeviceReader {
         boolean pcie = pcieType.isPresent() || sysfs.exists(dir + "max_link_speed");
         return new PciDevice(address, path, parent(path), s.vendorId(), s.deviceId(),
                 hex(sysfs, dir + "subsystem_vendor").orElse(0), hex(sysfs, dir + "subsystem_device").orElse(0),
-                s.classCode(), s.revision(), s.driver(), driverOverride(sysfs, dir), s.iommuGroup(), s.numaNode(),
+                s.classCode(), s.revision(), s.driver(), driverOverride(sysfs, dir), s.iommuGroup(),
+                s.numaNode().orElse(-1),
                 pcie, pcieType, link(sysfs, dir), resetMethods(sysfs, dir), sriov(sysfs, dir),
                 sysfs.linkName(dir + "physfn").map(PciAddress::tryParse),
                 sysfs.read(dir + "boot_vga").map("1"::equals).orElse(false));

@@ -14,15 +14,18 @@ import java.util.OptionalInt;
  * @param revision   revision ID
  * @param driver     the bound driver, if any
  * @param iommuGroup the IOMMU group, empty when the IOMMU is off
- * @param numaNode   the NUMA node, -1 when the platform has none
+ * @param numaNode   the NUMA node (-1 when the platform has none); empty when it was not read
+ *                   ({@link PciInventory#summaries(boolean)} with {@code false}, for a listing that
+ *                   does not show it)
  */
 public record PciSummary(PciAddress address, int vendorId, int deviceId, int classCode, int revision,
-        Optional<String> driver, OptionalInt iommuGroup, int numaNode) implements PciFunction {
+        Optional<String> driver, OptionalInt iommuGroup, OptionalInt numaNode) implements PciFunction {
     /** Checks the ID ranges. */
     public PciSummary {
         Objects.requireNonNull(address);
         Objects.requireNonNull(driver);
         Objects.requireNonNull(iommuGroup);
+        Objects.requireNonNull(numaNode);
         PciDevice.checkIds(address, vendorId, deviceId, classCode, revision);
     }
 }

@@ -114,6 +114,20 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void aCrashBetweenTheRecordsAndTheJournalsEndIsRolledBackToo() throws Exception {
+        Bench b = fresh("records");
+        b.kernel.killAfterWrite(DETACH_WRITES);
+        assertThrows(SimulatedKernel.SimulatedCrash.class, () -> detachGroup(b));
+        // As if it died after writing the device records, just before removing its journal entry:
+        for (var d : List.of(GPU, AUDIO)) {
+            b.records().save(new dev.hostdev.engine.state.DeviceRecord(d.toString(), "x", null, "vfio-pci", "now", 1, "test"));
+        }
+        b.restart();
+        b.binder.recover(false);
+        assertOnHost(b, "records written, journal not yet removed");
+    }
+
+    @Test
     void recoverDryRunWritesNothingAndListsTheDevices() throws Exception {
         Bench b = fresh("dry");
         kill(b, 4, true);

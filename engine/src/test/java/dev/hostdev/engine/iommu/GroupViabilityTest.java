@@ -26,7 +26,7 @@ class GroupViabilityTest {
 
     private static PciSummary dev(String address, int classCode, String driver) {
         return new PciSummary(PciAddress.parse(address), 0x8086, 0x1234, classCode, 0, Optional.ofNullable(driver),
-                OptionalInt.of(14), -1);
+                OptionalInt.of(14), OptionalInt.of(-1));
     }
 
     private static final PciAddress GPU = PciAddress.parse("01:00.0");

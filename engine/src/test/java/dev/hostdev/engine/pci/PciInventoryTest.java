@@ -35,7 +35,36 @@ class PciInventoryTest {
         assertEquals("0000:04:02.0", all.get(14).address().toString());
         PciSummary gpu = all.stream().filter(d -> d.address().toString().equals("0000:01:00.0")).findFirst().orElseThrow();
         assertEquals(new PciSummary(PciAddress.parse("01:00.0"), 0x10de, 0x1b80, 0x030000, 0xa1, Optional.of("nouveau"),
-                OptionalInt.of(14), -1), gpu);
+                OptionalInt.of(14), OptionalInt.of(-1)), gpu);
+        assertEquals(OptionalInt.empty(), inventory.summaries(false).get(7).numaNode());
+        assertEquals(gpu.address(), inventory.summaries(false).get(7).address());
+    }
+
+    @Test
+    void parallelReadingGivesTheSameListInTheSameOrder() {
+        List<PciSummary> sequential = inventory.summaries();
+        List<PciSummary> parallel = new PciInventory(SampleHosts.workstation(dir.resolve("again")).sysfs(), 2).summaries();
+        assertEquals(sequential, parallel);
+    }
+
+    @Test
+    void summariesAgreeWithTheFullRead() {
+        for (PciSummary s : inventory.summaries()) {
+            assertEquals(inventory.find(s.address()).summary(), s);
+        }
+    }
+
+    @Test
+    void virtualFunctionIdsComeFromTheAttributesWhenConfigSpaceReadsAllOnes(@TempDir Path other) throws Exception {
+        SysfsTree t = SysfsTree.create(other);
+        t.pci("00:01.0").vendor(0x8086).device(0x10ca).klass(0x020000).revision(1).add();
+        byte[] config = java.nio.file.Files.readAllBytes(t.pciDeviceDir("00:01.0").resolve("config"));
+        config[0] = config[1] = config[2] = config[3] = (byte) 0xff; // as an SR-IOV VF's config space reads
+        java.nio.file.Files.write(t.pciDeviceDir("00:01.0").resolve("config"), config);
+        PciSummary s = new PciInventory(t.sysfs()).summaries().get(0);
+        assertEquals(0x8086, s.vendorId());
+        assertEquals(0x10ca, s.deviceId());
+        assertEquals(1, s.revision());
     }
 
     @Test

@@ -20,6 +20,8 @@ import java.util.List;
  * with enough spare root ports, one per side; medians of N attaches (default 10, first argument).
  */
 public final class VmAttachBench {
+    private static final int WARMUP = 3;
+
     private VmAttachBench() {
     }
 
@@ -30,14 +32,16 @@ public final class VmAttachBench {
         try (VmBenchSupport b = new VmBenchSupport()) {
             VmRuntimeDir raw = b.track("braw");
             VmRuntimeDir hd = b.track("bhd");
-            b.hostdev("vm", "start", b.spec("braw", runs + 1).toString());
-            b.hostdev("vm", "start", b.spec("bhd", runs + 1 + cliRuns).toString());
+            b.hostdev("vm", "start", b.spec("braw", runs + WARMUP).toString());
+            b.hostdev("vm", "start", b.spec("bhd", runs + WARMUP + cliRuns).toString());
             List<String> rawPorts = raw.require().slots().slots().stream()
                     .filter(s -> s.kind() == SlotKind.ROOT_PORT && s.isFree()).map(Slot::bus).toList();
             Attacher attacher = new Attacher(hd, ManagedDevices.engine(null), new SysfsPciFacts(new Sysfs(new HostRoot(b.root))), null);
-            // warm-up on both sides
-            rawAttach(raw, "warm", rawPorts.get(runs));
-            attacher.attach(new HotplugDevice.Emulated("e1000e"), "warm", false);
+            // warm-up on both sides (the JIT, the page cache), on ports left for it
+            for (int w = 0; w < WARMUP; w++) {
+                rawAttach(raw, "warm" + w, rawPorts.get(runs + w));
+                attacher.attach(new HotplugDevice.Emulated("e1000e"), "warm" + w, false);
+            }
             List<Double> rawMs = new ArrayList<>();
             List<Double> hdMs = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
@@ -61,14 +65,13 @@ public final class VmAttachBench {
             }
             double r = VmBenchSupport.median(rawMs);
             double h = VmBenchSupport.median(hdMs);
-            System.out.println("attach e1000e round trip, median of " + runs + ":");
-            System.out.println("  raw QMP socket (connect, capabilities, device_add, qom-list): " + VmBenchSupport.ms(r) + "  " + rawMs);
-            System.out.printf(java.util.Locale.ROOT, "  hostdev Attacher (in-process):                              %s  (%.2fx)  %s%n",
-                    VmBenchSupport.ms(h), h / r, hdMs);
+            System.out.println("attach e1000e round trip, " + runs + " runs:");
+            System.out.println("  raw QMP socket (connect, capabilities, device_add, qom-list): " + VmBenchSupport.summary(rawMs));
+            System.out.printf(java.util.Locale.ROOT, "  hostdev Attacher (in-process):   %s  (median %.2fx, min %.2fx)%n",
+                    VmBenchSupport.summary(hdMs), h / r, VmBenchSupport.min(hdMs) / VmBenchSupport.min(rawMs));
             if (!cliMs.isEmpty()) {
-                double c = VmBenchSupport.median(cliMs);
-                System.out.printf(java.util.Locale.ROOT, "  java -jar hostdev.jar attach (median of %d):              %s  (%.2fx)  %s%n",
-                        cliMs.size(), VmBenchSupport.ms(c), c / r, cliMs);
+                System.out.printf(java.util.Locale.ROOT, "  java -jar hostdev.jar attach:    %s  (median %.2fx)%n",
+                        VmBenchSupport.summary(cliMs), VmBenchSupport.median(cliMs) / r);
             }
             b.hostdev("vm", "stop", "braw", "--force");
             b.hostdev("vm", "stop", "bhd", "--force");

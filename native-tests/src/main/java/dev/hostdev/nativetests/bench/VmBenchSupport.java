@@ -20,6 +20,8 @@ final class VmBenchSupport implements AutoCloseable {
     final Path root;
     private final List<VmRuntimeDir> vms = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
+    /** One command line for all in-process runs, as a long-running caller of the API would keep its objects. */
+    private final CommandLine cli = Cli.newCommandLine();
 
     VmBenchSupport() throws IOException {
         root = Files.createTempDirectory("hostdev-bench");
@@ -42,7 +44,7 @@ final class VmBenchSupport implements AutoCloseable {
         List<String> a = new ArrayList<>(Arrays.asList(args));
         a.add("--root");
         a.add(root.toString());
-        CommandLine cl = Cli.newCommandLine();
+        CommandLine cl = cli;
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out, true));
@@ -72,6 +74,15 @@ final class VmBenchSupport implements AutoCloseable {
         s.sort(Double::compare);
         int n = s.size();
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    static double min(List<Double> xs) {
+        return xs.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    }
+
+    /** "median X ms (min Y ms)": on a loaded machine the minimum shows the cost of the code itself. */
+    static String summary(List<Double> xs) {
+        return String.format(Locale.ROOT, "median %.1f ms, min %.1f ms", median(xs), min(xs));
     }
 
     static String ms(double millis) {

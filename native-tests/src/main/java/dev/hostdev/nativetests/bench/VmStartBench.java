@@ -66,13 +66,13 @@ public final class VmStartBench {
                 }
             }
             double hand = VmBenchSupport.median(byHand);
-            double api = VmBenchSupport.median(inProcess);
-            System.out.println("vm start until QMP answers, median of " + runs + " (TCG, firmware only, 4 spare root ports):");
-            System.out.println("  QEMU by hand, same arguments:     " + VmBenchSupport.ms(hand) + "  " + byHand);
-            System.out.printf(java.util.Locale.ROOT, "  hostdev vm start (in-process):    %s  (%.2fx)  %s%n", VmBenchSupport.ms(api), api / hand, inProcess);
+            System.out.println("vm start until QMP answers, " + runs + " runs (TCG, firmware only, 4 spare root ports):");
+            System.out.println("  QEMU by hand, same arguments:   " + VmBenchSupport.summary(byHand));
+            System.out.printf(java.util.Locale.ROOT, "  hostdev vm start (in-process):  %s  (median %.2fx, min %.2fx)%n", VmBenchSupport.summary(inProcess),
+                    VmBenchSupport.median(inProcess) / hand, VmBenchSupport.min(inProcess) / VmBenchSupport.min(byHand));
             if (!cli.isEmpty()) {
-                double c = VmBenchSupport.median(cli);
-                System.out.printf(java.util.Locale.ROOT, "  java -jar hostdev.jar vm start:   %s  (%.2fx)  %s%n", VmBenchSupport.ms(c), c / hand, cli);
+                System.out.printf(java.util.Locale.ROOT, "  java -jar hostdev.jar vm start: %s  (median %.2fx)%n", VmBenchSupport.summary(cli),
+                        VmBenchSupport.median(cli) / hand);
             }
         }
     }

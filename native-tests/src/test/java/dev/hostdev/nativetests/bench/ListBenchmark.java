@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  *       one line, both with the JVM options ./hostdev uses;</li>
  *   <li>measures the peak RSS of {@code hostdev list} on the big tree with GNU time.</li>
  * </ol>
+ * Each timing reports the median wall time and, with GNU time installed, the median CPU time (user +
+ * system): on a busy machine the wall time is mostly the wait for a CPU.
  * hostdev runs exactly as ./hostdev runs it ({@code java -XX:+UseSerialGC -Xmn8m -XX:TieredStopAtLevel=1
  * -XX:-UsePerfData -Xlog:… -XX:SharedArchiveFile=hostdev.jsa -jar hostdev.jar}), without the script's
  * own staleness check.
@@ -130,9 +132,11 @@ public final class ListBenchmark {
     private static void report(String title, Timed a, Timed b) {
         System.out.println(title + ":");
         for (Timed t : new Timed[] {a, b}) {
-            System.out.printf(Locale.ROOT, "  %-30s median %6.0f ms   (runs: %s)%n", t.name(), t.median(), t.samples());
+            System.out.printf(Locale.ROOT, "  %-30s wall median %6.0f ms   CPU (user+sys) median %6.0f ms   (wall runs: %s)%n",
+                    t.name(), t.medianWall(), t.medianCpu(), t.samples());
         }
-        System.out.printf(Locale.ROOT, "  ratio %s / %s = %.2f%n", a.name(), b.name(), a.median() / b.median());
+        System.out.printf(Locale.ROOT, "  ratio %s / %s: wall %.2f, CPU %.2f%n", a.name(), b.name(),
+                a.medianWall() / b.medianWall(), a.medianCpu() / b.medianCpu());
     }
 
     private static List<String> with(List<String> base, String... more) {

@@ -65,7 +65,7 @@ public final class ListCommand implements Callable<Integer> {
                         "no PCI bus in sysfs: " + root.display(sysfs.path("bus/pci")) + " is missing under " + root,
                         "sysfs must be mounted on /sys; check --root and HOSTDEV_ROOT");
             }
-            pci = new PciInventory(sysfs).summaries();
+            pci = new PciInventory(sysfs).summaries(json);
             pciNames = PciNames.lookup(root, pci);
         }
         List<UsbDevice> usbDevices = null;

@@ -68,7 +68,12 @@ final class ListJson {
         } else {
             g.writeNull();
         }
-        g.writeNumberField("numa_node", d.numaNode());
+        g.writeFieldName("numa_node");
+        if (d.numaNode().isPresent()) {
+            g.writeNumber(d.numaNode().getAsInt());
+        } else {
+            g.writeNull();
+        }
         nullable(g, "vendor_name", names.vendor(d.vendorId()));
         nullable(g, "device_name", names.device(d.vendorId(), d.deviceId()));
         nullable(g, "class_name", names.className(d.classCode()));

@@ -18,6 +18,7 @@ import dev.hostdev.launcher.vm.VmCleanup;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmStarter;
+import dev.hostdev.launcher.vm.VmState;
 import dev.hostdev.launcher.vm.VmStatusJson;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -87,12 +88,9 @@ public final class VmStartCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         VmStarter.Started started;
         try (VmRuntimeDir.Lock lock = dir.lock("start", Duration.ofSeconds(10))) {
-            started = new VmStarter(dir, managed, new StartOptions(foreground, Duration.ofSeconds(timeoutSeconds), progress, ctx.verbose()))
-                    .start(plan, specFile);
-            if (!foreground) {
-                VmRecord r = started.record().withSupervisor(Supervisor.spawn(dir, ctx.vmsDir(), common.hostRoot().path()));
-                dir.write(r);
-            }
+            StartOptions startOptions = new StartOptions(foreground, Duration.ofSeconds(timeoutSeconds), progress, ctx.verbose(),
+                    foreground ? null : d -> Supervisor.spawn(d, ctx.vmsDir(), common.hostRoot().path()));
+            started = new VmStarter(dir, managed, startOptions).start(plan, specFile);
         }
         VmRecord r = dir.require();
         long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -126,7 +124,18 @@ public final class VmStartCommand implements Callable<Integer> {
             Thread.sleep(100);
         }
         Runtime.getRuntime().removeShutdownHook(cleanupOnSignal);
+        int status = started.qemu().exitValue();
+        if (status == 0) {
+            // a clean exit (guest power-off, QMP quit) is a stop, not a crash: only the parent can tell
+            try (VmRuntimeDir.Lock lock = dir.lock("stop", Duration.ofSeconds(10))) {
+                VmRecord r = dir.require();
+                if (r.state() == VmState.RUNNING || r.state() == VmState.PAUSED) {
+                    dir.write(r.withState(VmState.STOPPING));
+                }
+            }
+        }
         VmRecord after = new VmCleanup(dir, managed, out).afterExit();
+        out.println("QEMU exited with status " + status);
         out.println("VM " + after.name() + " is " + after.state().jsonName());
         out.flush();
         return 0;

@@ -7,6 +7,7 @@ import dev.hostdev.launcher.spec.DiskSpec;
 import dev.hostdev.launcher.spec.EmulatedDeviceSpec;
 import dev.hostdev.launcher.spec.HostdevSpec;
 import dev.hostdev.launcher.spec.Iommu;
+import dev.hostdev.launcher.spec.SerialSpec;
 import dev.hostdev.launcher.spec.ShareSpec;
 import dev.hostdev.launcher.spec.VmSpec;
 import dev.hostdev.launcher.topology.PciFacts;
@@ -49,7 +50,7 @@ public final class LaunchPlanner {
         List<BlockDrive> drives = new ArrayList<>();
         List<Fsdev> fsdevs = new ArrayList<>();
         if (spec.iommu() == Iommu.INTEL) {
-            devices.add(new IntelIommu(IOMMU_ID));
+            devices.add(new IntelIommu(IOMMU_ID, spec.cpus() > IntelIommu.MAX_CPUS_WITHOUT_EIM));
         }
         for (RootPortPlan p : topology.rootPorts()) {
             devices.add(PcieRootPort.of(p));
@@ -132,8 +133,13 @@ public final class LaunchPlanner {
         for (ShareSpec s : spec.shares()) {
             checks.add(new PreflightCheck.HostPath("share " + s.tag(), s.path(), true));
         }
+        if (spec.serial() instanceof SerialSpec.ToFile f && f.path().getParent() != null) {
+            checks.add(new PreflightCheck.HostPath("serial log directory", f.path().getParent(), true));
+        }
 
         Path binary = spec.emulator().orElse(Path.of(DEFAULT_EMULATOR));
+        checks.add(new PreflightCheck.QemuDevices(binary,
+                devices.stream().map(QemuDevice::driver).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new))));
         QemuCommandLine cmdline = new QemuCommandLine(binary, spec.name(), spec.iommu() == Iommu.INTEL, accel,
                 spec.memory(), spec.cpus(), spec.serial(), paths, options.startPaused(), spec.kernel(), drives, fsdevs, devices);
         return new LaunchPlan(spec, cmdline.argv(), accel, topology, devices, managed, checks, notes, paths);

@@ -127,7 +127,7 @@ public final class Attacher {
             }
             throw e;
         }
-        dir.write(dir.require().withDevice(recorded, slot, null));
+        dir.write(r.withDevice(recorded, slot, null)); // r is current: the VM's lock is held throughout
         return new AttachResult(recorded, args, writes, false);
     }
 

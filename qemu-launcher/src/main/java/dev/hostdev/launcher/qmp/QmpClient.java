@@ -389,5 +389,6 @@ public final class QmpClient implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        options.transcript().close();
     }
 }

@@ -5,10 +5,15 @@ package dev.hostdev.launcher.qmp;
  * what Hostdev sent and {@code <-} for what QEMU sent.
  */
 @FunctionalInterface
-public interface QmpTranscript {
+public interface QmpTranscript extends AutoCloseable {
     /** A transcript that records nothing. */
     QmpTranscript NONE = line -> { };
 
     /** Records one line. Called from the reader thread and from callers; must be thread-safe. */
     void record(String line);
+
+    /** Called when the connection closes: release what the transcript holds open. */
+    @Override
+    default void close() {
+    }
 }

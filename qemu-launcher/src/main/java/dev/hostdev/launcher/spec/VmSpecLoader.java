@@ -41,6 +41,8 @@ public final class VmSpecLoader {
     private static final Pattern PROP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Set<String> PLAN_PROPS = Set.of("driver", "id", "bus", "addr");
     static final long MIN_MEMORY = 16 * MemorySize.MIB;
+    /** The most vCPUs a q35 guest can have without an IOMMU doing x2APIC interrupt remapping. */
+    static final int MAX_CPUS_WITHOUT_IOMMU = 255;
     /** QEMU 7.2's limit for q35 machines. */
     static final int MAX_CPUS = 288;
     /** Root ports that fit functions 0-7 of slots 1 to 0x1e of pcie.0. */
@@ -120,7 +122,8 @@ public final class VmSpecLoader {
             }
             int cpus = top.integer("cpus", 1, MAX_CPUS).orElse(1);
             Accel accel = top.parsed("accel", t -> enumValue(Accel.class, t, "tcg, kvm or auto")).orElse(Accel.AUTO);
-            Optional<Path> emulator = top.string("emulator").map(this::path);
+            // A bare name is looked up on PATH, as a shell would; a path is relative to the spec.
+            Optional<Path> emulator = top.string("emulator").map(e -> e.contains("/") ? path(e) : Path.of(e));
             int spare = top.integer("spare_root_ports", 0, MAX_ROOT_PORTS).orElse(0);
             Iommu iommu = top.parsed("iommu", t -> enumValue(Iommu.class, t, "intel or none")).orElse(Iommu.NONE);
             Optional<KernelBoot> kernel = kernel(top);
@@ -157,6 +160,16 @@ public final class VmSpecLoader {
                 devices.add(device(t));
             }
             top.finish(TOP_LEVEL_KEYS);
+            if (cpus > MAX_CPUS_WITHOUT_IOMMU && accel == Accel.TCG) {
+                // Measured with QEMU 7.2: "current -smp configuration requires kernel irqchip and X2APIC API support".
+                throw top.error("cpus", "above " + MAX_CPUS_WITHOUT_IOMMU + " needs KVM (x2APIC); QEMU's tcg cannot run them",
+                        "use accel = \"kvm\" or at most " + MAX_CPUS_WITHOUT_IOMMU + " cpus");
+            }
+            if (cpus > MAX_CPUS_WITHOUT_IOMMU && iommu != Iommu.INTEL) {
+                // QEMU refuses: x2APIC IDs above 255 need interrupt remapping with extended interrupt mode.
+                throw top.error("cpus", "above " + MAX_CPUS_WITHOUT_IOMMU + " needs interrupt remapping for x2APIC",
+                        "add iommu = \"intel\" (Hostdev then adds eim=on), or use at most " + MAX_CPUS_WITHOUT_IOMMU + " cpus");
+            }
             int explicitPorts = spare + hotplug.size();
             if (explicitPorts > MAX_ROOT_PORTS) {
                 throw top.error("spare_root_ports", "with the [[hotplug]] ports asks for " + explicitPorts

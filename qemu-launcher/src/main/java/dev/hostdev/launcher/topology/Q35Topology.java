@@ -42,28 +42,6 @@ public record Q35Topology(List<RootPortPlan> rootPorts, Optional<BridgePlan> bri
         return rootPorts.stream().filter(RootPortPlan::isFree).toList();
     }
 
-    /**
-     * The port a hotplugged device should take, given the ports taken since start: the port sized
-     * for this host device, else a spare port, else a port sized by {@code size} only, else a port
-     * sized for another device (its windows may still fit). Empty when every free port is taken.
-     *
-     * @param device   the host device being hotplugged, empty for an emulated device
-     * @param occupied ids of free-at-start ports that now hold a device
-     */
-    public Optional<RootPortPlan> choosePort(Optional<dev.hostdev.engine.pci.PciAddress> device, java.util.Set<String> occupied) {
-        List<RootPortPlan> free = freeRootPorts().stream().filter(p -> !occupied.contains(p.port().id())).toList();
-        java.util.function.Predicate<RootPortPlan> forThis = p -> device.isPresent() && p.reservation().forDevice().equals(device);
-        java.util.function.Predicate<RootPortPlan> spare = p -> p.role() == PortRole.SPARE;
-        java.util.function.Predicate<RootPortPlan> sizeOnly = p -> p.role() == PortRole.HOTPLUG && p.reservation().forDevice().isEmpty();
-        for (java.util.function.Predicate<RootPortPlan> rule : List.of(forThis, spare, sizeOnly, p -> true)) {
-            Optional<RootPortPlan> hit = free.stream().filter(rule).findFirst();
-            if (hit.isPresent()) {
-                return hit;
-            }
-        }
-        return Optional.empty();
-    }
-
     /** Slots of the pcie-pci-bridge free at start; empty without a bridge. */
     public List<Integer> freeBridgeSlots() {
         return bridge.map(BridgePlan::freeSlots).orElse(List.of());

@@ -72,6 +72,11 @@ public final class QemuProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Its exit status once it has ended (a signal shows as 128 + its number, as a shell does). */
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     /** The argument list it was started with. */
     public List<String> argv() {
         return argv;

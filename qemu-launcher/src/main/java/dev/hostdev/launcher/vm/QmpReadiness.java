@@ -46,7 +46,7 @@ public final class QmpReadiness implements ReadinessStrategy<QmpClient> {
                 }
             }
             try {
-                Thread.sleep(5);
+                Thread.sleep(2);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new HostdevException(ErrorCode.TIMEOUT, "interrupted waiting for " + describe(), null, e);

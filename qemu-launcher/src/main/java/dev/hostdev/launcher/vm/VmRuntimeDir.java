@@ -2,10 +2,8 @@ package dev.hostdev.launcher.vm;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
-import dev.hostdev.engine.state.AtomicFile;
 import dev.hostdev.launcher.cmdline.VmRuntimePaths;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -14,6 +12,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -26,7 +25,6 @@ import java.util.Optional;
  */
 public final class VmRuntimeDir {
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final String name;
@@ -127,11 +125,21 @@ public final class VmRuntimeDir {
                 "'hostdev vm list' shows the VMs; HOSTDEV_RUN_DIR selects where they are kept"));
     }
 
-    /** Replaces the record atomically. */
+    /**
+     * Replaces the record atomically (a new file renamed over the old: a reader sees one or the other).
+     * Not forced to disk: the directory lives under /run, and a host that crashes takes its VMs with it.
+     */
     public void write(VmRecord record) {
+        Path tmp = dir().resolve(".state.json.tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
         try {
-            AtomicFile.write(stateFile(), MAPPER.writeValueAsBytes(record));
+            Files.write(tmp, MAPPER.writeValueAsBytes(record));
+            Files.move(tmp, stateFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the write failed; that is the error to report
+            }
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot write " + stateFile() + ": " + e, null, e);
         }
     }

@@ -14,7 +14,11 @@ public enum VmState {
     STOPPING,
     /** It ended on request; managed devices were given back. */
     STOPPED,
-    /** QEMU ended without being asked (crash, kill); managed devices were given back once noticed. */
+    /**
+     * QEMU ended without {@code hostdev vm stop}: a crash, a kill, or the guest powering off by itself
+     * (the supervisor is not QEMU's parent and cannot see its exit status; {@code --foreground} can, and
+     * records a clean exit as {@link #STOPPED}). Managed devices were given back once noticed.
+     */
     CRASHED;
 
     /** Whether a QEMU process belongs to this state. */

@@ -8,6 +8,8 @@ import dev.hostdev.launcher.spec.Accel;
 import dev.hostdev.launcher.spec.Specs;
 import dev.hostdev.launcher.topology.FakePciFacts;
 import dev.hostdev.launcher.topology.PciFacts;
+import dev.hostdev.launcher.topology.SysfsPciFacts;
+import dev.hostdev.engine.testing.SysfsTree;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -53,7 +55,8 @@ class LaunchPlannerGoldenTest {
                 "-mon", "chardev=qmp,mode=control",
                 "-pidfile", "/run/hostdev/vms/vm/qemu.pid"), p.argv());
         assertEquals(List.of(), p.managed());
-        assertEquals(List.of(), p.checks());
+        assertEquals(List.of(new PreflightCheck.QemuDevices(Path.of("qemu-system-x86_64"), new java.util.TreeSet<>())), p.checks(),
+                "only that QEMU runs");
         assertEquals(Accel.TCG, p.accel());
     }
 
@@ -163,7 +166,9 @@ class LaunchPlannerGoldenTest {
                 usb-host,id=hostdev1,bus=usb.0,hostbus=3,hostport=1.4
                 """, tail(p));
         assertEquals(List.of("USB 046d:c52b (hostdev0) is present (startup mandatory)",
-                "USB 3-1.4 (hostdev1) is present (startup optional)"), p.checks().stream().map(PreflightCheck::describe).toList());
+                "USB 3-1.4 (hostdev1) is present (startup optional)",
+                "qemu-system-x86_64 has the devices pcie-root-port, qemu-xhci, usb-host"),
+                p.checks().stream().map(PreflightCheck::describe).toList());
         assertEquals(List.of(), p.managed(), "USB devices are not detached from host drivers by Hostdev");
 
         LaunchPlan without = LaunchPlanner.plan(p.spec(), FakePciFacts.none(), OPTIONS.omitting(Set.of("hostdev1")));
@@ -245,6 +250,11 @@ class LaunchPlannerGoldenTest {
                 -device
                 usb-kbd,id=usb-kbd0,bus=usb.0
                 """, tail(p));
+        assertEquals(List.of("nvme0 drive /lab/nvme.img exists", "kernel /boot/vmlinuz exists", "initrd /lab/initrd.img exists",
+                "share hostroot / is a directory", "serial log directory /lab is a directory",
+                "qemu-system-x86_64 has the devices e1000, e1000e, intel-iommu, nvme, pcie-pci-bridge, pcie-root-port, qemu-xhci, "
+                        + "usb-kbd, virtio-9p-pci"),
+                p.checks().stream().map(PreflightCheck::describe).toList());
     }
 
     @Test
@@ -270,8 +280,19 @@ class LaunchPlannerGoldenTest {
     }
 
     @Test
-    void hotplugPortSizedFromAFakeResourceFile() {
-        LaunchPlan p = plan("[[hotplug]]\npci = \"65:00.0\"\n", FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE));
+    void manyCpusGetExtendedInterruptMode() {
+        LaunchPlan p = LaunchPlanner.plan(Specs.parse("name = \"vm\"\naccel = \"kvm\"\ncpus = 256\niommu = \"intel\"\n"),
+                FakePciFacts.none(), OPTIONS);
+        assertTrue(p.argv().contains("intel-iommu,intremap=on,caching-mode=on,eim=on,id=iommu"), p.argv().toString());
+        assertTrue(plan("cpus = 255\niommu = \"intel\"\n", FakePciFacts.none()).argv()
+                .contains("intel-iommu,intremap=on,caching-mode=on,id=iommu"));
+    }
+
+    @Test
+    void hotplugPortSizedFromAFakeResourceFile(@org.junit.jupiter.api.io.TempDir Path root) throws java.io.IOException {
+        SysfsTree tree = SysfsTree.create(root).pci("0000:65:00.0").vendor(0x10de).device(0x1b80).pcie().add();
+        java.nio.file.Files.writeString(tree.pciDeviceDir("0000:65:00.0").resolve("resource"), FakePciFacts.GPU_RESOURCE);
+        LaunchPlan p = plan("[[hotplug]]\npci = \"65:00.0\"\n", new SysfsPciFacts(tree.sysfs()));
         assertEquals("""
                 -device
                 pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1,mem-reserve=33554432,pref64-reserve=536870912

@@ -60,10 +60,8 @@ public final class FakeQmpServer implements AutoCloseable {
         while (server.isOpen()) {
             try {
                 SocketChannel c = server.accept();
-                synchronized (this) {
-                    conn = c;
-                    out = ChannelStreams.output(c);
-                }
+                conn = c;
+                out = ChannelStreams.output(c);
                 if (greet) {
                     send(GREETING);
                 }

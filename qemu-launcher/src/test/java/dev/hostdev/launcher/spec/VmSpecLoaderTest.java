@@ -132,6 +132,12 @@ class VmSpecLoaderTest {
     }
 
     @Test
+    void aBareEmulatorNameIsLookedUpOnPath() {
+        assertEquals(Optional.of(Path.of("qemu-system-x86_64")), parse("name = \"x\"\nemulator = \"qemu-system-x86_64\"\n").emulator());
+        assertEquals(Optional.of(Path.of("/specs/bin/qemu")), parse("name = \"x\"\nemulator = \"bin/qemu\"\n").emulator());
+    }
+
+    @Test
     void generatedIdsSkipIdsTheFileGives() {
         VmSpec s = parse("""
                 name = "x"
@@ -225,6 +231,9 @@ class VmSpecLoaderTest {
         assertError("name = \"x\"\nmemory = \"lots\"\n", "vm.toml:2: memory: not a size: 'lots'", "512M");
         assertError("name = \"x\"\nmemory = \"1K\"\n", "vm.toml:2: memory must be a whole number of MiB and at least 16M", null);
         assertError("name = \"x\"\ncpus = 0\n", "vm.toml:2: cpus must be between 1 and 288, not 0", null);
+        assertError("name = \"x\"\ncpus = 256\n", "vm.toml:2: cpus above 255 needs interrupt remapping for x2APIC", "iommu = \"intel\"");
+        assertEquals(256, parse("name = \"x\"\ncpus = 256\niommu = \"intel\"\n").cpus());
+        assertError("name = \"x\"\naccel = \"tcg\"\ncpus = 256\niommu = \"intel\"\n", "vm.toml:3: cpus above 255 needs KVM", "kvm");
         assertError("name = \"x\"\nspare_root_ports = -1\n", "vm.toml:2: spare_root_ports must be between 0 and 240", null);
         assertError("name = \"x\"\naccel = \"hvf\"\n", "vm.toml:2: accel: 'hvf' is not one of tcg, kvm or auto", null);
         assertError("name = \"a/b\"\n", "vm.toml:1: name 'a/b' is not a usable VM name", null);

@@ -134,24 +134,6 @@ class Q35PlannerTest {
     }
 
     @Test
-    void choosingAPortForAHotplug() {
-        Q35Topology t = plan("""
-                spare_root_ports = 1
-                [[hotplug]]
-                pci = "65:00.0"
-                [[hotplug]]
-                size = "16G"
-                """, FakePciFacts.none().pcieWithResource("65:00.0", FakePciFacts.GPU_RESOURCE));
-        Optional<PciAddress> gpu = Optional.of(PciAddress.parse("65:00.0"));
-        assertEquals("pci.1", t.choosePort(gpu, Set.of()).orElseThrow().port().id(), "the port sized for it");
-        assertEquals("pci.3", t.choosePort(gpu, Set.of("pci.1")).orElseThrow().port().id(), "else a spare");
-        assertEquals("pci.3", t.choosePort(Optional.empty(), Set.of()).orElseThrow().port().id(), "a NIC takes the spare");
-        assertEquals("pci.2", t.choosePort(Optional.empty(), Set.of("pci.3")).orElseThrow().port().id(), "then the size-only port");
-        assertEquals("pci.1", t.choosePort(Optional.empty(), Set.of("pci.2", "pci.3")).orElseThrow().port().id(), "then any");
-        assertEquals(Optional.empty(), t.choosePort(Optional.empty(), Set.of("pci.1", "pci.2", "pci.3")));
-    }
-
-    @Test
     void hotplugPortsAreSizedFromTheRealBarsRoundedToPowersOfTwo() {
         Q35Topology t = plan("""
                 [[hotplug]]

@@ -42,7 +42,7 @@ class VmRuntimeDirTest {
         VmRecord r = record(VmState.RUNNING, ProcessIdentity.of(ProcessHandle.current()));
         dir.write(r);
         assertEquals(r, dir.require());
-        assertTrue(Files.readString(dir.stateFile()).contains("\"state\" : \"RUNNING\""), "a file a person can read");
+        assertTrue(Files.readString(dir.stateFile()).contains("\"state\":\"RUNNING\""), "the state is written by name");
     }
 
     @Test
