@@ -48,7 +48,8 @@ public final class DoctorCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--spec", paramLabel = "FILE",
-            description = "VM spec whose memory (and emulated IOMMU) the locked-memory limit is checked against.")
+            description = "VM spec whose memory (and emulated IOMMU) the locked-memory limit is checked against; "
+                    + "without DEV, its PCI hostdevs are checked one by one.")
     Path specFile;
 
     @Option(names = "--user", paramLabel = "NAME",
@@ -76,6 +77,9 @@ public final class DoctorCommand implements Callable<Integer> {
             context = context.withVfioProbe(new NativeVfioProbe());
         }
         List<PciAddress> addresses = devices.stream().map(PciAddress::parse).toList();
+        if (addresses.isEmpty() && context.spec().isPresent()) {
+            addresses = context.spec().get().pciDevices();
+        }
         DoctorReport report = new Doctor(addresses).run(context);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {

@@ -8,15 +8,17 @@ import java.util.List;
 
 /** Runs the host checks, then the per-device checks for each device named, in a fixed order. */
 public final class Doctor {
-    private static final List<DeviceCheck> DEVICE_CHECKS = List.of(
-            new GroupViabilityCheck(), new AcsCheck(), new ResetMethodCheck(), new HostUseCheck(), new PcieLinkCheck());
 
     private final List<HostCheck> hostChecks;
+    private final List<DeviceCheck> deviceChecks;
     private final List<PciAddress> devices;
 
     /** @param devices the devices to check one by one (they must exist in the context's sysfs) */
     public Doctor(List<PciAddress> devices) {
         this.devices = List.copyOf(devices);
+        // The devices named go to the VM together, so each one's group is judged with all of them detached.
+        this.deviceChecks = List.of(new GroupViabilityCheck(java.util.Set.copyOf(devices)), new AcsCheck(),
+                new ResetMethodCheck(), new HostUseCheck(), new PcieLinkCheck());
         this.hostChecks = List.of(
                 new CpuVirtualizationCheck(),
                 new KvmCheck(),
@@ -45,7 +47,7 @@ public final class Doctor {
             results.add(c.run(context));
         }
         for (PciDevice d : found) {
-            for (DeviceCheck c : DEVICE_CHECKS) {
+            for (DeviceCheck c : deviceChecks) {
                 results.add(c.run(context, d));
             }
         }

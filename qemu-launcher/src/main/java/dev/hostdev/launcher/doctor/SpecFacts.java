@@ -3,21 +3,27 @@ package dev.hostdev.launcher.doctor;
 import dev.hostdev.launcher.spec.Iommu;
 import dev.hostdev.launcher.spec.VmSpec;
 import dev.hostdev.launcher.spec.VmSpecLoader;
+import dev.hostdev.engine.pci.PciAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * The two facts of a VM spec the memlock check needs: how much RAM the guest gets and whether it
- * has an emulated IOMMU.
+ * The facts of a VM spec doctor needs: how much RAM the guest gets and whether it has an emulated
+ * IOMMU (for the memlock check), and the host PCI devices it names (checked one by one when no DEV
+ * is given).
  *
  * @param file         the spec file, for messages
  * @param memoryBytes  guest RAM in bytes
  * @param guestIommu   whether the guest gets an emulated IOMMU
+ * @param pciDevices   the PCI hostdevs of the spec, in file order
  */
-public record SpecFacts(Path file, long memoryBytes, boolean guestIommu) {
-    /** Validates the memory size. */
+public record SpecFacts(Path file, long memoryBytes, boolean guestIommu, List<PciAddress> pciDevices) {
+    /** Validates the memory size and copies the list. */
     public SpecFacts {
         Objects.requireNonNull(file, "file");
+        pciDevices = List.copyOf(pciDevices);
         if (memoryBytes <= 0) {
             throw new IllegalArgumentException("guest memory must be positive: " + memoryBytes);
         }
@@ -34,6 +40,7 @@ public record SpecFacts(Path file, long memoryBytes, boolean guestIommu) {
 
     /** The facts of a loaded spec. */
     public static SpecFacts of(Path file, VmSpec spec) {
-        return new SpecFacts(file, spec.memory().bytes(), spec.iommu() != Iommu.NONE);
+        return new SpecFacts(file, spec.memory().bytes(), spec.iommu() != Iommu.NONE,
+                spec.pciHostdevs().stream().map(h -> h.pci()).flatMap(Optional::stream).toList());
     }
 }

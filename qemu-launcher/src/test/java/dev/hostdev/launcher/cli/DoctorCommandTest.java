@@ -149,6 +149,18 @@ class DoctorCommandTest {
         assertTrue(memlock.get("found").asText().contains("needs at least 3 GiB"), memlock.toString());
     }
 
+    @Test
+    void specHostdevsAreCheckedWhenNoDeviceIsNamed() throws IOException {
+        readyHost();
+        dev.hostdev.engine.testing.SysfsTree.create(tmp).pci("0000:03:00.0").klass(0x020000).driver("e1000e")
+                .iommuGroup(12).resetMethods("flr").add();
+        Path spec = tmp.resolve("vm.toml");
+        Files.writeString(spec, "name = \"router\"\nmemory = \"1G\"\n[[hostdev]]\npci = \"03:00.0\"\n");
+        CliRun r = CliRun.run("doctor", "--json", "--root", tmp.toString(), "--spec", spec.toString());
+        Map<String, JsonNode> checks = byId(new ObjectMapper().readTree(r.out()));
+        assertEquals("ok", checks.get("reset-method@0000:03:00.0").get("status").asText(), r.out());
+    }
+
     /** Runs against this machine, read-only, and checks the report against what its files say. */
     @Test
     void realHostReportMatchesItsFiles() throws IOException {

@@ -79,6 +79,14 @@ class DeviceChecksTest {
     }
 
     @Test
+    void groupIsViableWhenItsOtherMemberGoesToTheVmToo() {
+        CheckResult r = new GroupViabilityCheck(java.util.Set.of(PciAddress.parse(GPU), PciAddress.parse("01:00.1")))
+                .run(context(), device(GPU));
+        assertEquals(CheckStatus.OK, r.status(), r.found());
+        assertTrue(r.found().contains("once 0000:01:00.0 and 0000:01:00.1 are on vfio-pci"), r.found());
+    }
+
+    @Test
     void groupWithDriverlessPeerAndBridgeIsViable() {
         CheckResult r = run(new GroupViabilityCheck(), LEGACY_NIC);
         assertEquals(CheckStatus.OK, r.status(), r.found());
