@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
  * @param wholeGroup  detach every endpoint of each device's IOMMU group (bridges are skipped)
  * @param force       detach even a device the host uses (never the root disk's)
  * @param dryRun      plan and report, write nothing (no journal either)
- * @param nodeTimeout how long to wait for {@code /dev/vfio/N} after binding to vfio-pci
+ * @param settleTimeout how long the kernel may take to show the device on the target driver, and then
+ *                    {@code /dev/vfio/N}
  */
-public record DetachOptions(String driver, boolean wholeGroup, boolean force, boolean dryRun, Duration nodeTimeout) {
+public record DetachOptions(String driver, boolean wholeGroup, boolean force, boolean dryRun, Duration settleTimeout) {
     /** The driver QEMU's vfio-pci device needs. */
     public static final String VFIO_PCI = "vfio-pci";
     private static final Pattern DRIVER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -22,37 +23,42 @@ public record DetachOptions(String driver, boolean wholeGroup, boolean force, bo
     /** Validates the driver name (it becomes a path component) and the timeout. */
     public DetachOptions {
         Objects.requireNonNull(driver);
-        Objects.requireNonNull(nodeTimeout);
+        Objects.requireNonNull(settleTimeout);
         if (!DRIVER_NAME.matcher(driver).matches() || driver.equals(".") || driver.equals("..")) {
             throw HostdevException.usage("not a driver name: '" + driver + "'", "use --driver vfio-pci (the default) or pci-stub");
         }
-        if (nodeTimeout.isNegative()) {
-            throw HostdevException.usage("negative timeout for /dev/vfio: " + nodeTimeout, null);
+        if (settleTimeout.isNegative()) {
+            throw HostdevException.usage("negative settle timeout: " + settleTimeout, null);
         }
     }
 
-    /** vfio-pci, the given devices only, no force, for real, waiting up to 5 s for /dev/vfio/N. */
+    /** vfio-pci, the given devices only, no force, for real, waiting up to 5 s for the binding and /dev/vfio/N. */
     public static DetachOptions defaults() {
         return new DetachOptions(VFIO_PCI, false, false, false, Duration.ofSeconds(5));
     }
 
+    /** A copy giving the devices to another driver. */
     public DetachOptions withDriver(String d) {
-        return new DetachOptions(d, wholeGroup, force, dryRun, nodeTimeout);
+        return new DetachOptions(d, wholeGroup, force, dryRun, settleTimeout);
     }
 
+    /** A copy that does (or does not) take every endpoint of the devices' IOMMU groups. */
     public DetachOptions withWholeGroup(boolean g) {
-        return new DetachOptions(driver, g, force, dryRun, nodeTimeout);
+        return new DetachOptions(driver, g, force, dryRun, settleTimeout);
     }
 
+    /** A copy that does (or does not) override the host-use guard (never for the root disk). */
     public DetachOptions withForce(boolean f) {
-        return new DetachOptions(driver, wholeGroup, f, dryRun, nodeTimeout);
+        return new DetachOptions(driver, wholeGroup, f, dryRun, settleTimeout);
     }
 
+    /** A copy that only plans (or carries out). */
     public DetachOptions withDryRun(boolean d) {
-        return new DetachOptions(driver, wholeGroup, force, d, nodeTimeout);
+        return new DetachOptions(driver, wholeGroup, force, d, settleTimeout);
     }
 
-    public DetachOptions withNodeTimeout(Duration t) {
+    /** A copy waiting this long for the binding and for /dev/vfio/N. */
+    public DetachOptions withSettleTimeout(Duration t) {
         return new DetachOptions(driver, wholeGroup, force, dryRun, t);
     }
 }

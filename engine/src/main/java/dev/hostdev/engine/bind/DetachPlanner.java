@@ -21,10 +21,11 @@ public final class DetachPlanner {
      * @param now         its state now
      * @param target      the stub driver, e.g. vfio-pci
      * @param iommuGroup  its IOMMU group, needed to wait for {@code /dev/vfio/N}
-     * @param nodeTimeout how long to wait for that node
+     * @param bindTimeout how long the target driver may take to show as bound
+     * @param settleTimeout how long to wait for that node
      */
     public static DevicePlan plan(PciAddress device, BindingState now, String target, Optional<String> iommuGroup,
-                                  Duration nodeTimeout) {
+                                  Duration bindTimeout, Duration settleTimeout) {
         BindingState goal = BindingState.of(target, target);
         if (now.boundTo(target)) {
             return new DevicePlan(device, Action.DETACH, now, now, List.of(), "already bound to " + target);
@@ -36,9 +37,9 @@ public final class DetachPlanner {
         }
         now.driver().ifPresent(d -> steps.add(SysfsWrite.of("bus/pci/drivers/" + d + "/unbind", device.toString())));
         steps.add(SysfsWrite.of("bus/pci/drivers_probe", device.toString()));
-        steps.add(new PlanCheck.ExpectDriver(device, target));
+        steps.add(new PlanCheck.ExpectDriver(device, target, bindTimeout));
         if (target.equals(DetachOptions.VFIO_PCI) && iommuGroup.isPresent()) {
-            steps.add(new PlanCheck.AwaitVfioNode(device, iommuGroup.get(), nodeTimeout));
+            steps.add(new PlanCheck.AwaitVfioNode(device, iommuGroup.get(), settleTimeout));
         }
         return new DevicePlan(device, Action.DETACH, now, goal, steps, "");
     }

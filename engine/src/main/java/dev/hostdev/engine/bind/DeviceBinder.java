@@ -3,11 +3,8 @@ package dev.hostdev.engine.bind;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.guard.HostGuard;
-import dev.hostdev.engine.iommu.GroupViability;
-import dev.hostdev.engine.iommu.IommuGroup;
 import dev.hostdev.engine.iommu.IommuGroups;
 import dev.hostdev.engine.pci.PciAddress;
-import dev.hostdev.engine.pci.PciDevice;
 import dev.hostdev.engine.pci.PciInventory;
 import dev.hostdev.engine.state.DeviceLocks;
 import dev.hostdev.engine.state.DeviceRecord;
@@ -25,8 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 
 /**
  * Detaches devices from their host drivers and gives them back: what {@code virsh nodedev-detach} and
@@ -39,7 +34,6 @@ import java.util.stream.Collectors;
  * {@code dryRun} it only plans, and writes nothing at all (not even the journal).
  */
 public final class DeviceBinder {
-    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private final Sysfs sysfs;
     private final BindObserver observer;
@@ -101,21 +95,32 @@ public final class DeviceBinder {
         if (options.dryRun()) {
             return planDetach(devices, options).result(true);
         }
-        Selection first = selectForDetach(devices, options);
-        try (DeviceLocks.LockSet held = locks.acquireAll(first.devices.keySet())) {
-            recoverPendingFor(first.devices.keySet(), held);
+        DetachSelection first = select(devices, options);
+        try (DeviceLocks.LockSet held = locks.acquireAll(first.devices().keySet())) {
+            recoverPendingFor(first.devices().keySet(), held);
             DetachPlanning planning = planDetach(devices, options);
-            for (PciAddress extra : planning.selection.devices.keySet()) {
+            boolean more = false;
+            for (PciAddress extra : planning.selection.devices().keySet()) {
                 if (!held.holds(extra)) {
                     held.add(locks.acquire(extra));
+                    more = true;
                 }
+            }
+            if (more) {
+                // Group members first seen after recovery: plan again now that they are locked too.
+                recoverPendingFor(planning.selection.devices().keySet(), held);
+                planning = planDetach(devices, options);
             }
             return runDetach(planning);
         }
     }
 
     private DetachPlanning planDetach(List<PciAddress> requested, DetachOptions options) {
-        Selection sel = selectForDetach(requested, options);
+        // The host's own use first: "no IOMMU" or "not viable" would be the wrong news about a root disk.
+        List<PciAddress> named = new LinkedHashSet<>(requested).stream()
+                .filter(a -> !probe.state(inventory.find(a).address()).boundTo(options.driver())).toList();
+        guard.checkHostUse(named, options.force());
+        DetachSelection sel = select(requested, options);
         List<String> warnings = new ArrayList<>();
         if (!probe.driverLoaded(options.driver())) {
             String message = "the " + options.driver() + " driver is not loaded (no /sys/bus/pci/drivers/" + options.driver() + ")";
@@ -125,66 +130,38 @@ public final class DeviceBinder {
             warnings.add(message + ": load it with modprobe before detaching");
         }
         List<DevicePlan> plans = new ArrayList<>();
-        for (Map.Entry<PciAddress, PciDevice> e : sel.devices.entrySet()) {
-            PciAddress a = e.getKey();
+        for (PciAddress a : sel.devices().keySet()) {
             Optional<String> group = probe.iommuGroup(a);
-            plans.add(DetachPlanner.plan(a, probe.state(a), options.driver(), group, options.nodeTimeout()));
+            plans.add(DetachPlanner.plan(a, probe.state(a), options.driver(), group, options.settleTimeout(),
+                    options.settleTimeout()));
         }
         List<PciAddress> changing = plans.stream().filter(p -> !p.isNoop()).map(DevicePlan::device).toList();
         if (!changing.isEmpty()) {
+            if (options.driver().equals(DetachOptions.VFIO_PCI)) {
+                refusePhysicalFunctionsWithVfs(sel, changing);
+            }
             guard.checkHostUse(changing, options.force());
             guard.checkClaims(changing);
-            checkViable(sel);
+            sel.requireViable(inventory);
         }
         return new DetachPlanning(sel, plans, warnings, options);
     }
 
-    private void checkViable(Selection sel) {
-        Set<PciAddress> detaching = sel.devices.keySet();
-        for (IommuGroup g : sel.groups) {
-            List<PciDevice> members = g.members().stream().map(inventory::get)
-                    .flatMap(Optional::stream).toList();
-            GroupViability.check(g.number(), members, detaching).requireViable();
+    /** vfio-pci refuses (EBUSY) to bind an SR-IOV physical function whose VFs are enabled: say so before writing. */
+    private static void refusePhysicalFunctionsWithVfs(DetachSelection sel, List<PciAddress> changing) {
+        for (PciAddress a : changing) {
+            int vfs = sel.devices().get(a).sriov().map(s -> s.numVfs()).orElse(0);
+            if (vfs > 0) {
+                throw new HostdevException(ErrorCode.STATE, a + " is an SR-IOV physical function with " + vfs
+                        + " virtual function" + (vfs == 1 ? "" : "s") + " enabled: vfio-pci refuses such a device",
+                        "give the VM a virtual function instead ('hostdev show " + a + "' lists them), or disable "
+                                + "them first: echo 0 > /sys/bus/pci/devices/" + a + "/sriov_numvfs");
+            }
         }
     }
 
-    private Selection selectForDetach(List<PciAddress> requested, DetachOptions options) {
-        Map<PciAddress, PciDevice> chosen = new LinkedHashMap<>();
-        Map<PciAddress, BindingState> bridges = new java.util.TreeMap<>();
-        Map<Integer, IommuGroup> groupsSeen = new LinkedHashMap<>();
-        boolean needGroup = options.driver().equals(DetachOptions.VFIO_PCI);
-        for (PciAddress a : new LinkedHashSet<>(requested)) {
-            PciDevice d = inventory.find(a);
-            if (d.isBridge()) {
-                throw HostdevException.usage(a + " is a PCI bridge (class 0x" + String.format("%06x", d.classCode())
-                                + "): bridges stay with the host and do not stop their group being viable",
-                        "detach the endpoint devices behind it instead ('hostdev groups' lists them)");
-            }
-            chosen.put(a, d);
-            if (needGroup || options.wholeGroup()) {
-                IommuGroup g = groups.of(a);
-                groupsSeen.putIfAbsent(g.number(), g);
-            }
-        }
-        if (options.wholeGroup()) {
-            for (IommuGroup g : groupsSeen.values()) {
-                for (PciAddress m : g.members()) {
-                    if (chosen.containsKey(m)) {
-                        continue;
-                    }
-                    Optional<PciDevice> d = inventory.get(m);
-                    if (d.isEmpty()) {
-                        continue;
-                    }
-                    if (d.get().isBridge()) {
-                        bridges.put(m, probe.state(m));
-                    } else {
-                        chosen.put(m, d.get());
-                    }
-                }
-            }
-        }
-        return new Selection(chosen, bridges, List.copyOf(groupsSeen.values()));
+    private DetachSelection select(List<PciAddress> requested, DetachOptions options) {
+        return DetachSelection.select(requested, options, inventory, groups, probe);
     }
 
     private BindResult runDetach(DetachPlanning planning) {
@@ -193,12 +170,13 @@ public final class DeviceBinder {
         List<DeviceOutcome> outcomes = new ArrayList<>();
         Map<PciAddress, DeviceOutcome> done = new LinkedHashMap<>();
         if (!work.isEmpty()) {
-            Tracker tracker = new Tracker(newEntry("detach", work.stream().map(p -> journalDevice(p, null, options.driver())).toList()));
+            Transaction tx = Transaction.begin(journal, executor, probe, "detach", requester,
+                    work.stream().map(p -> Transaction.journalDevice(p, null, false, options.driver())).toList());
             try {
                 for (DevicePlan plan : work) {
                     observer.progress(plan.device(), "detaching " + plan.device() + " from "
                             + plan.before().driver().orElse("no driver") + " to " + options.driver());
-                    PlanExecutor.Execution ex = executor.execute(plan, tracker.stepsOf(plan.device()));
+                    PlanExecutor.Execution ex = executor.execute(plan, tx.stepsOf(plan.device()));
                     done.put(plan.device(), new DeviceOutcome(plan.device(), Outcome.DETACHED, plan.before(),
                             probe.state(plan.device()), ex.writes(), ex.vfioNode(), ex.warnings()));
                 }
@@ -208,9 +186,9 @@ public final class DeviceBinder {
                             plan.before().override().orElse(null), options.driver(), now, ProcessHandle.current().pid(),
                             requester));
                 }
-                journal.finish(tracker.entry);
+                tx.commit();
             } catch (RuntimeException failure) {
-                throw undo(tracker.entry, failure, "detach");
+                throw tx.abort(failure);
             }
         }
         for (DevicePlan plan : planning.plans) {
@@ -220,7 +198,7 @@ public final class DeviceBinder {
             outcomes.add(o);
             observer.finished(o);
         }
-        for (Map.Entry<PciAddress, BindingState> b : planning.selection.bridges.entrySet()) {
+        for (Map.Entry<PciAddress, BindingState> b : planning.selection.bridges().entrySet()) {
             DeviceOutcome o = new DeviceOutcome(b.getKey(), Outcome.SKIPPED_BRIDGE, b.getValue(), b.getValue(),
                     List.of(), Optional.empty(), List.of());
             outcomes.add(o);
@@ -251,53 +229,56 @@ public final class DeviceBinder {
             inventory.find(a);
         }
         if (options.dryRun()) {
-            List<DevicePlan> plans = planReattach(list);
+            List<DevicePlan> plans = planReattach(list, options.settleTimeout());
             return new BindResult(true, plans.stream().map(p -> planned(p, Outcome.ALREADY_ATTACHED)).toList());
         }
         try (DeviceLocks.LockSet held = locks.acquireAll(list)) {
             recoverPendingFor(list, held);
-            return runReattach(planReattach(list), null);
+            return runReattach(planReattach(list, options.settleTimeout()), null);
         }
     }
 
-    private List<DevicePlan> planReattach(List<PciAddress> devices) {
+    private List<DevicePlan> planReattach(List<PciAddress> devices, java.time.Duration settle) {
         List<DevicePlan> plans = new ArrayList<>();
         for (PciAddress a : devices) {
             Optional<DeviceRecord> rec = records.find(a);
-            plans.add(reattachPlan(a, rec.map(DeviceRecord::originalDriver), rec.map(DeviceRecord::driver)));
+            boolean hadNoDriver = rec.isPresent() && rec.get().originalDriver() == null;
+            plans.add(reattachPlan(a, rec.map(DeviceRecord::originalDriver), rec.map(DeviceRecord::driver), hadNoDriver,
+                    settle));
         }
         List<PciAddress> changing = plans.stream().filter(p -> !p.isNoop()).map(DevicePlan::device).toList();
         guard.checkClaims(changing);
         return plans;
     }
 
-    private DevicePlan reattachPlan(PciAddress a, Optional<String> original, Optional<String> stub) {
+    private DevicePlan reattachPlan(PciAddress a, Optional<String> original, Optional<String> stub, boolean leaveUnbound,
+                                    java.time.Duration settle) {
         Set<String> stubs = new HashSet<>(ReattachPlanner.STUB_DRIVERS);
         stub.ifPresent(stubs::add);
         Optional<String> recorded = original.filter(d -> !stubs.contains(d));
         return ReattachPlanner.plan(a, probe.state(a), stubs, recorded,
-                recorded.map(probe::driverLoaded).orElse(false), probe.hasReset(a));
+                recorded.map(probe::driverLoaded).orElse(false), probe.hasReset(a), leaveUnbound, settle);
     }
 
-    private BindResult runReattach(List<DevicePlan> plans, Tracker resumed) {
+    private BindResult runReattach(List<DevicePlan> plans, Transaction resumed) {
         List<DevicePlan> writing = plans.stream().filter(p -> !p.isNoop()).toList();
         Map<PciAddress, DeviceOutcome> done = new LinkedHashMap<>();
-        Tracker tracker = resumed;
-        if (tracker == null && !writing.isEmpty()) {
-            tracker = new Tracker(newEntry("reattach", writing.stream()
-                    .map(p -> journalDevice(p, p.target().driver().orElse(null), null)).toList()));
+        Transaction tx = resumed;
+        if (tx == null && !writing.isEmpty()) {
+            tx = Transaction.begin(journal, executor, probe, "reattach", requester, writing.stream()
+                    .map(p -> Transaction.journalDevice(p, p.target().driver().orElse(null), leavesUnbound(p), null)).toList());
         }
         try {
             for (DevicePlan plan : writing) {
                 observer.progress(plan.device(), "reattaching " + plan.device() + " from "
                         + plan.before().driver().orElse("no driver") + " to " + plan.target().driver().orElse("the driver the kernel picks"));
-                PlanExecutor.Execution ex = executor.execute(plan, tracker.stepsOf(plan.device()));
+                PlanExecutor.Execution ex = executor.execute(plan, tx.stepsOf(plan.device()));
                 BindingState after = probe.state(plan.device());
                 Outcome outcome;
                 List<String> warnings = new ArrayList<>(ex.warnings());
                 if (ex.configDead()) {
                     outcome = Outcome.LEFT_UNBOUND;
-                } else if (after.driver().isEmpty()) {
+                } else if (after.driver().isEmpty() && !leavesUnbound(plan)) {
                     outcome = Outcome.REATTACHED_NO_DRIVER;
                     warnings.add(plan.device() + ": no host driver claimed it (none was recorded and none matched)");
                 } else {
@@ -309,14 +290,14 @@ public final class DeviceBinder {
             for (DevicePlan plan : plans) {
                 records.delete(plan.device());
             }
-            if (tracker != null) {
-                journal.finish(tracker.entry);
+            if (tx != null) {
+                tx.commit();
             }
         } catch (RuntimeException failure) {
-            if (tracker == null) {
+            if (tx == null) {
                 throw failure;
             }
-            throw undo(tracker.entry, failure, "reattach");
+            throw tx.abort(failure);
         }
         List<DeviceOutcome> outcomes = new ArrayList<>();
         for (DevicePlan plan : plans) {
@@ -336,7 +317,8 @@ public final class DeviceBinder {
      * rolled back (each device back to the driver and override it had), an interrupted reattach is
      * finished. Operations whose devices are locked by a live process are left alone.
      *
-     * @return one {@link Outcome#RECOVERED} (or, under dry run, {@link Outcome#PLANNED}) per device put right
+     * @return one {@link Outcome#RECOVERED} (or, under dry run, {@link Outcome#PLANNED}) per device put right,
+     *         {@link Outcome#IN_PROGRESS} for devices of operations still running
      */
     public BindResult recover(boolean dryRun) {
         List<DeviceOutcome> outcomes = new ArrayList<>();
@@ -348,7 +330,21 @@ public final class DeviceBinder {
                 }
                 continue;
             }
-            try (DeviceLocks.LockSet held = locks.acquireAll(devices)) {
+            DeviceLocks.LockSet held;
+            try {
+                held = locks.acquireAll(devices);
+            } catch (HostdevException busy) {
+                if (busy.code() != ErrorCode.BUSY) {
+                    throw busy;
+                }
+                for (PciAddress a : devices) {
+                    BindingState s = probe.state(a);
+                    outcomes.add(new DeviceOutcome(a, Outcome.IN_PROGRESS, s, s, List.of(), Optional.empty(),
+                            List.of(busy.getMessage())));
+                }
+                continue;
+            }
+            try (held) {
                 outcomes.addAll(recoverEntry(entry));
             }
         }
@@ -373,12 +369,11 @@ public final class DeviceBinder {
     }
 
     private DevicePlan recoveryPlan(JournalEntry entry, JournalEntry.JournalDevice d) {
-        PciAddress a = PciAddress.parse(d.address());
         if (entry.operation().equals("reattach")) {
-            return reattachPlan(a, Optional.ofNullable(d.recordedDriver()), Optional.ofNullable(d.originalDriver()));
+            return reattachPlan(PciAddress.parse(d.address()), Optional.ofNullable(d.recordedDriver()),
+                    Optional.ofNullable(d.originalDriver()), d.leaveUnbound(), ReattachOptions.DEFAULT_SETTLE);
         }
-        BindingState original = BindingState.of(d.originalDriver(), d.originalDriverOverride());
-        return RollbackPlanner.plan(a, probe.state(a), original, original.driver().map(probe::driverLoaded).orElse(false));
+        return Transaction.resume(journal, executor, probe, entry).rollbackPlan(d);
     }
 
     private List<DeviceOutcome> recoverEntry(JournalEntry entry) {
@@ -387,15 +382,16 @@ public final class DeviceBinder {
                     + d.address() + " by pid " + entry.pid() + " (" + entry.requester() + ", " + entry.startedAt() + ")");
         }
         List<DeviceOutcome> outcomes = new ArrayList<>();
+        Transaction tx = Transaction.resume(journal, executor, probe, entry);
         if (entry.operation().equals("reattach")) {
             List<DevicePlan> plans = entry.devices().stream().map(d -> recoveryPlan(entry, d)).toList();
-            for (DeviceOutcome o : runReattach(plans, new Tracker(entry)).devices()) {
+            for (DeviceOutcome o : runReattach(plans, tx).devices()) {
                 outcomes.add(new DeviceOutcome(o.device(), Outcome.RECOVERED, o.before(), o.after(), o.writes(),
                         o.vfioNode(), o.warnings()));
             }
             return outcomes;
         }
-        List<String> problems = rollBack(entry, outcomes);
+        List<String> problems = tx.rollBack(outcomes);
         if (!problems.isEmpty()) {
             throw new HostdevException(ErrorCode.KERNEL, "recovering the interrupted " + entry.operation() + " "
                     + entry.id() + " failed: " + String.join("; ", problems),
@@ -404,68 +400,16 @@ public final class DeviceBinder {
         for (JournalEntry.JournalDevice d : entry.devices()) {
             records.delete(PciAddress.parse(d.address()));
         }
-        journal.finish(entry);
+        tx.commit();
         return outcomes;
     }
 
     // ---- shared machinery -----------------------------------------------------------------------------
 
-    /** Puts every device of the journal entry back as it was before; returns what could not be. */
-    private List<String> rollBack(JournalEntry entry, List<DeviceOutcome> outcomes) {
-        List<String> problems = new ArrayList<>();
-        List<JournalEntry.JournalDevice> reversed = new ArrayList<>(entry.devices());
-        java.util.Collections.reverse(reversed);
-        for (JournalEntry.JournalDevice d : reversed) {
-            PciAddress a = PciAddress.parse(d.address());
-            try {
-                DevicePlan plan = recoveryPlanForRollback(d);
-                PlanExecutor.Execution ex = executor.execute(plan, n -> { });
-                outcomes.add(new DeviceOutcome(a, Outcome.RECOVERED, plan.before(), probe.state(a), ex.writes(),
-                        Optional.empty(), ex.warnings()));
-            } catch (RuntimeException e) {
-                problems.add(a + ": " + e.getMessage());
-            }
-        }
-        return problems;
-    }
-
-    private DevicePlan recoveryPlanForRollback(JournalEntry.JournalDevice d) {
-        PciAddress a = PciAddress.parse(d.address());
-        BindingState original = BindingState.of(d.originalDriver(), d.originalDriverOverride());
-        return RollbackPlanner.plan(a, probe.state(a), original, original.driver().map(probe::driverLoaded).orElse(false));
-    }
-
-    /** After a failure: roll every device back, and say what happened in one error. */
-    private HostdevException undo(JournalEntry entry, RuntimeException failure, String operation) {
-        List<DeviceOutcome> rolled = new ArrayList<>();
-        List<String> problems = rollBack(entry, rolled);
-        HostdevException cause = failure instanceof HostdevException h ? h
-                : new HostdevException(ErrorCode.INTERNAL, failure.toString(), "this is a bug in Hostdev; please report it", failure);
-        if (problems.isEmpty()) {
-            journal.finish(entry);
-            String restored = entry.devices().stream()
-                    .map(d -> d.address() + " is on " + (d.originalDriver() == null ? "no driver" : d.originalDriver()))
-                    .collect(Collectors.joining(", "));
-            return new HostdevException(cause.code(), operation + " failed: " + cause.getMessage()
-                    + "; rolled back (" + restored + " again)", cause.hint(), failure);
-        }
-        return new HostdevException(cause.code(), operation + " failed: " + cause.getMessage()
-                + "; rolling back failed too: " + String.join("; ", problems),
-                "fix the cause and run 'hostdev recover': the journal under /run/hostdev/journal says what to restore",
-                failure);
-    }
-
-    private JournalEntry newEntry(String operation, List<JournalEntry.JournalDevice> devices) {
-        long pid = ProcessHandle.current().pid();
-        Instant now = Instant.now();
-        String id = now.toString().replace(":", "").replace("-", "") + "-" + pid + "-" + SEQUENCE.incrementAndGet();
-        return new JournalEntry(id, operation, pid, requester, now.toString(), devices);
-    }
-
-    private static JournalEntry.JournalDevice journalDevice(DevicePlan p, String recordedDriver, String target) {
-        return new JournalEntry.JournalDevice(p.device().toString(), p.before().driver().orElse(null),
-                p.before().override().orElse(null), recordedDriver, target,
-                p.steps().stream().map(PlanStep::describe).toList(), 0);
+    /** Whether a reattach plan ends with the device on no driver on purpose (it had none before). */
+    private static boolean leavesUnbound(DevicePlan plan) {
+        return plan.action() == Action.REATTACH && !plan.isNoop() && plan.writes().stream()
+                .noneMatch(w -> w.attribute().endsWith("/bind") || w.attribute().equals("bus/pci/drivers_probe"));
     }
 
     private static DeviceOutcome planned(DevicePlan p, Outcome whenNoop) {
@@ -492,45 +436,18 @@ public final class DeviceBinder {
         }
     }
 
-    /** The devices chosen for a detach: endpoints to move, bridges skipped, their IOMMU groups. */
-    private record Selection(Map<PciAddress, PciDevice> devices, Map<PciAddress, BindingState> bridges,
-                             List<IommuGroup> groups) {
-    }
-
     /** A detach planned: the selection, a plan per device, warnings (dry run only). */
-    private record DetachPlanning(Selection selection, List<DevicePlan> plans, List<String> warnings, DetachOptions options) {
+    private record DetachPlanning(DetachSelection selection, List<DevicePlan> plans, List<String> warnings, DetachOptions options) {
         BindResult result(boolean dryRun) {
             List<DeviceOutcome> out = new ArrayList<>();
             for (DevicePlan p : plans) {
                 out.add(planned(p, Outcome.ALREADY_DETACHED));
             }
-            for (Map.Entry<PciAddress, BindingState> b : selection.bridges.entrySet()) {
+            for (Map.Entry<PciAddress, BindingState> b : selection.bridges().entrySet()) {
                 out.add(new DeviceOutcome(b.getKey(), Outcome.SKIPPED_BRIDGE, b.getValue(), b.getValue(),
                         List.of(), Optional.empty(), List.of()));
             }
             return new BindResult(dryRun, attachWarnings(out, warnings));
-        }
-    }
-
-    /** Keeps the journal entry current: written when created, rewritten after every step. */
-    private final class Tracker {
-        JournalEntry entry;
-
-        Tracker(JournalEntry entry) {
-            this.entry = entry;
-            journal.save(entry);
-        }
-
-        java.util.function.IntConsumer stepsOf(PciAddress device) {
-            return n -> {
-                for (JournalEntry.JournalDevice d : entry.devices()) {
-                    if (d.address().equals(device.toString())) {
-                        entry = entry.withDevice(d.withStepsDone(n));
-                        journal.save(entry);
-                        return;
-                    }
-                }
-            };
         }
     }
 }

@@ -18,6 +18,8 @@ public enum Outcome {
     REATTACHED_NO_DRIVER,
     /** An interrupted operation was put right by recovery. */
     RECOVERED,
+    /** Recovery left it alone: the operation is still running in a live process that holds its lock. */
+    IN_PROGRESS,
     /** --dry-run: these writes would be made. */
     PLANNED
 }

@@ -8,18 +8,37 @@ import java.util.Objects;
 public sealed interface PlanCheck extends PlanStep {
 
     /**
-     * The device must now be bound to this driver (drivers_probe succeeds even when nothing claimed it).
+     * The device must be bound to this driver within the time given (drivers_probe succeeds even when
+     * nothing claimed the device, and a driver that prefers asynchronous probing binds after it returns).
      *
      * @param driver the expected driver, or {@code null} for "bound to nothing"
+     * @param within how long the binding may take to show
      */
-    record ExpectDriver(PciAddress device, String driver) implements PlanCheck {
+    record ExpectDriver(PciAddress device, String driver, Duration within) implements PlanCheck {
         public ExpectDriver {
             Objects.requireNonNull(device);
+            Objects.requireNonNull(within);
         }
 
         @Override
         public String describe() {
             return "check " + device + " is " + (driver == null ? "bound to no driver" : "bound to " + driver);
+        }
+    }
+
+    /**
+     * Gives the kernel time to bind some driver, when none was recorded to expect: returns as soon as one is
+     * bound, and never fails (the outcome then says no driver claimed the device).
+     */
+    record AwaitAnyDriver(PciAddress device, Duration within) implements PlanCheck {
+        public AwaitAnyDriver {
+            Objects.requireNonNull(device);
+            Objects.requireNonNull(within);
+        }
+
+        @Override
+        public String describe() {
+            return "wait up to " + within.toMillis() + " ms for a driver to claim " + device;
         }
     }
 

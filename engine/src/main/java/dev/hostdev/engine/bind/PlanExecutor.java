@@ -60,6 +60,11 @@ final class PlanExecutor {
                 }
             } else if (step instanceof PlanCheck.ExpectDriver c) {
                 expectDriver(c);
+            } else if (step instanceof PlanCheck.AwaitAnyDriver c) {
+                long deadline = System.nanoTime() + c.within().toNanos();
+                while (probe.state(c.device()).driver().isEmpty() && System.nanoTime() < deadline) {
+                    pause();
+                }
             } else if (step instanceof PlanCheck.AwaitVfioNode c) {
                 node = Optional.of(awaitNode(c));
             } else if (step instanceof PlanCheck.ExpectConfigReadable c && !probe.configReadable(c.device())) {
@@ -74,11 +79,17 @@ final class PlanExecutor {
     }
 
     private void expectDriver(PlanCheck.ExpectDriver c) {
+        Optional<String> want = Optional.ofNullable(c.driver());
+        long deadline = System.nanoTime() + c.within().toNanos();
         Optional<String> now = probe.state(c.device()).driver();
-        if (!now.equals(Optional.ofNullable(c.driver()))) {
-            String want = c.driver() == null ? "bound to no driver" : "bound to " + c.driver();
+        while (!now.equals(want) && System.nanoTime() < deadline) {
+            pause();
+            now = probe.state(c.device()).driver();
+        }
+        if (!now.equals(want)) {
+            String wanted = c.driver() == null ? "bound to no driver" : "bound to " + c.driver();
             throw new HostdevException(ErrorCode.KERNEL,
-                    c.device() + " should now be " + want + " but is " + now.map(d -> "bound to " + d).orElse("bound to no driver")
+                    c.device() + " should now be " + wanted + " but is " + now.map(d -> "bound to " + d).orElse("bound to no driver")
                             + " (the kernel accepted the writes without doing it)",
                     c.driver() == null ? null
                             : "check that the " + c.driver() + " module is loaded and supports the device; dmesg may say why its probe failed");
@@ -95,14 +106,18 @@ final class PlanExecutor {
                                 + c.timeout().toMillis() + " ms",
                         "check that the vfio-pci module loaded fully (dmesg) and that /dev is managed (udev or devtmpfs)");
             }
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new HostdevException(ErrorCode.TIMEOUT, "interrupted while waiting for /dev/vfio/" + c.group(), null);
-            }
+            pause();
         }
         return "/dev/vfio/" + c.group();
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(10);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HostdevException(ErrorCode.TIMEOUT, "interrupted while waiting for the kernel", null);
+        }
     }
 
     private static String hintFor(SysfsWrite w, SysfsWriteException e) {

@@ -1,6 +1,7 @@
 package dev.hostdev.engine.bind;
 
 import dev.hostdev.engine.pci.PciAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,9 +28,11 @@ public final class ReattachPlanner {
      * @param recordedDriver  the host driver it had before Hostdev detached it, if known
      * @param recordedLoaded  whether that driver is loaded (has a {@code /sys/bus/pci/drivers} entry)
      * @param hasReset        whether the device has a {@code reset} attribute
+     * @param leaveUnbound    it had no driver before Hostdev took it (as libvirt, do not probe one for it then)
+     * @param bindTimeout     how long the host driver may take to show as bound
      */
     public static DevicePlan plan(PciAddress device, BindingState now, Set<String> stubs, Optional<String> recordedDriver,
-                                  boolean recordedLoaded, boolean hasReset) {
+                                  boolean recordedLoaded, boolean hasReset, boolean leaveUnbound, Duration bindTimeout) {
         boolean onStub = now.driver().isPresent() && stubs.contains(now.driver().get());
         BindingState goal = new BindingState(recordedDriver, Optional.empty());
         if (now.driver().isPresent() && !onStub) {
@@ -50,12 +53,18 @@ public final class ReattachPlanner {
         }
         now.driver().ifPresent(d -> steps.add(SysfsWrite.of("bus/pci/drivers/" + d + "/unbind", device.toString())));
         steps.add(new PlanCheck.ExpectConfigReadable(device));
+        if (leaveUnbound) {
+            steps.add(new PlanCheck.ExpectDriver(device, null, Duration.ZERO));
+            return new DevicePlan(device, Action.REATTACH, now, BindingState.of(null, null), steps,
+                    "it had no driver before it was detached: left unbound");
+        }
         if (recordedDriver.isPresent() && recordedLoaded) {
             steps.add(SysfsWrite.of("bus/pci/drivers/" + recordedDriver.get() + "/bind", device.toString()));
         } else {
             steps.add(SysfsWrite.of("bus/pci/drivers_probe", device.toString()));
         }
-        recordedDriver.ifPresent(d -> steps.add(new PlanCheck.ExpectDriver(device, d)));
+        steps.add(recordedDriver.isPresent() ? new PlanCheck.ExpectDriver(device, recordedDriver.get(), bindTimeout)
+                : new PlanCheck.AwaitAnyDriver(device, bindTimeout));
         return new DevicePlan(device, Action.REATTACH, now, goal, steps, "");
     }
 }

@@ -1,6 +1,7 @@
 package dev.hostdev.engine.bind;
 
 import dev.hostdev.engine.pci.PciAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,9 @@ import java.util.List;
  * between a write and the journal's note of it.
  */
 public final class RollbackPlanner {
+    /** How long a restored driver may take to show as bound. */
+    static final Duration BIND_TIMEOUT = Duration.ofSeconds(2);
+
     private RollbackPlanner() {
     }
 
@@ -34,7 +38,7 @@ public final class RollbackPlanner {
             }
         }
         if (!steps.isEmpty()) {
-            steps.add(new PlanCheck.ExpectDriver(device, original.driver().orElse(null)));
+            steps.add(new PlanCheck.ExpectDriver(device, original.driver().orElse(null), BIND_TIMEOUT));
         }
         return new DevicePlan(device, Action.ROLLBACK, now, original, steps, steps.isEmpty() ? "already as it was" : "");
     }

@@ -139,7 +139,27 @@ final class StorageUse {
                 .filter(p -> sysfs.exists("block/" + disk + "/" + p + "/partition")).toList();
     }
 
+    /**
+     * The PCI functions on a disk's sysfs path. A multipath NVMe namespace (the default on Debian's kernel)
+     * lives under {@code devices/virtual/nvme-subsystem/nvme-subsysN/}, with no PCI device on its path: its
+     * controllers are the {@code nvmeN} links of that subsystem directory.
+     */
     private Set<PciAddress> pciOf(String disk) {
-        return sysfs.canonical("block/" + disk).map(PciPath::along).orElse(Set.of());
+        Optional<String> path = sysfs.canonical("block/" + disk);
+        if (path.isEmpty()) {
+            return Set.of();
+        }
+        Set<PciAddress> out = new LinkedHashSet<>(PciPath.along(path.get()));
+        int at = path.get().indexOf("/nvme-subsystem/");
+        if (out.isEmpty() && at >= 0) {
+            String rest = path.get().substring(at + "/nvme-subsystem/".length());
+            String subsystem = path.get().substring(0, at) + "/nvme-subsystem/" + rest.split("/")[0];
+            for (String entry : sysfs.list(subsystem)) {
+                if (entry.matches("nvme[0-9]+")) {
+                    sysfs.canonical(subsystem + "/" + entry).map(PciPath::along).ifPresent(out::addAll);
+                }
+            }
+        }
+        return out;
     }
 }

@@ -44,12 +44,14 @@ public record JournalEntry(String id, String operation, long pid, String request
      * @param originalDriver         its driver before the operation, or {@code null}
      * @param originalDriverOverride its driver_override before, or {@code null}
      * @param recordedDriver         for a reattach: the host driver to give it back to, or {@code null}
+     * @param leaveUnbound           for a reattach: it had no driver before Hostdev took it, so none is probed
      * @param targetDriver           the driver the operation moves it to, or {@code null} (a host driver picked by the kernel)
      * @param steps                  the planned steps, as printed
      * @param stepsDone              how many of them completed (a write may have happened one step beyond)
      */
     public record JournalDevice(String address, String originalDriver, String originalDriverOverride,
-                                String recordedDriver, String targetDriver, List<String> steps, int stepsDone) {
+                                String recordedDriver, boolean leaveUnbound, String targetDriver, List<String> steps,
+                                int stepsDone) {
         public JournalDevice {
             Objects.requireNonNull(address);
             steps = List.copyOf(steps);
@@ -57,7 +59,8 @@ public record JournalEntry(String id, String operation, long pid, String request
 
         /** A copy with {@code stepsDone} set. */
         public JournalDevice withStepsDone(int n) {
-            return new JournalDevice(address, originalDriver, originalDriverOverride, recordedDriver, targetDriver, steps, n);
+            return new JournalDevice(address, originalDriver, originalDriverOverride, recordedDriver, leaveUnbound,
+                    targetDriver, steps, n);
         }
     }
 }

@@ -74,7 +74,7 @@ final class Bench {
     }
 
     static DetachOptions vfio() {
-        return DetachOptions.defaults().withNodeTimeout(Duration.ofMillis(200));
+        return DetachOptions.defaults().withSettleTimeout(Duration.ofMillis(200));
     }
 
     String driver(PciAddress a) {

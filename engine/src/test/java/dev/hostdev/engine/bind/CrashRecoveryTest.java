@@ -100,6 +100,34 @@ class CrashRecoveryTest {
     }
 
     @Test
+    void aLaterReattachFinishesTheInterruptedOneFirst() throws Exception {
+        for (int n = 1; n <= REATTACH_WRITES; n++) {
+            Bench b = fresh("rereattach-" + n);
+            detachGroup(b);
+            b.kernel.killAfterWrite(DETACH_WRITES + n);
+            assertThrows(SimulatedKernel.SimulatedCrash.class, () -> reattachGroup(b));
+            b.restart();
+            BindResult r = b.binder.reattach(devices(GPU), ReattachOptions.defaults());
+            assertEquals(Outcome.ALREADY_ATTACHED, r.devices().get(0).outcome(), "write " + n + ": recovery did it");
+            assertOnHost(b, "reattach write " + n);
+        }
+    }
+
+    @Test
+    void aCrashBetweenTheRecordsAndTheJournalsEndIsRolledBackToo() throws Exception {
+        Bench b = fresh("records");
+        b.kernel.killAfterWrite(DETACH_WRITES);
+        assertThrows(SimulatedKernel.SimulatedCrash.class, () -> detachGroup(b));
+        // As if it died after writing the device records, just before removing its journal entry:
+        for (var d : List.of(GPU, AUDIO)) {
+            b.records().save(new dev.hostdev.engine.state.DeviceRecord(d.toString(), "x", null, "vfio-pci", "now", 1, "test"));
+        }
+        b.restart();
+        b.binder.recover(false);
+        assertOnHost(b, "records written, journal not yet removed");
+    }
+
+    @Test
     void recoverDryRunWritesNothingAndListsTheDevices() throws Exception {
         Bench b = fresh("dry");
         kill(b, 4, true);
@@ -112,6 +140,23 @@ class CrashRecoveryTest {
         assertTrue(plan.writes().stream().map(SysfsWrite::describe).toList()
                 .contains("write /sys/bus/pci/drivers/nouveau/bind 0000:01:00.0"), plan.writes().toString());
         assertEquals(1, b.journal().pending().size());
+    }
+
+    @Test
+    void recoverLeavesAloneAnOperationWhoseProcessStillHoldsTheLock() throws Exception {
+        Bench b = fresh("live");
+        b.kernel.killAfterWrite(2);
+        assertThrows(SimulatedKernel.SimulatedCrash.class, () -> detachGroup(b));
+        b.restart();
+        var others = new dev.hostdev.engine.state.DeviceLocks(new dev.hostdev.engine.state.StateDirectory(b.tree.hostRoot()), "live one");
+        try (var held = others.acquire(AUDIO)) {
+            BindResult r = b.binder.recover(false);
+            assertEquals(List.of(Outcome.IN_PROGRESS, Outcome.IN_PROGRESS), r.devices().stream().map(DeviceOutcome::outcome).toList());
+            assertTrue(r.devices().get(0).warnings().get(0).contains("(live one)"), r.devices().get(0).warnings().toString());
+            assertEquals(1, b.journal().pending().size());
+        }
+        b.binder.recover(false);
+        assertOnHost(b, "after the holder let go");
     }
 
     private static void kill(Bench b, int n, boolean after) {

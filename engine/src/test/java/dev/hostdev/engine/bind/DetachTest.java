@@ -203,6 +203,17 @@ class DetachTest {
         assertEquals("vfio-pci", bench.driver(NIC));
     }
 
+    @Test
+    void refusesAPhysicalFunctionWithVirtualFunctionsEnabled() {
+        HostdevException e = refused(ErrorCode.STATE, devices(PciAddress.parse("02:00.0")), vfio());
+        assertTrue(e.getMessage().contains("SR-IOV physical function with 2 virtual functions enabled"), e.getMessage());
+        assertTrue(e.hint().contains("sriov_numvfs"), e.hint());
+        assertEquals(List.of(), bench.kernel.writes());
+        BindResult vf = bench.binder.detach(devices(PciAddress.parse("02:10.0")), vfio());
+        assertEquals(Outcome.DETACHED, vf.devices().get(0).outcome());
+        assertEquals("igbvf", bench.records().find(PciAddress.parse("02:10.0")).orElseThrow().originalDriver());
+    }
+
     private void assertOriginal() {
         assertEquals("nouveau", bench.driver(GPU));
         assertEquals("snd_hda_intel", bench.driver(AUDIO));

@@ -111,12 +111,33 @@ class ReattachTest {
     void aHostDriverThatRefusesTheDeviceLeavesItOnVfio() {
         bench.kernel.probeFails(GPU.toString(), "nouveau", Errno.EIO);
         HostdevException e = assertThrows(HostdevException.class,
-                () -> bench.binder.reattach(devices(GPU), ReattachOptions.defaults()));
+                () -> bench.binder.reattach(devices(GPU), new ReattachOptions(false, java.time.Duration.ofMillis(100))));
         assertEquals(ErrorCode.KERNEL, e.code());
         assertTrue(e.getMessage().contains("rolled back"), e.getMessage());
         assertEquals("vfio-pci", bench.driver(GPU));
         assertEquals("vfio-pci", bench.override(GPU));
         assertEquals("nouveau", bench.records().find(GPU).orElseThrow().originalDriver(), "kept for the next try");
+    }
+
+    @Test
+    void withoutARecordOrADriverForItTheDeviceIsReleasedAndThatIsSaid() {
+        bench.kernel.nativeDriver(UNBOUND.toString(), "none-loaded");
+        bench.binder.detach(devices(NIC, UNBOUND), vfio());
+        bench.records().delete(UNBOUND);
+        DeviceOutcome o = bench.binder.reattach(devices(UNBOUND), new ReattachOptions(false, java.time.Duration.ofMillis(100)))
+                .devices().get(0);
+        assertEquals(Outcome.REATTACHED_NO_DRIVER, o.outcome());
+        assertTrue(o.warnings().get(0).contains("no host driver claimed it"), o.warnings().toString());
+    }
+
+    @Test
+    void aHostDriverThatProbesAsynchronouslyIsWaitedFor() {
+        bench.binder.detach(devices(NIC), vfio());
+        bench.records().delete(NIC);
+        bench.kernel.asyncProbe("e1000", java.time.Duration.ofMillis(150));
+        BindResult r = bench.binder.reattach(devices(NIC), ReattachOptions.defaults());
+        assertEquals(Outcome.REATTACHED, r.devices().get(0).outcome(), r.devices().get(0).warnings().toString());
+        assertEquals("e1000", bench.driver(NIC));
     }
 
     @Test
@@ -130,10 +151,12 @@ class ReattachTest {
     }
 
     @Test
-    void aDeviceThatHadNoDriverGoesBackToNone() {
+    void aDeviceThatHadNoDriverGoesBackToNoneEvenIfADriverCouldClaimIt() {
+        bench.kernel.nativeDriver(UNBOUND.toString(), "e1000");
         bench.binder.detach(devices(NIC, UNBOUND), vfio());
         DeviceOutcome o = bench.binder.reattach(devices(UNBOUND), ReattachOptions.defaults()).devices().get(0);
-        assertEquals(Outcome.REATTACHED_NO_DRIVER, o.outcome());
+        assertEquals(Outcome.REATTACHED, o.outcome());
+        assertEquals(List.of(), o.warnings());
         assertNull(bench.driver(UNBOUND));
         assertNull(bench.override(UNBOUND));
     }

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.hostdev.engine.testing.TmpfsTempDir;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The guard on fake /proc and /sys trees: disks, swap, md/dm members, network, display, host bridges. */
@@ -29,7 +30,7 @@ class HostGuardTest {
     static final PciAddress HOST_BRIDGE = PciAddress.parse("00:00.0");
     static final PciAddress XHCI = PciAddress.parse("00:14.0");
 
-    @TempDir
+    @TempDir(factory = TmpfsTempDir.class)
     Path dir;
     SysfsTree tree;
     HostGuard guard;
@@ -127,6 +128,23 @@ class HostGuardTest {
         Files.createSymbolicLink(dir.resolve("dev/disk/by-uuid/1234"), Path.of("../../sdb1"));
         tree.file("/proc/mounts", "/dev/disk/by-uuid/1234 / ext4 rw 0 0\n");
         assertTrue(kinds(XHCI).contains(HostUse.Kind.ROOT_DISK));
+    }
+
+    @Test
+    void aMultipathNvmeRootIsTracedToItsControllers() throws IOException {
+        PciAddress nvme = PciAddress.parse("02:00.0");
+        Path controller = tree.pciDeviceDir(nvme.toString()).resolve("nvme/nvme0");
+        Files.createDirectories(controller);
+        Path subsys = tree.sysPath("devices/virtual/nvme-subsystem/nvme-subsys0");
+        Path ns = subsys.resolve("nvme0n1");
+        Files.createDirectories(ns.resolve("holders"));
+        Files.createDirectories(ns.resolve("nvme0n1p2"));
+        Files.writeString(ns.resolve("nvme0n1p2/partition"), "2\n");
+        Files.createSymbolicLink(subsys.resolve("nvme0"), subsys.relativize(controller));
+        Files.createSymbolicLink(tree.sysPath("block/nvme0n1"), tree.sysPath("block").relativize(ns));
+        Files.createSymbolicLink(tree.sysPath("class/block/nvme0n1p2"), tree.sysPath("class/block").relativize(ns.resolve("nvme0n1p2")));
+        tree.file("/proc/mounts", "/dev/nvme0n1p2 / ext4 rw 0 0\n");
+        assertEquals(Set.of(HostUse.Kind.ROOT_DISK), kinds(nvme));
     }
 
     @Test

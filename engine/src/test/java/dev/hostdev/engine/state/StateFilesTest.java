@@ -13,11 +13,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.hostdev.engine.testing.TmpfsTempDir;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The journal and device records: where they live, their JSON fields, atomic replacement. */
 class StateFilesTest {
-    @TempDir
+    @TempDir(factory = TmpfsTempDir.class)
     Path dir;
     StateDirectory state;
 
@@ -57,7 +58,7 @@ class StateFilesTest {
     @Test
     void journalEntriesAreReplacedWholeAndTemporaryLeftoversIgnored() throws Exception {
         Journal journal = new Journal(state);
-        JournalEntry.JournalDevice d = new JournalEntry.JournalDevice("0000:01:00.0", "nouveau", null, null, "vfio-pci",
+        JournalEntry.JournalDevice d = new JournalEntry.JournalDevice("0000:01:00.0", "nouveau", null, null, false, "vfio-pci",
                 List.of("write a", "write b"), 0);
         JournalEntry e = new JournalEntry("20261124T180000Z-1-1", "detach", 1, "test", "2026-11-24T18:00:00Z", List.of(d));
         journal.save(e);

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -73,6 +72,8 @@ public final class SimulatedKernel implements AttributeWriter {
     private int killBefore = -1;
     private int killAfter = -1;
     private boolean createVfioNodes = true;
+    private long writeDelayMillis;
+    private final Map<String, Long> asyncProbeMillis = new HashMap<>();
 
     /**
      * @param root the directory standing for the host's {@code /}, holding {@code sys/} built by the test;
@@ -150,6 +151,21 @@ public final class SimulatedKernel implements AttributeWriter {
         return this;
     }
 
+    /**
+     * The driver prefers asynchronous probing: {@code drivers_probe} returns at once and the device shows as
+     * bound to it only after the delay (as with PROBE_PREFER_ASYNCHRONOUS drivers).
+     */
+    public SimulatedKernel asyncProbe(String driver, java.time.Duration delay) {
+        asyncProbeMillis.put(driver, delay.toMillis());
+        return this;
+    }
+
+    /** Each write takes this long, as a slow probe would: lets tests keep an operation in flight. */
+    public SimulatedKernel slowWrites(java.time.Duration delay) {
+        writeDelayMillis = delay.toMillis();
+        return this;
+    }
+
     // ---- what tests observe -----------------------------------------------------------------
 
     /** Every write received, in order, including those that failed. */
@@ -189,7 +205,7 @@ public final class SimulatedKernel implements AttributeWriter {
     // ---- the kernel ---------------------------------------------------------------------------
 
     @Override
-    public void write(Path attribute, String value) throws SysfsWriteException {
+    public synchronized void write(Path attribute, String value) throws SysfsWriteException {
         Path abs = attribute.toAbsolutePath().normalize();
         if (!abs.startsWith(sys)) {
             throw new IllegalStateException("simulated kernel asked to write outside " + sys + ": " + abs);
@@ -208,6 +224,13 @@ public final class SimulatedKernel implements AttributeWriter {
         }
         if (errno != null) {
             throw new SysfsWriteException(abs.toString(), value, errno);
+        }
+        if (writeDelayMillis > 0) {
+            try {
+                Thread.sleep(writeDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         apply(abs, sys.relativize(abs).toString(), value);
         if (n == killAfter) {
@@ -309,7 +332,23 @@ public final class SimulatedKernel implements AttributeWriter {
         String candidate = override.orElse(nativeDrivers.get(address));
         if (candidate != null && Files.isDirectory(sys.resolve("bus/pci/drivers").resolve(candidate))
                 && !probeFailures.containsKey(address + "|" + candidate)) {
-            bind(address, candidate);
+            Long delay = asyncProbeMillis.get(candidate);
+            if (delay == null) {
+                bind(address, candidate);
+                return;
+            }
+            Thread later = new Thread(() -> {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                synchronized (this) {
+                    bind(address, candidate);
+                }
+            }, "simulated async probe of " + address);
+            later.setDaemon(true);
+            later.start();
         }
     }
 
@@ -407,7 +446,7 @@ public final class SimulatedKernel implements AttributeWriter {
     }
 
     private static List<String> listNames(Path dir) {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir)) {
+        if (!Files.isDirectory(dir)) {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {

@@ -20,7 +20,7 @@ class SimulatedKernelTest {
     private static final String GPU = "0000:01:00.0";
     private static final String AUDIO = "0000:01:00.1";
 
-    @TempDir
+    @TempDir(factory = TmpfsTempDir.class)
     Path dir;
     SysfsTree tree;
     SimulatedKernel kernel;

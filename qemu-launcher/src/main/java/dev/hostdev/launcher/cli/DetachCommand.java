@@ -1,19 +1,57 @@
 package dev.hostdev.launcher.cli;
 
-import dev.hostdev.engine.ErrorCode;
-import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.bind.BindResult;
+import dev.hostdev.engine.bind.DetachOptions;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** PLACEHOLDER until its owner writes it: Detach devices from their host drivers to vfio-pci. */
-@Command(name = "detach", mixinStandardHelpOptions = true, description = "Detach devices from their host drivers to vfio-pci.")
+/** {@code hostdev detach DEV…}: the {@code virsh nodedev-detach} equivalent. */
+@Command(name = "detach", mixinStandardHelpOptions = true,
+        description = {"Detach PCI devices from their host drivers to vfio-pci (as 'virsh nodedev-detach').",
+            "",
+            "Sets driver_override, unbinds the host driver, asks drivers_probe, then verifies that the device is "
+                + "on the target driver and that /dev/vfio/N exists. A device already there is left alone. "
+                + "Refuses, before any write, a group that would not be viable, a device the host uses, or one "
+                + "another VM holds; on any failure every device is put back as it was."})
 public final class DetachCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "DEV", description = "PCI devices: 03:07.0, 0000:03:07.0 or pci_0000_03_07_0.")
+    List<String> devices;
+
+    @Option(names = "--driver", paramLabel = "NAME", defaultValue = DetachOptions.VFIO_PCI,
+            description = "The driver to give the devices to (vfio-pci or pci-stub). Default: ${DEFAULT-VALUE}.")
+    String driver;
+
+    @Option(names = "--group", description = "Detach every endpoint of the devices' IOMMU groups (bridges are left alone).")
+    boolean group;
+
+    @Option(names = "--force", description = "Detach even a device the host uses (never the root disk's).")
+    boolean force;
+
+    @Option(names = "--dry-run", description = "Print every sysfs write, in order, and write nothing.")
+    boolean dryRun;
+
     @Override
     public Integer call() {
-        throw new HostdevException(ErrorCode.INTERNAL, "'detach' is not written yet", null);
+        DetachOptions options = DetachOptions.defaults().withDriver(driver).withWholeGroup(group).withForce(force)
+                .withDryRun(dryRun);
+        BindResult result = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev detach")
+                .detach(DetachCommandSupport.pciDevices(devices, "detach"), options);
+        DetachCommandSupport.print(spec, result, json.enabled());
+        return 0;
     }
 }

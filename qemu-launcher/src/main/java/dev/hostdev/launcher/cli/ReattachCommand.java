@@ -1,19 +1,46 @@
 package dev.hostdev.launcher.cli;
 
 import dev.hostdev.engine.ErrorCode;
-import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.bind.BindResult;
+import dev.hostdev.engine.bind.ReattachOptions;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** PLACEHOLDER until its owner writes it: Give devices back to their original host drivers. */
-@Command(name = "reattach", mixinStandardHelpOptions = true, description = "Give devices back to their original host drivers.")
+/** {@code hostdev reattach DEV…}: the {@code virsh nodedev-reattach} equivalent. */
+@Command(name = "reattach", mixinStandardHelpOptions = true,
+        description = {"Give PCI devices back to the host driver they had before Hostdev detached them "
+                + "(as 'virsh nodedev-reattach').",
+            "",
+            "Clears driver_override, resets the device where the kernel can, unbinds it from vfio-pci, checks "
+                + "that its config space still reads, and binds the recorded driver (or lets the kernel pick one). "
+                + "A device that no longer answers is left unbound (exit status 7)."})
 public final class ReattachCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "DEV", description = "PCI devices: 03:07.0, 0000:03:07.0 or pci_0000_03_07_0.")
+    List<String> devices;
+
+    @Option(names = "--dry-run", description = "Print every sysfs write, in order, and write nothing.")
+    boolean dryRun;
+
     @Override
     public Integer call() {
-        throw new HostdevException(ErrorCode.INTERNAL, "'reattach' is not written yet", null);
+        BindResult result = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev reattach")
+                .reattach(DetachCommandSupport.pciDevices(devices, "reattach"), new ReattachOptions(dryRun));
+        DetachCommandSupport.print(spec, result, json.enabled());
+        return DetachCommandSupport.anyLeftUnbound(result) ? ErrorCode.KERNEL.exitStatus() : 0;
     }
 }

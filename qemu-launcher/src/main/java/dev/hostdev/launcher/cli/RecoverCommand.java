@@ -1,19 +1,42 @@
 package dev.hostdev.launcher.cli;
 
-import dev.hostdev.engine.ErrorCode;
-import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.bind.BindResult;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** PLACEHOLDER until its owner writes it: Finish or roll back operations interrupted by a crash. */
-@Command(name = "recover", mixinStandardHelpOptions = true, description = "Finish or roll back operations interrupted by a crash.")
+/** {@code hostdev recover}: finish or roll back what a killed Hostdev left half done. */
+@Command(name = "recover", mixinStandardHelpOptions = true,
+        description = {"Finish or roll back what a killed or crashed Hostdev left half done.",
+            "",
+            "Reads the journal (/run/hostdev/journal): an interrupted detach is rolled back, an interrupted "
+                + "reattach finished. Operations still running in another process are left alone. Any later "
+                + "detach or reattach of an affected device does this first by itself."})
 public final class RecoverCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dry-run", description = "Print every sysfs write recovery would make, and write nothing.")
+    boolean dryRun;
+
     @Override
     public Integer call() {
-        throw new HostdevException(ErrorCode.INTERNAL, "'recover' is not written yet", null);
+        BindResult result = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev recover").recover(dryRun);
+        if (result.devices().isEmpty() && !json.enabled()) {
+            spec.commandLine().getOut().println("nothing to recover");
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        DetachCommandSupport.print(spec, result, json.enabled());
+        return 0;
     }
 }
