@@ -49,7 +49,7 @@ public final class GroupsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Sysfs sysfs = common.sysfs();
-        List<PciSummary> devices = new PciInventory(sysfs).summaries();
+        List<PciSummary> devices = new PciInventory(sysfs).summaries(json.enabled());
         Map<PciAddress, PciSummary> byAddress = devices.stream()
                 .collect(Collectors.toMap(PciSummary::address, Function.identity()));
         List<Row> rows = new ArrayList<>();
