@@ -12,6 +12,7 @@ import dev.hostdev.launcher.lab.GuestResult;
 import dev.hostdev.launcher.lab.LabDevices;
 import dev.hostdev.launcher.lab.LabMachine;
 import dev.hostdev.launcher.lab.LabScenario;
+import dev.hostdev.launcher.lab.LabVm;
 import dev.hostdev.launcher.lab.StepOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,6 +78,7 @@ class HostdevInGuestTest {
         dev.groups().forEach((a, g) -> sysGroups.add(a + " " + g));
         assertEquals(sysGroups, groups, "hostdev groups vs /sys/kernel/iommu_groups");
     }
+
 
     private static Set<String> describe(Iterable<JsonNode> devices) {
         Set<String> s = new TreeSet<>();
@@ -177,5 +179,45 @@ class HostdevInGuestTest {
         assertEquals(0, again.exitStatus(), again::describe);
         assertTrue(again.stdout().contains("nothing to recover"), "recover after recover has nothing to do: " + again.stdout());
         System.out.println("[lab] kill -9 during detach, state at the kill: " + report);
+    }
+
+    @Test
+    @Order(5)
+    void aNestedVmTakesAManagedNicAndAUsbDeviceAndGivesThemBack() throws Exception {
+        String nic = dev.nic();
+        String common = "memory = \"256M\"\ncpus = 1\nspare_root_ports = 1\n"
+                + "\n[[hostdev]]\npci = \"" + nic + "\"\nmanaged = true\n";
+        java.nio.file.Files.writeString(LAB.vm().exchangeDir().resolve("managed.toml"), "name = \"nested-managed\"\n" + common
+                + "\n[[hostdev]]\nusb = \"" + LabMachine.USB_STORAGE_ID + "\"\n");
+        java.nio.file.Files.writeString(LAB.vm().exchangeDir().resolve("absent.toml"), "name = \"nested-absent\"\n" + common
+                + "\n[[hostdev]]\nusb = \"dead:beef\"\n");
+        String dir = LabVm.GUEST_EXCHANGE_DIR;
+        Map<String, StepOutcome> o = hostdev.batch(List.of(
+                BatchStep.hostdev("start-absent", "vm", "start", dir + "/absent.toml"), GuestHostdev.state("after-absent", nic),
+                BatchStep.hostdev("start", "vm", "start", dir + "/managed.toml"), GuestHostdev.state("after-start", nic),
+                BatchStep.hostdev("status", "vm", "status", "nested-managed", "--json"),
+                BatchStep.hostdev("stop", "vm", "stop", "--timeout", "2", "nested-managed"), GuestHostdev.state("after-stop", nic),
+                BatchStep.sh("qemu-left", "ps -eo comm= | grep -c '^qemu-system' || true")));
+        StepOutcome absent = o.get("start-absent");
+        assertTrue(absent.exit() != 0, "a mandatory USB device that is absent stops the start: " + absent.stdout());
+        assertTrue(absent.stderr().contains("dead:beef"), "the error names the missing device: " + absent.stderr());
+        assertEquals("e1000e (null)", GuestHostdev.parseState(o.get("after-absent").stdout()).get(nic),
+                "nothing was detached for the VM that could not start");
+
+        StepOutcome start = o.get("start");
+        assertEquals(0, start.exit(), start.stdout() + start.stderr());
+        assertEquals("vfio-pci", GuestHostdev.parseState(o.get("after-start").stdout()).get(nic).split(" ")[0],
+                "the managed NIC was detached for the VM");
+        JsonNode status = JSON.readTree(o.get("status").stdout());
+        assertEquals("running", status.path("state").asText(), status.toString());
+        List<String> drivers = new ArrayList<>();
+        status.path("devices").forEach(d -> drivers.add(d.path("driver").asText() + " " + d.path("host").asText()));
+        assertTrue(drivers.contains("vfio-pci " + nic), "QEMU has the NIC: " + drivers);
+        assertTrue(drivers.stream().anyMatch(d -> d.startsWith("usb-host")), "QEMU has the USB stick through usb-host: " + drivers);
+
+        assertEquals(0, o.get("stop").exit(), o.get("stop").stderr());
+        assertEquals("e1000e (null)", GuestHostdev.parseState(o.get("after-stop").stdout()).get(nic),
+                "the managed NIC is back on e1000e once the VM stopped");
+        assertEquals("0", o.get("qemu-left").stdout().strip(), "no QEMU left in the lab");
     }
 }

@@ -108,9 +108,14 @@ class IdsFileTest {
         assertTrue(usb.isEmpty() || usb.get().startsWith("/usr/share"), usb.toString());
     }
 
-    /** The obvious line-by-line reading of the whole file, against which the binary search is checked. */
+    /**
+     * The obvious line-by-line reading of the whole file, against which the binary search is checked;
+     * also checks the order the search relies on: vendors, and each vendor's devices, ascending.
+     */
     private static void referenceScan(byte[] data, Map<Integer, String> vendors, Map<Integer, String> devices) {
         int vendor = -1;
+        int lastVendor = -1;
+        int lastDevice = -1;
         for (String line : new String(data, StandardCharsets.UTF_8).split("\n")) {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
@@ -118,10 +123,16 @@ class IdsFileTest {
             if (!line.startsWith("\t")) {
                 vendor = line.matches("[0-9a-f]{4}  .*") ? Integer.parseInt(line.substring(0, 4), 16) : -1;
                 if (vendor >= 0) {
+                    assertTrue(vendor > lastVendor, "vendors ascend: " + line);
+                    lastVendor = vendor;
+                    lastDevice = -1;
                     vendors.put(vendor, line.substring(6).strip());
                 }
             } else if (vendor >= 0 && !line.startsWith("\t\t") && line.matches("\t[0-9a-f]{4}  .*")) {
-                devices.put(vendor << 16 | Integer.parseInt(line.substring(1, 5), 16), line.substring(7).strip());
+                int device = Integer.parseInt(line.substring(1, 5), 16);
+                assertTrue(device > lastDevice, "devices ascend within vendor " + Integer.toHexString(vendor) + ": " + line);
+                lastDevice = device;
+                devices.put(vendor << 16 | device, line.substring(7).strip());
             }
         }
     }

@@ -30,10 +30,10 @@ import picocli.CommandLine.Spec;
  * a host PCI or USB device, or an emulated one, into a running VM, on a free root port (or a
  * pcie-pci-bridge slot for conventional PCI) at {@code addr=0x0}.
  */
-@Command(name = "attach", mixinStandardHelpOptions = true, description = {
-    "Hotplug a device into a running VM (as 'virsh attach-device --live'): a host PCI device (vfio-pci),",
-    "a host USB device (usb-host) or, with --emulated, a device QEMU emulates (e1000e, virtio-net-pci, usb-kbd, ...).",
-    "It takes a free root port (a pcie-pci-bridge slot for conventional PCI) and is confirmed in QEMU before this returns."})
+@Command(name = "attach", mixinStandardHelpOptions = true, description = "Hotplug a device into a running VM (as 'virsh attach-device --live'):"
+        + " a host PCI device (vfio-pci), a host USB device (usb-host) or, with --emulated, a device QEMU emulates (e1000e,"
+        + " virtio-net-pci, usb-kbd, ...). It takes a free root port (a pcie-pci-bridge slot for conventional PCI) and is"
+        + " confirmed in QEMU before this returns.")
 public final class AttachCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -50,9 +50,9 @@ public final class AttachCommand implements Callable<Integer> {
     // Not an exclusive @ArgGroup: picocli does not match a positional inside a group after NAME
     // ("Unmatched argument at index 2"), so the choice between DEV and --emulated is checked in device().
     @Parameters(index = "1", arity = "0..1", paramLabel = "DEV", description = "Host device: " + DeviceRef.SPELLINGS + ".")
-    String device;
+    String hostDevice;
 
-    @Option(names = "--emulated", paramLabel = "MODEL", description = "Hotplug a device QEMU emulates instead, e.g. e1000e.")
+    @Option(names = "--emulated", paramLabel = "MODEL", description = "Hotplug a device QEMU emulates instead of DEV, e.g. e1000e.")
     String model;
 
     @Option(names = "--managed", description = "Detach the host PCI device from its driver first; give it back after unplug.")
@@ -99,9 +99,9 @@ public final class AttachCommand implements Callable<Integer> {
     }
 
     private HotplugDevice device() {
-        if ((device == null) == (model == null)) {
-            throw HostdevException.usage("give either a host device (DEV) or --emulated MODEL, not " + (device == null ? "neither" : "both"),
-                    "see 'hostdev attach --help'");
+        if ((hostDevice == null) == (model == null)) {
+            throw HostdevException.usage(hostDevice == null ? "name the device to attach: DEV or --emulated MODEL"
+                    : "give either DEV or --emulated MODEL, not both", "see 'hostdev attach --help'");
         }
         if (model != null) {
             if (managed) {
@@ -113,7 +113,7 @@ public final class AttachCommand implements Callable<Integer> {
                 throw HostdevException.usage("not a QEMU device name: '" + model + "'", "see: qemu-system-x86_64 -device help");
             }
         }
-        DeviceRef ref = DeviceRef.parse(device);
+        DeviceRef ref = DeviceRef.parse(hostDevice);
         if (ref instanceof DeviceRef.Pci p) {
             return new HotplugDevice.HostPci(p.address(), managed);
         }

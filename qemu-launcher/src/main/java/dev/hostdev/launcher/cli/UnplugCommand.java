@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
  * host device is given back only then. Says which it was when it was not released: guest busy, VM
  * paused or no guest to acknowledge, or still pending at the timeout.
  */
-@Command(name = "unplug", mixinStandardHelpOptions = true, description = {
-    "Unplug a device from a running VM (as 'virsh detach-device --live'): device_del, then wait for the guest to",
-    "release it (DEVICE_DELETED). A managed host device is given back to its driver once it is really gone."})
+@Command(name = "unplug", mixinStandardHelpOptions = true, description = "Unplug a device from a running VM (as 'virsh detach-device"
+        + " --live'): device_del, then wait for the guest to release it (DEVICE_DELETED). A managed host device is given back to"
+        + " its driver once it is really gone.")
 public final class UnplugCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

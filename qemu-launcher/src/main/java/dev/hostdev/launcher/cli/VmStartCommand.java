@@ -88,12 +88,9 @@ public final class VmStartCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         VmStarter.Started started;
         try (VmRuntimeDir.Lock lock = dir.lock("start", Duration.ofSeconds(10))) {
-            started = new VmStarter(dir, managed, new StartOptions(foreground, Duration.ofSeconds(timeoutSeconds), progress, ctx.verbose()))
-                    .start(plan, specFile);
-            if (!foreground) {
-                VmRecord r = started.record().withSupervisor(Supervisor.spawn(dir, ctx.vmsDir(), common.hostRoot().path()));
-                dir.write(r);
-            }
+            StartOptions startOptions = new StartOptions(foreground, Duration.ofSeconds(timeoutSeconds), progress, ctx.verbose(),
+                    foreground ? null : d -> Supervisor.spawn(d, ctx.vmsDir(), common.hostRoot().path()));
+            started = new VmStarter(dir, managed, startOptions).start(plan, specFile);
         }
         VmRecord r = dir.require();
         long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -10,7 +10,10 @@ import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmState;
 import dev.hostdev.launcher.vm.VmStatusJson;
+import dev.hostdev.launcher.vm.VmStarter;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Set;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,6 +48,7 @@ public final class VmStatusCommand implements Callable<Integer> {
         VmRecord r = dir.require();
         VmState state = r.effectiveState();
         String qmpNote = null;
+        List<String> vanished = List.of();
         if (state == VmState.RUNNING) {
             try (QmpClient qmp = VmQmp.connect(dir, ctx.verbose(), Duration.ofSeconds(2))) {
                 JsonNode status = qmp.execute("query-status");
@@ -52,6 +56,8 @@ public final class VmStatusCommand implements Callable<Integer> {
                     state = VmState.PAUSED;
                     qmpNote = "QEMU status: " + status.path("status").asText();
                 }
+                Set<String> present = VmStarter.peripheralIds(qmp);
+                vanished = r.devices().stream().map(VmDevice::id).filter(id -> !present.contains(id)).toList();
             } catch (HostdevException e) {
                 qmpNote = "QMP did not answer (" + e.getMessage() + "); another client may hold it";
             }
@@ -59,6 +65,8 @@ public final class VmStatusCommand implements Callable<Integer> {
         if (json.enabled()) {
             var o = VmStatusJson.of(r, state, dir);
             o.put("qmp_note", qmpNote);
+            var v = o.putArray("vanished");
+            vanished.forEach(v::add);
             out.println(o.toPrettyString());
             out.flush();
             return 0;
@@ -82,6 +90,10 @@ public final class VmStatusCommand implements Callable<Integer> {
                 + (r.slots().hasBridge() ? "; bridge slots free: " + r.slots().freeCount(dev.hostdev.launcher.vm.SlotKind.BRIDGE_SLOT) : ""));
         if (!r.managed().isEmpty()) {
             out.println("  managed devices detached for this VM: " + String.join(", ", r.managed()));
+        }
+        if (!vanished.isEmpty()) {
+            out.println("  gone from QEMU though recorded: " + String.join(", ", vanished)
+                    + " (a guest can take a hotplug made while it boots as an unplug); 'hostdev unplug " + r.name() + " ID' tidies the record");
         }
         out.flush();
         return 0;

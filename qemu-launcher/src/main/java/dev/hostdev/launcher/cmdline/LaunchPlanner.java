@@ -138,6 +138,8 @@ public final class LaunchPlanner {
         }
 
         Path binary = spec.emulator().orElse(Path.of(DEFAULT_EMULATOR));
+        checks.add(new PreflightCheck.QemuDevices(binary,
+                devices.stream().map(QemuDevice::driver).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new))));
         QemuCommandLine cmdline = new QemuCommandLine(binary, spec.name(), spec.iommu() == Iommu.INTEL, accel,
                 spec.memory(), spec.cpus(), spec.serial(), paths, options.startPaused(), spec.kernel(), drives, fsdevs, devices);
         return new LaunchPlan(spec, cmdline.argv(), accel, topology, devices, managed, checks, notes, paths);

@@ -63,6 +63,25 @@ public sealed interface PreflightCheck {
     }
 
     /**
+     * The QEMU binary exists and knows every device the command line uses ({@code -device help}).
+     *
+     * @param binary  the binary, as on the command line
+     * @param drivers the device names used
+     */
+    record QemuDevices(Path binary, java.util.SortedSet<String> drivers) implements PreflightCheck {
+        /** Copies the set. */
+        public QemuDevices {
+            Objects.requireNonNull(binary);
+            drivers = java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(drivers));
+        }
+
+        @Override
+        public String describe() {
+            return binary + " has the devices " + String.join(", ", drivers);
+        }
+    }
+
+    /**
      * A file or directory the command line names exists.
      *
      * @param what      what it is (kernel, initrd, disk0, share fs0, …)

@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Checks a plan's {@link PreflightCheck}s against the host, reading only: devices present with the
- * IDs the spec pins, unmanaged devices already on vfio-pci, USB devices present per their startup
- * policy, files present. Run before anything is detached, so a missing or wrong device is an error
+ * Checks a plan's {@link PreflightCheck}s against the host, reading only (and asking QEMU
+ * {@code -device help}): QEMU has every device, devices present with the IDs the spec pins,
+ * unmanaged devices already on vfio-pci, USB devices present per their startup policy, files present. Run before anything is detached, so a missing or wrong device is an error
  * naming it, not QEMU's complaint halfway through a start.
  */
 public final class PreflightChecker {
@@ -51,6 +51,8 @@ public final class PreflightChecker {
                     }
                 } else if (c instanceof PreflightCheck.HostPath h) {
                     checkPath(h);
+                } else if (c instanceof PreflightCheck.QemuDevices q) {
+                    QemuCapabilities.of(q.binary()).require(q.drivers());
                 }
                 passed.add(c);
             } catch (HostdevException e) {

@@ -125,8 +125,9 @@ public final class Unplugger {
                     }
                     // gone without the event (it came while nobody listened): released all the same
                 }
-                if (VmStarter.peripheralIds(qmp).contains(id)) {
-                    throw new HostdevException(ErrorCode.QEMU, "QEMU sent DEVICE_DELETED for " + id + " but still lists it", null);
+                if (VmStarter.peripheralIds(qmp).contains(id) || inQueryPci(qmp, id)) {
+                    throw new HostdevException(ErrorCode.QEMU, "QEMU sent DEVICE_DELETED for " + id + " but still lists it",
+                            "see 'hostdev vm status " + dir.name() + "' and " + dir.qmpLog());
                 }
             }
             return released(device, t0, retries);
@@ -144,6 +145,23 @@ public final class Unplugger {
             returned.add(device.host());
         }
         return new UnplugResult(device, took, returned, retries);
+    }
+
+    /** Whether {@code query-pci} lists a device with this id, on any bus (behind bridges too). */
+    static boolean inQueryPci(QmpClient qmp, String id) {
+        return containsQdevId(qmp.execute("query-pci"), id);
+    }
+
+    private static boolean containsQdevId(JsonNode n, String id) {
+        if (n.isObject() && id.equals(n.path("qdev_id").asText(null))) {
+            return true;
+        }
+        for (JsonNode child : n) {
+            if (containsQdevId(child, id)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isGuestBusy(QmpCommandException e) {

@@ -3,6 +3,7 @@ package dev.hostdev.launcher.vm;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * How {@code vm start} runs.
@@ -11,8 +12,10 @@ import java.util.Objects;
  * @param readyTimeout how long QEMU may take until its QMP socket answers
  * @param out          where progress goes
  * @param verbose      where {@code -v} shows QMP messages, or {@code null}
+ * @param supervisor   starts the supervisor of the VM (e.g. {@link Supervisor#spawn}); {@code null}: none
  */
-public record StartOptions(boolean foreground, Duration readyTimeout, PrintWriter out, PrintWriter verbose) {
+public record StartOptions(boolean foreground, Duration readyTimeout, PrintWriter out, PrintWriter verbose,
+                           Function<VmRuntimeDir, ProcessIdentity> supervisor) {
     /** Requires a timeout and an output. */
     public StartOptions {
         Objects.requireNonNull(readyTimeout);

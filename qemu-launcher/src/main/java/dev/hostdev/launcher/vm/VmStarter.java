@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Starts a VM from its plan, all or nothing: managed devices detached, QEMU started paused
@@ -66,6 +67,7 @@ public final class VmStarter {
         dir.write(record);
         List<PciAddress> detached = new ArrayList<>();
         QemuProcess qemu = null;
+        CompletableFuture<ProcessIdentity> supervisor = null;
         try {
             detached.addAll(detachManaged(plan));
             record = withManaged(record, detached);
@@ -73,19 +75,46 @@ public final class VmStarter {
             qemu = QemuProcess.start(plan.argv(), dir.qemuLog(), !options.foreground());
             record = record.withQemu(qemu.identity());
             dir.write(record);
+            // started now, in parallel with QEMU's start-up: it only watches the pid just recorded
+            supervisor = spawnSupervisor();
             try (QmpClient qmp = qemu.awaitReady(new QmpReadiness(dir, new QmpTranscriptFile(dir.qmpLog(), options.verbose())),
                     options.readyTimeout())) {
                 dir.restrictSocket();
                 verifyDevices(qmp, plan, qemu);
                 qmp.execute("cont");
             }
-            record = record.withState(VmState.RUNNING);
+            record = record.withState(VmState.RUNNING).withSupervisor(supervisor == null ? null : joined(supervisor));
             dir.write(record);
             qemu.release();
             return new Started(qemu, record);
         } catch (RuntimeException e) {
             undo(qemu, detached, e);
             throw e;
+        }
+    }
+
+    private CompletableFuture<ProcessIdentity> spawnSupervisor() {
+        if (options.supervisor() == null) {
+            return null;
+        }
+        CompletableFuture<ProcessIdentity> f = new CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                f.complete(options.supervisor().apply(dir));
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        }, "spawn supervisor " + dir.name());
+        t.setDaemon(true);
+        t.start();
+        return f;
+    }
+
+    private static ProcessIdentity joined(CompletableFuture<ProcessIdentity> f) {
+        try {
+            return f.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

@@ -55,7 +55,8 @@ class LaunchPlannerGoldenTest {
                 "-mon", "chardev=qmp,mode=control",
                 "-pidfile", "/run/hostdev/vms/vm/qemu.pid"), p.argv());
         assertEquals(List.of(), p.managed());
-        assertEquals(List.of(), p.checks());
+        assertEquals(List.of(new PreflightCheck.QemuDevices(Path.of("qemu-system-x86_64"), new java.util.TreeSet<>())), p.checks(),
+                "only that QEMU runs");
         assertEquals(Accel.TCG, p.accel());
     }
 
@@ -165,7 +166,9 @@ class LaunchPlannerGoldenTest {
                 usb-host,id=hostdev1,bus=usb.0,hostbus=3,hostport=1.4
                 """, tail(p));
         assertEquals(List.of("USB 046d:c52b (hostdev0) is present (startup mandatory)",
-                "USB 3-1.4 (hostdev1) is present (startup optional)"), p.checks().stream().map(PreflightCheck::describe).toList());
+                "USB 3-1.4 (hostdev1) is present (startup optional)",
+                "qemu-system-x86_64 has the devices pcie-root-port, qemu-xhci, usb-host"),
+                p.checks().stream().map(PreflightCheck::describe).toList());
         assertEquals(List.of(), p.managed(), "USB devices are not detached from host drivers by Hostdev");
 
         LaunchPlan without = LaunchPlanner.plan(p.spec(), FakePciFacts.none(), OPTIONS.omitting(Set.of("hostdev1")));
@@ -248,7 +251,9 @@ class LaunchPlannerGoldenTest {
                 usb-kbd,id=usb-kbd0,bus=usb.0
                 """, tail(p));
         assertEquals(List.of("nvme0 drive /lab/nvme.img exists", "kernel /boot/vmlinuz exists", "initrd /lab/initrd.img exists",
-                "share hostroot / is a directory", "serial log directory /lab is a directory"),
+                "share hostroot / is a directory", "serial log directory /lab is a directory",
+                "qemu-system-x86_64 has the devices e1000, e1000e, intel-iommu, nvme, pcie-pci-bridge, pcie-root-port, qemu-xhci, "
+                        + "usb-kbd, virtio-9p-pci"),
                 p.checks().stream().map(PreflightCheck::describe).toList());
     }
 

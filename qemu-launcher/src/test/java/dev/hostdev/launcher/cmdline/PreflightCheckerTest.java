@@ -36,7 +36,25 @@ class PreflightCheckerTest {
     private PreflightReport check(String spec) {
         LaunchPlan plan = LaunchPlanner.plan(Specs.parse("name = \"vm\"\naccel = \"tcg\"\n" + spec), new SysfsPciFacts(tree.sysfs()),
                 new LaunchOptions(Path.of("/run/hostdev/vms"), false, Set.of(), false));
-        return new PreflightChecker(tree.sysfs()).check(plan);
+        // QEMU's devices are checked in their own test: these run without QEMU too.
+        return new PreflightChecker(tree.sysfs()).check(plan.checks().stream()
+                .filter(c -> !(c instanceof PreflightCheck.QemuDevices)).toList());
+    }
+
+    @Test
+    void qemuMustKnowEveryDevice() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(QemuCapabilities.resolve(Path.of("qemu-system-x86_64")).isPresent(),
+                "qemu-system-x86_64 not installed");
+        PreflightChecker checker = new PreflightChecker(tree.sysfs());
+        Path qemu = Path.of("qemu-system-x86_64");
+        assertTrue(checker.check(List.of(new PreflightCheck.QemuDevices(qemu, new java.util.TreeSet<>(Set.of("vfio-pci", "e1000e"))))).ok());
+        HostdevException e = onlyProblem(checker.check(List.of(new PreflightCheck.QemuDevices(qemu,
+                new java.util.TreeSet<>(Set.of("vfio-pci", "e1000zz"))))));
+        assertEquals(ErrorCode.ENVIRONMENT, e.code());
+        assertTrue(e.getMessage().contains("has no device e1000zz"), e.getMessage());
+        HostdevException absent = onlyProblem(checker.check(List.of(new PreflightCheck.QemuDevices(root.resolve("no-qemu"),
+                new java.util.TreeSet<>(Set.of("vfio-pci"))))));
+        assertEquals(ErrorCode.ENVIRONMENT, absent.code());
     }
 
     private static HostdevException onlyProblem(PreflightReport r) {

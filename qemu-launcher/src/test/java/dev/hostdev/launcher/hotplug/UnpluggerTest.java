@@ -25,6 +25,9 @@ class UnpluggerTest {
     private static final VmDevice NIC = new VmDevice("nic1", "vfio-pci", "pci.4", "0x0", "pci.4", HOST, true, true);
     private static final String WITH_NIC = "[{\"name\":\"nic1\",\"type\":\"child<vfio-pci>\"},{\"name\":\"type\",\"type\":\"string\"}]";
     private static final String WITHOUT_NIC = "[{\"name\":\"type\",\"type\":\"string\"}]";
+    private static final String PCI_WITH_NIC = "[{\"bus\":0,\"devices\":[{\"qdev_id\":\"pci.4\",\"pci_bridge\":{\"devices\":"
+            + "[{\"qdev_id\":\"nic1\"}]}}]}]";
+    private static final String PCI_WITHOUT_NIC = "[{\"bus\":0,\"devices\":[{\"qdev_id\":\"pci.4\",\"pci_bridge\":{\"devices\":[]}}]}]";
     private static final String RUNNING = "{\"status\":\"running\",\"running\":true}";
 
     @TempDir
@@ -51,6 +54,7 @@ class UnpluggerTest {
                     gone[0] = true;
                 }
                 case "qom-list" -> q.reply(cmd, gone[0] ? WITHOUT_NIC : WITH_NIC);
+                case "query-pci" -> q.reply(cmd, gone[0] ? PCI_WITHOUT_NIC : PCI_WITH_NIC);
                 default -> q.error(cmd, "CommandNotFound", "unexpected " + cmd);
             }
         };
@@ -201,6 +205,27 @@ class UnpluggerTest {
                     () -> new Unplugger(vm.dir, vm.managed(), null).unplug("nic9", Duration.ofSeconds(1)));
             assertEquals(ErrorCode.NOT_FOUND, e.code());
             assertEquals("its devices: nic1", e.hint());
+        }
+    }
+
+    @Test
+    void anEventForADeviceQemuStillListsIsNotTakenAsReleased() throws Exception {
+        try (FakeVm vm = vm(VmState.RUNNING, (cmd, q) -> {
+            switch (cmd.get("execute").asText()) {
+                case "query-status" -> q.reply(cmd, RUNNING);
+                case "device_del" -> {
+                    q.reply(cmd, "{}");
+                    q.event("DEVICE_DELETED", "{\"device\":\"nic1\"}");
+                }
+                case "query-pci" -> q.reply(cmd, PCI_WITH_NIC);
+                default -> q.reply(cmd, WITHOUT_NIC);
+            }
+        })) {
+            HostdevException e = assertThrows(HostdevException.class,
+                    () -> new Unplugger(vm.dir, vm.managed(), null).unplug("nic1", Duration.ofSeconds(5)));
+            assertEquals("QEMU sent DEVICE_DELETED for nic1 but still lists it", e.getMessage());
+            assertTrue(vm.record().device("nic1").isPresent());
+            assertEquals(List.of(), vm.managedCalls, "a device QEMU may still hold is not given back");
         }
     }
 }

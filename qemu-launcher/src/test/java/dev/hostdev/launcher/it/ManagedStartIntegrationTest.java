@@ -73,7 +73,7 @@ class ManagedStartIntegrationTest {
         VmRuntimeDir dir = new VmRuntimeDir("managed", plan.paths());
         StringWriter out = new StringWriter();
         VmStarter starter = new VmStarter(dir, ManagedDevices.engine(binder),
-                new StartOptions(false, Duration.ofSeconds(20), new PrintWriter(out, true), null));
+                new StartOptions(false, Duration.ofSeconds(20), new PrintWriter(out, true), null, null));
 
         HostdevException e;
         try (VmRuntimeDir.Lock lock = dir.lock("start", Duration.ofSeconds(5))) {

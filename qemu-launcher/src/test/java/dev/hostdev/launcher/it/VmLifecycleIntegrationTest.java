@@ -116,6 +116,11 @@ class VmLifecycleIntegrationTest {
         assertEquals(r.qemu().pid(), s.get("pid").asLong());
         assertEquals("pci.1", s.get("devices").get(0).get("root_port").asText());
         assertEquals(2, s.get("free_root_ports").asInt());
+
+        CliRun again = hostdev("vm", "start", spec.toString());
+        assertEquals(6, again.exitCode(), "a second start of a running VM is refused");
+        assertTrue(again.err().contains("VM itvm is already running (QEMU pid " + r.qemu().pid() + ")"), again.err());
+        assertEquals(r.qemu(), dir.require().qemu(), "and changes nothing");
     }
 
     @Test
@@ -208,15 +213,16 @@ class VmLifecycleIntegrationTest {
         Files.writeString(spec, Files.readString(spec) + """
 
                 [[device]]
-                model = "no-such-device-model"
+                model = "e1000e"
                 id = "bad"
+                props = { mac = "not-a-mac" }
                 """);
         VmRuntimeDir dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "itvm");
         started.add(dir);
         CliRun r = hostdev("vm", "start", spec.toString());
         assertEquals(8, r.exitCode(), r.out() + r.err());
         assertTrue(r.err().contains("QEMU exited before QMP answering on"), r.err());
-        assertTrue(r.err().contains("no-such-device-model"), "QEMU's message is quoted: " + r.err());
+        assertTrue(r.err().contains("not-a-mac"), "QEMU's message is quoted: " + r.err());
         assertEquals(VmState.STOPPED, dir.require().state());
         assertFalse(Files.exists(dir.qmpSocket()));
     }
@@ -271,5 +277,37 @@ class VmLifecycleIntegrationTest {
         assertEquals(0, done.exitCode(), done.err());
         assertTrue(done.out().contains("QEMU exited with status 0") && done.out().contains("VM itvm is stopped"), "a clean quit is a stop: " + done.out());
         assertFalse(Files.exists(dir.qmpSocket()));
+    }
+
+    @Test
+    void aDeviceThatVanishedBehindHostdevsBackIsReportedAndTidiedByUnplug() throws Exception {
+        VmRuntimeDir dir = startVm();
+        assertEquals(0, hostdev("attach", "itvm", "--emulated", "usb-kbd", "--id", "kbd").exitCode());
+        try (QmpClient q = qmp(dir)) {
+            q.execute("device_del", JSON.createObjectNode().put("id", "kbd"));
+            q.awaitEvent("DEVICE_DELETED for kbd", e -> e.isDeviceDeleted("kbd"), java.time.Duration.ofSeconds(5));
+        }
+        CliRun status = hostdev("vm", "status", "itvm");
+        assertTrue(status.out().contains("gone from QEMU though recorded: kbd"), status.out());
+        CliRun unplug = hostdev("unplug", "itvm", "kbd");
+        assertEquals(0, unplug.exitCode(), unplug.err());
+        assertTrue(dir.require().device("kbd").isEmpty());
+        assertEquals("[]", JSON.readTree(hostdev("vm", "status", "itvm", "--json").out()).get("vanished").toString());
+    }
+
+    @Test
+    void onAPausedVmUnplugSaysNothingWillAcknowledgeIt() throws Exception {
+        VmRuntimeDir dir = startVm();
+        assertEquals(0, hostdev("attach", "itvm", "--emulated", "e1000e", "--id", "nic1").exitCode());
+        try (QmpClient q = qmp(dir)) {
+            q.execute("stop");
+        }
+        CliRun status = hostdev("vm", "status", "itvm");
+        assertTrue(status.out().startsWith("VM itvm: paused"), status.out());
+        CliRun unplug = hostdev("unplug", "itvm", "nic1");
+        assertEquals(11, unplug.exitCode(), unplug.err());
+        assertTrue(unplug.err().contains("VM itvm is paused (QEMU status paused)") && unplug.err().contains("no guest runs to acknowledge it"),
+                unplug.err());
+        assertTrue(dir.require().device("nic1").isPresent());
     }
 }
