@@ -28,7 +28,8 @@ final class PciDeviceReader {
      * reads to list: IDs and revision from the first bytes of {@code config} (falling back to the
      * {@code vendor}, {@code device} and {@code revision} attributes when config space reads as
      * 0xffff, as an SR-IOV VF's does, or is unreadable), the class from {@code class} (the kernel's
-     * quirks may correct it there), the NUMA node, and the {@code driver} and {@code iommu_group} links.
+     * quirks may correct it there), the NUMA node when asked, and the {@code driver} and {@code
+     * iommu_group} links.
      */
     static PciSummary readSummary(Sysfs sysfs, PciAddress address, boolean withNumaNode) {
         Sysfs.AttributeDirectory dir = sysfs.directory("bus/pci/devices/" + address);
@@ -108,42 +109,6 @@ final class PciDeviceReader {
         return new PciSummary(address, vendor.getAsInt(), device.getAsInt(), klass.getAsInt(),
                 hex(sysfs, dir + "revision").orElse(0), sysfs.linkName(dir + "driver"),
                 group(sysfs, dir), OptionalInt.of(numaNode(sysfs, dir)));
-    }
-
-    /** A {@code 0x…} attribute parsed straight from the bytes, or -1. */
-    private static int hexInto(Sysfs sysfs, String attribute, byte[] b) {
-        int n = sysfs.readInto(attribute, b, b.length);
-        int i = 0;
-        if (n >= 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X')) {
-            i = 2;
-        }
-        int v = 0;
-        int digits = 0;
-        for (; i < n && digits < 8; i++, digits++) {
-            int c = b[i];
-            int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-            if (x < 0) {
-                break;
-            }
-            v = v << 4 | x;
-        }
-        return digits == 0 ? -1 : v;
-    }
-
-    /** A decimal attribute (may be negative) parsed from the bytes, or {@code Integer.MIN_VALUE}. */
-    private static int decimalInto(Sysfs sysfs, String attribute, byte[] b) {
-        int n = sysfs.readInto(attribute, b, b.length);
-        int i = 0;
-        boolean negative = n > 0 && b[0] == '-';
-        if (negative) {
-            i = 1;
-        }
-        int v = 0;
-        int digits = 0;
-        for (; i < n && b[i] >= '0' && b[i] <= '9' && digits < 9; i++, digits++) {
-            v = v * 10 + (b[i] - '0');
-        }
-        return digits == 0 ? Integer.MIN_VALUE : negative ? -v : v;
     }
 
     /** Everything, or {@code null} if the device is absent. */

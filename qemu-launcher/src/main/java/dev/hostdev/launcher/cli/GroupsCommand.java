@@ -30,8 +30,8 @@ import picocli.CommandLine.Spec;
 /** {@code hostdev groups}: every IOMMU group with its members, their drivers, and whether it is viable. */
 @Command(name = "groups", mixinStandardHelpOptions = true,
         description = {"List IOMMU groups, their members and whether each is viable.",
-            "A group is viable (can be given to a VM) when every endpoint in it is on vfio-pci, pci-stub or no",
-            "driver; PCI bridges do not count. 'hostdev detach --group DEV' makes a group viable."})
+            "A group is viable (can be given to a VM) when every endpoint in it is on vfio-pci, pci-stub or no "
+                    + "driver; PCI bridges do not count. 'hostdev detach --group DEV' makes a group viable."})
 public final class GroupsCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -49,7 +49,7 @@ public final class GroupsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Sysfs sysfs = common.sysfs();
-        List<PciSummary> devices = new PciInventory(sysfs).summaries();
+        List<PciSummary> devices = new PciInventory(sysfs).summaries(json.enabled());
         Map<PciAddress, PciSummary> byAddress = devices.stream()
                 .collect(Collectors.toMap(PciSummary::address, Function.identity()));
         List<Row> rows = new ArrayList<>();

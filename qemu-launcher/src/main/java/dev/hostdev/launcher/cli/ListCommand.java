@@ -22,8 +22,9 @@ import picocli.CommandLine.Spec;
 /** {@code hostdev list}: every PCI (and USB) device, as {@code lspci -nn} plus driver and IOMMU group. */
 @Command(name = "list", mixinStandardHelpOptions = true,
         description = {"List PCI (and USB) devices with driver and IOMMU group.",
-            "PCI lines read like 'lspci -nn': address, class [class id]: vendor and device [vendor:device] (rev),",
-            "then driver=NAME|none and group=N|none. Names come from the system's pci.ids and usb.ids."})
+            "PCI lines read like 'lspci -nn' (address, class [class id]: vendor and device [vendor:device] "
+                    + "(rev)), then driver=NAME|none and group=N|none; USB lines like 'lsusb', then the bus-port. "
+                    + "Names come from the system's pci.ids and usb.ids. The --json schema is in docs/json.md."})
 public final class ListCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

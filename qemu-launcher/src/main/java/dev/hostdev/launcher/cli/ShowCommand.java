@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code hostdev show DEV}: everything about one PCI or USB device. */
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = {"Show everything about one device: path, parent, driver (and the driver it had before Hostdev",
-            "moved it), IOMMU group and its other members, NUMA node, SR-IOV, reset methods, link, host use."})
+        description = "Show everything about one device: path, parent, driver (and the driver it had before Hostdev "
+                + "moved it), IOMMU group and its other members, NUMA node, SR-IOV, reset methods, link, host use.")
 public final class ShowCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
