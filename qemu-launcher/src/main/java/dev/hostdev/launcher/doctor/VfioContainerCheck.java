@@ -21,7 +21,7 @@ public final class VfioContainerCheck implements HostCheck {
             }
             return CheckResult.ok(ID, found);
         }).orElseGet(() -> {
-            KernelModules.State vfio = new KernelModules(context).state("vfio");
+            ModuleTables.State vfio = new ModuleTables(context).state("vfio");
             String found = "no " + NODE + " (module vfio " + vfio.name().toLowerCase(java.util.Locale.ROOT) + ")";
             return switch (vfio) {
                 case LOADABLE -> CheckResult.warn(ID, found, "modprobe vfio-pci creates it");

@@ -10,16 +10,16 @@ public final class VfioModulesCheck implements HostCheck {
 
     @Override
     public CheckResult run(DoctorContext context) {
-        KernelModules modules = new KernelModules(context);
+        ModuleTables modules = new ModuleTables(context);
         List<String> states = new ArrayList<>();
         List<String> loadable = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (String m : MODULES) {
-            KernelModules.State s = modules.state(m);
+            ModuleTables.State s = modules.state(m);
             states.add(m + " " + s.name().toLowerCase(java.util.Locale.ROOT));
-            if (s == KernelModules.State.LOADABLE) {
+            if (s == ModuleTables.State.LOADABLE) {
                 loadable.add(m);
-            } else if (s == KernelModules.State.MISSING) {
+            } else if (s == ModuleTables.State.MISSING) {
                 missing.add(m);
             }
         }

@@ -80,8 +80,8 @@ class VfioChecksTest {
 
     @Test
     void moduleNamesCompareDashesAndUnderscoresAlike() {
-        assertEquals("vfio_pci", KernelModules.moduleName("kernel/drivers/vfio/pci/vfio-pci.ko.zst"));
-        assertEquals("vfio", KernelModules.moduleName("kernel/drivers/vfio/vfio.ko"));
+        assertEquals("vfio_pci", ModuleTables.moduleName("kernel/drivers/vfio/pci/vfio-pci.ko.zst"));
+        assertEquals("vfio", ModuleTables.moduleName("kernel/drivers/vfio/vfio.ko"));
     }
 
     @Test

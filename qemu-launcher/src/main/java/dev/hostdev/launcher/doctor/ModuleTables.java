@@ -9,7 +9,7 @@ import java.util.Set;
  * with RELEASE from {@code /proc/sys/kernel/osrelease} under the same root. Names are compared with
  * '-' and '_' taken as equal, as modprobe does.
  */
-public final class KernelModules {
+public final class ModuleTables {
     /** Where a module stands. */
     public enum State {
         /** In {@code /proc/modules}, or live in {@code /sys/module}. */
@@ -29,7 +29,7 @@ public final class KernelModules {
     private final boolean modulesDirPresent;
 
     /** Reads the module tables of the host. */
-    public KernelModules(DoctorContext context) {
+    public ModuleTables(DoctorContext context) {
         HostFiles files = context.files();
         for (String line : files.lines("/proc/modules")) {
             String name = line.split("\\s+", 2)[0];
