@@ -1,6 +1,8 @@
 package dev.hostdev.launcher.cmdline;
 
 import dev.hostdev.engine.sysfs.HostRoot;
+import dev.hostdev.launcher.doctor.CpuInfo;
+import dev.hostdev.launcher.doctor.HostFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -10,7 +12,7 @@ import java.util.Set;
  * How a plan is made beyond what the spec says.
  *
  * @param vmsDir       the directory holding each VM's runtime directory
- * @param kvmUsable    whether /dev/kvm can be used (decides {@code accel = "auto"})
+ * @param kvmUsable    whether KVM can run this plan's {@code -cpu host} (decides {@code accel = "auto"})
  * @param omitted      ids of optional USB hostdevs found missing, left out of the command line
  * @param startPaused  add {@code -S}: QEMU waits for {@code cont} over QMP
  */
@@ -36,8 +38,18 @@ public record LaunchOptions(Path vmsDir, boolean kvmUsable, Set<String> omitted,
         return new LaunchOptions(vmsDir, kvmUsable, ids, startPaused);
     }
 
-    /** Whether {@code /dev/kvm} (under the root) is a character device this process can open for reading and writing. */
+    /**
+     * Whether {@code accel = "auto"} should choose KVM: {@code /dev/kvm} (under the root) is a character
+     * device this process can open for reading and writing, and the CPU has hardware virtualization
+     * (vmx or svm in /proc/cpuinfo). A KVM without it (e.g. kvm_pvm inside a cloud VM) opens fine but
+     * aborts QEMU's {@code -cpu host} ("failed to set MSR 0x10a"), so auto stays on TCG there;
+     * {@code accel = "kvm"} still asks for it.
+     */
     public static boolean kvmUsable(HostRoot root) {
+        CpuInfo cpu = CpuInfo.read(new HostFiles(root));
+        if (!cpu.flags().contains("vmx") && !cpu.flags().contains("svm")) {
+            return false;
+        }
         Path kvm = root.resolve("/dev/kvm");
         try {
             Object mode = Files.getAttribute(kvm, "unix:mode");

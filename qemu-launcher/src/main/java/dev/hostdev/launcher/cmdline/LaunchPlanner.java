@@ -42,7 +42,7 @@ public final class LaunchPlanner {
         Q35Topology topology = Q35Planner.plan(spec, facts, notes);
         Accel accel = spec.accel() == Accel.AUTO ? (options.kvmUsable() ? Accel.KVM : Accel.TCG) : spec.accel();
         if (spec.accel() == Accel.AUTO && accel == Accel.TCG) {
-            notes.add("accel auto: /dev/kvm is not usable here, so QEMU emulates the CPU (tcg)");
+            notes.add("accel auto: no usable /dev/kvm with hardware virtualization (vmx/svm) here, so QEMU emulates the CPU (tcg)");
         }
         VmRuntimePaths paths = VmRuntimePaths.of(options.vmsDir(), spec.name());
 
