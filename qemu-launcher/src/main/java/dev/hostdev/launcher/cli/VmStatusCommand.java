@@ -9,6 +9,7 @@ import dev.hostdev.launcher.vm.VmQmp;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmState;
+import dev.hostdev.launcher.vm.VmEnd;
 import dev.hostdev.launcher.vm.VmStatusJson;
 import dev.hostdev.launcher.vm.VmStarter;
 import java.io.PrintWriter;
@@ -74,6 +75,10 @@ public final class VmStatusCommand implements Callable<Integer> {
         out.println("VM " + r.name() + ": " + state.jsonName() + (state.hasProcess() && r.qemu() != null ? " (QEMU pid " + r.qemu().pid() + ")" : ""));
         if (qmpNote != null) {
             out.println("  " + qmpNote);
+        }
+        VmEnd end = VmStatusJson.endToShow(r, state);
+        if (end != null) {
+            out.println("  ended: " + end.describe() + (end.at() == null ? "" : " at " + end.at()));
         }
         out.println("  spec: " + r.spec());
         out.println("  started: " + r.startedAt());

@@ -75,7 +75,8 @@ public final class VmStopCommand implements Callable<Integer> {
             out.println(o.toPrettyString());
         } else {
             String how = switch (result.how()) {
-                case ALREADY_ENDED -> "QEMU had already ended";
+                case ALREADY_ENDED -> "QEMU had already ended"
+                        + (result.record().ended() == null ? "" : ": " + result.record().ended().describe()) + "; cleaned up";
                 case POWERDOWN -> "the guest powered off";
                 case QUIT -> "QEMU quit";
                 case SIGKILL -> "QEMU was killed (SIGKILL)";
