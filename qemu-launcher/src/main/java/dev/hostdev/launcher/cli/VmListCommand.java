@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code hostdev vm list}: every VM Hostdev knows of, with its state, pid and devices. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List VMs: state, QEMU pid, devices, free hotplug slots.")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List VMs: state (and how QEMU ended), QEMU pid, devices, free hotplug slots.")
 public final class VmListCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -24,10 +24,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hostdev vm status NAME}: state (paused as QEMU reports it), pid, each device and the root
+ * {@code hostdev vm status NAME}: state (paused as QEMU reports it), how QEMU ended once it has, pid, each device and the root
  * port it sits on, free slots, managed devices still detached.
  */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a VM: state, QEMU pid, devices and the root port each sits on.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a VM: state (and how QEMU ended, once it has), QEMU pid, devices and the root port each sits on.")
 public final class VmStatusCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

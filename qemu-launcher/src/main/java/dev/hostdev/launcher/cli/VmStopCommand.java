@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "stop", mixinStandardHelpOptions = true, description = {
     "Stop a VM: system_powerdown, then QMP quit after --timeout, then SIGKILL; managed devices are given back.",
-    "Also cleans up after a VM whose QEMU already ended."})
+    "On a VM whose QEMU already ended (guest power-off, quit, signal, crash) it only cleans up, says how it ended",
+    "and exits 0."})
 public final class VmStopCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.launcher.cli.CliRun;
+import dev.hostdev.launcher.lab.NewcCpioWriter;
 import dev.hostdev.launcher.qmp.QmpClient;
 import dev.hostdev.launcher.qmp.QmpOptions;
 import dev.hostdev.launcher.vm.ProcessIdentity;
@@ -153,6 +154,27 @@ class VmEndReasonIntegrationTest {
         CliRun status = hostdev("vm", "status", "endvm");
         assertTrue(status.out().contains("VM endvm: stopped"), status.out());
         assertTrue(status.out().contains("ended: QEMU was ended by a signal (SIGTERM, SIGINT or SIGHUP) (host-signal)"), status.out());
+    }
+
+    @Test
+    void aGuestThatPowersOffIsStoppedWithGuestShutdown() throws Exception {
+        Path kernel = Path.of("/boot/vmlinuz-6.1.0-56-amd64");
+        Path busybox = Path.of("/usr/bin/busybox");
+        assumeTrue(Files.isReadable(kernel) && Files.isExecutable(busybox), "needs " + kernel + " and a static " + busybox);
+        Path initrd = root.resolve("poweroff.cpio");
+        try (NewcCpioWriter cpio = new NewcCpioWriter(Files.newOutputStream(initrd))) {
+            cpio.directory("bin", 0755);
+            cpio.file("bin/busybox", 0755, Files.readAllBytes(busybox));
+            cpio.symlink("bin/sh", "busybox");
+            cpio.file("init", 0755, "#!/bin/sh\n/bin/busybox poweroff -f\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        Files.writeString(spec, Files.readString(spec) + "kernel = \"" + kernel + "\"\ninitrd = \"" + initrd
+                + "\"\nappend = \"console=ttyS0 quiet panic=-1\"\n");
+        VmRecord r = startVm();
+        VmRecord after = afterSupervisor(r);
+        assertEquals(VmState.STOPPED, after.state(), Files.readString(dir.supervisorLog()));
+        assertEquals("guest-shutdown", after.ended().reason());
+        assertEquals(Boolean.TRUE, after.ended().guest());
     }
 
     @Test
