@@ -27,8 +27,18 @@ public final class NativeAttributeWriter implements AttributeWriter {
         static final LibC LIBC = Native.load("c", LibC.class);
     }
 
+    /**
+     * Set by the test suites (surefire): a safety interlock so that no test, whatever path it gets
+     * wrong, can write to the real /sys of the machine running it.
+     */
+    static final String FORBID_SYSTEM_WRITES = "hostdev.forbidSystemSysfsWrites";
+
     @Override
     public void write(Path attribute, String value) throws SysfsWriteException {
+        if (Boolean.getBoolean(FORBID_SYSTEM_WRITES) && attribute.toAbsolutePath().normalize().startsWith("/sys")) {
+            throw new IllegalStateException("refused a write of '" + value + "' to the real " + attribute
+                    + " (" + FORBID_SYSTEM_WRITES + " is set: tests write to temporary trees only)");
+        }
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         LibC libc = Holder.LIBC;
         int fd;

@@ -81,6 +81,10 @@ public final class SimulatedKernel implements AttributeWriter {
      */
     public SimulatedKernel(Path root) {
         this.root = root.toAbsolutePath().normalize();
+        if (this.root.getParent() == null || this.root.startsWith("/sys")) {
+            // It edits files under root/sys as the kernel would: never on the machine's own /sys.
+            throw new IllegalArgumentException("the simulated kernel needs a temporary tree, not " + this.root);
+        }
         this.sys = this.root.resolve("sys");
         for (String address : listNames(sys.resolve("bus/pci/devices"))) {
             currentDriver(address).ifPresent(d -> nativeDrivers.put(address, d));

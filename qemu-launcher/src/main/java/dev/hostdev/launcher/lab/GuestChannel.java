@@ -43,10 +43,22 @@ public final class GuestChannel {
         this.vmAlive = vmAlive;
     }
 
-    /** Prepares an empty exchange directory: the guest's idle limit (it powers off after that long without a command). */
+    /**
+     * Prepares an empty exchange directory: the guest's idle limit (it powers off after that long without
+     * a command), and the host directories of this JVM's code that the guest must see at their host
+     * paths even where its tmpfs mounts would hide them ({@link HostCodePaths}).
+     */
     public static void prepare(Path exchange, Duration idleLimit) throws IOException {
         Files.createDirectories(exchange);
         Files.writeString(exchange.resolve("config"), "idle_limit=" + idleLimit.toSeconds() + "\n");
+        StringBuilder keep = new StringBuilder();
+        // Sorted, so that a directory is bound before anything inside it.
+        for (Path dir : HostCodePaths.ofThisJvm().stream().sorted().toList()) {
+            if (!dir.toString().contains("\n")) {
+                keep.append(dir).append('\n');
+            }
+        }
+        Files.writeString(exchange.resolve("keep_paths"), keep.toString());
     }
 
     /**

@@ -26,10 +26,10 @@ import java.util.stream.Stream;
  */
 public record LabEnvironment(Path qemu, Path kernel, Path modulesDir, Path busybox, Path java) {
     /** The one command that installs everything the lab needs on Debian or Ubuntu. */
-    public static final String INSTALL_COMMAND = "apt-get install qemu-system-x86 linux-image-amd64 busybox-static";
+    public static final String INSTALL_COMMAND = "apt-get install qemu-system-x86 linux-image-amd64 busybox-static pciutils";
 
     /** The Debian packages of {@link #INSTALL_COMMAND}. */
-    public static final List<String> PACKAGES = List.of("qemu-system-x86", "linux-image-amd64", "busybox-static");
+    public static final List<String> PACKAGES = List.of("qemu-system-x86", "linux-image-amd64", "busybox-static", "pciutils");
 
     /** Checks that the pieces exist. */
     public LabEnvironment {
@@ -59,6 +59,10 @@ public record LabEnvironment(Path qemu, Path kernel, Path modulesDir, Path busyb
                 .map(Path::of).filter(Files::isRegularFile).filter(LabEnvironment::isStatic).findFirst();
         if (busybox.isEmpty()) {
             missing.add("a static busybox (package busybox-static)");
+        }
+        if (onPath("lspci").isEmpty()) {
+            // The lab judges 'hostdev list' against the guest kernel's own lspci -Dn.
+            missing.add("lspci (package pciutils)");
         }
         if (!missing.isEmpty()) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "the lab needs " + String.join(", ", missing),

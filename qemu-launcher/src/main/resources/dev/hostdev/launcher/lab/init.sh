@@ -18,6 +18,9 @@ done
 opts=trans=virtio,version=9p2000.L,msize=512000
 mount -t 9p -o "$opts,ro,cache=loose" hostroot /newroot || { log "cannot mount the host's / over 9p"; poweroff -f; }
 mount -t 9p -o "$opts" exchange /x || { log "cannot mount the exchange share"; poweroff -f; }
+# A second view of the host's / that the tmpfs mounts below do not cover.
+mkdir -p /hostview
+mount --bind /newroot /hostview
 mount -t proc proc /newroot/proc
 mount -t sysfs sysfs /newroot/sys
 mount -t devtmpfs devtmpfs /newroot/dev
@@ -27,6 +30,14 @@ mount -t tmpfs tmpfs /newroot/dev/shm
 for d in tmp run var/tmp var/lock; do
   [ -d "/newroot/$d" ] && [ ! -L "/newroot/$d" ] && mount -t tmpfs tmpfs "/newroot/$d"
 done
+# The host directories Hostdev's code runs from (keep_paths, one a line): where a tmpfs above hides
+# one (a checkout under /tmp, say), bind it back from the host's view at the same path.
+if [ -f /x/keep_paths ]; then
+  while IFS= read -r p; do
+    [ -n "$p" ] && [ -d "/hostview$p" ] && [ ! -d "/newroot$p" ] || continue
+    mkdir -p "/newroot$p" && mount --bind "/hostview$p" "/newroot$p" || log "cannot show $p to the guest"
+  done < /x/keep_paths
+fi
 mkdir -p /newroot/run/lab /newroot/tmp/home
 mount --bind /x /newroot/run/lab
 idle_limit=600
