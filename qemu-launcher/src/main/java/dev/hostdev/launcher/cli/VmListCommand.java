@@ -3,8 +3,10 @@ package dev.hostdev.launcher.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.hostdev.launcher.vm.SlotKind;
+import dev.hostdev.launcher.vm.VmEnd;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRegistry;
+import dev.hostdev.launcher.vm.VmState;
 import dev.hostdev.launcher.vm.VmStatusJson;
 import java.io.PrintWriter;
 import java.util.List;
@@ -15,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code hostdev vm list}: every VM Hostdev knows of, with its state, pid and devices. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List VMs: state, QEMU pid, devices, free hotplug slots.")
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List VMs: state (and how QEMU ended), QEMU pid, devices, free hotplug slots.")
 public final class VmListCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -38,12 +40,16 @@ public final class VmListCommand implements Callable<Integer> {
         } else if (vms.isEmpty()) {
             out.println("no VMs (in " + new VmCommandContext(common, spec.commandLine().getErr()).vmsDir() + ")");
         } else {
-            out.printf("%-20s %-9s %-8s %-8s %-10s %s%n", "NAME", "STATE", "PID", "DEVICES", "FREE PORTS", "MANAGED DETACHED");
+            out.printf("%-20s %-9s %-8s %-8s %-10s %-17s %s%n", "NAME", "STATE", "PID", "DEVICES", "FREE PORTS", "ENDED",
+                    "MANAGED DETACHED");
             for (VmRecord r : vms) {
-                boolean live = r.effectiveState().hasProcess();
-                out.printf("%-20s %-9s %-8s %-8d %-10d %s%n", r.name(), r.effectiveState().jsonName(),
+                VmState state = r.effectiveState();
+                boolean live = state.hasProcess();
+                VmEnd end = VmStatusJson.endToShow(r, state);
+                out.printf("%-20s %-9s %-8s %-8d %-10d %-17s %s%n", r.name(), state.jsonName(),
                         live && r.qemu() != null ? String.valueOf(r.qemu().pid()) : "-", r.devices().size(),
-                        r.slots().freeCount(SlotKind.ROOT_PORT), r.managed().isEmpty() ? "-" : String.join(",", r.managed()));
+                        r.slots().freeCount(SlotKind.ROOT_PORT), end == null ? "-" : end.reason(),
+                        r.managed().isEmpty() ? "-" : String.join(",", r.managed()));
             }
         }
         out.flush();

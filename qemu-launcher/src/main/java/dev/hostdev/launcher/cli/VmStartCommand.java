@@ -13,7 +13,9 @@ import dev.hostdev.launcher.vm.ManagedDevices;
 import dev.hostdev.launcher.cmdline.PreflightChecker;
 import dev.hostdev.launcher.cmdline.PreflightReport;
 import dev.hostdev.launcher.vm.StartOptions;
+import dev.hostdev.launcher.vm.ShutdownListener;
 import dev.hostdev.launcher.vm.Supervisor;
+import dev.hostdev.launcher.vm.VmEnd;
 import dev.hostdev.launcher.vm.VmCleanup;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
@@ -120,12 +122,16 @@ public final class VmStartCommand implements Callable<Integer> {
             new VmCleanup(dir, managed, out).afterExit();
         });
         Runtime.getRuntime().addShutdownHook(cleanupOnSignal);
+        VmEnd end;
+        try (ShutdownListener listener = ShutdownListener.connect(dir, started.record().qemu(), Duration.ofSeconds(10), out)) {
+            end = listener.awaitEnd(heard -> { });
+        }
         while (started.qemu().isAlive()) {
             Thread.sleep(100);
         }
         Runtime.getRuntime().removeShutdownHook(cleanupOnSignal);
         int status = started.qemu().exitValue();
-        if (status == 0) {
+        if (status == 0 && end.reason().equals(VmEnd.NO_SHUTDOWN_EVENT)) {
             // a clean exit (guest power-off, QMP quit) is a stop, not a crash: only the parent can tell
             try (VmRuntimeDir.Lock lock = dir.lock("stop", Duration.ofSeconds(10))) {
                 VmRecord r = dir.require();
@@ -134,8 +140,8 @@ public final class VmStartCommand implements Callable<Integer> {
                 }
             }
         }
-        VmRecord after = new VmCleanup(dir, managed, out).afterExit();
-        out.println("QEMU exited with status " + status);
+        VmRecord after = new VmCleanup(dir, managed, out).afterExit(end);
+        out.println("QEMU exited with status " + status + (after.ended() == null ? "" : ": " + after.ended().describe()));
         out.println("VM " + after.name() + " is " + after.state().jsonName());
         out.flush();
         return 0;

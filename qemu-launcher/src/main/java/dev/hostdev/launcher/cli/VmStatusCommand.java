@@ -9,6 +9,7 @@ import dev.hostdev.launcher.vm.VmQmp;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmState;
+import dev.hostdev.launcher.vm.VmEnd;
 import dev.hostdev.launcher.vm.VmStatusJson;
 import dev.hostdev.launcher.vm.VmStarter;
 import java.io.PrintWriter;
@@ -23,10 +24,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hostdev vm status NAME}: state (paused as QEMU reports it), pid, each device and the root
+ * {@code hostdev vm status NAME}: state (paused as QEMU reports it), how QEMU ended once it has, pid, each device and the root
  * port it sits on, free slots, managed devices still detached.
  */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a VM: state, QEMU pid, devices and the root port each sits on.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a VM: state (and how QEMU ended, once it has), QEMU pid, devices and the root port each sits on.")
 public final class VmStatusCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -74,6 +75,10 @@ public final class VmStatusCommand implements Callable<Integer> {
         out.println("VM " + r.name() + ": " + state.jsonName() + (state.hasProcess() && r.qemu() != null ? " (QEMU pid " + r.qemu().pid() + ")" : ""));
         if (qmpNote != null) {
             out.println("  " + qmpNote);
+        }
+        VmEnd end = VmStatusJson.endToShow(r, state);
+        if (end != null) {
+            out.println("  ended: " + end.describe() + (end.at() == null ? "" : " at " + end.at()));
         }
         out.println("  spec: " + r.spec());
         out.println("  started: " + r.startedAt());

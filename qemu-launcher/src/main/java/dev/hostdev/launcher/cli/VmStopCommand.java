@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "stop", mixinStandardHelpOptions = true, description = {
     "Stop a VM: system_powerdown, then QMP quit after --timeout, then SIGKILL; managed devices are given back.",
-    "Also cleans up after a VM whose QEMU already ended."})
+    "On a VM whose QEMU already ended (guest power-off, quit, signal, crash) it only cleans up, says how it ended",
+    "and exits 0."})
 public final class VmStopCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -75,7 +76,8 @@ public final class VmStopCommand implements Callable<Integer> {
             out.println(o.toPrettyString());
         } else {
             String how = switch (result.how()) {
-                case ALREADY_ENDED -> "QEMU had already ended";
+                case ALREADY_ENDED -> "QEMU had already ended"
+                        + (result.record().ended() == null ? "" : ": " + result.record().ended().describe()) + "; cleaned up";
                 case POWERDOWN -> "the guest powered off";
                 case QUIT -> "QEMU quit";
                 case SIGKILL -> "QEMU was killed (SIGKILL)";

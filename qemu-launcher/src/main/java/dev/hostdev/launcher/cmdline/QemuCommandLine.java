@@ -13,7 +13,7 @@ import java.util.Optional;
 /**
  * A whole QEMU command line, assembled in a fixed order: binary, {@code -name guest=NAME,debug-threads=on}, {@code -machine},
  * {@code -accel} (and {@code -cpu host} under KVM), {@code -m}, {@code -smp}, {@code -nodefaults},
- * {@code -no-user-config}, {@code -display none}, serial, the QMP monitor, {@code -pidfile},
+ * {@code -no-user-config}, {@code -display none}, serial, the QMP monitor and the supervisor's, {@code -pidfile},
  * {@code -S} if asked, kernel/initrd/append, drives, fsdevs, devices (in the order given: buses
  * before what plugs into them).
  *
@@ -36,6 +36,8 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
                               List<BlockDrive> drives, List<Fsdev> fsdevs, List<QemuDevice> devices) {
     /** The id of the QMP monitor's character device. */
     public static final String QMP_CHARDEV = "qmp";
+    /** The id of the supervisor's own QMP monitor's character device (it listens there for {@code SHUTDOWN}). */
+    public static final String SUPERVISOR_CHARDEV = "supervisor";
     /** The id of the serial port's character device when it goes to a file. */
     public static final String SERIAL_CHARDEV = "serial0";
 
@@ -79,6 +81,12 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
         a.add("socket,id=" + QMP_CHARDEV + ",path=" + QemuOptions.escape(paths.qmpSocket().toString()) + ",server=on,wait=off");
         a.add("-mon");
         a.add("chardev=" + QMP_CHARDEV + ",mode=control");
+        // a second monitor: QEMU serves one client per monitor, and the supervisor must hear SHUTDOWN
+        // (and its reason) while users and Hostdev's commands use the first
+        a.add("-chardev");
+        a.add("socket,id=" + SUPERVISOR_CHARDEV + ",path=" + QemuOptions.escape(paths.supervisorSocket().toString()) + ",server=on,wait=off");
+        a.add("-mon");
+        a.add("chardev=" + SUPERVISOR_CHARDEV + ",mode=control");
         a.add("-pidfile");
         a.add(paths.pidFile().toString());
         if (startPaused) {

@@ -25,9 +25,10 @@ public record VmRuntimePaths(Path dir) {
         if (!Objects.requireNonNull(dir).isAbsolute()) {
             throw new IllegalArgumentException("runtime dir must be absolute: " + dir);
         }
-        int length = dir.resolve("qmp.sock").toString().getBytes(StandardCharsets.UTF_8).length;
+        // the longest socket name decides
+        int length = dir.resolve("supervisor.sock").toString().getBytes(StandardCharsets.UTF_8).length;
         if (length > MAX_SOCKET_PATH) {
-            throw HostdevException.usage("the QMP socket path " + dir.resolve("qmp.sock") + " is " + length
+            throw HostdevException.usage("the QMP socket path " + dir.resolve("supervisor.sock") + " is " + length
                     + " bytes; a UNIX socket's path holds at most " + MAX_SOCKET_PATH,
                     "set " + RUN_DIR_ENV + " to a shorter directory or shorten the VM's name");
         }
@@ -50,6 +51,11 @@ public record VmRuntimePaths(Path dir) {
     /** QEMU's QMP socket. */
     public Path qmpSocket() {
         return dir.resolve("qmp.sock");
+    }
+
+    /** The supervisor's own QMP socket, on which it hears QEMU's {@code SHUTDOWN} event. */
+    public Path supervisorSocket() {
+        return dir.resolve("supervisor.sock");
     }
 
     /** The file QEMU writes its pid to ({@code -pidfile}). */

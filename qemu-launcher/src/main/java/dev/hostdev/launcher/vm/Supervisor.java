@@ -6,18 +6,22 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Watches a VM's QEMU and cleans up when it ends, however it ends (stop, crash, SIGKILL): managed
- * devices go back to their drivers. It runs as {@code hostdev vm supervise NAME}, a process of its
- * own in a session of its own, started by {@code vm start}; it holds no QMP connection (QEMU serves one
- * client at a time) and only polls QEMU's pid.
+ * Watches a VM's QEMU and cleans up when it ends, however it ends (stop, guest power-off, crash,
+ * SIGKILL): managed devices go back to their drivers and how QEMU ended is recorded. It runs as
+ * {@code hostdev vm supervise NAME}, a process of its own in a session of its own, started by
+ * {@code vm start}. Not being QEMU's parent, it cannot read QEMU's exit status; instead it holds QEMU's
+ * second QMP monitor ({@code supervisor.sock}; the first stays free for users and other commands) and
+ * hears the {@code SHUTDOWN} event with its reason. QEMU gone without that event is a crash.
  */
 public final class Supervisor {
-    private static final long POLL_MILLIS = 100;
+    /** How long the supervisor keeps trying to reach QEMU's monitor (QEMU may still be starting). */
+    private static final Duration CONNECT_WAIT = Duration.ofSeconds(30);
 
     private Supervisor() {
     }
@@ -49,6 +53,51 @@ public final class Supervisor {
         }
     }
 
+    private static void markListening(VmRuntimeDir dir, PrintWriter log) {
+        try {
+            Files.write(dir.supervisorListening(), new byte[0]);
+        } catch (IOException e) {
+            log.println("cannot create " + dir.supervisorListening() + ": " + e);
+        }
+    }
+
+    /**
+     * Waits until the supervisor listens on QEMU's monitor, so that no end of the VM goes unheard.
+     *
+     * @throws HostdevException (ENVIRONMENT) naming the supervisor's log when it ended or did not listen in time
+     */
+    public static void awaitListening(VmRuntimeDir dir, ProcessIdentity supervisor, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(dir.supervisorListening())) {
+            if (!supervisor.isAlive() || System.nanoTime() > deadline) {
+                throw new HostdevException(ErrorCode.ENVIRONMENT, "the supervisor of VM " + dir.name() + " (pid " + supervisor.pid() + ") "
+                        + (supervisor.isAlive() ? "did not listen on " + dir.supervisorSocket() + " within " + timeout.toSeconds() + " s"
+                        : "ended before listening on " + dir.supervisorSocket()), "see " + dir.supervisorLog());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HostdevException(ErrorCode.ENVIRONMENT, "interrupted waiting for the supervisor of VM " + dir.name(), null, e);
+            }
+        }
+    }
+
+    /** Records the end as soon as it is heard, so status shows it even while QEMU is finishing. */
+    private static void record(VmRuntimeDir dir, VmEnd heard, PrintWriter log) {
+        log.println(Instant.now() + " QEMU sent SHUTDOWN: " + heard.describe());
+        log.flush();
+        try (VmRuntimeDir.Lock lock = dir.lock("record the end", Duration.ofSeconds(5))) {
+            VmRecord r = dir.require();
+            if (r.state().hasProcess()) {
+                dir.write(r.withEnded(heard));
+            }
+        } catch (HostdevException e) {
+            // the cleanup that follows records it anyway
+            log.println("could not record the end yet: " + e.getMessage());
+        }
+    }
+
     /** This JVM's class path with every entry absolute: the supervisor must not depend on the directory it runs in. */
     private static String absoluteClassPath() {
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
@@ -64,13 +113,20 @@ public final class Supervisor {
         VmRecord r = dir.require();
         log.println(Instant.now() + " supervising VM " + dir.name() + (r.qemu() == null ? "" : " (QEMU pid " + r.qemu().pid() + ")"));
         log.flush();
-        while (r.qemu() != null && r.qemu().isAlive()) {
-            Thread.sleep(POLL_MILLIS);
+        VmEnd end;
+        try (ShutdownListener listener = ShutdownListener.connect(dir, r.qemu(), CONNECT_WAIT, log)) {
+            if (listener.listening()) {
+                log.println(Instant.now() + " listening for SHUTDOWN on " + dir.supervisorSocket());
+                log.flush();
+                markListening(dir, log);
+            }
+            end = listener.awaitEnd(heard -> record(dir, heard, log));
         }
-        log.println(Instant.now() + " QEMU has ended; cleaning up");
+        log.println(Instant.now() + " QEMU has ended: " + end.describe() + "; cleaning up");
         log.flush();
-        VmRecord after = new VmCleanup(dir, managed, log).afterExit();
-        log.println(Instant.now() + " VM " + dir.name() + " is " + after.state().jsonName());
+        VmRecord after = new VmCleanup(dir, managed, log).afterExit(end);
+        log.println(Instant.now() + " VM " + dir.name() + " is " + after.state().jsonName()
+                + (after.ended() == null ? "" : ": " + after.ended().describe()));
         log.flush();
         return after;
     }

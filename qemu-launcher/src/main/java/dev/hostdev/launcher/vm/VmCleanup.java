@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What is done once QEMU has ended, however it ended: managed devices are given back, the state
- * becomes stopped (it was being stopped) or crashed (it was not), QEMU's socket and pid file go.
+ * What is done once QEMU has ended, however it ended: managed devices are given back, the end is
+ * recorded ({@link VmEnd}) and the state follows from it: stopped when QEMU shut down (its SHUTDOWN
+ * event was heard: guest power-off, quit, signal) or was being stopped, crashed when it vanished without
+ * the event (SIGKILL, abort) or shut down on a guest panic; QEMU's sockets and pid file go.
  * Idempotent and under the VM's lock, so the supervisor, {@code vm stop} and a later {@code vm start}
  * can all call it.
  */
@@ -34,22 +36,42 @@ public final class VmCleanup {
      * @throws HostdevException when a device could not be given back (it stays listed for the next try)
      */
     public VmRecord afterExit() {
+        return afterExit(null);
+    }
+
+    /**
+     * As {@link #afterExit()}, with how QEMU ended as the caller heard it.
+     *
+     * @param heard the end the caller observed, or {@code null}: the one recorded, else none was heard
+     */
+    public VmRecord afterExit(VmEnd heard) {
         try (VmRuntimeDir.Lock lock = dir.lock("cleanup", Duration.ofSeconds(30))) {
-            return afterExitLocked();
+            return afterExitLocked(heard);
         }
     }
 
     /** As {@link #afterExit()}, for a caller already holding the lock. */
     public VmRecord afterExitLocked() {
+        return afterExitLocked(null);
+    }
+
+    private VmRecord afterExitLocked(VmEnd heard) {
         VmRecord r = dir.require();
         if (r.qemuAlive()) {
             return r;
         }
-        VmState end = switch (r.state()) {
-            case STOPPING -> VmState.STOPPED;
-            case STARTING, RUNNING, PAUSED -> VmState.CRASHED;
-            case STOPPED, CRASHED -> r.state();
-        };
+        VmEnd ended = r.ended();
+        VmState end = r.state();
+        if (r.state().hasProcess()) {
+            if (heard != null && (ended == null || ended.reason().equals(VmEnd.NO_SHUTDOWN_EVENT))) {
+                ended = heard;
+            }
+            if (ended == null) {
+                ended = VmEnd.withoutShutdownEvent();
+            }
+            // without the event, a VM being stopped was ended by 'vm stop' (SIGKILL after quit failed): not a crash
+            end = ended.reason().equals(VmEnd.NO_SHUTDOWN_EVENT) && r.state() == VmState.STOPPING ? VmState.STOPPED : ended.state();
+        }
         HostdevException failure = null;
         List<String> giveBack = new ArrayList<>(r.managed());
         for (String host : giveBack) {
@@ -63,7 +85,7 @@ public final class VmCleanup {
             }
         }
         log.flush();
-        r = r.withState(end);
+        r = r.withState(end).withEnded(ended);
         dir.write(r);
         dir.removeProcessFiles();
         if (failure != null) {

@@ -22,10 +22,11 @@ import java.util.Optional;
  * @param slots            the slot map
  * @param devices          devices in the VM, command line first, then hotplugged ones
  * @param managed          host PCI devices Hostdev detached for this VM and still has to give back
+ * @param ended            how QEMU ended, or {@code null} while it runs (and before its first end)
  */
 public record VmRecord(String name, String spec, List<String> argv, VmState state, ProcessIdentity qemu,
                        ProcessIdentity supervisor, String startedAt, int spareRootPorts, String usbBus, SlotMap slots,
-                       List<VmDevice> devices, List<String> managed) {
+                       List<VmDevice> devices, List<String> managed, VmEnd ended) {
     /** Requires name, state and slots; copies the lists. */
     public VmRecord {
         Objects.requireNonNull(name, "name");
@@ -43,17 +44,22 @@ public record VmRecord(String name, String spec, List<String> argv, VmState stat
 
     /** The same record in another state. */
     public VmRecord withState(VmState s) {
-        return new VmRecord(name, spec, argv, s, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots, devices, managed);
+        return new VmRecord(name, spec, argv, s, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots, devices, managed, ended);
+    }
+
+    /** The same record with how QEMU ended. */
+    public VmRecord withEnded(VmEnd e) {
+        return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots, devices, managed, e);
     }
 
     /** The same record with the QEMU process. */
     public VmRecord withQemu(ProcessIdentity p) {
-        return new VmRecord(name, spec, argv, state, p, supervisor, startedAt, spareRootPorts, usbBus, slots, devices, managed);
+        return new VmRecord(name, spec, argv, state, p, supervisor, startedAt, spareRootPorts, usbBus, slots, devices, managed, ended);
     }
 
     /** The same record with the supervisor process. */
     public VmRecord withSupervisor(ProcessIdentity p) {
-        return new VmRecord(name, spec, argv, state, qemu, p, startedAt, spareRootPorts, usbBus, slots, devices, managed);
+        return new VmRecord(name, spec, argv, state, qemu, p, startedAt, spareRootPorts, usbBus, slots, devices, managed, ended);
     }
 
     /** The same record with a device added in a slot (or on USB when {@code slot} is null). */
@@ -65,13 +71,13 @@ public record VmRecord(String name, String spec, List<String> argv, VmState stat
             m.add(managedHost);
         }
         return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus,
-                slot == null ? slots : slots.occupy(slot, d.id()), ds, m);
+                slot == null ? slots : slots.occupy(slot, d.id()), ds, m, ended);
     }
 
     /** The same record without device {@code id} (its slot freed). Its managed host device stays listed until given back. */
     public VmRecord withoutDevice(String id) {
         List<VmDevice> ds = devices.stream().filter(d -> !d.id().equals(id)).toList();
-        return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots.release(id), ds, managed);
+        return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots.release(id), ds, managed, ended);
     }
 
     /** The same record with a host device added to the managed list (Hostdev detached it for this VM). */
@@ -81,13 +87,13 @@ public record VmRecord(String name, String spec, List<String> argv, VmState stat
         }
         List<String> m = new ArrayList<>(managed);
         m.add(host);
-        return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots, devices, m);
+        return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots, devices, m, ended);
     }
 
     /** The same record without a host device in the managed list (it was given back). */
     public VmRecord withoutManaged(String host) {
         return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots, devices,
-                managed.stream().filter(h -> !h.equals(host)).toList());
+                managed.stream().filter(h -> !h.equals(host)).toList(), ended);
     }
 
     /** Whether the recorded QEMU process still runs. */
@@ -97,12 +103,16 @@ public record VmRecord(String name, String spec, List<String> argv, VmState stat
     }
 
     /**
-     * The state as it really is: a state with a process whose QEMU is gone is {@link VmState#CRASHED}
-     * (or {@link VmState#STOPPED} when it was stopping), even before the supervisor has recorded it.
+     * The state as it really is: a state with a process whose QEMU is gone is what its recorded end says
+     * (the supervisor heard QEMU's SHUTDOWN event), else {@link VmState#STOPPED} when it was stopping and
+     * {@link VmState#CRASHED} when not, even before the supervisor has cleaned up.
      */
     @JsonIgnore
     public VmState effectiveState() {
         if (state.hasProcess() && qemu != null && !qemuAlive()) {
+            if (ended != null) {
+                return ended.state();
+            }
             return state == VmState.STOPPING ? VmState.STOPPED : VmState.CRASHED;
         }
         return state;

@@ -57,6 +57,16 @@ public final class VmRuntimeDir {
         return paths.qmpSocket();
     }
 
+    /** The supervisor's own QMP socket (QEMU's second monitor). */
+    public Path supervisorSocket() {
+        return paths.supervisorSocket();
+    }
+
+    /** Created by the supervisor once it listens on its socket; {@code vm start} waits for it before {@code cont}. */
+    public Path supervisorListening() {
+        return dir().resolve("supervisor.listening");
+    }
+
     /** QEMU's pid file. */
     public Path pidFile() {
         return paths.pidFile();
@@ -144,19 +154,25 @@ public final class VmRuntimeDir {
         }
     }
 
-    /** Makes QEMU's socket readable and writable by its owner only. */
+    /** Makes QEMU's sockets (QMP and the supervisor's) readable and writable by their owner only. */
     public void restrictSocket() {
-        try {
-            Files.setPosixFilePermissions(qmpSocket(), PosixFilePermissions.fromString("rw-------"));
-        } catch (IOException e) {
-            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot set mode 0600 on " + qmpSocket() + ": " + e, null, e);
+        for (Path socket : new Path[] {qmpSocket(), supervisorSocket()}) {
+            try {
+                if (socket.equals(qmpSocket()) || Files.exists(socket)) {
+                    Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+                }
+            } catch (IOException e) {
+                throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot set mode 0600 on " + socket + ": " + e, null, e);
+            }
         }
     }
 
-    /** Removes QEMU's socket and pid file once it has ended. */
+    /** Removes QEMU's sockets and pid file once it has ended. */
     public void removeProcessFiles() {
         try {
             Files.deleteIfExists(qmpSocket());
+            Files.deleteIfExists(supervisorSocket());
+            Files.deleteIfExists(supervisorListening());
             Files.deleteIfExists(pidFile());
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot clean " + dir() + ": " + e, null, e);

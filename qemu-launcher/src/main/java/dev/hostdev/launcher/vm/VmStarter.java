@@ -33,6 +33,9 @@ import java.util.concurrent.CompletableFuture;
  * The plan's checks ({@link dev.hostdev.launcher.cmdline.PreflightChecker}) are the caller's, made before planning the final command line.
  */
 public final class VmStarter {
+    /** How long the supervisor (a JVM of its own, started in parallel with QEMU) may take to listen on QEMU's monitor. */
+    static final java.time.Duration SUPERVISOR_LISTEN_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private final VmRuntimeDir dir;
     private final ManagedDevices managed;
     private final StartOptions options;
@@ -61,7 +64,7 @@ public final class VmStarter {
         refuseIfRunning();
         VmRecord record = new VmRecord(plan.spec().name(), specFile.toAbsolutePath().toString(), plan.argv(), VmState.STARTING,
                 null, null, Instant.now().toString(), plan.spec().spareRootPorts(), usbBus(plan), SlotMap.of(plan.topology()),
-                devices(plan), List.of());
+                devices(plan), List.of(), null);
         dir.create();
         dir.removeProcessFiles();
         dir.write(record);
@@ -81,9 +84,14 @@ public final class VmStarter {
                     options.readyTimeout())) {
                 dir.restrictSocket();
                 verifyDevices(qmp, plan, qemu);
+                if (supervisor != null) {
+                    // before cont: the guest cannot power off unheard
+                    record = record.withSupervisor(joined(supervisor));
+                    Supervisor.awaitListening(dir, record.supervisor(), SUPERVISOR_LISTEN_TIMEOUT);
+                }
                 qmp.execute("cont");
             }
-            record = record.withState(VmState.RUNNING).withSupervisor(supervisor == null ? null : joined(supervisor));
+            record = record.withState(VmState.RUNNING);
             dir.write(record);
             qemu.release();
             return new Started(qemu, record);
@@ -155,7 +163,7 @@ public final class VmStarter {
 
     private static VmRecord withManaged(VmRecord r, List<PciAddress> detached) {
         return new VmRecord(r.name(), r.spec(), r.argv(), r.state(), r.qemu(), r.supervisor(), r.startedAt(), r.spareRootPorts(),
-                r.usbBus(), r.slots(), r.devices(), detached.stream().map(PciAddress::toString).toList());
+                r.usbBus(), r.slots(), r.devices(), detached.stream().map(PciAddress::toString).toList(), r.ended());
     }
 
     /** Every device with an id on the command line must be in QEMU's /machine/peripheral. */
@@ -197,7 +205,7 @@ public final class VmStarter {
             }
         }
         dir.read().ifPresent(r -> dir.write(new VmRecord(r.name(), r.spec(), r.argv(), VmState.STOPPED, null, null, r.startedAt(),
-                r.spareRootPorts(), r.usbBus(), r.slots(), r.devices(), kept.stream().map(PciAddress::toString).toList())));
+                r.spareRootPorts(), r.usbBus(), r.slots(), r.devices(), kept.stream().map(PciAddress::toString).toList(), null)));
         dir.removeProcessFiles();
         options.out().flush();
     }

@@ -12,12 +12,14 @@ public enum VmState {
     PAUSED,
     /** {@code hostdev vm stop} is ending it. */
     STOPPING,
-    /** It ended on request; managed devices were given back. */
+    /**
+     * QEMU shut down (its {@code SHUTDOWN} event was heard: guest power-off, QMP {@code quit}, a signal)
+     * or {@code hostdev vm stop} ended it; managed devices were given back. {@link VmEnd} says how.
+     */
     STOPPED,
     /**
-     * QEMU ended without {@code hostdev vm stop}: a crash, a kill, or the guest powering off by itself
-     * (the supervisor is not QEMU's parent and cannot see its exit status; {@code --foreground} can, and
-     * records a clean exit as {@link #STOPPED}). Managed devices were given back once noticed.
+     * QEMU vanished without a {@code SHUTDOWN} event (SIGKILL, abort) while not being stopped, or shut
+     * down on a guest panic or host error. Managed devices were given back once noticed.
      */
     CRASHED;
 

@@ -11,7 +11,8 @@ public final class VmStatusJson {
 
     /**
      * {@code {"name","state","pid","spec","started_at","qmp_socket","devices":[{"id","driver","bus","addr","root_port",
-     * "host","managed","hotplugged"}…],"free_root_ports","free_bridge_slots","managed_detached":[…]}}.
+     * "host","managed","hotplugged"}…],"free_root_ports","free_bridge_slots","managed_detached":[…],
+     * "ended":{"reason","guest","at","description"} or null while QEMU runs}}.
      *
      * @param state the state to show (the effective one, or paused as QMP reports)
      */
@@ -44,6 +45,34 @@ public final class VmStatusJson {
         o.put("free_bridge_slots", r.slots().freeCount(SlotKind.BRIDGE_SLOT));
         ArrayNode m = o.putArray("managed_detached");
         r.managed().forEach(m::add);
+        VmEnd end = endToShow(r, state);
+        if (end == null) {
+            o.putNull("ended");
+        } else {
+            ObjectNode e = o.putObject("ended");
+            e.put("reason", end.reason());
+            if (end.guest() == null) {
+                e.putNull("guest");
+            } else {
+                e.put("guest", end.guest());
+            }
+            e.put("at", end.at());
+            e.put("description", end.describe());
+        }
         return o;
+    }
+
+    /**
+     * How the VM ended, to show with {@code state}: the recorded end, or, when QEMU is gone and nothing
+     * has been recorded yet, that no SHUTDOWN event was recorded; {@code null} while QEMU runs.
+     */
+    public static VmEnd endToShow(VmRecord r, VmState state) {
+        if (state.hasProcess()) {
+            return null;
+        }
+        if (r.ended() != null) {
+            return r.ended();
+        }
+        return r.qemu() != null && r.state().hasProcess() ? VmEnd.withoutShutdownEvent() : null;
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
  * Ends a VM as libvirt's shutdown then destroy would: ACPI {@code system_powerdown} (the guest may
  * shut down cleanly), QMP {@code quit} once the timeout passes, SIGKILL if QEMU is still there; then
  * waits for the supervisor to give managed devices back, or does it itself when no supervisor runs.
+ * A VM whose QEMU has already ended is only cleaned up (idempotent): its recorded end says how it ended.
  */
 public final class VmStopper {
     /** How long QEMU gets to exit after {@code quit} before SIGKILL. */
@@ -60,12 +61,10 @@ public final class VmStopper {
         VmRecord r;
         try (VmRuntimeDir.Lock lock = dir.lock("stop", Duration.ofSeconds(10))) {
             r = dir.require();
-            VmState state = r.effectiveState();
-            if (state.hasProcess()) {
+            if (r.qemuAlive()) {
                 dir.write(r.withState(VmState.STOPPING));
-            } else if (r.managed().isEmpty()) {
-                VmStateException.require(r.name(), state, "stop", VmState.RUNNING, VmState.PAUSED, VmState.STARTING);
             }
+            // QEMU already gone: not marked stopping, so the cleanup records how it really ended (a crash stays a crash)
         }
         How how = r.qemuAlive() ? end(r, timeout, force) : How.ALREADY_ENDED;
         VmRecord after = awaitCleanup(r);

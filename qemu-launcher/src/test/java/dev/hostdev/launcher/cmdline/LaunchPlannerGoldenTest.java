@@ -53,6 +53,8 @@ class LaunchPlannerGoldenTest {
                 "-serial", "none",
                 "-chardev", "socket,id=qmp,path=/run/hostdev/vms/vm/qmp.sock,server=on,wait=off",
                 "-mon", "chardev=qmp,mode=control",
+                "-chardev", "socket,id=supervisor,path=/run/hostdev/vms/vm/supervisor.sock,server=on,wait=off",
+                "-mon", "chardev=supervisor,mode=control",
                 "-pidfile", "/run/hostdev/vms/vm/qemu.pid"), p.argv());
         assertEquals(List.of(), p.managed());
         assertEquals(List.of(new PreflightCheck.QemuDevices(Path.of("qemu-system-x86_64"), new java.util.TreeSet<>())), p.checks(),

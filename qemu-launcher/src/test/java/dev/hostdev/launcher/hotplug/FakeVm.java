@@ -54,7 +54,7 @@ final class FakeVm implements AutoCloseable {
             }
         }
         dir.write(new VmRecord("fake", "/tmp/fake.toml", List.of("qemu-system-x86_64"), state,
-                ProcessIdentity.of(ProcessHandle.current()), null, "2026-01-01T00:00:00Z", 2, "xhci.0", slots, devices, managed));
+                ProcessIdentity.of(ProcessHandle.current()), null, "2026-01-01T00:00:00Z", 2, "xhci.0", slots, devices, managed, null));
         qemu = new FakeQmpServer(dir.qmpSocket(), true, true);
         answering = new Thread(() -> {
             try {

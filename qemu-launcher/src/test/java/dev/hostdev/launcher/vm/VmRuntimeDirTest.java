@@ -25,7 +25,7 @@ class VmRuntimeDirTest {
         return new VmRecord("web", "/etc/hostdev/web.toml", List.of("qemu-system-x86_64", "-S"), state, qemu, null,
                 "2026-11-24T18:00:00Z", 1, "usb.0", slots,
                 List.of(new VmDevice("nic0", "vfio-pci", "pci.1", "0x0", "pci.1", "0000:03:00.0", true, false)),
-                List.of("0000:03:00.0"));
+                List.of("0000:03:00.0"), null);
     }
 
     /** A process that has ended: its identity names no live process. */
