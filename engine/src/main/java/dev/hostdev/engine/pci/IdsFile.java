@@ -14,8 +14,9 @@ import java.util.Set;
 /**
  * Looks names up in the system's {@code pci.ids} / {@code usb.ids} (the files lspci and lsusb use).
  * Both files keep vendors, and classes, sorted by ID, so each wanted vendor or class is found by a
- * binary search over the bytes and only its own block is read: a listing needs a few dozen names out
- * of some 40,000 lines, and scanning them all costs a short command more than everything else.
+ * binary search over the file and only its own block is read, through a small {@link ByteWindow}: a
+ * listing needs a few dozen names out of some 40,000 lines, and reading them all costs a short command
+ * more than everything else.
  *
  * <p>Format: {@code vvvv  vendor}, then {@code \tdddd  device} (and {@code \t\t} subsystem lines,
  * skipped); a class section of {@code C cc  class} and {@code \tss  subclass}; {@code #} comments;
@@ -53,36 +54,36 @@ public final class IdsFile {
      */
     public static IdNames lookup(Path file, Set<Integer> vendors, Set<Integer> devices, Set<Integer> classes,
             Set<Integer> subclasses) {
-        byte[] data;
-        try (java.io.RandomAccessFile in = new java.io.RandomAccessFile(file.toFile(), "r")) {
-            long size = in.length();
-            if (size > 64 << 20) {
-                return IdNames.NONE;
-            }
-            data = new byte[(int) size];
-            in.readFully(data);
-        } catch (IOException e) {
+        try (ByteWindow w = ByteWindow.open(file)) {
+            return find(w, vendors, devices, classes, subclasses);
+        } catch (IOException | java.io.UncheckedIOException e) {
             return IdNames.NONE;
         }
-        return find(data, vendors, devices, classes, subclasses);
+    }
+
+    /** {@link #lookup} over the bytes of a file already in memory. */
+    static IdNames find(byte[] data, Set<Integer> vendors, Set<Integer> devices, Set<Integer> classes,
+            Set<Integer> subclasses) {
+        return find(ByteWindow.of(data), vendors, devices, classes, subclasses);
     }
 
     private static final long VENDOR = 0;
     private static final long CLASS = 1L << 32;
     private static final long OTHER = Long.MAX_VALUE;
 
-    static IdNames find(byte[] d, Set<Integer> vendors, Set<Integer> devices, Set<Integer> classes,
+    private static IdNames find(ByteWindow d, Set<Integer> vendors, Set<Integer> devices, Set<Integer> classes,
             Set<Integer> subclasses) {
         Map<Integer, String> vendorNames = new HashMap<>();
         Map<Integer, String> deviceNames = new HashMap<>();
         Map<Integer, String> classNames = new HashMap<>();
         Map<Integer, String> subclassNames = new HashMap<>();
+        long length = d.length();
         Set<Integer> vendorsToFind = new java.util.TreeSet<>(vendors);
         for (int key : devices) {
             vendorsToFind.add(key >>> 16);
         }
         for (int vendor : vendorsToFind) {
-            int line = search(d, VENDOR | vendor);
+            long line = search(d, VENDOR | vendor);
             if (line < 0) {
                 continue;
             }
@@ -97,9 +98,9 @@ public final class IdsFile {
             int found = 0;
             // Devices are sorted by ID within a vendor's block: stop once every wanted one is found or
             // passed (Intel's block alone has 8,500 lines).
-            for (int p = endOfLine(d, line) + 1; found < wanted.length && p < d.length && isInsideBlock(d, p);
+            for (long p = endOfLine(d, line) + 1; found < wanted.length && p < length && isInsideBlock(d.at(p));
                     p = endOfLine(d, p) + 1) {
-                if (d[p] == '\t' && p + 1 < d.length && d[p + 1] != '\t') {
+                if (d.at(p) == '\t' && p + 1 < length && d.at(p + 1) != '\t') {
                     int id = hex(d, p + 1, 4);
                     if (id > last) {
                         break;
@@ -116,15 +117,15 @@ public final class IdsFile {
             classesToFind.add(key >>> 8);
         }
         for (int klass : classesToFind) {
-            int line = search(d, CLASS | klass);
+            long line = search(d, CLASS | klass);
             if (line < 0) {
                 continue;
             }
             if (classes.contains(klass)) {
                 classNames.put(klass, name(d, line + 6, endOfLine(d, line)));
             }
-            for (int p = endOfLine(d, line) + 1; p < d.length && isInsideBlock(d, p); p = endOfLine(d, p) + 1) {
-                if (d[p] == '\t' && p + 1 < d.length && d[p + 1] != '\t') {
+            for (long p = endOfLine(d, line) + 1; p < length && isInsideBlock(d.at(p)); p = endOfLine(d, p) + 1) {
+                if (d.at(p) == '\t' && p + 1 < length && d.at(p + 1) != '\t') {
                     int id = hex(d, p + 1, 2);
                     if (id >= 0 && subclasses.contains(klass << 8 | id)) {
                         subclassNames.put(klass << 8 | id, name(d, p + 5, endOfLine(d, p)));
@@ -165,79 +166,136 @@ public final class IdsFile {
     /**
      * The offset of the top-level line with {@code want} as its key, or -1. Top-level lines are
      * ordered vendors (by ID), then classes (by ID), then anything else; comment and indented lines
-     * between them are skipped.
+     * belong to the block of the top-level line above them.
+     *
+     * <p>A binary search over byte offsets. The classes are the last few kilobytes of the file, so a
+     * class is first looked for in stretches from the end that double each time. The answer, if there
+     * is one, always lies in {@code [range.lo, range.hi)}.
      */
-    private static int search(byte[] d, long want) {
-        int lo = 0;
-        int hi = d.length;
-        while (lo < hi) {
-            int mid = (lo + hi) >>> 1;
-            int p = nextTopLine(d, mid, hi);
-            if (p < 0) {
-                hi = mid;
-                continue;
-            }
-            long key = key(d, p);
-            if (key == want) {
-                return p;
-            }
-            if (key < want) {
-                lo = endOfLine(d, p) + 1;
-            } else {
-                hi = mid;
-            }
-        }
-        return -1;
-    }
-
-    /** The first top-level line starting at or after {@code from} and before {@code limit}, or -1. */
-    private static int nextTopLine(byte[] d, int from, int limit) {
-        if (from == 0 && !isInsideBlock(d, 0)) {
-            return 0;
-        }
-        // One tight loop over the bytes: this walks through whole blocks (Intel's has 8,500 lines).
-        for (int i = Math.max(0, from - 1); i < limit - 1; i++) {
-            if (d[i] == '\n') {
-                byte b = d[i + 1];
-                if (b != '\t' && b != '#' && b != '\n' && b != '\r') {
-                    return i + 1;
+    private static long search(ByteWindow d, long want) {
+        Range range = new Range(d.length());
+        if (want >= CLASS) {
+            for (long step = 4096; step < range.hi - range.lo; step *= 2) {
+                long lo = range.lo;
+                long found = probe(d, want, d.length() - step, range);
+                if (found != NOT_YET) {
+                    return found;
+                }
+                if (range.lo != lo) {
+                    break;
                 }
             }
         }
+        while (range.lo < range.hi) {
+            long found = probe(d, want, (range.lo + range.hi) >>> 1, range);
+            if (found != NOT_YET) {
+                return found;
+            }
+        }
         return -1;
     }
 
+    private static final long NOT_YET = -2;
+
+    /** The part of the file the searched line must lie in, if it is there at all. */
+    private static final class Range {
+        long lo;
+        long hi;
+
+        Range(long length) {
+            hi = length;
+        }
+    }
+
+    /**
+     * Looks at the top-level line nearest to {@code mid}, backwards and forwards at once, so a probe deep
+     * inside a big block (Intel's is 370 KB) costs twice its distance to the nearer end of that block,
+     * not a walk over all of it. Returns the line if its key is {@code want}, -1 if no top-level line is
+     * left in the range, else {@link #NOT_YET} with the range narrowed.
+     */
+    private static long probe(ByteWindow d, long want, long mid, Range range) {
+        long back = lineStart(d, mid, range.lo);
+        long ahead = nextLine(d, mid, range.hi);
+        // Each direction in turn scans a stretch that doubles each round, so the window mostly moves
+        // along the file instead of jumping between the two ends at every line.
+        for (long reach = 512; ; reach *= 2) {
+            for (; back >= 0 && back >= mid - reach; back = back > range.lo ? lineStart(d, back - 1, range.lo) : -1) {
+                if (!isInsideBlock(d.at(back))) {
+                    long key = key(d, back);
+                    if (key == want) {
+                        return back;
+                    }
+                    if (key < want) {
+                        range.lo = mid + 1;
+                    } else {
+                        range.hi = back;
+                    }
+                    return NOT_YET;
+                }
+            }
+            for (; ahead >= 0 && ahead <= mid + reach; ahead = nextLine(d, ahead, range.hi)) {
+                if (!isInsideBlock(d.at(ahead))) {
+                    long key = key(d, ahead);
+                    if (key == want) {
+                        return ahead;
+                    }
+                    if (key < want) {
+                        range.lo = ahead + 1;
+                    } else {
+                        // Nothing starts between the probe and this line: the answer is at or before the probe.
+                        range.hi = mid + 1;
+                    }
+                    return NOT_YET;
+                }
+            }
+            if (back < 0 && ahead < 0) {
+                return -1;
+            }
+        }
+    }
+
+    /** The start of the line holding {@code at}, or -1 if that line starts before {@code floor}. */
+    private static long lineStart(ByteWindow d, long at, long floor) {
+        long newline = d.lastIndexOf((byte) '\n', at - 1, floor - 1);
+        if (newline >= 0) {
+            return newline + 1;
+        }
+        return floor == 0 ? 0 : -1;
+    }
+
+    /** The start of the line after the one holding {@code at}, or -1 if none starts before {@code limit}. */
+    private static long nextLine(ByteWindow d, long at, long limit) {
+        long newline = d.indexOf((byte) '\n', at, limit);
+        return newline >= 0 && newline + 1 < limit ? newline + 1 : -1;
+    }
+
     /** Indented, comment and blank lines belong to the block of the top-level line above them. */
-    private static boolean isInsideBlock(byte[] d, int p) {
-        byte b = d[p];
+    private static boolean isInsideBlock(byte b) {
         return b == '\t' || b == '#' || b == '\n' || b == '\r';
     }
 
-    private static long key(byte[] d, int p) {
-        if (d[p] == 'C' && p + 1 < d.length && d[p + 1] == ' ') {
+    private static long key(ByteWindow d, long p) {
+        if (d.at(p) == 'C' && p + 1 < d.length() && d.at(p + 1) == ' ') {
             int id = hex(d, p + 2, 2);
             return id >= 0 ? CLASS | id : OTHER;
         }
         int id = hex(d, p, 4);
-        return id >= 0 && p + 4 < d.length && d[p + 4] == ' ' ? VENDOR | id : OTHER;
+        return id >= 0 && p + 4 < d.length() && d.at(p + 4) == ' ' ? VENDOR | id : OTHER;
     }
 
-    private static int endOfLine(byte[] d, int p) {
-        int i = p;
-        while (i < d.length && d[i] != '\n') {
-            i++;
-        }
-        return i;
+    private static long endOfLine(ByteWindow d, long p) {
+        long newline = d.indexOf((byte) '\n', p, d.length());
+        return newline >= 0 ? newline : d.length();
     }
 
     /** Parses {@code digits} lower- or upper-case hex digits at {@code at}, or -1. */
-    private static int hex(byte[] d, int at, int digits) {
-        if (at + digits > d.length) {
+    private static int hex(ByteWindow d, long at, int digits) {
+        if (at + digits > d.length()) {
             return -1;
         }
         int v = 0;
-        for (int i = at; i < at + digits; i++) {
-            int c = d[i];
+        for (long i = at; i < at + digits; i++) {
+            int c = d.at(i);
             int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
             if (x < 0) {
                 return -1;
@@ -247,14 +305,18 @@ public final class IdsFile {
         return v;
     }
 
-    private static String name(byte[] d, int from, int end) {
-        if (from >= end) {
-            return "";
-        }
-        int to = end;
-        while (to > from && (d[to - 1] == '\r' || d[to - 1] == ' ')) {
+    private static String name(ByteWindow d, long from, long end) {
+        long to = end;
+        while (to > from && (d.at(to - 1) == '\r' || d.at(to - 1) == ' ')) {
             to--;
         }
-        return new String(d, from, to - from, StandardCharsets.UTF_8);
+        if (from >= to) {
+            return "";
+        }
+        byte[] bytes = new byte[(int) (to - from)];
+        for (int i = 0; i < bytes.length; i++) {
+            bytes[i] = d.at(from + i);
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 }

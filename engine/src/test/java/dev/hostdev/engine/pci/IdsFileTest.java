@@ -87,6 +87,8 @@ class IdsFileTest {
                 devices.add(r.nextInt());
             }
             IdNames n = IdsFile.find(data, vendors, devices, Set.of(), Set.of());
+            assertEquals(n, IdsFile.lookup(p, vendors, devices, Set.of(), Set.of()),
+                    file + ": read through the moving window as from memory");
             for (int v : vendors) {
                 assertEquals(Optional.ofNullable(allVendors.get(v)), n.vendor(v), file + " vendor " + Integer.toHexString(v));
             }
