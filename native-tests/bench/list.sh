@@ -13,5 +13,5 @@ mvn -q -B -o -pl native-tests -am -DskipTests package >/dev/null
 ./hostdev list >/dev/null   # (re)builds the CDS archive for this jar
 exec java -cp "qemu-launcher/target/hostdev.jar:engine/target/test-classes:native-tests/target/test-classes" \
   dev.hostdev.nativetests.bench.ListBenchmark \
-  --jar qemu-launcher/target/hostdev.jar --jsa qemu-launcher/target/hostdev.jsa \
-  --classes native-tests/target/test-classes "$@"
+  --jar qemu-launcher/target/hostdev.jar --jsa qemu-launcher/target/hostdev-list.jsa \
+  --classes native-tests/target/test-classes --script ./hostdev "$@"

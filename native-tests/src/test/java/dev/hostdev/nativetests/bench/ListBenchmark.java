@@ -14,21 +14,22 @@ import java.util.concurrent.TimeUnit;
  * The {@code hostdev list} benchmark of issue 2 ("Speed and memory"); prints its figures, asserts
  * nothing. Run by {@code native-tests/bench/list.sh}, which builds hostdev and passes:
  * <pre>
- *   --jar qemu-launcher/target/hostdev.jar --jsa qemu-launcher/target/hostdev.jsa --classes DIR
- *   [--devices 10000] [--runs 5] [--small-runs 11] [--tree DIR (kept between runs)]
+ *   --jar qemu-launcher/target/hostdev.jar --jsa qemu-launcher/target/hostdev-list.jsa --classes DIR
+ *   [--devices 10000] [--runs 5] [--small-runs 11] [--tree DIR (kept between runs)] [--script ./hostdev]
  * </pre>
  * <ol>
  *   <li>generates a server tree of {@code --devices} PCI functions (SR-IOV PFs and their VFs), then
  *       times {@code hostdev list --root TREE} against {@code lspci -nn -O sysfs.path=TREE/sys/bus/pci},
  *       median of {@code --runs} interleaved runs, after checking both list the same number of devices;</li>
  *   <li>times {@code hostdev list} on this machine (its real /sys, read only) against a bare JVM printing
- *       one line, both with the JVM options ./hostdev uses;</li>
+ *       one line, both with the JVM options ./hostdev uses; also the bare JVM with its default options
+ *       and, with {@code --script}, {@code ./hostdev list} as a person types it;</li>
  *   <li>measures the peak RSS of {@code hostdev list} on the big tree with GNU time.</li>
  * </ol>
  * Each timing reports the median wall time and, with GNU time installed, the median CPU time (user +
  * system): on a busy machine the wall time is mostly the wait for a CPU.
  * hostdev runs exactly as ./hostdev runs it ({@code java -XX:+UseSerialGC -Xmn8m -XX:TieredStopAtLevel=1
- * -XX:-UsePerfData -Xlog:… -XX:SharedArchiveFile=hostdev.jsa -jar hostdev.jar}), without the script's
+ * -XX:-UsePerfData -Xlog:… -XX:SharedArchiveFile=hostdev-list.jsa -jar hostdev.jar}), without the script's
  * own staleness check.
  */
 public final class ListBenchmark {
@@ -38,20 +39,22 @@ public final class ListBenchmark {
     public static void main(String[] args) throws Exception {
         String jar = null;
         String jsa = null;
+        String script = null;
         String classes = null;
         int devices = 10_000;
         int runs = 5;
-        int smallRuns = 11;
+        int smallRunCount = 11;
         Path tree = null;
         for (int i = 0; i < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
                 case "--jar" -> jar = v;
                 case "--jsa" -> jsa = v;
+                case "--script" -> script = v;
                 case "--classes" -> classes = v;
                 case "--devices" -> devices = Integer.parseInt(v);
                 case "--runs" -> runs = Integer.parseInt(v);
-                case "--small-runs" -> smallRuns = Integer.parseInt(v);
+                case "--small-runs" -> smallRunCount = Integer.parseInt(v);
                 case "--tree" -> tree = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -104,11 +107,23 @@ public final class ListBenchmark {
         // 2. Small host: this machine.
         Timed small = new Timed("hostdev list (this machine)", hostdev);
         Timed bare = new Timed("bare JVM printing one line", with(jvm, "-cp", classes, PrintOneLine.class.getName()));
-        small.warmUp();
-        bare.warmUp();
-        Timed.interleave(smallRuns, small, bare);
-        report("small host (this machine's " + count(Path.of("/sys/bus/pci/devices")) + " PCI devices), median of "
-                + smallRuns + " interleaved runs", small, bare);
+        Timed bareDefaults = new Timed("bare JVM, default options", List.of("java", "-cp", classes, PrintOneLine.class.getName()));
+        List<Timed> smallRuns = new ArrayList<>(List.of(small, bare, bareDefaults));
+        if (script != null) {
+            smallRuns.add(new Timed(script + " list", List.of(script, "list")));
+        }
+        for (Timed t : smallRuns) {
+            t.warmUp();
+        }
+        Timed.interleave(smallRunCount, smallRuns.toArray(new Timed[0]));
+        String title = "small host (this machine's " + count(Path.of("/sys/bus/pci/devices")) + " PCI devices), median of "
+                + smallRunCount + " interleaved runs";
+        report(title, small, bare);
+        for (Timed t : smallRuns.subList(2, smallRuns.size())) {
+            System.out.printf(Locale.ROOT, "  %-30s wall median %6.0f ms   CPU (user+sys) median %6.0f ms   (wall runs: %s)%n",
+                    t.name(), t.medianWall(), t.medianCpu(), t.samples());
+            System.out.printf(Locale.ROOT, "  ratio %s / %s: wall %.2f%n", t.name(), bare.name(), t.medianWall() / bare.medianWall());
+        }
 
         // 3. Peak memory.
         Path gnuTime = Path.of("/usr/bin/time");
