@@ -91,6 +91,10 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
         a.add(paths.pidFile().toString());
         if (startPaused) {
             a.add("-S");
+            // started by 'vm start', which returns before the supervisor listens: a guest power-off
+            // meanwhile pauses QEMU until the supervisor hears of it (see ShutdownListener)
+            a.add("-action");
+            a.add("shutdown=pause");
         }
         kernel.ifPresent(k -> {
             a.add("-kernel");

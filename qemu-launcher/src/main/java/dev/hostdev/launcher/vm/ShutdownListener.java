@@ -1,8 +1,10 @@
 package dev.hostdev.launcher.vm;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.launcher.qmp.QmpClient;
+import dev.hostdev.launcher.qmp.QmpCommandException;
 import dev.hostdev.launcher.qmp.QmpEvent;
 import dev.hostdev.launcher.qmp.QmpOptions;
 import java.io.PrintWriter;
@@ -16,16 +18,24 @@ import java.util.function.Consumer;
  * sends just before it exits on a guest power-off, a QMP {@code quit} or a signal, with the reason. The
  * process that watches a VM is not QEMU's parent and cannot read its exit status: this event is how it
  * tells a clean end from a crash (QEMU gone without the event: SIGKILL, abort).
+ *
+ * <p>{@code vm start} does not wait for the listener: QEMU runs with {@code -action shutdown=pause}, so a
+ * guest that powers off before anyone listens leaves QEMU paused in the {@code shutdown} state instead of
+ * gone without a word. On connecting, the listener looks for that state and otherwise restores the
+ * usual action (QEMU exits on a power-off); a VM found shut down is recorded as a guest power-off and
+ * told to quit.
  */
 public final class ShutdownListener implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final ProcessIdentity qemu;
     private final QmpClient qmp;
+    private final boolean shutDownBeforeListening;
 
-    private ShutdownListener(ProcessIdentity qemu, QmpClient qmp) {
+    private ShutdownListener(ProcessIdentity qemu, QmpClient qmp, boolean shutDownBeforeListening) {
         this.qemu = qemu;
         this.qmp = qmp;
+        this.shutDownBeforeListening = shutDownBeforeListening;
     }
 
     /**
@@ -40,9 +50,14 @@ public final class ShutdownListener implements AutoCloseable {
         HostdevException last = null;
         while (qemu != null && qemu.isAlive() && System.nanoTime() < deadline) {
             if (Files.exists(dir.supervisorSocket())) {
+                QmpClient qmp = null;
                 try {
-                    return new ShutdownListener(qemu, QmpClient.connect(dir.supervisorSocket(), QmpOptions.defaults()));
+                    qmp = QmpClient.connect(dir.supervisorSocket(), QmpOptions.defaults());
+                    return new ShutdownListener(qemu, qmp, takeOver(qmp, log));
                 } catch (HostdevException e) {
+                    if (qmp != null) {
+                        qmp.close();
+                    }
                     last = e;
                 }
             }
@@ -57,7 +72,30 @@ public final class ShutdownListener implements AutoCloseable {
                 + (qemu == null || !qemu.isAlive() ? "QEMU has already ended" : last == null ? "no socket" : last.getMessage())
                 + "; its end will be recorded as " + VmEnd.NO_SHUTDOWN_EVENT + " unless the VM was being stopped");
         log.flush();
-        return new ShutdownListener(qemu, null);
+        return new ShutdownListener(qemu, null, false);
+    }
+
+    /**
+     * Whether the guest had powered off before this listener connected (QEMU paused in the
+     * {@code shutdown} state); if not, QEMU is told to exit on a power-off from now on.
+     */
+    private static boolean takeOver(QmpClient qmp, PrintWriter log) {
+        if (isShutDown(qmp)) {
+            return true;
+        }
+        try {
+            qmp.execute("set-action", JsonNodeFactory.instance.objectNode().put("shutdown", "poweroff"));
+        } catch (QmpCommandException e) {
+            // a QEMU older than 6.0 has neither set-action nor -action: it exits on a power-off anyway
+            log.println("QEMU refused set-action (" + e.getMessage() + "); its shutdown action stays as it is");
+            log.flush();
+        }
+        // a power-off between the two commands paused QEMU: its SHUTDOWN event has been heard, but it waits
+        return isShutDown(qmp);
+    }
+
+    private static boolean isShutDown(QmpClient qmp) {
+        return "shutdown".equals(qmp.execute("query-status").path("status").asText());
     }
 
     /** Whether it is connected to QEMU's monitor. */
@@ -72,8 +110,17 @@ public final class ShutdownListener implements AutoCloseable {
      * @param onShutdown called as soon as the event is heard, while QEMU may still be finishing
      */
     public VmEnd awaitEnd(Consumer<VmEnd> onShutdown) throws InterruptedException {
-        Optional<VmEnd> heard = (qmp == null ? Optional.<QmpEvent>empty() : awaitShutdownEvent()).map(VmEnd::ofShutdownEvent);
+        Optional<VmEnd> heard;
+        if (shutDownBeforeListening) {
+            heard = Optional.of(qmp.backlog().stream().filter(ev -> ev.name().equals("SHUTDOWN")).findFirst()
+                    .map(VmEnd::ofShutdownEvent).orElseGet(VmEnd::pausedAtShutdown));
+        } else {
+            heard = (qmp == null ? Optional.<QmpEvent>empty() : awaitShutdownEvent()).map(VmEnd::ofShutdownEvent);
+        }
         heard.ifPresent(onShutdown);
+        if (shutDownBeforeListening) {
+            quit();
+        }
         while (qemu != null && qemu.isAlive()) {
             Thread.sleep(20);
         }
@@ -93,6 +140,15 @@ public final class ShutdownListener implements AutoCloseable {
                     return qmp.backlog().stream().filter(ev -> ev.name().equals("SHUTDOWN")).findFirst();
                 }
             }
+        }
+    }
+
+    /** Ends a QEMU left paused by a power-off (its shutdown action was pause); it may be ending already. */
+    private void quit() {
+        try {
+            qmp.execute("quit");
+        } catch (HostdevException e) {
+            // gone meanwhile: what was wanted
         }
     }
 

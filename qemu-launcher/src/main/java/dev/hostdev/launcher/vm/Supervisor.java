@@ -38,8 +38,10 @@ public final class Supervisor {
         if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
             cmd.add("/usr/bin/setsid");
         }
-        cmd.addAll(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-cp", absoluteClassPath(),
-                "dev.hostdev.launcher.cli.Main", "vm", "supervise", dir.name(), "--root", root.toString()));
+        String classPath = absoluteClassPath();
+        cmd.addAll(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m"));
+        cmd.addAll(sharedArchive(classPath));
+        cmd.addAll(List.of("-cp", classPath, "dev.hostdev.launcher.cli.Main", "vm", "supervise", dir.name(), "--root", root.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.supervisorLog().toFile()))
@@ -50,36 +52,6 @@ public final class Supervisor {
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot start the supervisor of VM " + dir.name() + ": " + e.getMessage(),
                     null, e);
-        }
-    }
-
-    private static void markListening(VmRuntimeDir dir, PrintWriter log) {
-        try {
-            Files.write(dir.supervisorListening(), new byte[0]);
-        } catch (IOException e) {
-            log.println("cannot create " + dir.supervisorListening() + ": " + e);
-        }
-    }
-
-    /**
-     * Waits until the supervisor listens on QEMU's monitor, so that no end of the VM goes unheard.
-     *
-     * @throws HostdevException (ENVIRONMENT) naming the supervisor's log when it ended or did not listen in time
-     */
-    public static void awaitListening(VmRuntimeDir dir, ProcessIdentity supervisor, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!Files.exists(dir.supervisorListening())) {
-            if (!supervisor.isAlive() || System.nanoTime() > deadline) {
-                throw new HostdevException(ErrorCode.ENVIRONMENT, "the supervisor of VM " + dir.name() + " (pid " + supervisor.pid() + ") "
-                        + (supervisor.isAlive() ? "did not listen on " + dir.supervisorSocket() + " within " + timeout.toSeconds() + " s"
-                        : "ended before listening on " + dir.supervisorSocket()), "see " + dir.supervisorLog());
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new HostdevException(ErrorCode.ENVIRONMENT, "interrupted waiting for the supervisor of VM " + dir.name(), null, e);
-            }
         }
     }
 
@@ -96,6 +68,26 @@ public final class Supervisor {
             // the cleanup that follows records it anyway
             log.println("could not record the end yet: " + e.getMessage());
         }
+    }
+
+    /**
+     * The class-data-sharing archive the {@code hostdev} script keeps beside the jar for commands other
+     * than list, when there is one: the supervisor then starts in about half the time.
+     */
+    private static List<String> sharedArchive(String classPath) {
+        if (classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar")) {
+            return List.of();
+        }
+        Path jar = Path.of(classPath);
+        Path archive = jar.resolveSibling("hostdev-all.jsa");
+        try {
+            if (Files.isRegularFile(archive) && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
+                return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
+            }
+        } catch (IOException e) {
+            // no archive then
+        }
+        return List.of();
     }
 
     /** This JVM's class path with every entry absolute: the supervisor must not depend on the directory it runs in. */
@@ -118,7 +110,6 @@ public final class Supervisor {
             if (listener.listening()) {
                 log.println(Instant.now() + " listening for SHUTDOWN on " + dir.supervisorSocket());
                 log.flush();
-                markListening(dir, log);
             }
             end = listener.awaitEnd(heard -> record(dir, heard, log));
         }

@@ -37,6 +37,14 @@ public record VmEnd(String reason, Boolean guest, String at) {
         return new VmEnd(reason == null || reason.isBlank() ? "unknown" : reason, guest, now());
     }
 
+    /**
+     * The guest powered off before anyone listened: QEMU, run with {@code -action shutdown=pause}, was
+     * found paused in the {@code shutdown} state, its event already sent.
+     */
+    public static VmEnd pausedAtShutdown() {
+        return new VmEnd("guest-shutdown", true, now());
+    }
+
     /** QEMU ended and no {@code SHUTDOWN} event was heard. */
     public static VmEnd withoutShutdownEvent() {
         return new VmEnd(NO_SHUTDOWN_EVENT, null, now());

@@ -62,11 +62,6 @@ public final class VmRuntimeDir {
         return paths.supervisorSocket();
     }
 
-    /** Created by the supervisor once it listens on its socket; {@code vm start} waits for it before {@code cont}. */
-    public Path supervisorListening() {
-        return dir().resolve("supervisor.listening");
-    }
-
     /** QEMU's pid file. */
     public Path pidFile() {
         return paths.pidFile();
@@ -172,7 +167,6 @@ public final class VmRuntimeDir {
         try {
             Files.deleteIfExists(qmpSocket());
             Files.deleteIfExists(supervisorSocket());
-            Files.deleteIfExists(supervisorListening());
             Files.deleteIfExists(pidFile());
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot clean " + dir() + ": " + e, null, e);

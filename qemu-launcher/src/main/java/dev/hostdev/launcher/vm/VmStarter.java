@@ -33,9 +33,6 @@ import java.util.concurrent.CompletableFuture;
  * The plan's checks ({@link dev.hostdev.launcher.cmdline.PreflightChecker}) are the caller's, made before planning the final command line.
  */
 public final class VmStarter {
-    /** How long the supervisor (a JVM of its own, started in parallel with QEMU) may take to listen on QEMU's monitor. */
-    static final java.time.Duration SUPERVISOR_LISTEN_TIMEOUT = java.time.Duration.ofSeconds(30);
-
     private final VmRuntimeDir dir;
     private final ManagedDevices managed;
     private final StartOptions options;
@@ -85,9 +82,9 @@ public final class VmStarter {
                 dir.restrictSocket();
                 verifyDevices(qmp, plan, qemu);
                 if (supervisor != null) {
-                    // before cont: the guest cannot power off unheard
+                    // Not waiting for it to listen (a JVM starting takes longer than QEMU): QEMU's
+                    // -action shutdown=pause keeps a power-off meanwhile until it hears of it.
                     record = record.withSupervisor(joined(supervisor));
-                    Supervisor.awaitListening(dir, record.supervisor(), SUPERVISOR_LISTEN_TIMEOUT);
                 }
                 qmp.execute("cont");
             }

@@ -3,8 +3,10 @@ package dev.hostdev.launcher.vm;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.launcher.qmp.QmpClient;
+import dev.hostdev.launcher.qmp.QmpEvent;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Ends a VM as libvirt's shutdown then destroy would: ACPI {@code system_powerdown} (the guest may
@@ -82,7 +84,8 @@ public final class VmStopper {
                 out.println("asking the guest to power off (system_powerdown), waiting up to " + timeout.toSeconds() + " s");
                 out.flush();
                 qmp.execute("system_powerdown");
-                if (waitExit(qemu, timeout)) {
+                if (awaitPowerOff(qemu, qmp, timeout)) {
+                    recordHeardEnd(qmp);
                     return How.POWERDOWN;
                 }
                 out.println("the guest did not power off within " + timeout.toSeconds() + " s: quitting QEMU");
@@ -95,6 +98,7 @@ public final class VmStopper {
                     throw e;
                 }
             }
+            recordHeardEnd(qmp);
         } catch (HostdevException e) {
             out.println("QMP failed (" + e.getMessage() + "): killing QEMU");
         }
@@ -108,6 +112,46 @@ public final class VmStopper {
                     + QUIT_GRACE.toSeconds() + " s", "it may be stuck in the kernel (D state); see 'cat /proc/" + qemu.pid() + "/stack'");
         }
         return How.SIGKILL;
+    }
+
+    /**
+     * Waits for the guest to power off: QEMU gone, or paused in the {@code shutdown} state (it runs with
+     * {@code -action shutdown=pause} until the supervisor listens), in which case it is told to quit.
+     */
+    private static boolean awaitPowerOff(ProcessIdentity qemu, QmpClient qmp, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (qemu.isAlive()) {
+            if (shutdownEvent(qmp).isPresent() && "shutdown".equals(qmp.execute("query-status").path("status").asText())) {
+                qmp.execute("quit");
+                return waitExit(qemu, QUIT_GRACE);
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            sleep();
+        }
+        return true;
+    }
+
+    private static Optional<QmpEvent> shutdownEvent(QmpClient qmp) {
+        return qmp.backlog().stream().filter(e -> e.name().equals("SHUTDOWN")).findFirst();
+    }
+
+    /**
+     * Records the end from the SHUTDOWN event this connection heard, unless one is recorded already:
+     * the supervisor, which vm start does not wait for, may not have been listening yet.
+     */
+    private void recordHeardEnd(QmpClient qmp) {
+        Optional<QmpEvent> event = shutdownEvent(qmp);
+        if (event.isEmpty()) {
+            return;
+        }
+        try (VmRuntimeDir.Lock lock = dir.lock("record the end", Duration.ofSeconds(10))) {
+            VmRecord r = dir.require();
+            if (r.ended() == null && r.state().hasProcess()) {
+                dir.write(r.withEnded(VmEnd.ofShutdownEvent(event.get())));
+            }
+        }
     }
 
     private VmRecord awaitCleanup(VmRecord r) {
@@ -128,13 +172,21 @@ public final class VmStopper {
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (!sleep()) {
                 return !p.isAlive();
             }
         }
         return true;
+    }
+
+    /** Sleeps a poll interval; false when interrupted. */
+    private static boolean sleep() {
+        try {
+            Thread.sleep(20);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

@@ -47,21 +47,11 @@ class RealGuestTopologyTest {
         }
     }
 
-    static Optional<Path> hostKernel() throws IOException {
-        Path boot = Path.of("/boot");
-        if (!Files.isDirectory(boot)) {
-            return Optional.empty();
-        }
-        try (Stream<Path> s = Files.list(boot)) {
-            return s.filter(p -> p.getFileName().toString().startsWith("vmlinuz-") && Files.isReadable(p)).sorted().findFirst();
-        }
-    }
-
     @Test
     @Timeout(240)
     void theGuestKernelSeesThePlannedTopology() throws Exception {
         Assumptions.assumeTrue(QemuCapabilities.resolve(Path.of("qemu-system-x86_64")).isPresent(), "qemu-system-x86_64 not installed");
-        Optional<Path> kernel = hostKernel();
+        Optional<Path> kernel = dev.hostdev.launcher.it.RealQemu.hostKernel();
         Assumptions.assumeTrue(kernel.isPresent(), "no readable /boot/vmlinuz-*");
         Path specFile = dir.resolve("guest.toml");
         Files.writeString(specFile, """

@@ -5,12 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
-/** Finds the real qemu-system-x86_64 for the integration tests, which are skipped (saying why) without it. */
-final class RealQemu {
+/**
+ * Finds the real qemu-system-x86_64 (and a kernel to boot in it) for the integration tests, which are
+ * skipped (saying why) without them.
+ */
+public final class RealQemu {
     private RealQemu() {
     }
 
-    static Optional<Path> binary() {
+    /** qemu-system-x86_64 on the PATH. */
+    public static Optional<Path> binary() {
         String path = System.getenv("PATH");
         if (path == null) {
             return Optional.empty();
@@ -24,5 +28,18 @@ final class RealQemu {
         return Optional.empty();
     }
 
-    static final String SKIP = "qemu-system-x86_64 is not installed (Debian: apt-get install qemu-system-x86)";
+    /** This machine's own kernel ({@code /boot/vmlinuz-*}; Debian: linux-image-amd64), whichever version it is. */
+    public static Optional<Path> hostKernel() {
+        Path boot = Path.of("/boot");
+        if (!Files.isDirectory(boot)) {
+            return Optional.empty();
+        }
+        try (java.util.stream.Stream<Path> s = Files.list(boot)) {
+            return s.filter(p -> p.getFileName().toString().startsWith("vmlinuz-") && Files.isReadable(p)).sorted().findFirst();
+        } catch (java.io.IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    public static final String SKIP = "qemu-system-x86_64 is not installed (Debian: apt-get install qemu-system-x86)";
 }
