@@ -4,59 +4,73 @@ import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
 
 /**
  * Splits QEMU's output into messages: QEMU writes each QMP message as one line of JSON. A line
- * longer than the cap is a protocol error rather than a reason to grow without bound.
+ * longer than the cap is a protocol error rather than a reason to grow without bound. A line that
+ * has only partly arrived when a read's time is up is kept for the next read.
  */
 final class QmpLineReader {
-    private final InputStream in;
-    private final int maxMessageBytes;
-    private final byte[] buf = new byte[64 * 1024];
-    private int pos;
-    private int limit;
+    /** What {@link #next} returns when no whole line came in time. */
+    static final byte[] NOTHING_YET = new byte[0];
 
-    QmpLineReader(InputStream in, int maxMessageBytes) {
+    private final QmpTransport in;
+    private final int maxMessageBytes;
+    private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024).flip();
+    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+    QmpLineReader(QmpTransport in, int maxMessageBytes) {
         this.in = in;
         this.maxMessageBytes = maxMessageBytes;
     }
 
     /**
-     * The next non-blank line without its line end, or {@code null} at end of stream between messages.
+     * The next non-blank line without its line end; {@link #NOTHING_YET} if none is complete within
+     * {@code timeoutNanos} (zero: only from what has arrived); {@code null} at the end of the stream
+     * between messages.
      *
      * @throws HostdevException (QMP) for a message over the cap or a stream ending mid-message
      */
-    byte[] next() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
+    byte[] next(long timeoutNanos) throws IOException {
+        long deadline = System.nanoTime() + timeoutNanos;
+        byte[] a = buf.array();
         while (true) {
-            if (pos == limit) {
-                int n = in.read(buf, 0, buf.length);
+            if (!buf.hasRemaining()) {
+                buf.clear();
+                int n = in.read(buf, deadline - System.nanoTime());
+                buf.flip();
                 if (n < 0) {
                     if (isBlank(line.toByteArray())) {
+                        line.reset();
                         return null;
                     }
                     throw new HostdevException(ErrorCode.QMP, "QEMU closed the QMP connection in the middle of a message", null);
                 }
-                pos = 0;
-                limit = n;
+                if (n == 0) {
+                    return NOTHING_YET;
+                }
             }
-            int start = pos;
-            while (pos < limit && buf[pos] != '\n') {
+            int start = buf.position();
+            int pos = start;
+            int limit = buf.limit();
+            while (pos < limit && a[pos] != '\n') {
                 pos++;
             }
-            line.write(buf, start, pos - start);
+            line.write(a, start, pos - start);
             if (line.size() > maxMessageBytes) {
                 throw new HostdevException(ErrorCode.QMP,
                         "QMP message larger than " + maxMessageBytes + " bytes; refusing to read on", null);
             }
             if (pos < limit) {
-                pos++; // the '\n'
+                buf.position(pos + 1); // past the '\n'
                 byte[] bytes = line.toByteArray();
+                line.reset();
                 if (!isBlank(bytes)) {
                     return bytes;
                 }
-                line.reset();
+            } else {
+                buf.position(pos);
             }
         }
     }
