@@ -30,21 +30,26 @@ public record ProcessIdentity(long pid, long startEpochMillis) {
 
     /**
      * Whether it still runs. A zombie (ended, not yet reaped: QEMU whose starter has exited waits for
-     * init to reap it, which can take seconds) counts as ended.
+     * init to reap it, which can take seconds) counts as ended. One read of {@code /proc/PID/stat}: the
+     * state and the start time are both there ({@link ProcessHandle.Info} reads four files for it,
+     * and a hotplug asks this on every command).
      */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isAlive() {
-        return handle().isPresent() && !isZombie(pid);
-    }
-
-    /** Whether /proc says the process has ended and waits to be reaped (state Z or X). */
-    static boolean isZombie(long pid) {
+        String stat;
         try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
-            int close = stat.lastIndexOf(')');
-            char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
-            return state == 'Z' || state == 'X';
+            stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
         } catch (java.io.IOException e) {
-            return !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            return false;
         }
+        ProcStat s = ProcStat.parse(stat);
+        if (s == null) {
+            return handle().isPresent();
+        }
+        if (s.state() == 'Z' || s.state() == 'X') {
+            return false;
+        }
+        long started = ProcStat.startEpochMillis(s.startTicks());
+        return startEpochMillis == 0 || started == 0 || Math.abs(started - startEpochMillis) < 1000;
     }
 }

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param sizedFor the host device the root port's windows were sized for, or {@code null}
  * @param occupant the id of the device there, or {@code null} when free
  */
+@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record Slot(SlotKind kind, String bus, String addr, String rootPort, String role, String sizedFor, String occupant) {
     /** Requires kind, bus, addr, root port and role. */
     public Slot {
@@ -25,6 +26,7 @@ public record Slot(SlotKind kind, String bus, String addr, String rootPort, Stri
     }
 
     /** Whether nothing sits here. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isFree() {
         return occupant == null;
     }

@@ -24,6 +24,7 @@ import java.util.Optional;
  * transcript ({@code qmp.log}), the supervisor's log, and a lock serialising commands that change the VM.
  */
 public final class VmRuntimeDir {
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -90,6 +91,9 @@ public final class VmRuntimeDir {
     /** Creates the directory (and its parents) with mode 0700. */
     public void create() {
         try {
+            if (isPrivateDirectory(dir())) {
+                return; // every command takes the lock, and so comes here: one stat, not a mkdir and a chmod
+            }
             Files.createDirectories(dir().getParent());
             try {
                 Files.createDirectory(dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
@@ -99,6 +103,16 @@ public final class VmRuntimeDir {
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot create the runtime directory " + dir() + ": " + e,
                     "run as root, or set HOSTDEV_RUN_DIR to a directory you may write", e);
+        }
+    }
+
+    private static boolean isPrivateDirectory(Path p) {
+        try {
+            java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return a.isDirectory() && a.permissions().equals(OWNER_ONLY);
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -113,7 +127,7 @@ public final class VmRuntimeDir {
             return Optional.empty();
         }
         try {
-            return Optional.of(MAPPER.readValue(stateFile().toFile(), VmRecord.class));
+            return Optional.of(MAPPER.readValue(Files.readAllBytes(stateFile()), VmRecord.class));
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.INTERNAL, "cannot read " + stateFile() + ": " + e.getMessage(),
                     "the file is damaged; look at it, then remove the directory " + dir() + " once QEMU is gone", e);
