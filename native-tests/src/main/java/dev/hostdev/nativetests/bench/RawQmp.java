@@ -35,7 +35,7 @@ final class RawQmp implements AutoCloseable {
 
     /** Sends {@code {"execute":…,"arguments":…}} (the caller's prefix and arguments) and returns the reply line. */
     String command(String prefix, String argumentsMember) throws IOException {
-        String myId = "r" + (++id);
+        String myId = "r" + Integer.toString(++id, 36); // as short as hostdev's own ids: QEMU reads a command a byte at a time
         out.write((prefix + argumentsMember + ",\"id\":\"" + myId + "\"}\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
         while (true) {

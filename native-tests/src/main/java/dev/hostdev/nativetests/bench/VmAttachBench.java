@@ -17,10 +17,16 @@ import java.util.List;
  * The attach round trip of an emulated NIC: hostdev's {@link Attacher} (lock, state.json, slot
  * choice, connect, device_add, qom-list confirmation, state.json update) against the same QMP
  * commands over a raw socket (connect, greeting, qmp_capabilities, device_add, qom-list). Two VMs
- * with enough spare root ports, one per side; medians of N attaches (default 10, first argument).
+ * with enough spare root ports, one per side; after {@value #WARMUP} warm-up attaches on each side,
+ * medians of N attaches (default 10, first argument), the two sides alternating.
  */
 public final class VmAttachBench {
-    private static final int WARMUP = 3;
+    /**
+     * Attaches on each side before the measured ones: the JIT compiles the attach path (Jackson, the
+     * QMP client) only after a few dozen runs; until then a long-running caller is measuring the
+     * interpreter. Without a guest OS nothing can be unplugged, so every attach takes a port of its own.
+     */
+    private static final int WARMUP = 40;
 
     private VmAttachBench() {
     }
@@ -55,8 +61,7 @@ public final class VmAttachBench {
             List<Double> cliMs = new ArrayList<>();
             for (int i = 0; i < cliRuns; i++) {
                 long t0 = System.nanoTime();
-                Process p = new ProcessBuilder("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                        "attach", "bhd", "--emulated", "e1000e", "--root", b.root.toString()).redirectErrorStream(true)
+                Process p = new ProcessBuilder(b.command(jar, "attach", "bhd", "--emulated", "e1000e")).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                 if (p.waitFor() != 0) {
                     throw new IllegalStateException("hostdev attach exited " + p.exitValue());
@@ -69,8 +74,10 @@ public final class VmAttachBench {
             System.out.println("  raw QMP socket (connect, capabilities, device_add, qom-list): " + VmBenchSupport.summary(rawMs));
             System.out.printf(java.util.Locale.ROOT, "  hostdev Attacher (in-process):   %s  (median %.2fx, min %.2fx)%n",
                     VmBenchSupport.summary(hdMs), h / r, VmBenchSupport.min(hdMs) / VmBenchSupport.min(rawMs));
+            System.out.println("  raw, sorted (ms):      " + VmBenchSupport.sorted(rawMs));
+            System.out.println("  Attacher, sorted (ms): " + VmBenchSupport.sorted(hdMs));
             if (!cliMs.isEmpty()) {
-                System.out.printf(java.util.Locale.ROOT, "  java -jar hostdev.jar attach:    %s  (median %.2fx)%n",
+                System.out.printf(java.util.Locale.ROOT, "  hostdev attach (a new JVM):    %s  (median %.2fx)%n",
                         VmBenchSupport.summary(cliMs), VmBenchSupport.median(cliMs) / r);
             }
             b.hostdev("vm", "stop", "braw", "--force");

@@ -23,8 +23,14 @@ final class VmBenchSupport implements AutoCloseable {
     /** One command line for all in-process runs, as a long-running caller of the API would keep its objects. */
     private final CommandLine cli = Cli.newCommandLine();
 
+    /**
+     * The temporary root, on tmpfs where there is one: the VMs' runtime directories then live in memory,
+     * as under /run on a real host (here /run and /tmp are on the disk).
+     */
     VmBenchSupport() throws IOException {
-        root = Files.createTempDirectory("hostdev-bench");
+        Path shm = Path.of("/dev/shm");
+        root = Files.isDirectory(shm) && Files.isWritable(shm) ? Files.createTempDirectory(shm, "hostdev-bench")
+                : Files.createTempDirectory("hostdev-bench");
     }
 
     /** The directory holding the VMs' runtime directories under the temporary root. */
@@ -56,6 +62,26 @@ final class VmBenchSupport implements AutoCloseable {
         return out.toString();
     }
 
+    /**
+     * {@code java … -jar JAR ARGS… --root ROOT} as the {@code hostdev} script runs it: its JVM options and,
+     * when the script has made it beside the jar, its class-data-sharing archive for commands other than list.
+     */
+    List<String> command(Path jar, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-Xmn8m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
+                "-Xlog:disable", "-Xlog:all=warning:stderr"));
+        Path archive = jar.toAbsolutePath().resolveSibling("hostdev-all.jsa");
+        if (Files.isRegularFile(archive)) {
+            cmd.add("-XX:SharedArchiveFile=" + archive);
+            cmd.add("-Xshare:auto");
+        }
+        cmd.add("-jar");
+        cmd.add(jar.toAbsolutePath().toString());
+        cmd.addAll(Arrays.asList(args));
+        cmd.add("--root");
+        cmd.add(root.toString());
+        return cmd;
+    }
+
     /** Records a VM whose processes must be killed at the end. */
     VmRuntimeDir track(String name) {
         VmRuntimeDir d = new VmRuntimeDir(vmsDir(), name);
@@ -83,6 +109,11 @@ final class VmBenchSupport implements AutoCloseable {
     /** "median X ms (min Y ms)": on a loaded machine the minimum shows the cost of the code itself. */
     static String summary(List<Double> xs) {
         return String.format(Locale.ROOT, "median %.1f ms, min %.1f ms", median(xs), min(xs));
+    }
+
+    /** The samples, sorted, to one decimal: the shape of the distribution, not just its middle. */
+    static String sorted(List<Double> xs) {
+        return xs.stream().sorted().map(x -> String.format(Locale.ROOT, "%.1f", x)).collect(java.util.stream.Collectors.joining(" "));
     }
 
     static String ms(double millis) {

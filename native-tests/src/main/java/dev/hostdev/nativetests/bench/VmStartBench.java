@@ -17,7 +17,8 @@ import java.util.Set;
  * {@code vm start} until QMP answers, against QEMU started by hand with the same arguments until its
  * QMP answers (greeting and qmp_capabilities). Medians of N runs (default 5, first argument).
  * Measured: hostdev in this JVM (the API and the command's work without JVM start-up) and, when the
- * path of hostdev.jar is given as second argument, {@code java -jar hostdev.jar vm start} as a person runs it.
+ * path of hostdev.jar is given as second argument, {@code hostdev vm start} in a JVM of its own, as the
+ * {@code hostdev} script runs it (its JVM options and class-data-sharing archive).
  */
 public final class VmStartBench {
     private VmStartBench() {
@@ -55,8 +56,7 @@ public final class VmStartBench {
 
                 if (jar != null) {
                     t0 = System.nanoTime();
-                    Process p = new ProcessBuilder("java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                            "vm", "start", spec.toString(), "--root", b.root.toString()).redirectErrorStream(true)
+                    Process p = new ProcessBuilder(b.command(jar, "vm", "start", spec.toString())).redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                     if (p.waitFor() != 0) {
                         throw new IllegalStateException("hostdev vm start exited " + p.exitValue());
@@ -71,7 +71,7 @@ public final class VmStartBench {
             System.out.printf(java.util.Locale.ROOT, "  hostdev vm start (in-process):  %s  (median %.2fx, min %.2fx)%n", VmBenchSupport.summary(inProcess),
                     VmBenchSupport.median(inProcess) / hand, VmBenchSupport.min(inProcess) / VmBenchSupport.min(byHand));
             if (!cli.isEmpty()) {
-                System.out.printf(java.util.Locale.ROOT, "  java -jar hostdev.jar vm start: %s  (median %.2fx)%n", VmBenchSupport.summary(cli),
+                System.out.printf(java.util.Locale.ROOT, "  hostdev vm start (a new JVM): %s  (median %.2fx)%n", VmBenchSupport.summary(cli),
                         VmBenchSupport.median(cli) / hand);
             }
         }
