@@ -17,16 +17,18 @@ import java.util.List;
  * The attach round trip of an emulated NIC: hostdev's {@link Attacher} (lock, state.json, slot
  * choice, connect, device_add, qom-list confirmation, state.json update) against the same QMP
  * commands over a raw socket (connect, greeting, qmp_capabilities, device_add, qom-list). Two VMs
- * with enough spare root ports, one per side; after {@value #WARMUP} warm-up attaches on each side,
- * medians of N attaches (default 10, first argument), the two sides alternating.
+ * with enough spare root ports, one per side; after {@value #WARMUP} warm-up attaches on each side
+ * (into two other VMs), medians of N attaches (default 10, first argument), the two sides alternating.
  */
 public final class VmAttachBench {
     /**
-     * Attaches on each side before the measured ones: the JIT compiles the attach path (Jackson, the
-     * QMP client) only after a few dozen runs; until then a long-running caller is measuring the
-     * interpreter. Without a guest OS nothing can be unplugged, so every attach takes a port of its own.
+     * Attaches on each side before the measured ones, into VMs of their own stopped before the
+     * measurement: the JIT compiles the attach path (Jackson, the QMP client) only after some hundred
+     * runs, and meanwhile its compiler threads take the CPUs QEMU needs. A hotplug rig that attaches
+     * thousands of times is measured once that is over. Without a guest OS nothing can be unplugged, so
+     * every attach takes a root port of its own.
      */
-    private static final int WARMUP = 40;
+    private static final int WARMUP = 150;
 
     private VmAttachBench() {
     }
@@ -36,18 +38,15 @@ public final class VmAttachBench {
         Path jar = args.length > 1 ? Path.of(args[1]) : null;
         int cliRuns = jar == null ? 0 : Math.min(3, runs);
         try (VmBenchSupport b = new VmBenchSupport()) {
+            warmUp(b);
             VmRuntimeDir raw = b.track("braw");
             VmRuntimeDir hd = b.track("bhd");
-            b.hostdev("vm", "start", b.spec("braw", runs + WARMUP).toString());
-            b.hostdev("vm", "start", b.spec("bhd", runs + WARMUP + cliRuns).toString());
-            List<String> rawPorts = raw.require().slots().slots().stream()
-                    .filter(s -> s.kind() == SlotKind.ROOT_PORT && s.isFree()).map(Slot::bus).toList();
-            Attacher attacher = new Attacher(hd, ManagedDevices.engine(null), new SysfsPciFacts(new Sysfs(new HostRoot(b.root))), null);
-            // warm-up on both sides (the JIT, the page cache), on ports left for it
-            for (int w = 0; w < WARMUP; w++) {
-                rawAttach(raw, "warm" + w, rawPorts.get(runs + w));
-                attacher.attach(new HotplugDevice.Emulated("e1000e"), "warm" + w, false);
-            }
+            b.hostdev("vm", "start", b.spec("braw", runs).toString());
+            b.hostdev("vm", "start", b.spec("bhd", runs + cliRuns).toString());
+            List<String> rawPorts = freeRootPorts(raw);
+            Attacher attacher = attacher(b, hd);
+            VmBenchSupport.awaitSupervisor(raw);
+            VmBenchSupport.awaitSupervisor(hd);
             List<Double> rawMs = new ArrayList<>();
             List<Double> hdMs = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
@@ -83,6 +82,29 @@ public final class VmAttachBench {
             b.hostdev("vm", "stop", "braw", "--force");
             b.hostdev("vm", "stop", "bhd", "--force");
         }
+    }
+
+    private static void warmUp(VmBenchSupport b) throws Exception {
+        VmRuntimeDir raw = b.track("wraw");
+        VmRuntimeDir hd = b.track("whd");
+        b.hostdev("vm", "start", b.spec("wraw", WARMUP).toString());
+        b.hostdev("vm", "start", b.spec("whd", WARMUP).toString());
+        List<String> rawPorts = freeRootPorts(raw);
+        Attacher attacher = attacher(b, hd);
+        for (int w = 0; w < WARMUP; w++) {
+            rawAttach(raw, "warm" + w, rawPorts.get(w));
+            attacher.attach(new HotplugDevice.Emulated("e1000e"), null, false);
+        }
+        b.hostdev("vm", "stop", "wraw", "--force");
+        b.hostdev("vm", "stop", "whd", "--force");
+    }
+
+    private static List<String> freeRootPorts(VmRuntimeDir vm) {
+        return vm.require().slots().slots().stream().filter(s -> s.kind() == SlotKind.ROOT_PORT && s.isFree()).map(Slot::bus).toList();
+    }
+
+    private static Attacher attacher(VmBenchSupport b, VmRuntimeDir vm) {
+        return new Attacher(vm, ManagedDevices.engine(null), new SysfsPciFacts(new Sysfs(new HostRoot(b.root))), null);
     }
 
     private static void rawAttach(VmRuntimeDir vm, String id, String port) throws Exception {

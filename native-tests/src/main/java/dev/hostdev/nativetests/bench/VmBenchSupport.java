@@ -82,6 +82,21 @@ final class VmBenchSupport implements AutoCloseable {
         return cmd;
     }
 
+    /**
+     * Waits until the VM's supervisor listens (vm start does not wait for it): a JVM starting takes
+     * both CPUs for a while, which a measurement must not overlap.
+     */
+    static void awaitSupervisor(VmRuntimeDir vm) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(vm.supervisorLog()) && Files.readString(vm.supervisorLog()).contains("listening for SHUTDOWN")) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the supervisor of " + vm.name() + " did not listen within 60 s");
+    }
+
     /** Records a VM whose processes must be killed at the end. */
     VmRuntimeDir track(String name) {
         VmRuntimeDir d = new VmRuntimeDir(vmsDir(), name);
