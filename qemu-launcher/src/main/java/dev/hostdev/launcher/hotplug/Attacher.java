@@ -169,8 +169,15 @@ public final class Attacher {
         List<String> taken = r.slots().slots().stream().filter(s -> s.kind() == SlotKind.ROOT_PORT && !s.isFree())
                 .map(s -> s.bus() + "=" + s.occupant()).toList();
         return new HostdevException(ErrorCode.STATE, "no free root port in VM " + r.name() + " for " + device.describe()
-                + ": it was started with " + r.spareRootPorts() + " spare root port(s) and every port is taken (" + String.join(", ", taken) + ")",
+                + ": it was started with " + r.spareRootPorts() + " spare root port(s) and every port is taken (" + abbreviated(taken) + ")",
                 "raise spare_root_ports in the spec and restart the VM: root ports cannot be added to a running VM");
+    }
+
+    /** The first few, then how many more: a VM may have a hundred ports. */
+    private static String abbreviated(List<String> items) {
+        int shown = 8;
+        return items.size() <= shown ? String.join(", ", items)
+                : String.join(", ", items.subList(0, shown)) + " and " + (items.size() - shown) + " more";
     }
 
     private static String hostOf(HotplugDevice d) {
