@@ -9,7 +9,7 @@ public interface QmpTranscript extends AutoCloseable {
     /** A transcript that records nothing. */
     QmpTranscript NONE = line -> { };
 
-    /** Records one line. Called from the reader thread and from callers; must be thread-safe. */
+    /** Records one line. Called from whichever caller sends or reads a message; must be thread-safe. */
     void record(String line);
 
     /** Called when the connection closes: release what the transcript holds open. */
