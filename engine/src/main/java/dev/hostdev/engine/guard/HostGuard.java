@@ -7,6 +7,8 @@ import dev.hostdev.engine.sysfs.Sysfs;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -17,11 +19,21 @@ import java.util.stream.Collectors;
 public final class HostGuard {
     private final Sysfs sysfs;
     private final HostFiles files;
+    private final Supplier<Set<String>> withIpv4;
 
     /** @param sysfs sysfs under the host root; /proc, /run and /dev are read under the same root */
     public HostGuard(Sysfs sysfs) {
+        this(sysfs, sysfs.root().isSystemRoot() ? Ipv4Interfaces::ofThisHost : Set::of);
+    }
+
+    /**
+     * @param withIpv4 the interfaces with an IPv4 address: asked of the kernel for the machine itself,
+     *                 which no file under another root can stand for (tests give their own)
+     */
+    HostGuard(Sysfs sysfs, Supplier<Set<String>> withIpv4) {
         this.sysfs = sysfs;
         this.files = new HostFiles(sysfs.root());
+        this.withIpv4 = withIpv4;
     }
 
     /** Every way the host uses these devices (each listed once). */
@@ -29,7 +41,7 @@ public final class HostGuard {
         List<PciAddress> list = List.copyOf(devices);
         List<HostUse> all = new ArrayList<>();
         all.addAll(new StorageUse(sysfs, files).scan());
-        all.addAll(new NetworkUse(sysfs, files).scan());
+        all.addAll(new NetworkUse(sysfs, files, withIpv4.get()).scan());
         all.addAll(new DisplayAndBridgeUse(sysfs).scan(list));
         return all.stream().filter(u -> list.contains(u.device())).distinct().toList();
     }

@@ -11,16 +11,20 @@ import java.util.Set;
 /**
  * Finds the PCI devices of network interfaces the host uses: enslaved to a bridge or bond (a
  * {@code master} link), or up with a route ({@code /proc/net/route}, which lists the connected route of
- * every IPv4 address) or a global IPv6 address ({@code /proc/net/if_inet6}).
+ * every IPv4 address that has a prefix), an IPv4 address (a {@code /32} has no route; see
+ * {@link Ipv4Interfaces}) or a global IPv6 address ({@code /proc/net/if_inet6}).
  */
 final class NetworkUse {
     private static final int IFF_UP = 0x1;
     private final Sysfs sysfs;
     private final HostFiles files;
+    private final Set<String> withIpv4;
 
-    NetworkUse(Sysfs sysfs, HostFiles files) {
+    /** @param withIpv4 the interfaces with an IPv4 address (known only for the machine itself) */
+    NetworkUse(Sysfs sysfs, HostFiles files, Set<String> withIpv4) {
         this.sysfs = sysfs;
         this.files = files;
+        this.withIpv4 = withIpv4;
     }
 
     List<HostUse> scan() {
@@ -55,6 +59,8 @@ final class NetworkUse {
             if (isUp(base)) {
                 if (routed.contains(iface)) {
                     why.add("up with routes");
+                } else if (withIpv4.contains(iface)) {
+                    why.add("up with an IPv4 address");
                 }
                 if (inet6.contains(iface)) {
                     why.add("up with a global IPv6 address");

@@ -171,6 +171,21 @@ class HostGuardTest {
     }
 
     @Test
+    void anInterfaceUpWithAnIpv4AddressButNoRouteIsUsed() throws IOException {
+        Path eth = iface(NIC, "eth0", "up");
+        tree.file("/proc/net/route", "Iface\tDestination\tGateway\tFlags\n");
+        Set<String> withIpv4 = new java.util.HashSet<>();
+        guard = new HostGuard(tree.sysfs(), () -> Set.copyOf(withIpv4));
+        assertEquals(Set.of(), kinds(NIC), "no address, no route");
+        withIpv4.add("eth0"); // e.g. 'ip addr add 192.0.2.7/32 dev eth0': a /32 has no route
+        HostUse use = guard.hostUses(List.of(NIC)).get(0);
+        assertEquals("0000:04:01.0 is an active network interface (interface eth0 up with an IPv4 address)", use.describe());
+        Files.writeString(eth.resolve("operstate"), "down\n");
+        Files.writeString(eth.resolve("flags"), "0x1002\n");
+        assertEquals(Set.of(), kinds(NIC), "an address on an interface that is down does not count");
+    }
+
+    @Test
     void bootVgaFramebufferAndHostBridge() throws IOException {
         assertEquals(Set.of(HostUse.Kind.BOOT_VGA), kinds(IGD));
         assertEquals(Set.of(HostUse.Kind.HOST_BRIDGE), kinds(HOST_BRIDGE));
