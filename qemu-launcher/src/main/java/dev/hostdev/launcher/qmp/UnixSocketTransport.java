@@ -68,10 +68,15 @@ public final class UnixSocketTransport implements QmpTransport {
     public int read(ByteBuffer dst, long timeoutNanos) throws IOException {
         long deadline = System.nanoTime() + timeoutNanos;
         try {
+            // Waiting first: a caller with time to wait has usually just sent a command, whose reply
+            // is not there yet; a read would only say so (one system call more per message).
+            boolean ready = timeoutNanos <= 0;
             while (true) {
-                int n = channel.read(dst);
-                if (n != 0) {
-                    return n;
+                if (ready) {
+                    int n = channel.read(dst);
+                    if (n != 0) {
+                        return n;
+                    }
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
@@ -79,6 +84,7 @@ public final class UnixSocketTransport implements QmpTransport {
                 }
                 readable.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
                 readable.selectedKeys().clear();
+                ready = true;
             }
         } catch (ClosedSelectorException e) {
             throw new java.nio.channels.ClosedChannelException();

@@ -37,8 +37,11 @@ public record ProcessIdentity(long pid, long startEpochMillis) {
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isAlive() {
         String stat;
-        try {
-            stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+        try (java.io.FileInputStream in = new java.io.FileInputStream("/proc/" + pid + "/stat")) {
+            // the kernel writes the whole line in one read (a few hundred bytes)
+            byte[] buf = new byte[1024];
+            int n = in.read(buf);
+            stat = n > 0 ? new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII) : "";
         } catch (java.io.IOException e) {
             return false;
         }

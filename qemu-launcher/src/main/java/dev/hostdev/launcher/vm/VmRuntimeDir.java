@@ -123,11 +123,16 @@ public final class VmRuntimeDir {
 
     /** The record, if there is one. */
     public Optional<VmRecord> read() {
-        if (!exists()) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(stateFile());
+        } catch (java.nio.file.NoSuchFileException e) {
             return Optional.empty();
+        } catch (IOException e) {
+            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot read " + stateFile() + ": " + e, null, e);
         }
         try {
-            return Optional.of(MAPPER.readValue(Files.readAllBytes(stateFile()), VmRecord.class));
+            return Optional.of(MAPPER.readValue(bytes, VmRecord.class));
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.INTERNAL, "cannot read " + stateFile() + ": " + e.getMessage(),
                     "the file is damaged; look at it, then remove the directory " + dir() + " once QEMU is gone", e);

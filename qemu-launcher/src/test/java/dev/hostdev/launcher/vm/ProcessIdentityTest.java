@@ -41,7 +41,7 @@ class ProcessIdentityTest {
     @Test
     void aZombieHasEnded() throws Exception {
         // the child of a shell that is stopped cannot be reaped: it stays a zombie until the shell goes on
-        Process sh = new ProcessBuilder("sh", "-c", "true & echo $!; kill -STOP $$; wait").start();
+        Process sh = new ProcessBuilder("sh", "-c", "sleep 0.3 & echo $!; kill -STOP $$; wait").start();
         try {
             long child = Long.parseLong(new java.io.BufferedReader(new java.io.InputStreamReader(sh.getInputStream())).readLine().trim());
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
