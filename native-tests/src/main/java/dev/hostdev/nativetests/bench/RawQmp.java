@@ -12,14 +12,14 @@ import java.nio.file.Path;
 import dev.hostdev.launcher.qmp.ChannelStreams;
 
 /**
- * The baseline: QMP over a bare socket, lines in and out, no JSON parsing beyond looking for the
- * reply's id, no reader thread. What a shell script with socat would do, minus the process starts.
+ * The baseline: QMP over a bare socket, lines in and out, no JSON parsing (a reply is the next line
+ * that starts with "return" or "error"), no thread. What a shell script with socat would do, minus the
+ * process starts.
  */
 final class RawQmp implements AutoCloseable {
     private final SocketChannel ch;
     private final BufferedReader in;
     private final OutputStream out;
-    private int id;
 
     RawQmp(Path socket) throws IOException {
         ch = SocketChannel.open(StandardProtocolFamily.UNIX);
@@ -33,18 +33,21 @@ final class RawQmp implements AutoCloseable {
         command("{\"execute\":\"qmp_capabilities\"", "");
     }
 
-    /** Sends {@code {"execute":…,"arguments":…}} (the caller's prefix and arguments) and returns the reply line. */
+    /**
+     * Sends {@code {"execute":…,"arguments":…}} (the caller's prefix and arguments) and returns the reply
+     * line. One command at a time, so no id: the reply is the next line that is not an event (hostdev's
+     * client sends a command that is alone in flight without an id too).
+     */
     String command(String prefix, String argumentsMember) throws IOException {
-        String myId = "r" + Integer.toString(++id, 36); // as short as hostdev's own ids: QEMU reads a command a byte at a time
-        out.write((prefix + argumentsMember + ",\"id\":\"" + myId + "\"}\n").getBytes(StandardCharsets.UTF_8));
+        out.write((prefix + argumentsMember + "}\n").getBytes(StandardCharsets.UTF_8));
         out.flush();
         while (true) {
             String line = in.readLine();
             if (line == null) {
                 throw new IOException("EOF");
             }
-            if (line.contains("\"id\": \"" + myId + "\"") || line.contains("\"id\":\"" + myId + "\"")) {
-                if (line.contains("\"error\"")) {
+            if (line.startsWith("{\"return\"") || line.startsWith("{\"error\"")) {
+                if (line.startsWith("{\"error\"")) {
                     throw new IOException(line);
                 }
                 return line;

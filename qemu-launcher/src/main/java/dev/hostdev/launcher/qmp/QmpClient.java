@@ -54,6 +54,10 @@ public final class QmpClient implements AutoCloseable {
     // guarded by lock
     private boolean reading;
     private final Map<String, Slot> pending = new HashMap<>();
+    /** The one command sent without an id, if any; see {@link #execute(String, JsonNode, Duration)}. */
+    private Slot withoutId;
+    /** Set once a command sent without an id went unanswered: its late reply could not be told apart. */
+    private boolean idsAlways;
     private final Slot greeting = Slot.greeting();
     private final ArrayDeque<QmpEvent> backlog = new ArrayDeque<>();
     private final List<Slot> waiters = new ArrayList<>();
@@ -182,24 +186,32 @@ public final class QmpClient implements AutoCloseable {
      */
     public JsonNode execute(String command, JsonNode arguments, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        // Short: QEMU takes a QMP command in one byte per main-loop turn, about 8 us each on a VM, so a
-        // round trip of query-status took 10 % longer with "hostdev-123" than with "h3f".
-        String id = "h" + Long.toString(nextId.getAndIncrement(), 36);
         ObjectNode msg = MAPPER.createObjectNode();
         msg.put("execute", command);
         if (arguments != null && !arguments.isNull()) {
             msg.set("arguments", arguments);
         }
-        msg.put("id", id);
         Slot reply = Slot.reply(command);
+        String id = null;
         lock.lock();
         try {
             if (failure != null) {
                 throw forCommand(failure, reply.what);
             }
-            pending.put(id, reply);
+            // QEMU takes a QMP command in one byte per turn of its main loop (about 8 us each on a VM),
+            // and answers commands in the order they came: a command alone in flight goes without an id
+            // (its reply is the next one without an id), others with a short one ("h3f").
+            if (withoutId == null && pending.isEmpty() && !idsAlways) {
+                withoutId = reply;
+            } else {
+                id = "h" + Long.toString(nextId.getAndIncrement(), 36);
+                pending.put(id, reply);
+            }
         } finally {
             lock.unlock();
+        }
+        if (id != null) {
+            msg.put("id", id);
         }
         try {
             send(msg, command, deadline);
@@ -214,7 +226,12 @@ public final class QmpClient implements AutoCloseable {
         } finally {
             lock.lock();
             try {
-                pending.remove(id);
+                if (id != null) {
+                    pending.remove(id);
+                } else {
+                    idsAlways |= !reply.done;
+                    withoutId = null;
+                }
             } finally {
                 lock.unlock();
             }
@@ -409,7 +426,7 @@ public final class QmpClient implements AutoCloseable {
                 return;
             }
             JsonNode id = msg.get("id");
-            Slot p = id == null ? null : pending.get(id.asText());
+            Slot p = id == null || id.isNull() ? withoutId : pending.get(id.asText());
             if (p == null) {
                 options.transcript().record("   (reply to no waiting command; dropped)");
                 return;
@@ -455,6 +472,9 @@ public final class QmpClient implements AutoCloseable {
         greeting.fail(failure);
         for (Slot p : pending.values()) {
             p.fail(failure);
+        }
+        if (withoutId != null) {
+            withoutId.fail(failure);
         }
         changed.signalAll();
     }
