@@ -24,8 +24,9 @@ import java.util.function.Predicate;
 
 /**
  * A QMP connection. {@link #open} reads the greeting and negotiates capabilities; then
- * {@link #execute} sends a command with a fresh {@code id} and waits, under a timeout, for the reply
- * with that id. Replies go to the command waiting for them (in whatever order they come), events to
+ * {@link #execute} sends a command and waits, under a timeout, for its reply: matched by a fresh
+ * {@code id}, or, for a command alone in flight, sent without one and answered by the next reply
+ * without one (QEMU answers in-band commands in order). Replies go to the command waiting for them (in whatever order they come), events to
  * whoever awaits a matching one, or to a bounded backlog so an event that comes before its waiter is
  * not lost.
  *
