@@ -12,7 +12,8 @@ import java.util.Set;
  * Finds the PCI devices behind the disks the host uses: mounted filesystems ({@code /proc/mounts}, the
  * root one above all), active swap ({@code /proc/swaps}) and disks held by md, dm or LVM
  * ({@code /sys/block/X/holders}). A block device is traced to its disks through partitions and the
- * {@code slaves} of dm and md devices, and a disk to the PCI functions on its sysfs path.
+ * {@code slaves} of dm and md devices, and a disk to the PCI functions on its sysfs path. A btrfs
+ * filesystem on several devices holds all of them ({@code /sys/fs/btrfs/FSID/devices}).
  */
 final class StorageUse {
     private final Sysfs sysfs;
@@ -33,8 +34,17 @@ final class StorageUse {
             String source = HostFiles.unescape(f[0]);
             String mountPoint = HostFiles.unescape(f[1]);
             HostUse.Kind kind = mountPoint.equals("/") ? HostUse.Kind.ROOT_DISK : HostUse.Kind.MOUNTED_FILESYSTEM;
-            for (PciAddress a : pciBehind(blockName(source))) {
+            String device = blockName(source);
+            for (PciAddress a : pciBehind(device)) {
                 uses.add(new HostUse(a, kind, source + " mounted on " + mountPoint));
+            }
+            if (f[2].equals("btrfs")) {
+                for (String member : btrfsMembers(device)) {
+                    for (PciAddress a : pciBehind(member)) {
+                        uses.add(new HostUse(a, kind, "/dev/" + member + ", a device of the btrfs filesystem " + source
+                                + " mounted on " + mountPoint));
+                    }
+                }
             }
         }
         for (String line : files.lines("/proc/swaps")) {
@@ -78,6 +88,20 @@ final class StorageUse {
             }
         }
         return name;
+    }
+
+    /**
+     * The other devices of the btrfs filesystem {@code device} belongs to: /proc/mounts names one device
+     * of a multi-device btrfs, {@code /sys/fs/btrfs/FSID/devices/} lists them all.
+     */
+    private List<String> btrfsMembers(String device) {
+        for (String fsid : sysfs.list("fs/btrfs")) {
+            List<String> members = sysfs.list("fs/btrfs/" + fsid + "/devices");
+            if (members.contains(device)) {
+                return members.stream().filter(m -> !m.equals(device)).toList();
+            }
+        }
+        return List.of();
     }
 
     private Optional<String> rootFromCmdline() {

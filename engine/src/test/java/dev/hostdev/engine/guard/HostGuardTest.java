@@ -98,6 +98,20 @@ class HostGuardTest {
     }
 
     @Test
+    void aRootOnBtrfsOverTwoDisksHoldsBothOfThem() throws IOException {
+        Path devices = tree.sysPath("fs/btrfs/4f1c2a0e-8d7b-4c55-9a41-0e5b1d2c3f60/devices");
+        Files.createDirectories(devices);
+        for (String member : new String[] {"sda2", "sdb1"}) {
+            Files.createSymbolicLink(devices.resolve(member), devices.relativize(tree.sysPath("class/block/" + member).toRealPath()));
+        }
+        tree.file("/proc/mounts", "/dev/sda2 / btrfs rw,relatime,space_cache=v2 0 0\n");
+        HostdevException e = assertThrows(HostdevException.class, () -> guard.checkHostUse(List.of(XHCI), true));
+        assertEquals(ErrorCode.HOST_IN_USE, e.code(), "the USB disk holds half of the root filesystem: never, even with --force");
+        assertTrue(e.getMessage().contains("/dev/sdb1, a device of the btrfs filesystem /dev/sda2 mounted on /"), e.getMessage());
+        assertEquals(Set.of(HostUse.Kind.ROOT_DISK), kinds(SATA));
+    }
+
+    @Test
     void otherMountsSwapAndMembersAreRefusedUnlessForced() throws IOException {
         tree.file("/proc/mounts", "/dev/sdb1 /media/usb\\040stick vfat rw 0 0\n");
         assertEquals(Set.of(HostUse.Kind.MOUNTED_FILESYSTEM), kinds(XHCI));
