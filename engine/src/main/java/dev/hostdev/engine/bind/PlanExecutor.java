@@ -2,6 +2,7 @@ package dev.hostdev.engine.bind;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.sysfs.Errno;
 import dev.hostdev.engine.sysfs.HostRoot;
 import dev.hostdev.engine.sysfs.Sysfs;
 import dev.hostdev.engine.sysfs.SysfsWriteException;
@@ -56,7 +57,10 @@ final class PlanExecutor {
                         throw new HostdevException(ErrorCode.KERNEL, plan.device() + ": " + e.getMessage(),
                                 hintFor(w, e), e);
                     }
-                    warnings.add(plan.device() + ": " + e.getMessage());
+                    warnings.add(w.attribute().endsWith("/reset")
+                            ? plan.device() + ": the kernel could not reset it (" + Errno.name(e.errno()) + ": " + Errno.describe(e.errno())
+                                    + (e.errno() == Errno.ENOTTY ? ", no reset method works for it" : "") + "); given back without a reset"
+                            : plan.device() + ": " + e.getMessage());
                 }
             } else if (step instanceof PlanCheck.ExpectDriver c) {
                 expectDriver(c);

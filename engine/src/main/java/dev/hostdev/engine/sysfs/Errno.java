@@ -15,6 +15,8 @@ public final class Errno {
     public static final int EEXIST = 17;
     public static final int ENODEV = 19;
     public static final int EINVAL = 22;
+    /** "Inappropriate ioctl for device": what writing {@code reset} gives when no reset method works. */
+    public static final int ENOTTY = 25;
     public static final int ENOSPC = 28;
     public static final int EROFS = 30;
     public static final int ETIMEDOUT = 110;
@@ -31,6 +33,7 @@ public final class Errno {
             Map.entry(EEXIST, new String[] {"EEXIST", "File exists"}),
             Map.entry(ENODEV, new String[] {"ENODEV", "No such device"}),
             Map.entry(EINVAL, new String[] {"EINVAL", "Invalid argument"}),
+            Map.entry(ENOTTY, new String[] {"ENOTTY", "Inappropriate ioctl for device"}),
             Map.entry(ENOSPC, new String[] {"ENOSPC", "No space left on device"}),
             Map.entry(EROFS, new String[] {"EROFS", "Read-only file system"}),
             Map.entry(ETIMEDOUT, new String[] {"ETIMEDOUT", "Connection timed out"}));

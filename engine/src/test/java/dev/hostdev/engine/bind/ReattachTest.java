@@ -108,6 +108,17 @@ class ReattachTest {
     }
 
     @Test
+    void aDeviceNoResetMethodWorksForIsGivenBackWithoutOneAndThatIsSaid() {
+        // as the lab's e1000 behind a pcie-pci-bridge answers: writing reset gives ENOTTY
+        bench.kernel.resetFails(GPU.toString(), Errno.ENOTTY);
+        DeviceOutcome o = bench.binder.reattach(devices(GPU), ReattachOptions.defaults()).devices().get(0);
+        assertEquals(Outcome.REATTACHED, o.outcome());
+        assertEquals(GPU + ": the kernel could not reset it (ENOTTY: Inappropriate ioctl for device, no reset method works for it);"
+                + " given back without a reset", o.warnings().get(0));
+        assertEquals("nouveau", bench.driver(GPU));
+    }
+
+    @Test
     void aHostDriverThatRefusesTheDeviceLeavesItOnVfio() {
         bench.kernel.probeFails(GPU.toString(), "nouveau", Errno.EIO);
         HostdevException e = assertThrows(HostdevException.class,
