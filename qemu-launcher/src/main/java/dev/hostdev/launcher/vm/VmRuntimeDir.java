@@ -121,10 +121,29 @@ public final class VmRuntimeDir {
         return Files.isRegularFile(stateFile());
     }
 
+    /**
+     * The record last read or written through this object, with the identity of the file it came from.
+     * Every write renames a new file into place, so an unchanged inode, size and time mean unchanged
+     * content: a caller that attaches again and again parses the file only when someone else changed it.
+     */
+    private record Cached(Object fileKey, java.nio.file.attribute.FileTime modified, long size, VmRecord record) {
+        boolean describes(java.nio.file.attribute.BasicFileAttributes a) {
+            return a.fileKey() != null && a.fileKey().equals(fileKey) && a.lastModifiedTime().equals(modified) && a.size() == size;
+        }
+    }
+
+    private volatile Cached cached;
+
     /** The record, if there is one. */
     public Optional<VmRecord> read() {
+        java.nio.file.attribute.BasicFileAttributes before;
         byte[] bytes;
         try {
+            before = Files.readAttributes(stateFile(), java.nio.file.attribute.BasicFileAttributes.class);
+            Cached c = cached;
+            if (c != null && c.describes(before)) {
+                return Optional.of(c.record());
+            }
             bytes = Files.readAllBytes(stateFile());
         } catch (java.nio.file.NoSuchFileException e) {
             return Optional.empty();
@@ -132,7 +151,10 @@ public final class VmRuntimeDir {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot read " + stateFile() + ": " + e, null, e);
         }
         try {
-            return Optional.of(MAPPER.readValue(bytes, VmRecord.class));
+            VmRecord record = MAPPER.readValue(bytes, VmRecord.class);
+            // the attributes seen before reading: were the file replaced meanwhile, the next read sees another inode
+            cached = new Cached(before.fileKey(), before.lastModifiedTime(), before.size(), record);
+            return Optional.of(record);
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.INTERNAL, "cannot read " + stateFile() + ": " + e.getMessage(),
                     "the file is damaged; look at it, then remove the directory " + dir() + " once QEMU is gone", e);
@@ -158,6 +180,9 @@ public final class VmRuntimeDir {
         try {
             Files.write(tmp, MAPPER.writeValueAsBytes(record));
             Files.move(tmp, stateFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            // every writer holds the VM's lock, so the file is still the one just renamed into place
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(stateFile(), java.nio.file.attribute.BasicFileAttributes.class);
+            cached = new Cached(a.fileKey(), a.lastModifiedTime(), a.size(), record);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);

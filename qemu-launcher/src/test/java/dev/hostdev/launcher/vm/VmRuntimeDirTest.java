@@ -126,4 +126,19 @@ class VmRuntimeDirTest {
             assertTrue(true, "free once released");
         }
     }
+
+    @Test
+    void aRecordWrittenElsewhereIsSeenThoughTheLastOneIsKept() throws Exception {
+        VmRuntimeDir mine = new VmRuntimeDir(vms, "web");
+        VmRuntimeDir theirs = new VmRuntimeDir(vms, "web");
+        mine.create();
+        VmRecord first = record(VmState.RUNNING, null);
+        mine.write(first);
+        assertEquals(first, mine.require());
+        VmRecord second = first.withState(VmState.STOPPING);
+        theirs.write(second);
+        assertEquals(second, mine.require(), "another writer's file is read, not the kept record");
+        Files.writeString(mine.stateFile(), "{damaged");
+        assertThrows(HostdevException.class, mine::require, "a file changed in place is read again");
+    }
 }
