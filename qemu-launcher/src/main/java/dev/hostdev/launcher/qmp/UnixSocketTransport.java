@@ -82,8 +82,7 @@ public final class UnixSocketTransport implements QmpTransport {
                 if (left <= 0) {
                     return 0;
                 }
-                readable.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
-                readable.selectedKeys().clear();
+                await(readable, left);
                 ready = true;
             }
         } catch (ClosedSelectorException e) {
@@ -108,10 +107,15 @@ public final class UnixSocketTransport implements QmpTransport {
                     writable = Selector.open();
                     channel.register(writable, SelectionKey.OP_WRITE);
                 }
-                writable.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left + 999_999)));
-                writable.selectedKeys().clear();
+                await(writable, left);
             }
         }
+    }
+
+    /** Waits until the selector's channel is ready or {@code nanos} pass (rounded up to a millisecond). */
+    private static void await(Selector selector, long nanos) throws IOException {
+        selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999)));
+        selector.selectedKeys().clear();
     }
 
     @Override

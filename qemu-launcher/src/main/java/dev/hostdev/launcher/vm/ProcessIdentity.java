@@ -24,8 +24,8 @@ public record ProcessIdentity(long pid, long startEpochMillis) {
 
     /** The live process this identity names, if it still runs. */
     public Optional<ProcessHandle> handle() {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).filter(h -> startEpochMillis == 0
-                || h.info().startInstant().map(i -> Math.abs(i.toEpochMilli() - startEpochMillis) < 1000).orElse(true));
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                .filter(h -> startsAsRecorded(h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L)));
     }
 
     /**
@@ -52,7 +52,11 @@ public record ProcessIdentity(long pid, long startEpochMillis) {
         if (s.state() == 'Z' || s.state() == 'X') {
             return false;
         }
-        long started = ProcStat.startEpochMillis(s.startTicks());
+        return startsAsRecorded(ProcStat.startEpochMillis(s.startTicks()));
+    }
+
+    /** Whether a process started at {@code started} (0: unknown) is this one, not another that reuses its pid. */
+    private boolean startsAsRecorded(long started) {
         return startEpochMillis == 0 || started == 0 || Math.abs(started - startEpochMillis) < 1000;
     }
 }

@@ -94,8 +94,23 @@ public final class ShutdownListener implements AutoCloseable {
         return isShutDown(qmp);
     }
 
-    private static boolean isShutDown(QmpClient qmp) {
+    /** Whether QEMU is paused in the {@code shutdown} state: the guest powered off under {@code -action shutdown=pause}. */
+    static boolean isShutDown(QmpClient qmp) {
         return "shutdown".equals(qmp.execute("query-status").path("status").asText());
+    }
+
+    /** The SHUTDOWN event this connection has received and nobody took, if any. */
+    static Optional<QmpEvent> heardShutdown(QmpClient qmp) {
+        return qmp.backlog().stream().filter(ev -> ev.name().equals("SHUTDOWN")).findFirst();
+    }
+
+    /** Ends a QEMU left paused by a power-off (its shutdown action was pause); it may be ending already. */
+    static void quit(QmpClient qmp) {
+        try {
+            qmp.execute("quit");
+        } catch (HostdevException e) {
+            // gone meanwhile: what was wanted
+        }
     }
 
     /** Whether it is connected to QEMU's monitor. */
@@ -112,14 +127,13 @@ public final class ShutdownListener implements AutoCloseable {
     public VmEnd awaitEnd(Consumer<VmEnd> onShutdown) throws InterruptedException {
         Optional<VmEnd> heard;
         if (shutDownBeforeListening) {
-            heard = Optional.of(qmp.backlog().stream().filter(ev -> ev.name().equals("SHUTDOWN")).findFirst()
-                    .map(VmEnd::ofShutdownEvent).orElseGet(VmEnd::pausedAtShutdown));
+            heard = Optional.of(heardShutdown(qmp).map(VmEnd::ofShutdownEvent).orElseGet(VmEnd::pausedAtShutdown));
         } else {
             heard = (qmp == null ? Optional.<QmpEvent>empty() : awaitShutdownEvent()).map(VmEnd::ofShutdownEvent);
         }
         heard.ifPresent(onShutdown);
         if (shutDownBeforeListening) {
-            quit();
+            quit(qmp);
         }
         while (qemu != null && qemu.isAlive()) {
             Thread.sleep(20);
@@ -137,18 +151,9 @@ public final class ShutdownListener implements AutoCloseable {
                 }
                 if (!qemu.isAlive()) {
                     // gone while the connection still looks open: take an event that may have come meanwhile
-                    return qmp.backlog().stream().filter(ev -> ev.name().equals("SHUTDOWN")).findFirst();
+                    return heardShutdown(qmp);
                 }
             }
-        }
-    }
-
-    /** Ends a QEMU left paused by a power-off (its shutdown action was pause); it may be ending already. */
-    private void quit() {
-        try {
-            qmp.execute("quit");
-        } catch (HostdevException e) {
-            // gone meanwhile: what was wanted
         }
     }
 

@@ -96,9 +96,9 @@ public final class VmRuntimeDir {
             }
             Files.createDirectories(dir().getParent());
             try {
-                Files.createDirectory(dir(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(dir(), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             } catch (FileAlreadyExistsException e) {
-                Files.setPosixFilePermissions(dir(), PosixFilePermissions.fromString("rwx------"));
+                Files.setPosixFilePermissions(dir(), OWNER_ONLY);
             }
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot create the runtime directory " + dir() + ": " + e,
@@ -127,6 +127,10 @@ public final class VmRuntimeDir {
      * content: a caller that attaches again and again parses the file only when someone else changed it.
      */
     private record Cached(Object fileKey, java.nio.file.attribute.FileTime modified, long size, VmRecord record) {
+        static Cached of(java.nio.file.attribute.BasicFileAttributes a, VmRecord record) {
+            return new Cached(a.fileKey(), a.lastModifiedTime(), a.size(), record);
+        }
+
         boolean describes(java.nio.file.attribute.BasicFileAttributes a) {
             return a.fileKey() != null && a.fileKey().equals(fileKey) && a.lastModifiedTime().equals(modified) && a.size() == size;
         }
@@ -153,7 +157,7 @@ public final class VmRuntimeDir {
         try {
             VmRecord record = MAPPER.readValue(bytes, VmRecord.class);
             // the attributes seen before reading: were the file replaced meanwhile, the next read sees another inode
-            cached = new Cached(before.fileKey(), before.lastModifiedTime(), before.size(), record);
+            cached = Cached.of(before, record);
             return Optional.of(record);
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.INTERNAL, "cannot read " + stateFile() + ": " + e.getMessage(),
@@ -181,8 +185,7 @@ public final class VmRuntimeDir {
             Files.write(tmp, MAPPER.writeValueAsBytes(record));
             Files.move(tmp, stateFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             // every writer holds the VM's lock, so the file is still the one just renamed into place
-            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(stateFile(), java.nio.file.attribute.BasicFileAttributes.class);
-            cached = new Cached(a.fileKey(), a.lastModifiedTime(), a.size(), record);
+            cached = Cached.of(Files.readAttributes(stateFile(), java.nio.file.attribute.BasicFileAttributes.class), record);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);

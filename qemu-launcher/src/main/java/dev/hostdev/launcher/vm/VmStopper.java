@@ -121,8 +121,8 @@ public final class VmStopper {
     private static boolean awaitPowerOff(ProcessIdentity qemu, QmpClient qmp, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (qemu.isAlive()) {
-            if (shutdownEvent(qmp).isPresent() && "shutdown".equals(qmp.execute("query-status").path("status").asText())) {
-                qmp.execute("quit");
+            if (ShutdownListener.heardShutdown(qmp).isPresent() && ShutdownListener.isShutDown(qmp)) {
+                ShutdownListener.quit(qmp);
                 return waitExit(qemu, QUIT_GRACE);
             }
             if (System.nanoTime() > deadline) {
@@ -133,16 +133,12 @@ public final class VmStopper {
         return true;
     }
 
-    private static Optional<QmpEvent> shutdownEvent(QmpClient qmp) {
-        return qmp.backlog().stream().filter(e -> e.name().equals("SHUTDOWN")).findFirst();
-    }
-
     /**
      * Records the end from the SHUTDOWN event this connection heard, unless one is recorded already:
      * the supervisor, which vm start does not wait for, may not have been listening yet.
      */
     private void recordHeardEnd(QmpClient qmp) {
-        Optional<QmpEvent> event = shutdownEvent(qmp);
+        Optional<QmpEvent> event = ShutdownListener.heardShutdown(qmp);
         if (event.isEmpty()) {
             return;
         }
