@@ -110,16 +110,24 @@ public final class Attacher {
                 dir.write(r);
             }
         }
-        try (QmpClient qmp = VmQmp.connect(dir, verbose, Duration.ofSeconds(10))) {
-            qmp.execute("device_add", args);
-            Set<String> present = VmStarter.peripheralIds(qmp);
-            if (!present.contains(recorded.id())) {
-                throw new HostdevException(ErrorCode.QEMU, "QEMU accepted device_add for " + recorded.id()
-                        + " but it is not in /machine/peripheral", "see 'hostdev vm status " + r.name() + "' and " + dir.qmpLog());
-            }
-            if (qmp.backlog().stream().anyMatch((QmpEvent e) -> e.isDeviceDeleted(recorded.id()))) {
-                throw new HostdevException(ErrorCode.QEMU, "the guest removed " + recorded.id() + " as soon as it was plugged in"
-                        + " (a hotplug while the guest boots can be taken as an unplug)", "wait until the guest has booted, then attach again");
+        Duration timeout = Duration.ofSeconds(10);
+        try (QmpClient qmp = VmQmp.connect(dir, verbose, timeout)) {
+            // QEMU runs commands in order: the confirmation goes with device_add, and the record of the
+            // slot taken is written while QEMU works, then put in place only once the device is confirmed.
+            QmpClient.Pending added = qmp.submit("device_add", args, timeout);
+            QmpClient.Pending listed = qmp.submit("qom-list", VmStarter.peripheralListArguments(), timeout);
+            try (VmRuntimeDir.Staged record = dir.stage(r.withDevice(recorded, slot, null))) { // r is current: the lock is held
+                added.await();
+                Set<String> present = VmStarter.peripheralIds(listed.await());
+                if (!present.contains(recorded.id())) {
+                    throw new HostdevException(ErrorCode.QEMU, "QEMU accepted device_add for " + recorded.id()
+                            + " but it is not in /machine/peripheral", "see 'hostdev vm status " + r.name() + "' and " + dir.qmpLog());
+                }
+                if (qmp.backlog().stream().anyMatch((QmpEvent e) -> e.isDeviceDeleted(recorded.id()))) {
+                    throw new HostdevException(ErrorCode.QEMU, "the guest removed " + recorded.id() + " as soon as it was plugged in"
+                            + " (a hotplug while the guest boots can be taken as an unplug)", "wait until the guest has booted, then attach again");
+                }
+                record.commit();
             }
         } catch (RuntimeException e) {
             if (detachedHere) {
@@ -127,7 +135,6 @@ public final class Attacher {
             }
             throw e;
         }
-        dir.write(r.withDevice(recorded, slot, null)); // r is current: the VM's lock is held throughout
         return new AttachResult(recorded, args, writes, false);
     }
 

@@ -186,6 +186,17 @@ public final class QmpClient implements AutoCloseable {
      *                             connection fails first
      */
     public JsonNode execute(String command, JsonNode arguments, Duration timeout) {
+        return submit(command, arguments, timeout).await();
+    }
+
+    /**
+     * Sends {@code command} now and returns at once: {@link Pending#await} waits for the reply. The
+     * caller can do its own work meanwhile, or send further commands, which QEMU runs in order after
+     * this one. Every {@code Pending} must be awaited, or the connection closed.
+     *
+     * @throws HostdevException (QMP) when the connection has failed or the command cannot be sent
+     */
+    public Pending submit(String command, JsonNode arguments, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         ObjectNode msg = MAPPER.createObjectNode();
         msg.put("execute", command);
@@ -214,22 +225,60 @@ public final class QmpClient implements AutoCloseable {
         if (id != null) {
             msg.put("id", id);
         }
+        Pending p = new Pending(command, reply, id, deadline, timeout);
         try {
             send(msg, command, deadline);
-            if (!await(reply, deadline)) {
-                throw new HostdevException(ErrorCode.TIMEOUT, "QEMU did not answer '" + command + "' within " + seconds(timeout)
-                        + " on " + transport.describe(), "QEMU may be stuck; 'hostdev vm stop --force' ends it");
+        } catch (RuntimeException e) {
+            p.forget();
+            throw e;
+        }
+        return p;
+    }
+
+    /** A command sent, its reply still to come; see {@link #submit}. */
+    public final class Pending {
+        private final String command;
+        private final Slot reply;
+        private final String id;
+        private final long deadline;
+        private final Duration timeout;
+
+        private Pending(String command, Slot reply, String id, long deadline, Duration timeout) {
+            this.command = command;
+            this.reply = reply;
+            this.id = id;
+            this.deadline = deadline;
+            this.timeout = timeout;
+        }
+
+        /**
+         * Waits for the reply, until the command's timeout from when it was sent.
+         *
+         * @return the reply's {@code return} member
+         * @throws QmpCommandException when QEMU answers with an error (class and description verbatim)
+         * @throws HostdevException    (TIMEOUT) when no reply comes in time; (QMP) when the connection fails first
+         */
+        public JsonNode await() {
+            try {
+                if (!QmpClient.this.await(reply, deadline)) {
+                    throw new HostdevException(ErrorCode.TIMEOUT, "QEMU did not answer '" + command + "' within " + seconds(timeout)
+                            + " on " + transport.describe(), "QEMU may be stuck; 'hostdev vm stop --force' ends it");
+                }
+                if (reply.error != null) {
+                    throw rethrown(reply.error, reply.what);
+                }
+                return (JsonNode) reply.value;
+            } finally {
+                forget();
             }
-            if (reply.error != null) {
-                throw rethrown(reply.error, reply.what);
-            }
-            return (JsonNode) reply.value;
-        } finally {
+        }
+
+        private void forget() {
             lock.lock();
             try {
                 if (id != null) {
                     pending.remove(id);
-                } else {
+                } else if (withoutId == reply) {
                     idsAlways |= !reply.done;
                     withoutId = null;
                 }

@@ -122,9 +122,10 @@ public final class VmRuntimeDir {
     }
 
     /**
-     * The record last read or written through this object, with the identity of the file it came from.
+     * The record last read or written in this process, with the identity of the file it came from.
      * Every write renames a new file into place, so an unchanged inode, size and time mean unchanged
-     * content: a caller that attaches again and again parses the file only when someone else changed it.
+     * content: a caller that attaches again and again (an API user, {@code hostdev batch}) parses the
+     * file only when someone else changed it.
      */
     private record Cached(Object fileKey, java.nio.file.attribute.FileTime modified, long size, VmRecord record) {
         static Cached of(java.nio.file.attribute.BasicFileAttributes a, VmRecord record) {
@@ -136,7 +137,8 @@ public final class VmRuntimeDir {
         }
     }
 
-    private volatile Cached cached;
+    /** By state file: every {@code VmRuntimeDir} of a VM shares it, as a batch makes one per command. */
+    private static final java.util.concurrent.ConcurrentMap<Path, Cached> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** The record, if there is one. */
     public Optional<VmRecord> read() {
@@ -144,7 +146,7 @@ public final class VmRuntimeDir {
         byte[] bytes;
         try {
             before = Files.readAttributes(stateFile(), java.nio.file.attribute.BasicFileAttributes.class);
-            Cached c = cached;
+            Cached c = CACHE.get(stateFile());
             if (c != null && c.describes(before)) {
                 return Optional.of(c.record());
             }
@@ -157,7 +159,7 @@ public final class VmRuntimeDir {
         try {
             VmRecord record = MAPPER.readValue(bytes, VmRecord.class);
             // the attributes seen before reading: were the file replaced meanwhile, the next read sees another inode
-            cached = Cached.of(before, record);
+            CACHE.put(stateFile(), Cached.of(before, record));
             return Optional.of(record);
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.INTERNAL, "cannot read " + stateFile() + ": " + e.getMessage(),
@@ -180,19 +182,67 @@ public final class VmRuntimeDir {
      * Not forced to disk: the directory lives under /run, and a host that crashes takes its VMs with it.
      */
     public void write(VmRecord record) {
+        try (Staged staged = stage(record)) {
+            staged.commit();
+        }
+    }
+
+    /**
+     * Writes {@code record} beside the current one without replacing it: {@link Staged#commit} then puts
+     * it in place with one rename. A caller that waits for QEMU anyway (an attach) writes its record
+     * meanwhile, and commits it once QEMU has confirmed, or closes it unused.
+     */
+    public Staged stage(VmRecord record) {
         Path tmp = dir().resolve(".state.json.tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
         try {
             Files.write(tmp, MAPPER.writeValueAsBytes(record));
-            Files.move(tmp, stateFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            // every writer holds the VM's lock, so the file is still the one just renamed into place
-            cached = Cached.of(Files.readAttributes(stateFile(), java.nio.file.attribute.BasicFileAttributes.class), record);
+            return new Staged(tmp, record);
         } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw cannotWrite(e);
+        }
+    }
+
+    /** A record written beside the current one; see {@link #stage}. Closing it uncommitted removes it. */
+    public final class Staged implements AutoCloseable {
+        private final Path tmp;
+        private final VmRecord record;
+        private boolean committed;
+
+        private Staged(Path tmp, VmRecord record) {
+            this.tmp = tmp;
+            this.record = record;
+        }
+
+        /** Puts the record in place of the current one. */
+        public void commit() {
             try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the write failed; that is the error to report
+                Files.move(tmp, stateFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                committed = true;
+                // every writer holds the VM's lock, so the file is still the one just renamed into place
+                CACHE.put(stateFile(), Cached.of(Files.readAttributes(stateFile(), java.nio.file.attribute.BasicFileAttributes.class), record));
+            } catch (IOException e) {
+                throw cannotWrite(e);
             }
-            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot write " + stateFile() + ": " + e, null, e);
+        }
+
+        @Override
+        public void close() {
+            if (!committed) {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
+    private HostdevException cannotWrite(IOException e) {
+        return new HostdevException(ErrorCode.ENVIRONMENT, "cannot write " + stateFile() + ": " + e, null, e);
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // the write failed; that is the error to report
         }
     }
 

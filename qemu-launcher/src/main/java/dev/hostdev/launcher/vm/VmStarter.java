@@ -175,7 +175,16 @@ public final class VmStarter {
 
     /** The ids under QEMU's {@code /machine/peripheral} (devices created with an id). */
     public static Set<String> peripheralIds(QmpClient qmp) {
-        JsonNode list = qmp.execute("qom-list", JsonNodeFactory.instance.objectNode().put("path", "/machine/peripheral"));
+        return peripheralIds(qmp.execute("qom-list", peripheralListArguments()));
+    }
+
+    /** The arguments of {@code qom-list} for {@code /machine/peripheral}. */
+    public static JsonNode peripheralListArguments() {
+        return JsonNodeFactory.instance.objectNode().put("path", "/machine/peripheral");
+    }
+
+    /** The ids in {@code qom-list}'s answer for {@code /machine/peripheral}. */
+    public static Set<String> peripheralIds(JsonNode list) {
         Set<String> ids = new TreeSet<>();
         for (JsonNode n : list) {
             if (n.path("type").asText().startsWith("child<")) {

@@ -94,6 +94,44 @@ class QmpClientTest {
     }
 
     @Test
+    void submittedCommandsGoOutAtOnceAndAreAnsweredInOrder() throws Exception {
+        try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
+             QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
+            QmpClient.Pending add = qmp.submit("device_add", MAPPER.createObjectNode().put("id", "n1"), Duration.ofSeconds(3));
+            QmpClient.Pending list = qmp.submit("qom-list", null, Duration.ofSeconds(3));
+            JsonNode c1 = qemu.nextCommand();
+            JsonNode c2 = qemu.nextCommand();
+            assertEquals("device_add", c1.get("execute").asText());
+            assertFalse(c1.has("id"), "the first went alone");
+            assertEquals("qom-list", c2.get("execute").asText());
+            assertTrue(c2.has("id"), "the second, sent behind the first, carries an id");
+            qemu.reply(c1, "{}");
+            qemu.reply(c2, "[{\"name\": \"n1\", \"type\": \"child<e1000e>\"}]");
+            assertTrue(list.await().isArray(), "awaited in any order");
+            assertEquals(0, add.await().size());
+            CompletableFuture<JsonNode> next = async(() -> qmp.execute("query-status"));
+            JsonNode c3 = qemu.nextCommand();
+            assertFalse(c3.has("id"), "once both are answered, a command alone needs no id again: " + c3);
+            qemu.reply(c3, "\"ok\"");
+            assertEquals("ok", next.get().asText());
+        }
+    }
+
+    @Test
+    void aSubmittedCommandThatFailsFailsOnlyItsOwnAwait() throws Exception {
+        try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
+             QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {
+            QmpClient.Pending add = qmp.submit("device_add", null, Duration.ofSeconds(3));
+            QmpClient.Pending list = qmp.submit("qom-list", null, Duration.ofSeconds(3));
+            qemu.error(qemu.nextCommand(), "GenericError", "Bus 'pci.9' not found");
+            qemu.reply(qemu.nextCommand(), "[]");
+            QmpCommandException e = assertThrows(QmpCommandException.class, add::await);
+            assertTrue(e.getMessage().contains("Bus 'pci.9' not found"), e.getMessage());
+            assertEquals(0, list.await().size());
+        }
+    }
+
+    @Test
     void eventsBetweenRepliesAreKeptForALaterWaiter() throws Exception {
         try (FakeQmpServer qemu = FakeQmpServer.standard(dir);
              QmpClient qmp = QmpClient.connect(qemu.socket(), FAST)) {

@@ -46,6 +46,27 @@ class VmRuntimeDirTest {
     }
 
     @Test
+    void aStagedRecordReplacesTheCurrentOneOnlyWhenCommitted() throws Exception {
+        VmRuntimeDir dir = new VmRuntimeDir(vms, "web");
+        dir.create();
+        VmRecord before = record(VmState.RUNNING, ProcessIdentity.of(ProcessHandle.current()));
+        dir.write(before);
+        VmRecord after = before.withState(VmState.PAUSED);
+        try (VmRuntimeDir.Staged staged = dir.stage(after)) {
+            assertEquals(before, dir.require(), "staged, not yet in place");
+        }
+        assertEquals(before, new VmRuntimeDir(vms, "web").require(), "closed uncommitted: the current record stays");
+        try (var files = Files.list(dir.dir())) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".state.json.tmp")), "nothing left behind");
+        }
+        try (VmRuntimeDir.Staged staged = dir.stage(after)) {
+            staged.commit();
+        }
+        assertEquals(after, dir.require());
+        assertTrue(Files.readString(dir.stateFile()).contains("\"state\":\"PAUSED\""), "on disk, for other processes");
+    }
+
+    @Test
     void theDirectoryIsPrivate() throws Exception {
         VmRuntimeDir dir = new VmRuntimeDir(vms, "web");
         dir.create();
