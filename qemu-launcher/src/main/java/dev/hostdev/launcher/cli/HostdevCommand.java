@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
             VmCommand.class,
             AttachCommand.class,
             UnplugCommand.class,
+            BatchCommand.class,
             LabCommand.class,
         },
         // An exit-code list rather than a footer: the man page generator renders it as its own section.

@@ -1,0 +1,152 @@
+package dev.hostdev.launcher.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hostdev.engine.ErrorCode;
+import dev.hostdev.engine.HostdevException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hostdev batch [FILE]}: runs hostdev commands, one per line, in one process. A hotplug rig
+ * that attaches and unplugs thousands of times pays the JVM's start once instead of per command, and
+ * the commands run at the speed of compiled code once the first few hundred are done.
+ */
+@Command(name = "batch", mixinStandardHelpOptions = true,
+        description = {"Run hostdev commands, one per line (without the word 'hostdev'), in one process: for hotplug rigs and"
+            + " scripts that run many commands. Words are split as a shell splits them ('…', \"…\", \\), without expansions;"
+            + " blank lines and # comments are skipped. It stops at the first command that fails and exits with its status,"
+            + " unless --keep-going. With --json, one JSON object per command, on one line, as soon as it ends:"
+            + " {\"line\",\"command\",\"exit\",\"stdout\",\"stderr\"}: a program can feed commands one at a time and read each"
+            + " result before sending the next.",
+            "%nExample:%n  printf 'attach rig --emulated e1000e --id n1\\nunplug rig n1\\n' | hostdev batch"},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:every command succeeded", "2:bad arguments, or a line that is not a command",
+            "3:FILE does not exist", "N:the status of the first command that failed"})
+public final class BatchCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", defaultValue = "-",
+            description = "The commands; '-' (the default) reads standard input.")
+    String file;
+
+    @Option(names = "--keep-going", description = "Run every line, even after one fails; exit with the first failure's status.")
+    boolean keepGoing;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CommandLine inner = Cli.newCommandLine();
+        inner.setDefaultValueProvider(arg -> arg instanceof OptionSpec o ? defaultFromBatch(o) : null);
+        int firstFailure = 0;
+        try (BufferedReader in = open()) {
+            int lineNo = 0;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lineNo++;
+                List<String> words;
+                String notACommand = null;
+                try {
+                    words = ShellWords.split(line);
+                } catch (IllegalArgumentException e) {
+                    words = List.of();
+                    notACommand = "line " + lineNo + " is not a command: " + e.getMessage();
+                }
+                if (words.isEmpty() && notACommand == null) {
+                    continue;
+                }
+                if (!words.isEmpty() && words.get(0).equals("batch")) {
+                    notACommand = "line " + lineNo + ": a batch cannot run another batch";
+                }
+                int exit = run(inner, line, lineNo, words, notACommand, out, err);
+                if (exit != 0 && firstFailure == 0) {
+                    firstFailure = exit;
+                }
+                if (exit != 0 && !keepGoing) {
+                    if (!json.enabled()) {
+                        err.println("hostdev: batch stopped at line " + lineNo + " (exit " + exit + "); the lines after it were not run");
+                        err.println("hint: --keep-going runs every line");
+                        err.flush();
+                    }
+                    return exit;
+                }
+            }
+        }
+        return firstFailure;
+    }
+
+    /** Runs one line; its output goes straight through, or, under --json, into one JSON line. */
+    private int run(CommandLine inner, String line, int lineNo, List<String> words, String notACommand, PrintWriter out,
+            PrintWriter err) {
+        StringWriter capturedOut = new StringWriter();
+        StringWriter capturedErr = new StringWriter();
+        PrintWriter lineOut = json.enabled() ? new PrintWriter(capturedOut) : out;
+        PrintWriter lineErr = json.enabled() ? new PrintWriter(capturedErr) : err;
+        int exit;
+        if (notACommand != null) {
+            ErrorReporter.report(lineOut, lineErr, HostdevException.usage(notACommand,
+                    "write one hostdev command per line, without the word 'hostdev', quoted as for a shell"), false);
+            exit = ErrorCode.USAGE.exitStatus();
+        } else {
+            inner.setOut(lineOut);
+            inner.setErr(lineErr);
+            exit = inner.execute(words.toArray(String[]::new));
+        }
+        lineOut.flush();
+        lineErr.flush();
+        if (json.enabled()) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.put("line", lineNo).put("command", line).put("exit", exit).put("stdout", capturedOut.toString())
+                    .put("stderr", capturedErr.toString());
+            out.println(o);
+            out.flush();
+        }
+        return exit;
+    }
+
+    /** The batch's own --root and -v are every line's defaults; a line may still give its own. */
+    private String defaultFromBatch(OptionSpec o) {
+        if (o.longestName().equals("--root")) {
+            return common.root == null ? null : common.root.toString();
+        }
+        if (o.longestName().equals("--verbose") && common.verbose()) {
+            return "true";
+        }
+        return null;
+    }
+
+    private BufferedReader open() throws IOException {
+        if (file.equals("-")) {
+            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        }
+        try {
+            return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw HostdevException.notFound("no batch file " + file, "give a file of hostdev commands, or '-' for standard input");
+        }
+    }
+}
