@@ -207,7 +207,7 @@ public final class QmpClient implements AutoCloseable {
         String id = null;
         lock.lock();
         try {
-            if (failure != null) {
+            if (failure() != null) {
                 throw forCommand(failure, reply.what);
             }
             // QEMU takes a QMP command in one byte per turn of its main loop (about 8 us each on a VM),
@@ -325,7 +325,7 @@ public final class QmpClient implements AutoCloseable {
                     return e;
                 }
             }
-            if (failure != null) {
+            if (failure() != null) {
                 throw forCommand(failure, what);
             }
             waiters.add(w);
@@ -366,15 +366,15 @@ public final class QmpClient implements AutoCloseable {
         lock.lock();
         try {
             readWhatHasArrived();
+            return failure() == null;
         } finally {
             lock.unlock();
         }
-        return failure == null;
     }
 
     /** Hands out every message already received, without waiting; with the lock held. */
     private void readWhatHasArrived() {
-        while (!reading && failure == null && readOne(0)) {
+        while (!reading && failure() == null && readOne(0)) {
             // next
         }
     }
@@ -529,6 +529,14 @@ public final class QmpClient implements AutoCloseable {
         changed.signalAll();
     }
 
+    /** Why the connection no longer works, or {@code null}; closed by {@link #close}, it is "closed". With the lock held. */
+    private HostdevException failure() {
+        if (failure == null && closing) {
+            failure = closed();
+        }
+        return failure;
+    }
+
     private HostdevException closed() {
         return new HostdevException(ErrorCode.QMP, "the QMP connection " + transport.describe() + " was closed", null);
     }
@@ -544,7 +552,12 @@ public final class QmpClient implements AutoCloseable {
         }
         lock.lock();
         try {
-            fail(closed());
+            if (waiters.isEmpty() && pending.isEmpty() && withoutId == null && greeting.done) {
+                // nobody to tell: the exception (a stack walk) is made only if a later call asks, see failure()
+                changed.signalAll();
+            } else {
+                fail(closed());
+            }
         } finally {
             lock.unlock();
         }

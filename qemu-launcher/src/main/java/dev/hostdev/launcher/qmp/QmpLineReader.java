@@ -17,7 +17,8 @@ final class QmpLineReader {
 
     private final QmpTransport in;
     private final int maxMessageBytes;
-    private final ByteBuffer buf = ByteBuffer.allocate(64 * 1024).flip();
+    /** 8 KiB: most messages fit; a longer one (qom-list of a big VM) takes a few reads. */
+    private final ByteBuffer buf = ByteBuffer.allocate(8 * 1024).flip();
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
     QmpLineReader(QmpTransport in, int maxMessageBytes) {

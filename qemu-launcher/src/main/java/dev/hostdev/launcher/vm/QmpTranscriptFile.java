@@ -3,21 +3,29 @@ package dev.hostdev.launcher.vm;
 import dev.hostdev.launcher.qmp.QmpTranscript;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
 /**
  * A QMP transcript appended to the VM's {@code qmp.log} (kept for troubleshooting) and, under
  * {@code -v}, echoed to the user. The file is opened on the first line and closed with the connection.
+ * A hotplug rig that attaches thousands of times would grow it without end in {@code /run}, which is
+ * memory: past {@value #MAX_BYTES} bytes it becomes {@code qmp.log.1} (replacing the one before) and a
+ * new file starts.
  */
 public final class QmpTranscriptFile implements QmpTranscript {
+    /** 4 MiB: some 4,000 attaches. */
+    static final long MAX_BYTES = 4L * 1024 * 1024;
+
     private final Path file;
     private final PrintWriter echo;
-    private Writer writer;
+    private FileChannel channel;
     private boolean broken;
 
     /**
@@ -39,25 +47,35 @@ public final class QmpTranscriptFile implements QmpTranscript {
             return;
         }
         try {
-            if (writer == null) {
-                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            if (channel == null) {
+                channel = open();
             }
-            writer.write(Instant.now() + " " + line + "\n");
-            writer.flush();
+            // one write of the whole line: O_APPEND keeps lines whole when another process logs too
+            channel.write(ByteBuffer.wrap((Instant.now() + " " + line + "\n").getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {
             broken = true; // the transcript is an aid; losing it must not fail the command
         }
     }
 
+    private FileChannel open() throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        if (ch.size() <= MAX_BYTES) {
+            return ch;
+        }
+        ch.close();
+        Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
     @Override
     public synchronized void close() {
-        if (writer != null) {
+        if (channel != null) {
             try {
-                writer.close();
+                channel.close();
             } catch (IOException ignored) {
-                // nothing was lost that flush had not written
+                // every line was written whole already
             }
-            writer = null;
+            channel = null;
         }
     }
 }
