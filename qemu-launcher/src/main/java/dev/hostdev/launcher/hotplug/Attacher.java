@@ -63,7 +63,10 @@ public final class Attacher {
     public AttachResult attach(HotplugDevice device, String id, boolean dryRun) {
         try (VmRuntimeDir.Lock lock = dir.lock("attach", Duration.ofSeconds(30))) {
             VmRecord r = dir.require();
-            VmStateException.require(r.name(), r.effectiveState(), "attach", VmState.RUNNING, VmState.PAUSED);
+            // Whether QEMU still runs is asked of the kernel (/proc) only before a host device is detached
+            // for it; otherwise its monitor answers for it (see connect).
+            boolean detaches = device instanceof HotplugDevice.HostPci p && p.managed();
+            VmStateException.require(r.name(), detaches ? r.effectiveState() : r.state(), "attach", VmState.RUNNING, VmState.PAUSED);
             String newId = id == null ? freeId(r) : checkId(r, id);
             Optional<Slot> slot = Optional.empty();
             QemuDevice qdev;
@@ -111,7 +114,7 @@ public final class Attacher {
             }
         }
         Duration timeout = Duration.ofSeconds(10);
-        try (QmpClient qmp = VmQmp.connect(dir, verbose, timeout)) {
+        try (QmpClient qmp = connect(r, timeout)) {
             // QEMU runs commands in order: the confirmation goes with device_add, and the record of the
             // slot taken is written while QEMU works, then put in place only once the device is confirmed.
             QmpClient.Pending added = qmp.submit("device_add", args, timeout);
@@ -136,6 +139,21 @@ public final class Attacher {
             throw e;
         }
         return new AttachResult(recorded, args, writes, false);
+    }
+
+    /** The VM's monitor; if it does not answer because QEMU has ended, that is the error reported. */
+    private QmpClient connect(VmRecord r, Duration timeout) {
+        try {
+            return VmQmp.connect(dir, verbose, timeout);
+        } catch (HostdevException e) {
+            try {
+                VmStateException.require(r.name(), r.effectiveState(), "attach", VmState.RUNNING, VmState.PAUSED);
+            } catch (VmStateException ended) {
+                ended.addSuppressed(e);
+                throw ended;
+            }
+            throw e;
+        }
     }
 
     private void giveBack(VmRecord r, HotplugDevice.HostPci host, RuntimeException cause) {

@@ -10,7 +10,13 @@ import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.launcher.topology.BarSizes;
 import dev.hostdev.launcher.topology.PciFacts;
+import dev.hostdev.launcher.vm.ProcessIdentity;
+import dev.hostdev.launcher.vm.Slot;
+import dev.hostdev.launcher.vm.SlotKind;
+import dev.hostdev.launcher.vm.SlotMap;
 import dev.hostdev.launcher.vm.VmDevice;
+import dev.hostdev.launcher.vm.VmRecord;
+import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmState;
 import java.nio.file.Path;
 import java.util.List;
@@ -160,5 +166,23 @@ class AttacherTest {
             assertEquals(ErrorCode.STATE, e.code());
             assertEquals("start it first: hostdev vm start SPEC", e.hint());
         }
+    }
+
+    @Test
+    void aVmWhoseQemuHasEndedIsReportedAsCrashedNotAsASocketError() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        VmRuntimeDir dir = new VmRuntimeDir(vms, "gone");
+        dir.create();
+        dir.write(new VmRecord("gone", "/tmp/gone.toml", List.of("qemu-system-x86_64"), VmState.RUNNING,
+                ProcessIdentity.of(gone.toHandle()), null, "2026-01-01T00:00:00Z", 2, null,
+                new SlotMap(List.of(new Slot(SlotKind.ROOT_PORT, "pci.1", "0x0", "pci.1", "spare", null, null))), List.of(), List.of(), null));
+        HostdevException e = assertThrows(HostdevException.class,
+                () -> new Attacher(dir, null, PCIE, null).attach(new HotplugDevice.Emulated("e1000e"), null, false));
+        assertEquals(ErrorCode.STATE, e.code());
+        assertTrue(e.getMessage().startsWith("VM gone is crashed"), e.getMessage());
+        assertEquals(1, e.getSuppressed().length, "the monitor's own error is kept");
+        assertEquals(VmState.RUNNING, dir.require().state(), "nothing was recorded");
+        assertTrue(dir.require().slots().slots().get(0).isFree());
     }
 }
