@@ -160,6 +160,32 @@ class VmLifecycleIntegrationTest {
     }
 
     @Test
+    void aBatchStartsAttachesAndStopsInOneProcess() throws Exception {
+        VmRuntimeDir dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "itvm");
+        started.add(dir);
+        Path commands = root.resolve("rig.txt");
+        Files.write(commands, List.of(
+                "vm start " + spec,
+                "attach itvm --emulated e1000e --id 'n1'",
+                "attach itvm --emulated virtio-net-pci --json",
+                "attach itvm --emulated e1000e   # no port is left",
+                "vm stop itvm --force"));
+        CliRun r = hostdev("batch", commands.toString(), "--json", "--keep-going");
+        assertEquals(11, r.exitCode(), "the third attach found no free port: " + r.out());
+        String[] lines = r.out().split("\n");
+        assertEquals(5, lines.length, r.out());
+        assertEquals("attached e1000e to VM itvm as n1 on root port pci.4\n", JSON.readTree(lines[1]).get("stdout").asText());
+        JsonNode second = JSON.readTree(JSON.readTree(lines[2]).get("stdout").asText());
+        assertEquals("pci.5", second.get("root_port").asText());
+        assertEquals(11, JSON.readTree(lines[3]).get("exit").asInt());
+        assertTrue(JSON.readTree(lines[3]).get("stderr").asText().contains("no free root port in VM itvm"), lines[3]);
+        assertEquals(0, JSON.readTree(lines[4]).get("exit").asInt(), "the stop still ran: " + lines[4]);
+        VmRecord end = dir.require();
+        assertEquals(VmState.STOPPED, end.effectiveState());
+        assertTrue(end.devices().stream().anyMatch(d -> d.id().equals("n1")), "QEMU confirmed n1 and the record kept it until the end");
+    }
+
+    @Test
     void noFreeRootPortSaysHowManySparePortsThereWere() {
         startVm();
         assertEquals(0, hostdev("attach", "itvm", "--emulated", "virtio-net-pci").exitCode());
