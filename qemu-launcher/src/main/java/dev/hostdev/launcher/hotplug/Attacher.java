@@ -213,9 +213,12 @@ public final class Attacher {
     }
 
     private static String freeId(VmRecord r) {
+        Set<String> taken = new java.util.HashSet<>();
+        r.devices().forEach(d -> taken.add(d.id()));
+        r.slots().slots().forEach(s -> taken.add(s.occupant()));
         for (int n = 1; ; n++) {
             String id = "hp" + n;
-            if (r.device(id).isEmpty() && r.slots().slotOf(id).isEmpty()) {
+            if (!taken.contains(id)) {
                 return id;
             }
         }

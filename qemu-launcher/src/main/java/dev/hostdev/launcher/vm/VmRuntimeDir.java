@@ -196,7 +196,8 @@ public final class VmRuntimeDir {
         Path tmp = dir().resolve(".state.json.tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
         try {
             Files.write(tmp, MAPPER.writeValueAsBytes(record));
-            return new Staged(tmp, record);
+            // a rename keeps the inode, size and time: what the cache will see once the file is in place
+            return new Staged(tmp, Cached.of(Files.readAttributes(tmp, java.nio.file.attribute.BasicFileAttributes.class), record));
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw cannotWrite(e);
@@ -206,12 +207,12 @@ public final class VmRuntimeDir {
     /** A record written beside the current one; see {@link #stage}. Closing it uncommitted removes it. */
     public final class Staged implements AutoCloseable {
         private final Path tmp;
-        private final VmRecord record;
+        private final Cached cached;
         private boolean committed;
 
-        private Staged(Path tmp, VmRecord record) {
+        private Staged(Path tmp, Cached cached) {
             this.tmp = tmp;
-            this.record = record;
+            this.cached = cached;
         }
 
         /** Puts the record in place of the current one. */
@@ -219,8 +220,7 @@ public final class VmRuntimeDir {
             try {
                 Files.move(tmp, stateFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 committed = true;
-                // every writer holds the VM's lock, so the file is still the one just renamed into place
-                CACHE.put(stateFile(), Cached.of(Files.readAttributes(stateFile(), java.nio.file.attribute.BasicFileAttributes.class), record));
+                CACHE.put(stateFile(), cached); // every writer holds the VM's lock: nobody replaced it since
             } catch (IOException e) {
                 throw cannotWrite(e);
             }
