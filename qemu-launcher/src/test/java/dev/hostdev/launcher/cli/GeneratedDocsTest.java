@@ -19,7 +19,7 @@ class GeneratedDocsTest {
     void completionOffersEveryCommandAndDoctorsOptions() {
         String script = AutoComplete.bash("hostdev", Cli.newCommandLine());
         assertTrue(script.contains("complete -F _complete_hostdev") || script.contains("_complete_hostdev"), "function");
-        for (String word : new String[] {"list", "show", "detach", "reattach", "doctor", "vm", "attach", "unplug",
+        for (String word : new String[] {"list", "show", "detach", "reattach", "doctor", "vm", "attach", "unplug", "batch", "--keep-going",
             "--spec", "--user", "--json"}) {
             assertTrue(script.contains(word), "completion offers " + word);
         }
