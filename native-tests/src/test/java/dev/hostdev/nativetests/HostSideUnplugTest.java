@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code hostdev vm start} of a {@link LabSpec}: kernel, initrd, append, emulated IOMMU, 9p shares),
  * hotplugs an emulated e1000e ({@code attach --emulated}), the guest's kernel sees it, and
  * {@code hostdev unplug} completes because that kernel releases it: DEVICE_DELETED, where a VM with
- * no OS only ever times out. No host device is involved: nothing is written to this host's /sys.
+ * no OS only ever times out. Then a hotplug rig's loop through {@code hostdev batch}: attach and unplug
+ * again and again. No host device is involved: nothing is written to this host's /sys.
  */
 class HostSideUnplugTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,6 +66,30 @@ class HostSideUnplugTest {
             List<String> ids = new ArrayList<>();
             after.path("devices").forEach(d -> ids.add(d.path("id").asText()));
             assertFalse(ids.contains("nic9"), "QEMU no longer lists nic9: " + ids);
+
+            // A hotplug rig's loop, in one process: attach and unplug again and again on the same root port,
+            // each unplug acknowledged by the guest kernel.
+            int cycles = 50;
+            List<String> lines = new ArrayList<>();
+            for (int i = 1; i <= cycles; i++) {
+                lines.add("attach labhost --emulated e1000e --id rig" + i);
+                lines.add("unplug labhost rig" + i + " --timeout 20");
+            }
+            Path rig = Files.write(work.resolve("rig.txt"), lines);
+            t0 = System.nanoTime();
+            Run batch = hostdev(jar, runDir, "batch", rig.toString(), "--json");
+            long batchMs = (System.nanoTime() - t0) / 1_000_000;
+            assertEquals(0, batch.status, batch.toString());
+            String[] results = batch.out.split("\n");
+            assertEquals(2 * cycles, results.length, batch.out);
+            for (String r : results) {
+                assertEquals(0, JSON.readTree(r).path("exit").asInt(), r);
+            }
+            assertTrue(JSON.readTree(results[results.length - 1]).path("stdout").asText().startsWith("unplugged rig" + cycles), results[results.length - 1]);
+            System.out.println("[lab] hostdev batch: " + cycles + " attach and unplug cycles acknowledged by the lab kernel in " + batchMs
+                    + " ms, one JVM start included (" + (batchMs / cycles) + " ms a cycle)");
+            GuestResult none = guest.run("lspci -n | grep -c " + LabMachine.E1000E_ID + " || true", Duration.ofSeconds(30));
+            assertEquals("0", none.stdout().strip(), "after the loop the guest has no e1000e left");
 
             // The lab's init does not handle the ACPI power button: stop asks, then quits QEMU after 2 s.
             Run stop = hostdev(jar, runDir, "vm", "stop", "labhost", "--timeout", "2");
