@@ -9,9 +9,12 @@ import java.util.List;
 /**
  * QMP client throughput: {@code query-status} round trips per second on one connection to a real
  * QEMU (one command in flight at a time), against the raw-socket baseline: N round trips (default 5000)
- * in five blocks a side, the sides alternating.
+ * in five blocks a side, the sides alternating, once the VM's supervisor has started and each side has
+ * made {@value #WARMUP} round trips (the JIT compiles the client's path meanwhile).
  */
 public final class VmQmpBench {
+    private static final int WARMUP = 10_000;
+
     private VmQmpBench() {
     }
 
@@ -20,6 +23,7 @@ public final class VmQmpBench {
         try (VmBenchSupport b = new VmBenchSupport()) {
             VmRuntimeDir vm = b.track("bqmp");
             b.hostdev("vm", "start", b.spec("bqmp", 0).toString());
+            VmBenchSupport.awaitSupervisor(vm); // a JVM starting takes both CPUs for a while
             // blocks of the two, alternating, so that a drift of the machine's speed hits both alike
             int blocks = 5;
             int perBlock = Math.max(1, n / blocks);
@@ -27,7 +31,7 @@ public final class VmQmpBench {
             List<Double> rawRates = new ArrayList<>();
             for (int k = 0; k < blocks; k++) {
                 try (QmpClient q = QmpClient.connect(vm.qmpSocket(), QmpOptions.defaults())) {
-                    for (int i = 0; i < (k == 0 ? 500 : 50); i++) {
+                    for (int i = 0; i < (k == 0 ? WARMUP : 50); i++) {
                         q.execute("query-status");
                     }
                     long t0 = System.nanoTime();
@@ -37,7 +41,7 @@ public final class VmQmpBench {
                     clientRates.add(perBlock / ((System.nanoTime() - t0) / 1e9));
                 }
                 try (RawQmp q = new RawQmp(vm.qmpSocket())) {
-                    for (int i = 0; i < (k == 0 ? 500 : 50); i++) {
+                    for (int i = 0; i < (k == 0 ? WARMUP : 50); i++) {
                         q.command("{\"execute\":\"query-status\"", "");
                     }
                     long t0 = System.nanoTime();
