@@ -7,6 +7,8 @@ import dev.hostdev.launcher.cmdline.LaunchPlan;
 import dev.hostdev.launcher.cmdline.LaunchPlanner;
 import dev.hostdev.launcher.spec.VmSpecLoader;
 import dev.hostdev.launcher.topology.SysfsPciFacts;
+import dev.hostdev.launcher.vm.ProcessIdentity;
+import dev.hostdev.launcher.vm.VmRuntimeDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,9 +36,9 @@ public final class VmStartBench {
             List<Double> byHand = new ArrayList<>();
             List<Double> inProcess = new ArrayList<>();
             List<Double> cli = new ArrayList<>();
-            b.track("bstart");
+            VmRuntimeDir vm = b.track("bstart");
             b.hostdev("vm", "start", spec.toString()); // warm-up: class loading and QEMU's files in the page cache
-            b.hostdev("vm", "stop", "bstart", "--force");
+            stop(b, vm);
             for (int i = 0; i < runs; i++) {
                 Files.createDirectories(plan.paths().dir());
                 Files.deleteIfExists(plan.paths().qmpSocket());
@@ -52,7 +54,7 @@ public final class VmStartBench {
                 t0 = System.nanoTime();
                 b.hostdev("vm", "start", spec.toString());
                 inProcess.add(VmBenchSupport.millisSince(t0));
-                b.hostdev("vm", "stop", "bstart", "--force");
+                stop(b, vm);
 
                 if (jar != null) {
                     t0 = System.nanoTime();
@@ -62,7 +64,7 @@ public final class VmStartBench {
                         throw new IllegalStateException("hostdev vm start exited " + p.exitValue());
                     }
                     cli.add(VmBenchSupport.millisSince(t0));
-                    b.hostdev("vm", "stop", "bstart", "--force");
+                    stop(b, vm);
                 }
             }
             double hand = VmBenchSupport.median(byHand);
@@ -73,6 +75,21 @@ public final class VmStartBench {
             if (!cli.isEmpty()) {
                 System.out.printf(java.util.Locale.ROOT, "  hostdev vm start (a new JVM): %s  (median %.2fx)%n", VmBenchSupport.summary(cli),
                         VmBenchSupport.median(cli) / hand);
+            }
+        }
+    }
+
+    /**
+     * Stops the VM and waits until its supervisor (a JVM that vm start left starting) has exited: still
+     * starting, it would take the CPUs from the next run, QEMU by hand included.
+     */
+    private static void stop(VmBenchSupport b, VmRuntimeDir vm) throws Exception {
+        ProcessIdentity supervisor = vm.require().supervisor();
+        b.hostdev("vm", "stop", vm.name(), "--force");
+        if (supervisor != null) {
+            java.util.Optional<ProcessHandle> h = supervisor.handle();
+            if (h.isPresent()) {
+                h.get().onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
             }
         }
     }
