@@ -66,7 +66,7 @@ public final class Attacher {
             // Whether QEMU still runs is asked of the kernel (/proc) only before a host device is detached
             // for it; otherwise its monitor answers for it (see connect).
             boolean detaches = device instanceof HotplugDevice.HostPci p && p.managed();
-            VmStateException.require(r.name(), detaches ? r.effectiveState() : r.state(), "attach", VmState.RUNNING, VmState.PAUSED);
+            requireLive(r, detaches ? r.effectiveState() : r.state());
             String newId = id == null ? freeId(r) : checkId(r, id);
             Optional<Slot> slot = Optional.empty();
             QemuDevice qdev;
@@ -147,13 +147,17 @@ public final class Attacher {
             return VmQmp.connect(dir, verbose, timeout);
         } catch (HostdevException e) {
             try {
-                VmStateException.require(r.name(), r.effectiveState(), "attach", VmState.RUNNING, VmState.PAUSED);
+                requireLive(r, r.effectiveState());
             } catch (VmStateException ended) {
                 ended.addSuppressed(e);
                 throw ended;
             }
             throw e;
         }
+    }
+
+    private static void requireLive(VmRecord r, VmState state) {
+        VmStateException.require(r.name(), state, "attach", VmState.RUNNING, VmState.PAUSED);
     }
 
     private void giveBack(VmRecord r, HotplugDevice.HostPci host, RuntimeException cause) {

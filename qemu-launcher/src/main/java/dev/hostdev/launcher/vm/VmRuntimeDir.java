@@ -11,12 +11,21 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * A VM's runtime directory ({@code $HOSTDEV_RUN_DIR/NAME}, mode 0700) and what Hostdev keeps there
@@ -24,7 +33,7 @@ import java.util.Optional;
  * transcript ({@code qmp.log}), the supervisor's log, and a lock serialising commands that change the VM.
  */
 public final class VmRuntimeDir {
-    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -108,8 +117,8 @@ public final class VmRuntimeDir {
 
     private static boolean isPrivateDirectory(Path p) {
         try {
-            java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
             return a.isDirectory() && a.permissions().equals(OWNER_ONLY);
         } catch (IOException e) {
             return false;
@@ -127,31 +136,31 @@ public final class VmRuntimeDir {
      * content: a caller that attaches again and again (an API user, {@code hostdev batch}) parses the
      * file only when someone else changed it.
      */
-    private record Cached(Object fileKey, java.nio.file.attribute.FileTime modified, long size, VmRecord record) {
-        static Cached of(java.nio.file.attribute.BasicFileAttributes a, VmRecord record) {
+    private record Cached(Object fileKey, FileTime modified, long size, VmRecord record) {
+        static Cached of(BasicFileAttributes a, VmRecord record) {
             return new Cached(a.fileKey(), a.lastModifiedTime(), a.size(), record);
         }
 
-        boolean describes(java.nio.file.attribute.BasicFileAttributes a) {
+        boolean describes(BasicFileAttributes a) {
             return a.fileKey() != null && a.fileKey().equals(fileKey) && a.lastModifiedTime().equals(modified) && a.size() == size;
         }
     }
 
     /** By state file: every {@code VmRuntimeDir} of a VM shares it, as a batch makes one per command. */
-    private static final java.util.concurrent.ConcurrentMap<Path, Cached> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final ConcurrentMap<Path, Cached> CACHE = new ConcurrentHashMap<>();
 
     /** The record, if there is one. */
     public Optional<VmRecord> read() {
-        java.nio.file.attribute.BasicFileAttributes before;
+        BasicFileAttributes before;
         byte[] bytes;
         try {
-            before = Files.readAttributes(stateFile(), java.nio.file.attribute.BasicFileAttributes.class);
+            before = Files.readAttributes(stateFile(), BasicFileAttributes.class);
             Cached c = CACHE.get(stateFile());
             if (c != null && c.describes(before)) {
                 return Optional.of(c.record());
             }
             bytes = Files.readAllBytes(stateFile());
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot read " + stateFile() + ": " + e, null, e);
@@ -197,7 +206,7 @@ public final class VmRuntimeDir {
         try {
             Files.write(tmp, MAPPER.writeValueAsBytes(record));
             // a rename keeps the inode, size and time: what the cache will see once the file is in place
-            return new Staged(tmp, Cached.of(Files.readAttributes(tmp, java.nio.file.attribute.BasicFileAttributes.class), record));
+            return new Staged(tmp, Cached.of(Files.readAttributes(tmp, BasicFileAttributes.class), record));
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw cannotWrite(e);
