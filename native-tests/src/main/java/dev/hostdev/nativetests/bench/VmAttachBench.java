@@ -24,10 +24,10 @@ import java.util.Locale;
  * <ul>
  * <li>hostdev's {@link Attacher} in this JVM, as a program using hostdev's API (lock, state.json, slot
  * choice, connect, device_add, qom-list confirmation, state.json update);</li>
- * <li>{@code hostdev batch --json} in a JVM of its own, run as the {@code hostdev} script runs it, fed one
+ * <li>{@code hostdev batch --json} in a JVM of its own, run by the {@code hostdev} script, fed one
  * {@code attach} line at a time, each result read before the next line is sent: what a hotplug rig
  * driving hostdev from a shell or another language gets;</li>
- * <li>with the jar given, {@code hostdev attach} in a JVM of its own, a few times.</li>
+ * <li>with the hostdev script given (second argument), {@code hostdev attach} in a JVM of its own, a few times.</li>
  * </ul>
  * Without a guest OS nothing can be unplugged, so every attach takes a root port of its own: the
  * attaches run in rounds, each round into new VMs (one a side) of {@value #PORTS} spare root ports, as
@@ -63,9 +63,9 @@ public final class VmAttachBench {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 120;
-        Path jar = args.length > 1 ? Path.of(args[1]) : null;
+        Path script = args.length > 1 ? Path.of(args[1]) : null;
         try (VmBenchSupport b = new VmBenchSupport()) {
-            Process batchProcess = jar == null ? null : b.track(new ProcessBuilder(b.command(jar, "batch", "--json"))
+            Process batchProcess = script == null ? null : b.track(new ProcessBuilder(b.command(script, "batch", "--json"))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start());
             List<Side> sides = new ArrayList<>(List.of(new Raw(), new Api()));
             if (batchProcess != null) {
@@ -73,7 +73,7 @@ public final class VmAttachBench {
             }
             rounds(b, sides, WARMUP, "w", false);
             List<List<Double>> ms = rounds(b, sides, runs, "m", true);
-            List<Double> cliMs = jar == null ? List.of() : cli(b, jar);
+            List<Double> cliMs = script == null ? List.of() : cli(b, script);
             List<Double> rawMs = ms.get(0);
             System.out.println("attach e1000e round trip, " + runs + " runs a side (VMs of " + PORTS + " spare root ports), after "
                     + WARMUP + " warm-up attaches a side:");
@@ -132,13 +132,13 @@ public final class VmAttachBench {
     }
 
     /** {@code hostdev attach} in a JVM of its own, three times. */
-    private static List<Double> cli(VmBenchSupport b, Path jar) throws Exception {
+    private static List<Double> cli(VmBenchSupport b, Path script) throws Exception {
         VmRuntimeDir vm = new Api().newVm(b, "cli");
         VmBenchSupport.awaitSupervisor(vm);
         List<Double> ms = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder(b.command(jar, "attach", vm.name(), "--emulated", "e1000e")).redirectErrorStream(true)
+            Process p = new ProcessBuilder(b.command(script, "attach", vm.name(), "--emulated", "e1000e")).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("hostdev attach exited " + p.exitValue());

@@ -63,23 +63,12 @@ final class VmBenchSupport implements AutoCloseable {
     }
 
     /**
-     * {@code java … -jar JAR ARGS… --root ROOT} as the {@code hostdev} script runs it: its JVM options and,
-     * when the script has made it beside the jar, its class-data-sharing archive for commands other than list.
-     * As the script, for {@code batch} it keeps the optimising compiler and compiles after a tenth of the usual calls.
+     * {@code SCRIPT ARGS… --root ROOT}: the {@code hostdev} script itself, so that a command runs with the
+     * script's JVM options and class-data-sharing archive, whatever they are now.
      */
-    List<String> command(Path jar, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseSerialGC", "-Xmn8m", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-                "-Xlog:disable", "-Xlog:all=warning:stderr"));
-        if (args.length > 0 && args[0].equals("batch")) {
-            cmd.set(cmd.indexOf("-XX:TieredStopAtLevel=1"), "-XX:CompileThresholdScaling=0.1");
-        }
-        Path archive = jar.toAbsolutePath().resolveSibling("hostdev-all.jsa");
-        if (Files.isRegularFile(archive)) {
-            cmd.add("-XX:SharedArchiveFile=" + archive);
-            cmd.add("-Xshare:auto");
-        }
-        cmd.add("-jar");
-        cmd.add(jar.toAbsolutePath().toString());
+    List<String> command(Path script, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(script.toAbsolutePath().toString());
         cmd.addAll(Arrays.asList(args));
         cmd.add("--root");
         cmd.add(root.toString());

@@ -19,8 +19,8 @@ import java.util.Set;
  * {@code vm start} until QMP answers, against QEMU started by hand with the same arguments until its
  * QMP answers (greeting and qmp_capabilities). Medians of N runs (default 5, first argument).
  * Measured: hostdev in this JVM (the API and the command's work without JVM start-up) and, when the
- * path of hostdev.jar is given as second argument, {@code hostdev vm start} in a JVM of its own, as the
- * {@code hostdev} script runs it (its JVM options and class-data-sharing archive).
+ * path of the hostdev script is given as second argument, {@code hostdev vm start} in a JVM of its own, run by
+ * the script itself (its JVM options and class-data-sharing archive).
  */
 public final class VmStartBench {
     private VmStartBench() {
@@ -28,7 +28,7 @@ public final class VmStartBench {
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        Path jar = args.length > 1 ? Path.of(args[1]) : null;
+        Path script = args.length > 1 ? Path.of(args[1]) : null;
         try (VmBenchSupport b = new VmBenchSupport()) {
             Path spec = b.spec("bstart", 4);
             LaunchPlan plan = LaunchPlanner.plan(VmSpecLoader.load(spec), new SysfsPciFacts(new Sysfs(new HostRoot(b.root))),
@@ -56,9 +56,9 @@ public final class VmStartBench {
                 inProcess.add(VmBenchSupport.millisSince(t0));
                 stop(b, vm);
 
-                if (jar != null) {
+                if (script != null) {
                     t0 = System.nanoTime();
-                    Process p = new ProcessBuilder(b.command(jar, "vm", "start", spec.toString())).redirectErrorStream(true)
+                    Process p = new ProcessBuilder(b.command(script, "vm", "start", spec.toString())).redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
                     if (p.waitFor() != 0) {
                         throw new IllegalStateException("hostdev vm start exited " + p.exitValue());
