@@ -24,8 +24,6 @@ import dev.hostdev.launcher.vm.VmQmp;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmStarter;
-import dev.hostdev.launcher.vm.VmState;
-import dev.hostdev.launcher.vm.VmStateException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -63,10 +61,11 @@ public final class Attacher {
     public AttachResult attach(HotplugDevice device, String id, boolean dryRun) {
         try (VmRuntimeDir.Lock lock = dir.lock("attach", Duration.ofSeconds(30))) {
             VmRecord r = dir.require();
-            // Whether QEMU still runs is asked of the kernel (/proc) only before a host device is detached
-            // for it; otherwise its monitor answers for it (see connect).
-            boolean detaches = device instanceof HotplugDevice.HostPci p && p.managed();
-            requireLive(r, detaches ? r.effectiveState() : r.state());
+            // Whether QEMU still runs is asked of the kernel (/proc) before a host device is detached for it;
+            // otherwise its monitor answers for it (VmQmp.connectLive).
+            if (device instanceof HotplugDevice.HostPci p && p.managed()) {
+                VmQmp.requireLive(r, r.effectiveState(), "attach");
+            }
             String newId = id == null ? freeId(r) : checkId(r, id);
             Optional<Slot> slot = Optional.empty();
             QemuDevice qdev;
@@ -114,7 +113,7 @@ public final class Attacher {
             }
         }
         Duration timeout = Duration.ofSeconds(10);
-        try (QmpClient qmp = connect(r, timeout)) {
+        try (QmpClient qmp = VmQmp.connectLive(dir, r, "attach", verbose, timeout)) {
             // QEMU runs commands in order: the confirmation goes with device_add, and the record of the
             // slot taken is written while QEMU works, then put in place only once the device is confirmed.
             QmpClient.Pending added = qmp.submit("device_add", args, timeout);
@@ -139,25 +138,6 @@ public final class Attacher {
             throw e;
         }
         return new AttachResult(recorded, args, writes, false);
-    }
-
-    /** The VM's monitor; if it does not answer because QEMU has ended, that is the error reported. */
-    private QmpClient connect(VmRecord r, Duration timeout) {
-        try {
-            return VmQmp.connect(dir, verbose, timeout);
-        } catch (HostdevException e) {
-            try {
-                requireLive(r, r.effectiveState());
-            } catch (VmStateException ended) {
-                ended.addSuppressed(e);
-                throw ended;
-            }
-            throw e;
-        }
-    }
-
-    private static void requireLive(VmRecord r, VmState state) {
-        VmStateException.require(r.name(), state, "attach", VmState.RUNNING, VmState.PAUSED);
     }
 
     private void giveBack(VmRecord r, HotplugDevice.HostPci host, RuntimeException cause) {

@@ -15,7 +15,6 @@ import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmStarter;
 import dev.hostdev.launcher.vm.VmState;
-import dev.hostdev.launcher.vm.VmStateException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,10 +46,14 @@ public final class Unplugger {
         this.verbose = verbose;
     }
 
-    /** The device to unplug, checked against the record and the VM's state. */
+    /** The device to unplug, checked against the record and the VM's state (QEMU's liveness included). */
     public VmDevice target(String id) {
         VmRecord r = dir.require();
-        VmStateException.require(r.name(), r.effectiveState(), "unplug", VmState.RUNNING, VmState.PAUSED);
+        return target(r, r.effectiveState(), id);
+    }
+
+    private static VmDevice target(VmRecord r, VmState state, String id) {
+        VmQmp.requireLive(r, state, "unplug");
         return r.device(id).orElseThrow(() -> HostdevException.notFound("VM " + r.name() + " has no device '" + id + "'",
                 "its devices: " + String.join(", ", r.devices().stream().map(VmDevice::id).toList())));
     }
@@ -68,11 +71,12 @@ public final class Unplugger {
      */
     public UnplugResult unplug(String id, Duration timeout) {
         try (VmRuntimeDir.Lock lock = dir.lock("unplug", Duration.ofSeconds(30))) {
-            VmDevice device = target(id);
+            VmRecord r = dir.require();
+            VmDevice device = target(r, r.state(), id); // QEMU's liveness: its monitor answers for it
             long t0 = System.nanoTime();
             long deadline = t0 + timeout.toNanos();
             int retries = 0;
-            try (QmpClient qmp = VmQmp.connect(dir, verbose, Duration.ofSeconds(10))) {
+            try (QmpClient qmp = VmQmp.connectLive(dir, r, "unplug", verbose, Duration.ofSeconds(10))) {
                 JsonNode status = qmp.execute("query-status");
                 boolean pending = false;
                 Duration backoff = FIRST_BACKOFF;

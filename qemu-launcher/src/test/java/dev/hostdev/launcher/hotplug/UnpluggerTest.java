@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.launcher.vm.ProcessIdentity;
+import dev.hostdev.launcher.vm.SlotMap;
 import dev.hostdev.launcher.vm.VmDevice;
 import dev.hostdev.launcher.vm.VmRecord;
+import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmState;
 import dev.hostdev.launcher.vm.VmStateException;
 import java.nio.file.Path;
@@ -227,5 +230,24 @@ class UnpluggerTest {
             assertTrue(vm.record().device("nic1").isPresent());
             assertEquals(List.of(), vm.managedCalls, "a device QEMU may still hold is not given back");
         }
+    }
+
+    @Test
+    void aVmWhoseQemuHasEndedIsReportedAsCrashedByUnplugAndItsDryRun() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        VmRuntimeDir dir = new VmRuntimeDir(vms, "gone");
+        dir.create();
+        dir.write(new VmRecord("gone", "/tmp/gone.toml", List.of("qemu-system-x86_64"), VmState.RUNNING,
+                ProcessIdentity.of(gone.toHandle()), null, "2026-01-01T00:00:00Z", 0, null,
+                new SlotMap(List.of()),
+                List.of(new VmDevice("n1", "e1000e", "pci.1", "0x0", "pci.1", null, false, true)), List.of(), null));
+        Unplugger unplugger = new Unplugger(dir, null, null);
+        HostdevException e = assertThrows(HostdevException.class, () -> unplugger.unplug("n1", Duration.ofSeconds(1)));
+        assertEquals(ErrorCode.STATE, e.code());
+        assertTrue(e.getMessage().startsWith("VM gone is crashed"), e.getMessage());
+        assertEquals(1, e.getSuppressed().length, "the monitor's own error is kept");
+        HostdevException dry = assertThrows(HostdevException.class, () -> unplugger.target("n1"));
+        assertTrue(dry.getMessage().startsWith("VM gone is crashed"), "a dry run asks /proc: " + dry.getMessage());
     }
 }
