@@ -214,9 +214,10 @@ public final class PciInventory {
     /** The error for an entry that is present but cannot be read. */
     public static HostdevException cannotRead(UnreadablePciEntry entry) {
         return new HostdevException(ErrorCode.ENVIRONMENT, "PCI device " + entry.printableName()
-                + " is listed in /sys/bus/pci/devices but cannot be read: " + entry.problem(),
-                "'hostdev show " + entry.printableName() + "' shows what can be read; check the kernel log (dmesg) "
-                        + "for errors about the device, or rescan the bus");
+                + " is listed in /sys/bus/pci/devices but cannot be read: " + entry.problem() + " (read: "
+                + entry.whatWasRead() + ")",
+                "check the kernel log (dmesg) for errors about the device; 'hostdev list' lists it with what can be "
+                        + "read; a device that no longer answers may come back after a remove and rescan of its bus");
     }
 
     /** The not-found error for {@code address}. */

@@ -47,6 +47,24 @@ public record UnreadablePciEntry(String name, Optional<PciAddress> address, Opti
         return "/sys/bus/pci/devices/" + printableName() + ": " + problem;
     }
 
+    /**
+     * What could be read, in words: {@code vendor 8086, device 0a54, class unknown, revision unknown,
+     * driver nvme, IOMMU group 5}.
+     */
+    public String whatWasRead() {
+        return "vendor " + hex(vendorId, 4) + ", device " + hex(deviceId, 4) + ", class " + hex(classCode, 6)
+                + ", revision " + hex(revision, 2) + ", driver " + driver.orElse("none")
+                + ", IOMMU group " + (iommuGroup.isPresent() ? Integer.toString(iommuGroup.getAsInt()) : "none");
+    }
+
+    private static String hex(OptionalInt value, int digits) {
+        if (value.isEmpty()) {
+            return "unknown";
+        }
+        String h = Integer.toHexString(value.getAsInt());
+        return "0".repeat(Math.max(0, digits - h.length())) + h;
+    }
+
     static String printable(String s) {
         StringBuilder b = new StringBuilder(s.length());
         s.codePoints().limit(80).forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) ? '?' : c));
