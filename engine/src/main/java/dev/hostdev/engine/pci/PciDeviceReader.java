@@ -236,14 +236,21 @@ final class PciDeviceReader {
         return Optional.of(new Sriov(total.getAsInt(), decimal(sysfs, dir + "sriov_numvfs").orElse(0), vfs));
     }
 
-    /** The PCI device whose directory holds this one's, from the real path's second-last name. */
+    /**
+     * The PCI device whose directory holds this one's, from the real path's second-last name. A root
+     * bus ({@code pciDDDD:BB}) has none, unless a PCI device holds the bus itself: Intel VMD, whose
+     * domain's root bus sits at {@code …/0000:00:0e.0/pci10000:00} (libvirt too names the VMD as parent).
+     */
     private static Optional<PciAddress> parent(String realPath) {
         String[] names = realPath.split("/");
         if (names.length < 2) {
             return Optional.empty();
         }
         String up = names[names.length - 2];
-        return up.startsWith("pci") ? Optional.empty() : Optional.ofNullable(PciAddress.tryParse(up));
+        if (up.startsWith("pci")) {
+            return names.length < 3 ? Optional.empty() : Optional.ofNullable(PciAddress.fromSysfsName(names[names.length - 3]));
+        }
+        return Optional.ofNullable(PciAddress.fromSysfsName(up));
     }
 
     /**
