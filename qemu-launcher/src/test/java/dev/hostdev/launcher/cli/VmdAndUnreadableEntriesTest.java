@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hostdev.engine.sysfs.AttributeWriter;
+import dev.hostdev.engine.sysfs.HostRoot;
+import dev.hostdev.engine.testing.SimulatedKernel;
 import dev.hostdev.engine.testing.SysfsTree;
+import dev.hostdev.engine.testing.TmpfsTempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.xpath.XPathFactory;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +28,7 @@ import org.w3c.dom.Document;
  * every spelling, the unreadable ones with what could be read and a warning.
  */
 class VmdAndUnreadableEntriesTest {
-    @TempDir
+    @TempDir(factory = TmpfsTempDir.class)
     Path dir;
     SysfsTree tree;
 
@@ -133,6 +138,53 @@ class VmdAndUnreadableEntriesTest {
             d.fieldNames().forEachRemaining(k::add);
             assertEquals(keys, k, "every entry has the same keys");
         }
+    }
+
+    @Test
+    void aVmdDriveDetachesReattachesAndGoesToQemuBySysfsPath() throws Exception {
+        tree.pciDriver("vfio-pci");
+        SimulatedKernel kernel = new SimulatedKernel(dir);
+        Function<HostRoot, AttributeWriter> saved = DetachCommandSupport.kernel;
+        DetachCommandSupport.kernel = r -> kernel;
+        try {
+            CliRun dry = run("detach", "pci_10001_01_00_0", "--dry-run");
+            assertEquals(0, dry.exitCode(), dry.err());
+            assertEquals("""
+                    write /sys/bus/pci/devices/10001:01:00.0/driver_override vfio-pci
+                    write /sys/bus/pci/drivers/nvme/unbind 10001:01:00.0
+                    write /sys/bus/pci/drivers_probe 10001:01:00.0
+                    """, dry.out());
+            CliRun detach = run("detach", "10001:01:00.0", "--json");
+            assertEquals(0, detach.exitCode(), detach.out() + detach.err());
+            assertEquals("vfio-pci", Files.readSymbolicLink(tree.pciDeviceDir("10001:01:00.0").resolve("driver"))
+                    .getFileName().toString());
+            assertTrue(Files.exists(dir.resolve("run/hostdev/devices/10001:01:00.0.json")), "the record is named by the address");
+            JsonNode shown = new ObjectMapper().readTree(run("show", "10001:01:00.0", "--json").out());
+            assertEquals("nvme", shown.get("original_driver").asText());
+            CliRun reattach = run("reattach", "pci_10001_01_00_0");
+            assertEquals(0, reattach.exitCode(), reattach.out() + reattach.err());
+            assertEquals("nvme", Files.readSymbolicLink(tree.pciDeviceDir("10001:01:00.0").resolve("driver"))
+                    .getFileName().toString());
+        } finally {
+            DetachCommandSupport.kernel = saved;
+        }
+    }
+
+    @Test
+    void aSpecNamesAVmdDriveAndQemuGetsItBySysfsdev() throws Exception {
+        tree.pciDriver("vfio-pci");
+        Path spec = dir.resolve("nas.toml");
+        Files.writeString(spec, """
+                name = "nas"
+                accel = "tcg"
+                kernel = "/boot/vmlinuz"
+                [[hostdev]]
+                pci = "10001:01:00.0"
+                """);
+        CliRun r = run("vm", "cmdline", spec.toString());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("  -device vfio-pci,sysfsdev=/sys/bus/pci/devices/10001:01:00.0,id=hostdev0,"), r.out());
+        assertTrue(r.out().contains("#   write /sys/bus/pci/devices/10001:01:00.0/driver_override vfio-pci\n"), r.out());
     }
 
     @Test
