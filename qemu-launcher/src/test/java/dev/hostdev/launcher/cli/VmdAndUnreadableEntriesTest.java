@@ -188,6 +188,28 @@ class VmdAndUnreadableEntriesTest {
     }
 
     @Test
+    void aGroupWithAnUnreadableMemberIsNotCalledViable() throws Exception {
+        tree.pciDriver("vfio-pci");
+        tree.pci("10001:01:00.1").vendor(0x8086).device(0x0a54).klass(0x010802).pcie().driver("nvme").iommuGroup(2).add();
+        Files.writeString(tree.pciDeviceDir("10001:01:00.1").resolve("class"), "zz\n");
+        SimulatedKernel kernel = new SimulatedKernel(dir);
+        Function<HostRoot, AttributeWriter> saved = DetachCommandSupport.kernel;
+        DetachCommandSupport.kernel = r -> kernel;
+        try {
+            for (String[] args : new String[][] {{"detach", "10001:01:00.0", "--dry-run"},
+                {"detach", "10001:01:00.0", "--group", "--dry-run"}, {"detach", "10001:01:00.0"}}) {
+                CliRun r = run(args);
+                assertEquals(12, r.exitCode(), String.join(" ", args) + ": " + r.out() + r.err());
+                assertTrue(r.err().startsWith("hostdev: PCI device 10001:01:00.1 is listed in /sys/bus/pci/devices but "
+                        + "cannot be read: 'class' holds 'zz'"), r.err());
+            }
+            assertEquals(List.of(), kernel.writes());
+        } finally {
+            DetachCommandSupport.kernel = saved;
+        }
+    }
+
+    @Test
     void showOfAnUnreadableDeviceSaysWhatIsWrongAndWhatWasRead() throws Exception {
         Files.writeString(tree.pciDeviceDir("10001:01:00.0").resolve("class"), "zz\n");
         CliRun r = run("show", "10001:01:00.0");
