@@ -63,7 +63,7 @@ final class ListFastPath {
         }
         try {
             String text = ListCommand.render(hostRoot, new Sysfs(hostRoot), json, seen.contains("--usb"),
-                    seen.contains("--all"));
+                    seen.contains("--all"), err);
             out.print(text);
             out.flush();
             return 0;
