@@ -91,6 +91,11 @@ class GuardInLabTest {
         return r.stdout();
     }
 
+    /** Shell that waits (up to 30 s: the guest runs under TCG, often loaded) until a condition holds, then goes on. */
+    private static String until(String condition) {
+        return "for i in $(seq 300); do " + condition + " && break; sleep 0.1; done; " + condition + "; ";
+    }
+
     private static void assertMentions(String out, String... phrases) {
         for (String p : phrases) {
             assertTrue(out.contains(p), "'" + p + "' in: " + out);
@@ -113,10 +118,11 @@ class GuardInLabTest {
 
     @Test
     void theNicMovedIntoAnotherNetworkNamespaceWithAnAddress() {
-        String out = refused(nic, "unshare -n sleep 600 & P=$!; sleep 0.5; ip link set $IF netns $P; "
+        String out = refused(nic, "unshare -n sleep 600 & P=$!; " + until("[ \"$(readlink /proc/$P/ns/net)\" != \"$(readlink /proc/self/ns/net)\" ]")
+                        + "ip link set $IF netns $P; "
                         + "nsenter -t $P -n ip addr add 10.9.0.1/24 dev $IF; nsenter -t $P -n ip link set $IF up; "
                         + "echo \"host sees [$(ls /sys/bus/pci/devices/$NIC/net)] under net/\"",
-                "kill $P; for i in $(seq 100); do [ -e /sys/class/net/$IF ] && break; sleep 0.1; done; ip link set $IF down");
+                "kill $P; " + until("[ -e /sys/class/net/$IF ]") + "ip link set $IF down");
         assertMentions(out, "host sees [] under net/", "its interface was moved into another network namespace",
                 "10.9.0.1", "driver=e1000e");
     }
@@ -124,7 +130,7 @@ class GuardInLabTest {
     @Test
     void anNvmeFilesystemMountedOnlyInAnotherMountNamespace() {
         String out = refused(nvme, "unshare -m --propagation private sh -c \"mount /dev/$NS /tmp/gm && exec sleep 600\" & P=$!; "
-                        + "sleep 1; echo \"host mounts: $(grep -c $NS /proc/mounts || true)\"",
+                        + until("grep -q /tmp/gm /proc/$P/mountinfo") + "echo \"host mounts: $(grep -c $NS /proc/mounts || true)\"",
                 "kill $P; sleep 0.3");
         assertMentions(out, "host mounts: 0", "holds a mounted filesystem", "mounted on /tmp/gm in the mount namespace mnt:[",
                 "driver=nvme");
@@ -132,14 +138,14 @@ class GuardInLabTest {
 
     @Test
     void theNvmeNamespaceHeldOpenRaw() {
-        String out = refused(nvme, "sh -c \"exec 3</dev/$NS; exec sleep 600\" & P=$!", "kill $P");
+        String out = refused(nvme, "sh -c \"exec 3</dev/$NS; exec sleep 600\" & P=$!; " + until("[ -e /proc/$P/fd/3 ]"), "kill $P");
         assertMentions(out, "has a block device held open by a process (/dev/nvme", "(sleep)", "driver=nvme");
     }
 
     @Test
     void aLazilyUnmountedFilesystemWithAFileOpen() {
         String out = refused(nvme, "mount /dev/$NS /tmp/gm; echo data > /tmp/gm/f; sh -c \"exec 4</tmp/gm/f; exec sleep 600\" & "
-                        + "P=$!; sleep 0.5; umount -l /tmp/gm; echo \"host mounts: $(grep -c $NS /proc/mounts || true)\"",
+                        + "P=$!; " + until("[ -e /proc/$P/fd/4 ]") + "umount -l /tmp/gm; echo \"host mounts: $(grep -c $NS /proc/mounts || true)\"",
                 "kill $P; sleep 0.3");
         assertMentions(out, "host mounts: 0", "holds a lazily unmounted filesystem with files still open", "(sleep) has /f open",
                 "driver=nvme");
