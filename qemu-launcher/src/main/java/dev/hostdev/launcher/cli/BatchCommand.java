@@ -131,7 +131,10 @@ public final class BatchCommand implements Callable<Integer> {
     /** The batch's own --root and -v are every line's defaults; a line may still give its own. */
     private String defaultFromBatch(OptionSpec o) {
         if (o.longestName().equals("--root")) {
-            return common.root == null ? null : common.root.toString();
+            return common.rootOption().map(Path::toString).orElse(null);
+        }
+        if (o.longestName().equals("--run-dir")) {
+            return common.runDir().map(Path::toString).orElse(null);
         }
         if (o.longestName().equals("--verbose") && common.verbose()) {
             return "true";
