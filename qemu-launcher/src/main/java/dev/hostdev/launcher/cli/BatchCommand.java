@@ -122,8 +122,7 @@ public final class BatchCommand implements Callable<Integer> {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             o.put("line", lineNo).put("command", line).put("exit", exit).put("stdout", capturedOut.toString())
                     .put("stderr", capturedErr.toString());
-            out.println(o);
-            out.flush();
+            JsonLine.print(out, o);
         }
         return exit;
     }

@@ -59,6 +59,17 @@ public final class UnplugCommand implements Callable<Integer> {
             throw dev.hostdev.engine.HostdevException.usage("--timeout must be positive: " + timeoutSeconds, null);
         }
         Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
+        if (dryRun && json.enabled()) {
+            VmDevice d = unplugger.target(id);
+            ObjectNode o = JsonLine.object();
+            o.put("vm", name).put("id", id).put("dry_run", true);
+            o.set("device_del", Unplugger.deviceDel(id));
+            o.put("timeout_ms", timeout.toMillis());
+            o.set("reattach_writes", JsonLine.writes(d.managed() && d.host() != null
+                    ? ctx.managed(name).reattach(List.of(PciAddress.parse(d.host())), true).writes() : List.of()));
+            JsonLine.print(out, o);
+            return 0;
+        }
         if (dryRun) {
             VmDevice d = unplugger.target(id);
             out.println("# unplug " + id + " from VM " + name + " --dry-run: nothing is changed");
@@ -74,10 +85,11 @@ public final class UnplugCommand implements Callable<Integer> {
         UnplugResult r = unplugger.unplug(id, timeout);
         if (json.enabled()) {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
-            o.put("vm", name).put("id", id).put("released", true).put("took_ms", r.took().toMillis()).put("busy_retries", r.retries());
+            o.put("vm", name).put("id", id).put("dry_run", false).put("released", true).put("took_ms", r.took().toMillis())
+                    .put("busy_retries", r.retries());
             var a = o.putArray("given_back");
             r.returned().forEach(a::add);
-            out.println(o.toPrettyString());
+            JsonLine.print(out, o);
         } else {
             out.println("unplugged " + id + " from VM " + name + " (the guest released it in " + r.took().toMillis() + " ms"
                     + (r.retries() > 0 ? ", after " + r.retries() + " busy retries" : "") + ")"

@@ -65,7 +65,7 @@ public final class VmCmdlineCommand implements Callable<Integer> {
                 detachPlan(plan, sysfs), notes);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
-            out.println(report.json().toPrettyString());
+            JsonLine.print(out, report.json());
         } else {
             report.printText(out);
         }

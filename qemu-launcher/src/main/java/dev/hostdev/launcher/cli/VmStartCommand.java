@@ -82,6 +82,10 @@ public final class VmStartCommand implements Callable<Integer> {
         plan.notes().forEach(n -> err.println("note: " + n));
         ManagedDevices managed = ctx.managed(vm.name());
         VmRuntimeDir dir = new VmRuntimeDir(vm.name(), plan.paths());
+        if (dryRun && json.enabled()) {
+            JsonLine.print(out, dryRunJson(plan, managed));
+            return 0;
+        }
         if (dryRun) {
             printDryRun(out, plan, managed);
             return 0;
@@ -97,7 +101,7 @@ public final class VmStartCommand implements Callable<Integer> {
         VmRecord r = dir.require();
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (json.enabled()) {
-            out.println(VmStatusJson.of(r, r.state(), dir).toPrettyString());
+            JsonLine.print(out, VmStatusJson.of(r, r.state(), dir).put("dry_run", false));
         } else {
             out.printf("started VM %s (QEMU pid %d) in %d ms; QMP socket %s%n", r.name(), r.qemu().pid(), ms, dir.qmpSocket());
         }
@@ -145,6 +149,28 @@ public final class VmStartCommand implements Callable<Integer> {
         out.println("VM " + after.name() + " is " + after.state().jsonName());
         out.flush();
         return 0;
+    }
+
+    /** The dry run as JSON: the same steps {@link #printDryRun} prints, as data. */
+    private com.fasterxml.jackson.databind.node.ObjectNode dryRunJson(LaunchPlan plan, ManagedDevices managed) {
+        var o = JsonLine.object();
+        o.put("name", plan.spec().name()).put("dry_run", true);
+        var checks = o.putArray("checks");
+        plan.checks().forEach(c -> checks.add(c.describe()));
+        o.set("detach_writes", JsonLine.writes(plan.managed().isEmpty() ? java.util.List.of()
+                : managed.detach(plan.managed().stream().map(ManagedDevice::address).toList(), true).writes()));
+        var argv = o.putArray("argv");
+        plan.argv().forEach(argv::add);
+        o.put("qemu_log", plan.paths().dir().resolve("qemu.log").toString());
+        o.put("qmp_socket", plan.paths().qmpSocket().toString());
+        var qmp = o.putArray("qmp");
+        qmp.addObject().put("execute", "qmp_capabilities");
+        qmp.addObject().put("execute", "qom-list").putObject("arguments").put("path", "/machine/peripheral");
+        qmp.addObject().put("execute", "cont");
+        var expect = o.putArray("expect_devices");
+        plan.devices().forEach(d -> expect.add(d.id()));
+        o.put("supervisor", !foreground);
+        return o;
     }
 
     private static void printDryRun(PrintWriter out, LaunchPlan plan, ManagedDevices managed) {

@@ -50,6 +50,10 @@ public final class VmStopCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
         VmRuntimeDir dir = ctx.registry().dir(name);
+        if (dryRun && json.enabled()) {
+            JsonLine.print(out, dryRunJson(dir.require(), ctx));
+            return 0;
+        }
         if (dryRun) {
             VmRecord r = dir.require();
             out.println("# vm stop " + name + " --dry-run: nothing is changed");
@@ -73,7 +77,8 @@ public final class VmStopCommand implements Callable<Integer> {
             var o = VmStatusJson.of(result.record(), result.record().state(), dir);
             o.put("ended_by", result.how().name().toLowerCase(java.util.Locale.ROOT));
             o.put("took_ms", result.took().toMillis());
-            out.println(o.toPrettyString());
+            o.put("dry_run", false);
+            JsonLine.print(out, o);
         } else {
             String how = switch (result.how()) {
                 case ALREADY_ENDED -> "QEMU had already ended"
@@ -86,5 +91,25 @@ public final class VmStopCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The dry run as JSON: the VM as it is, the QMP commands and the sysfs writes that would give devices back. */
+    private com.fasterxml.jackson.databind.node.ObjectNode dryRunJson(VmRecord r, VmCommandContext ctx) {
+        var o = VmStatusJson.of(r, r.effectiveState(), ctx.registry().dir(name));
+        o.put("dry_run", true);
+        var qmp = o.putArray("qmp");
+        if (r.qemuAlive()) {
+            if (!force) {
+                qmp.addObject().put("execute", "system_powerdown");
+            }
+            qmp.addObject().put("execute", "quit");
+        }
+        o.put("powerdown_timeout_s", r.qemuAlive() && !force ? timeoutSeconds : null);
+        o.put("kill_pid", r.qemuAlive() ? r.qemu().pid() : null);
+        var writes = o.putArray("reattach_writes");
+        for (String host : r.managed()) {
+            writes.addAll(JsonLine.writes(ctx.managed(name).reattach(java.util.List.of(dev.hostdev.engine.pci.PciAddress.parse(host)), true).writes()));
+        }
+        return o;
     }
 }
