@@ -42,9 +42,10 @@ public final class UnplugCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "ID", description = "The device id ('hostdev vm status NAME' lists them).")
     String id;
 
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "15",
-            description = "Seconds to wait for the guest to release it (native PCIe hotplug takes 5-6 s). Default: ${DEFAULT-VALUE}")
-    double timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "15", converter = DurationConverter.class,
+            description = "Seconds to wait for the guest to release it (native PCIe hotplug takes 5-6 s; or 500ms, 2m). "
+                    + "Default: ${DEFAULT-VALUE}")
+    Duration timeout;
 
     @Option(names = "--dry-run", description = "Print the QMP commands and sysfs writes; do nothing.")
     boolean dryRun;
@@ -55,10 +56,6 @@ public final class UnplugCommand implements Callable<Integer> {
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
         VmRuntimeDir dir = ctx.registry().dir(name);
         Unplugger unplugger = new Unplugger(dir, ctx.managed(name), ctx.verbose());
-        if (timeoutSeconds <= 0) {
-            throw dev.hostdev.engine.HostdevException.usage("--timeout must be positive: " + timeoutSeconds, null);
-        }
-        Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
         if (dryRun && json.enabled()) {
             VmDevice d = unplugger.target(id);
             ObjectNode o = JsonLine.object();
@@ -74,7 +71,7 @@ public final class UnplugCommand implements Callable<Integer> {
             VmDevice d = unplugger.target(id);
             out.println("# unplug " + id + " from VM " + name + " --dry-run: nothing is changed");
             out.println("QMP: {\"execute\":\"device_del\",\"arguments\":" + Unplugger.deviceDel(id) + "}");
-            out.println("wait up to " + timeoutSeconds + " s for DEVICE_DELETED of " + id + "; cross-check qom-list /machine/peripheral");
+            out.println("wait up to " + DurationConverter.describe(timeout) + " for DEVICE_DELETED of " + id + "; cross-check qom-list /machine/peripheral");
             if (d.managed() && d.host() != null) {
                 out.println("then give " + d.host() + " back to its host driver:");
                 VmCommandContext.printWrites(out, ctx.managed(name).reattach(List.of(PciAddress.parse(d.host())), true));

@@ -61,9 +61,9 @@ public final class VmStartCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the checks, sysfs writes, QEMU command line and QMP commands; do nothing.")
     boolean dryRun;
 
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30",
-            description = "Seconds QEMU may take until its QMP socket answers. Default: ${DEFAULT-VALUE}")
-    long timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30", converter = DurationConverter.class,
+            description = "Seconds QEMU may take until its QMP socket answers (or 500ms, 2m). Default: ${DEFAULT-VALUE}")
+    Duration timeout;
 
     @Override
     public Integer call() throws Exception {
@@ -94,7 +94,7 @@ public final class VmStartCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         VmStarter.Started started;
         try (VmRuntimeDir.Lock lock = dir.lock("start", Duration.ofSeconds(10))) {
-            StartOptions startOptions = new StartOptions(foreground, Duration.ofSeconds(timeoutSeconds), progress, ctx.verbose(),
+            StartOptions startOptions = new StartOptions(foreground, timeout, progress, ctx.verbose(),
                     foreground ? null : d -> Supervisor.spawn(d, ctx.vmsDir(), common.hostRoot().path()));
             started = new VmStarter(dir, managed, startOptions).start(plan, specFile);
         }

@@ -35,9 +35,9 @@ public final class VmStopCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
     String name;
 
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30",
-            description = "Seconds the guest gets to power off before QEMU is told to quit. Default: ${DEFAULT-VALUE}")
-    long timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30", converter = DurationConverter.class,
+            description = "Seconds the guest gets to power off before QEMU is told to quit (or 500ms, 2m). Default: ${DEFAULT-VALUE}")
+    Duration timeout;
 
     @Option(names = "--force", description = "Skip the power-off request: quit QEMU at once (as 'virsh destroy').")
     boolean force;
@@ -60,7 +60,7 @@ public final class VmStopCommand implements Callable<Integer> {
             out.println("VM " + name + " is " + r.effectiveState().jsonName() + (r.qemuAlive() ? " (QEMU pid " + r.qemu().pid() + ")" : ""));
             if (r.qemuAlive()) {
                 if (!force) {
-                    out.println("QMP: {\"execute\":\"system_powerdown\"}, then wait up to " + timeoutSeconds + " s for QEMU to exit");
+                    out.println("QMP: {\"execute\":\"system_powerdown\"}, then wait up to " + DurationConverter.describe(timeout) + " for QEMU to exit");
                 }
                 out.println("QMP: {\"execute\":\"quit\"}, then wait up to 5 s; then SIGKILL pid " + r.qemu().pid());
             }
@@ -72,7 +72,7 @@ public final class VmStopCommand implements Callable<Integer> {
             return 0;
         }
         VmStopper.Result result = new VmStopper(dir, ctx.managed(name), json.enabled() ? spec.commandLine().getErr() : out, ctx.verbose())
-                .stop(Duration.ofSeconds(timeoutSeconds), force);
+                .stop(timeout, force);
         if (json.enabled()) {
             var o = VmStatusJson.of(result.record(), result.record().state(), dir);
             o.put("ended_by", result.how().name().toLowerCase(java.util.Locale.ROOT));
@@ -104,7 +104,7 @@ public final class VmStopCommand implements Callable<Integer> {
             }
             qmp.addObject().put("execute", "quit");
         }
-        o.put("powerdown_timeout_s", r.qemuAlive() && !force ? timeoutSeconds : null);
+        o.put("powerdown_timeout_ms", r.qemuAlive() && !force ? (Long) timeout.toMillis() : null);
         o.put("kill_pid", r.qemuAlive() ? r.qemu().pid() : null);
         var writes = o.putArray("reattach_writes");
         for (String host : r.managed()) {
