@@ -52,8 +52,9 @@ final class ManualSections {
      */
     static void addToManPages(CommandSpec spec) {
         if (spec.usageMessage().exitCodeList().isEmpty()) {
-            spec.usageMessage().exitCodeListHeading("Exit status").exitCodeList(ExitStatusTable.entries());
+            spec.usageMessage().exitCodeList(ExitStatusTable.entries());
         }
+        spec.usageMessage().exitCodeListHeading("Exit status"); // a section title, not the help's "%nExit status:%n"
         if (spec.usageMessage().footer().length == 0) {
             List<String> footer = new ArrayList<>();
             for (String[] e : ENVIRONMENT) {
