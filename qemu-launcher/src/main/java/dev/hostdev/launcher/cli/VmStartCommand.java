@@ -73,7 +73,7 @@ public final class VmStartCommand implements Callable<Integer> {
         VmSpec vm = VmSpecLoader.load(specFile);
         Sysfs sysfs = common.sysfs();
         SysfsPciFacts facts = new SysfsPciFacts(sysfs);
-        LaunchOptions options = LaunchOptions.forHost(common.hostRoot()).paused();
+        LaunchOptions options = LaunchOptions.forHost(common.hostRoot(), ctx.vmsDir()).paused();
         LaunchPlan first = LaunchPlanner.plan(vm, facts, options);
         PreflightReport report = new PreflightChecker(sysfs).check(first);
         report.throwIfFailed();

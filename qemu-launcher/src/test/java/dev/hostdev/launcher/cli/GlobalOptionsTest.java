@@ -52,6 +52,12 @@ class GlobalOptionsTest {
         CliRun after = CliRun.run("vm", "list", "--run-dir", runDir.toString());
         assertEquals("no VMs (in " + runDir + ")\n", before.out(), before.err());
         assertEquals(before.out(), after.out());
+        Path spec = dir.resolve("vm1.toml");
+        Files.writeString(spec, "name = \"vm1\"\naccel = \"tcg\"\n");
+        CliRun plan = CliRun.run("--run-dir", runDir.toString(), "vm", "cmdline", spec.toString(), "--root", root);
+        assertTrue(plan.out().contains("path=" + runDir.resolve("vm1/qmp.sock") + ","), "the plan uses it too: " + plan.out());
+        CliRun dry = CliRun.run("--run-dir", runDir.toString(), "vm", "start", spec.toString(), "--dry-run", "--root", root);
+        assertTrue(dry.out().contains("QMP on " + runDir.resolve("vm1/qmp.sock")), dry.out() + dry.err());
     }
 
     @Test
