@@ -27,6 +27,14 @@ class ExitStatusTableTest {
     }
 
     @Test
+    void troubleshootingsTableHasEveryCodeWithItsStatus() throws Exception {
+        String text = Files.readString(Path.of("..", "docs", "troubleshooting.md"));
+        for (ErrorCode c : ErrorCode.values()) {
+            assertTrue(text.contains("\n| " + c.exitStatus() + " | `" + c.jsonName() + "` | "), c + " in docs/troubleshooting.md");
+        }
+    }
+
+    @Test
     void theSentenceNamesEveryCodeOnce() {
         String s = ExitStatusTable.sentence();
         assertTrue(s.startsWith("Exit statuses: 0 done, 2 bad input (usage), 3 not found, "), s);
