@@ -1,5 +1,6 @@
 package dev.hostdev.launcher.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.bind.BindResult;
 import dev.hostdev.engine.sysfs.Sysfs;
 import dev.hostdev.launcher.cmdline.LaunchOptions;
@@ -25,6 +26,7 @@ import dev.hostdev.launcher.vm.VmStatusJson;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -152,12 +154,12 @@ public final class VmStartCommand implements Callable<Integer> {
     }
 
     /** The dry run as JSON: the same steps {@link #printDryRun} prints, as data. */
-    private com.fasterxml.jackson.databind.node.ObjectNode dryRunJson(LaunchPlan plan, ManagedDevices managed) {
+    private ObjectNode dryRunJson(LaunchPlan plan, ManagedDevices managed) {
         var o = JsonLine.object();
         o.put("name", plan.spec().name()).put("dry_run", true);
         var checks = o.putArray("checks");
         plan.checks().forEach(c -> checks.add(c.describe()));
-        o.set("detach_writes", JsonLine.writes(plan.managed().isEmpty() ? java.util.List.of()
+        o.set("detach_writes", JsonLine.writes(plan.managed().isEmpty() ? List.of()
                 : managed.detach(plan.managed().stream().map(ManagedDevice::address).toList(), true).writes()));
         var argv = o.putArray("argv");
         plan.argv().forEach(argv::add);

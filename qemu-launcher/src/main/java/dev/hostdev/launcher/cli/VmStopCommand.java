@@ -1,11 +1,14 @@
 package dev.hostdev.launcher.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmStatusJson;
 import dev.hostdev.launcher.vm.VmStopper;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,7 +69,7 @@ public final class VmStopCommand implements Callable<Integer> {
             }
             for (String host : r.managed()) {
                 out.println("give " + host + " back to its host driver:");
-                VmCommandContext.printWrites(out, ctx.managed(name).reattach(java.util.List.of(dev.hostdev.engine.pci.PciAddress.parse(host)), true));
+                VmCommandContext.printWrites(out, ctx.managed(name).reattach(List.of(PciAddress.parse(host)), true));
             }
             out.flush();
             return 0;
@@ -94,7 +97,7 @@ public final class VmStopCommand implements Callable<Integer> {
     }
 
     /** The dry run as JSON: the VM as it is, the QMP commands and the sysfs writes that would give devices back. */
-    private com.fasterxml.jackson.databind.node.ObjectNode dryRunJson(VmRecord r, VmCommandContext ctx) {
+    private ObjectNode dryRunJson(VmRecord r, VmCommandContext ctx) {
         var o = VmStatusJson.of(r, r.effectiveState(), ctx.registry().dir(name));
         o.put("dry_run", true);
         var qmp = o.putArray("qmp");
@@ -108,7 +111,7 @@ public final class VmStopCommand implements Callable<Integer> {
         o.put("kill_pid", r.qemuAlive() ? r.qemu().pid() : null);
         var writes = o.putArray("reattach_writes");
         for (String host : r.managed()) {
-            writes.addAll(JsonLine.writes(ctx.managed(name).reattach(java.util.List.of(dev.hostdev.engine.pci.PciAddress.parse(host)), true).writes()));
+            writes.addAll(JsonLine.writes(ctx.managed(name).reattach(List.of(PciAddress.parse(host)), true).writes()));
         }
         return o;
     }

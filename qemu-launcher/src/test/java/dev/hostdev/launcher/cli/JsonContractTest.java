@@ -16,6 +16,7 @@ import dev.hostdev.engine.testing.SysfsTree;
 import dev.hostdev.engine.testing.TmpfsTempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -154,9 +155,9 @@ class JsonContractTest {
     void theCheckRefusesWhatTheContractForbids() throws Exception {
         CliRun r = CliRun.run("list", "--json", "--root", root);
         ObjectMapper mapper = new ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode list = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(r.out());
+        ObjectNode list = (ObjectNode) mapper.readTree(r.out());
         assertValid("list", list + "\n", "as printed");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) list.get("pci").get(0)).remove("driver");
+        ((ObjectNode) list.get("pci").get(0)).remove("driver");
         assertThrows(AssertionFailedError.class, () -> assertValid("list", list + "\n", "a key left out"));
         assertThrows(AssertionFailedError.class, () -> assertValid("list", mapper.readTree(r.out()).toPrettyString() + "\n", "pretty"));
         assertThrows(AssertionFailedError.class, () -> assertValid("vm-list", "[]\n", "a bare array"));
