@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.bind.SysfsWrite;
+import dev.hostdev.engine.pci.DeviceArguments;
 import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.launcher.cmdline.PreflightCheck;
 import dev.hostdev.launcher.hotplug.AttachResult;
@@ -49,7 +50,7 @@ public final class AttachCommand implements Callable<Integer> {
 
     // Not an exclusive @ArgGroup: picocli does not match a positional inside a group after NAME
     // ("Unmatched argument at index 2"), so the choice between DEV and --emulated is checked in device().
-    @Parameters(index = "1", arity = "0..1", paramLabel = "DEV", description = "Host device: " + DeviceRef.SPELLINGS + ".")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DEV", description = "Host device: " + DeviceArguments.SPELLINGS + ".")
     String hostDevice;
 
     @Option(names = "--emulated", paramLabel = "MODEL", description = "Hotplug a device QEMU emulates instead of DEV, e.g. e1000e.")
@@ -113,7 +114,7 @@ public final class AttachCommand implements Callable<Integer> {
                 throw HostdevException.usage("not a QEMU device name: '" + model + "'", "see: qemu-system-x86_64 -device help");
             }
         }
-        DeviceRef ref = DeviceRef.parse(hostDevice);
+        DeviceRef ref = DeviceArguments.resolve(hostDevice, common.sysfs());
         if (ref instanceof DeviceRef.Pci p) {
             return new HotplugDevice.HostPci(p.address(), managed);
         }

@@ -1,5 +1,6 @@
 package dev.hostdev.launcher.cli;
 
+import dev.hostdev.engine.pci.DeviceArguments;
 import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.sysfs.HostRoot;
 import dev.hostdev.engine.sysfs.Sysfs;
@@ -29,7 +30,8 @@ public final class ShowCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "DEV",
-            description = "03:07.0, 0000:03:07.0 or pci_0000_03_07_0; a USB bus-port (1-2, 1-2.3) or vendor:product (046d:c52b).")
+            description = "03:07.0, 0000:03:07.0 or pci_0000_03_07_0; a USB bus-port (1-2, 1-2.3) or vendor:product (046d:c52b); "
+                    + "or a selector: path:pci0000:00/1c.0/00.0, serial:SN, slot:3[#N], id:10de:2204[#N].")
     String device;
 
     @ArgGroup(exclusive = true)
@@ -49,8 +51,8 @@ public final class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DeviceRef ref = DeviceRef.parse(device);
         Sysfs sysfs = common.sysfs();
+        DeviceRef ref = DeviceArguments.resolve(device, sysfs);
         String out;
         if (ref instanceof DeviceRef.Pci pci) {
             out = pci(sysfs, pci);
