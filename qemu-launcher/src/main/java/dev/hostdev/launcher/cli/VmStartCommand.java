@@ -8,6 +8,7 @@ import dev.hostdev.launcher.cmdline.LaunchPlan;
 import dev.hostdev.launcher.cmdline.LaunchPlanner;
 import dev.hostdev.launcher.cmdline.ManagedDevice;
 import dev.hostdev.launcher.spec.VmSpec;
+import dev.hostdev.engine.pci.PciSelectorResolver;
 import dev.hostdev.launcher.spec.VmSpecLoader;
 import dev.hostdev.launcher.topology.SysfsPciFacts;
 import dev.hostdev.launcher.vm.ManagedDevices;
@@ -72,7 +73,7 @@ public final class VmStartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         VmCommandContext ctx = new VmCommandContext(common, err);
-        VmSpec vm = VmSpecLoader.load(specFile);
+        VmSpec vm = VmSpecLoader.load(specFile, new PciSelectorResolver(common.sysfs()));
         Sysfs sysfs = common.sysfs();
         SysfsPciFacts facts = new SysfsPciFacts(sysfs);
         LaunchOptions options = LaunchOptions.forHost(common.hostRoot(), ctx.vmsDir()).paused();
