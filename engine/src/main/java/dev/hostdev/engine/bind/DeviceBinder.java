@@ -48,6 +48,7 @@ public final class DeviceBinder {
     private final DeviceLocks locks;
     private final Optional<String> bootId;
     private final Recovery recovery;
+    private final DriverModules modules;
 
     /**
      * @param sysfs     sysfs under the host root (its writer is the kernel, or a simulated one in tests); the
@@ -57,7 +58,16 @@ public final class DeviceBinder {
      *                  e.g. {@code hostdev detach} or {@code vm web1}
      */
     public DeviceBinder(Sysfs sysfs, BindObserver observer, String requester) {
+        this(sysfs, observer, requester, ModuleLoader.forRoot(sysfs.root()));
+    }
+
+    /**
+     * As {@link #DeviceBinder(Sysfs, BindObserver, String)}, loading missing driver modules with {@code modules}
+     * (modprobe on the real host; a simulated kernel's loader in tests).
+     */
+    public DeviceBinder(Sysfs sysfs, BindObserver observer, String requester, ModuleLoader modules) {
         this.sysfs = sysfs;
+        this.modules = new DriverModules(sysfs, modules);
         this.observer = observer;
         this.requester = requester;
         this.probe = new BindingProbe(sysfs);
@@ -136,13 +146,6 @@ public final class DeviceBinder {
         guard.checkHostUse(named, options.force());
         DetachSelection sel = select(requested, options);
         List<String> warnings = new ArrayList<>();
-        if (!probe.driverLoaded(options.driver())) {
-            String message = "the " + options.driver() + " driver is not loaded (no /sys/bus/pci/drivers/" + options.driver() + ")";
-            if (!options.dryRun()) {
-                throw new HostdevException(ErrorCode.ENVIRONMENT, message, "load it: modprobe " + options.driver());
-            }
-            warnings.add(message + ": load it with modprobe before detaching");
-        }
         List<DevicePlan> plans = new ArrayList<>();
         for (PciAddress a : sel.devices().keySet()) {
             Optional<String> group = probe.iommuGroup(a);
@@ -157,6 +160,9 @@ public final class DeviceBinder {
             guard.checkHostUse(changing, options.force());
             guard.checkClaims(changing);
             sel.requireViable(inventory);
+            // Only once every check passed: a refused detach loads nothing.
+            warnings.addAll(options.dryRun() ? modules.plan(options.driver())
+                    : modules.ensure(options.driver(), m -> observer.progress(changing.get(0), m)));
         }
         return new DetachPlanning(sel, plans, warnings, options);
     }

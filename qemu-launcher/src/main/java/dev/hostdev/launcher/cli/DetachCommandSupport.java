@@ -9,6 +9,7 @@ import dev.hostdev.engine.bind.BindResult;
 import dev.hostdev.engine.bind.BindingState;
 import dev.hostdev.engine.bind.DeviceBinder;
 import dev.hostdev.engine.bind.DeviceOutcome;
+import dev.hostdev.engine.bind.ModuleLoader;
 import dev.hostdev.engine.bind.Outcome;
 import dev.hostdev.engine.bind.SysfsWrite;
 import dev.hostdev.engine.pci.DeviceArguments;
@@ -36,6 +37,12 @@ final class DetachCommandSupport {
      */
     static volatile Function<HostRoot, AttributeWriter> kernel = root -> new NativeAttributeWriter();
 
+    /**
+     * How missing driver modules are loaded: modprobe for the real host, a refusal under any other root
+     * ({@link ModuleLoader#forRoot}); the CLI's tests load into the simulated kernel here.
+     */
+    static volatile Function<HostRoot, ModuleLoader> modules = ModuleLoader::forRoot;
+
     private DetachCommandSupport() {
     }
 
@@ -61,7 +68,7 @@ final class DetachCommandSupport {
                 }
             }
         };
-        return new DeviceBinder(sysfs, observer, requester);
+        return new DeviceBinder(sysfs, observer, requester, modules.apply(root));
     }
 
     /**
