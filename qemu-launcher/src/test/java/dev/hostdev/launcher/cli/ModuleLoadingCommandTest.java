@@ -66,4 +66,23 @@ class ModuleLoadingCommandTest {
         assertTrue(r.err().contains("Hostdev loads modules only for the real host (--root /)"), r.err());
         assertEquals(List.of(), kernel.writes());
     }
+
+    @Test
+    void vmStartDryRunNamesTheDeviceBySelectorAndSaysItWouldLoadTheModule() throws Exception {
+        Path runDir = dir.resolve("vms");
+        java.nio.file.Files.createDirectories(runDir);
+        Path spec = dir.resolve("nic.toml");
+        java.nio.file.Files.writeString(spec, """
+                name = "nic-vm"
+                accel = "tcg"
+                [[hostdev]]
+                path = "pci0000:00/1e.0/00.0/01.0"
+                expect = "8086:100e"
+                """);
+        CliRun r = CliRun.run("--run-dir", runDir.toString(), "vm", "start", spec.toString(), "--dry-run", "--root", dir.toString());
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertTrue(r.out().contains("  # would load module vfio-pci\n"), r.out());
+        assertTrue(r.out().contains("write /sys/bus/pci/devices/0000:04:01.0/driver_override vfio-pci"), r.out());
+        assertEquals(List.of(), kernel.modulesLoaded());
+    }
 }
