@@ -29,7 +29,7 @@ public interface ModuleLoader {
                     + root.path() + ", and Hostdev loads modules only for the real host (--root /): modprobe here would "
                     + "change this machine's kernel, not that tree's",
                     "load it in the system that tree belongs to: modprobe " + module
-                            + "; for a test tree, create its sys/bus/pci/drivers/ directory");
+                            + "; for a test tree, create " + root.path() + "/sys/bus/pci/drivers/" + module);
         };
     }
 }
