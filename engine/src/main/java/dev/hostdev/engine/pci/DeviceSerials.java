@@ -37,7 +37,7 @@ public final class DeviceSerials {
     }
 
     /** Reads the serials of the function whose directory is {@code sysfsPath} (relative to /sys). */
-    public static Found read(Sysfs sysfs, String sysfsPath, boolean pcie) {
+    public static Found read(Sysfs sysfs, String sysfsPath) {
         List<String> serials = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         Optional<byte[]> config = sysfs.readBytes(sysfsPath + "/config", CONFIG_SIZE);

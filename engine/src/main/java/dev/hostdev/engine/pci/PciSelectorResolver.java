@@ -44,7 +44,7 @@ public final class PciSelectorResolver {
             List<PciSlots.Slot> slots = PciSlots.read(sysfs);
             List<SelectorFacts> all = new ArrayList<>();
             for (PciDevice d : new PciInventory(sysfs).all()) {
-                DeviceSerials.Found serials = DeviceSerials.read(sysfs, d.sysfsPath(), d.pcie());
+                DeviceSerials.Found serials = DeviceSerials.read(sysfs, d.sysfsPath());
                 Optional<String> slot = slots.stream().filter(s -> s.holds(d.address())).map(PciSlots.Slot::label).findFirst();
                 all.add(new SelectorFacts(d.address(), d.vendorId(), d.deviceId(), TopologyPath.of(d.sysfsPath()),
                         serials.serials(), slot, serials.notes()));

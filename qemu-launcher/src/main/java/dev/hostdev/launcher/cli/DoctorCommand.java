@@ -57,7 +57,8 @@ public final class DoctorCommand implements Callable<Integer> {
     String user;
 
     @Parameters(paramLabel = "DEV", arity = "0..*",
-            description = "PCI devices to check one by one (03:07.0, 0000:03:07.0 or pci_0000_03_07_0).")
+            description = "PCI devices to check one by one (03:07.0, 0000:03:07.0, pci_0000_03_07_0, or a selector: "
+                    + "path:pci0000:00/1c.0/00.0, serial:SN, slot:3[#N], id:10de:2204[#N]).")
     List<String> devices = new ArrayList<>();
 
     @Override
@@ -76,7 +77,8 @@ public final class DoctorCommand implements Callable<Integer> {
         if (root.isSystemRoot()) {
             context = context.withVfioProbe(new NativeVfioProbe());
         }
-        List<PciAddress> addresses = devices.stream().map(PciAddress::parse).toList();
+        List<PciAddress> addresses = devices.isEmpty() ? List.of()
+                : DetachCommandSupport.pciDevices(devices, "check", common.sysfs());
         if (addresses.isEmpty() && context.spec().isPresent()) {
             addresses = context.spec().get().pciDevices();
         }
