@@ -6,6 +6,7 @@ import dev.hostdev.engine.pci.PciNames;
 import dev.hostdev.engine.pci.PciSummary;
 import dev.hostdev.engine.usb.UsbDevice;
 import dev.hostdev.engine.usb.UsbNames;
+import dev.hostdev.engine.usb.UsbNodedevName;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -57,6 +58,7 @@ final class ListJson {
     /** The fields of one PCI device; {@code show --json} starts with the same ones. */
     static void pciFields(JsonGenerator g, PciSummary d, PciNames names) throws IOException {
         g.writeStringField("address", d.address().toString());
+        g.writeStringField("nodedev_name", d.address().nodedevName());
         g.writeStringField("vendor_id", String.format("0x%04x", d.vendorId()));
         g.writeStringField("device_id", String.format("0x%04x", d.deviceId()));
         g.writeStringField("class", String.format("0x%06x", d.classCode()));
@@ -81,6 +83,7 @@ final class ListJson {
 
     static void usbFields(JsonGenerator g, UsbDevice d, UsbNames names) throws IOException {
         g.writeStringField("name", d.name());
+        g.writeStringField("nodedev_name", UsbNodedevName.of(d));
         g.writeNumberField("bus", d.bus());
         g.writeNumberField("devnum", d.devnum());
         nullable(g, "port", d.port().map(Object::toString));
