@@ -2,6 +2,7 @@ package dev.hostdev.launcher.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciNames;
 import dev.hostdev.engine.pci.PciSummary;
 import dev.hostdev.engine.usb.UsbDevice;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,10 +25,13 @@ final class ListJson {
     }
 
     /**
-     * @param pci PCI devices, or {@code null} when not listed (the key is then absent)
-     * @param usb USB devices, or {@code null} when not listed
+     * @param pci     PCI devices, or {@code null} when not listed (the key is then absent)
+     * @param modules each PCI device's kernel modules ({@code -k}), or {@code null} when not asked for
+     *                ({@code kernel_modules} is then null)
+     * @param usb     USB devices, or {@code null} when not listed
      */
-    static String render(List<PciSummary> pci, PciNames pciNames, List<UsbDevice> usb, UsbNames usbNames) {
+    static String render(List<PciSummary> pci, PciNames pciNames, Map<PciAddress, List<String>> modules,
+            List<UsbDevice> usb, UsbNames usbNames) {
         StringWriter w = new StringWriter(pci == null ? 1024 : pci.size() * 256);
         try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
             g.writeStartObject();
@@ -35,6 +40,16 @@ final class ListJson {
                 for (PciSummary d : pci) {
                     g.writeStartObject();
                     pciFields(g, d, pciNames);
+                    g.writeFieldName("kernel_modules");
+                    if (modules == null) {
+                        g.writeNull();
+                    } else {
+                        g.writeStartArray();
+                        for (String m : modules.getOrDefault(d.address(), List.of())) {
+                            g.writeString(m);
+                        }
+                        g.writeEndArray();
+                    }
                     g.writeEndObject();
                 }
                 g.writeEndArray();

@@ -4,8 +4,10 @@ import dev.hostdev.engine.pci.PciNames;
 import dev.hostdev.engine.pci.PciSummary;
 import dev.hostdev.engine.usb.UsbDevice;
 import dev.hostdev.engine.usb.UsbNames;
+import dev.hostdev.engine.pci.PciAddress;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /** The text of {@code hostdev list}: one line per device. */
 final class ListText {
@@ -13,14 +15,19 @@ final class ListText {
     }
 
     /**
-     * @param pci PCI devices, or {@code null} when not listed
-     * @param usb USB devices, or {@code null} when not listed
+     * @param pci     PCI devices, or {@code null} when not listed
+     * @param modules each PCI device's kernel modules ({@code -k}), or {@code null} when not asked for
+     * @param usb     USB devices, or {@code null} when not listed
      */
-    static String render(List<PciSummary> pci, PciNames pciNames, List<UsbDevice> usb, UsbNames usbNames) {
+    static String render(List<PciSummary> pci, PciNames pciNames, Map<PciAddress, List<String>> modules,
+            List<UsbDevice> usb, UsbNames usbNames) {
         StringBuilder s = new StringBuilder(pci == null ? 1024 : pci.size() * 128);
         if (pci != null) {
             for (PciSummary d : pci) {
                 pciLine(s, d, pciNames);
+                if (modules != null) {
+                    kernelLines(s, d, modules.getOrDefault(d.address(), List.of()));
+                }
             }
         }
         if (usb != null) {
@@ -51,6 +58,14 @@ final class ListText {
         s.append("  driver=").append(d.driver().orElse("none"))
                 .append(" group=").append(d.iommuGroup().isPresent() ? Integer.toString(d.iommuGroup().getAsInt()) : "none")
                 .append('\n');
+    }
+
+    /** As lspci -k: {@code \tKernel driver in use: e1000e} and {@code \tKernel modules: e1000e}, each when known. */
+    static void kernelLines(StringBuilder s, PciSummary d, List<String> modules) {
+        d.driver().ifPresent(driver -> s.append("\tKernel driver in use: ").append(driver).append('\n'));
+        if (!modules.isEmpty()) {
+            s.append("\tKernel modules: ").append(String.join(", ", modules)).append('\n');
+        }
     }
 
     /** {@code Bus 001 Device 002: ID 046d:c52b Logitech, Inc. Unifying Receiver  port=1-2}, as lsusb. */
