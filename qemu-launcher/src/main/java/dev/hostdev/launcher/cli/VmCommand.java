@@ -14,6 +14,7 @@ import picocli.CommandLine.Spec;
             VmStopCommand.class,
             VmListCommand.class,
             VmStatusCommand.class,
+            VmRmCommand.class,
             VmSuperviseCommand.class,
         })
 public final class VmCommand implements Runnable {
@@ -22,6 +23,6 @@ public final class VmCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a vm command is required (cmdline, start, stop, list, status)");
+        throw new ParameterException(spec.commandLine(), "a vm command is required (cmdline, start, stop, list, status, rm)");
     }
 }
