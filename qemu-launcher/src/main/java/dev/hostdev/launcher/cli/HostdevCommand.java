@@ -1,6 +1,7 @@
 package dev.hostdev.launcher.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
             UnplugCommand.class,
             BatchCommand.class,
             LabCommand.class,
+            HelpCommand.class,
         },
         // An exit-code list rather than a footer: the man page generator renders it as its own section.
         exitCodeListHeading = "%nExit status:%n",

@@ -1,6 +1,7 @@
 package dev.hostdev.launcher.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -16,6 +17,7 @@ import picocli.CommandLine.Spec;
             VmStatusCommand.class,
             VmRmCommand.class,
             VmSuperviseCommand.class,
+            HelpCommand.class,
         })
 public final class VmCommand implements Runnable {
     @Spec
