@@ -78,7 +78,8 @@ public final class UsbInventory {
         if (matches.size() > 1) {
             throw HostdevException.usage(matches.size() + " USB devices are " + id + ": "
                             + matches.stream().map(UsbDevice::name).collect(Collectors.joining(", ")),
-                    "name one by its bus-port, e.g. " + matches.get(0).name());
+                    "name one by its " + (matches.get(0).isRootHub() ? "name" : "bus-port") + ", e.g. "
+                            + matches.get(0).name());
         }
         return matches.get(0);
     }
