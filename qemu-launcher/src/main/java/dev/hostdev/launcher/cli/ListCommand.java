@@ -5,8 +5,10 @@ import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.kmod.ModuleAliases;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciInventory;
+import dev.hostdev.engine.pci.PciListing;
 import dev.hostdev.engine.pci.PciNames;
 import dev.hostdev.engine.pci.PciSummary;
+import dev.hostdev.engine.pci.UnreadablePciEntry;
 import dev.hostdev.engine.sysfs.HostRoot;
 import dev.hostdev.engine.sysfs.Sysfs;
 import dev.hostdev.engine.usb.UsbDevice;
@@ -29,6 +31,8 @@ import picocli.CommandLine.Spec;
             "PCI lines read like 'lspci -nn' (address, class [class id]: vendor and device [vendor:device] "
                     + "(rev)), then driver=NAME|none and group=N|none; USB lines like 'lsusb', then the bus-port. "
                     + "Names come from the system's pci.ids and usb.ids. The --json schema is in docs/json.md.",
+            "Every entry of /sys/bus/pci/devices is listed: one that cannot be read in full is shown with what could "
+                    + "be read ('?' for the rest) and 'unreadable: WHY', and warned about on standard error.",
             "-s, -d, -k and --tree are lspci's, with lspci's syntax and meaning; they apply to PCI devices."})
 public final class ListCommand implements Callable<Integer> {
     @Mixin
@@ -74,8 +78,9 @@ public final class ListCommand implements Callable<Integer> {
                     "use 'hostdev list --json' (each device's parent is in 'hostdev show DEV --json')");
         }
         LspciFilter filter = LspciFilter.parse(slot, ids);
-        String text = tree ? tree(common.sysfs(), filter)
-                : render(common.hostRoot(), common.sysfs(), json.enabled(), usb, all, filter, kernel);
+        PrintWriter err = spec.commandLine().getErr();
+        String text = tree ? tree(common.hostRoot(), common.sysfs(), filter, err)
+                : render(common.hostRoot(), common.sysfs(), json.enabled(), usb, all, filter, kernel, err);
         PrintWriter out = spec.commandLine().getOut();
         out.print(text);
         out.flush();
@@ -84,29 +89,31 @@ public final class ListCommand implements Callable<Integer> {
 
     /**
      * The whole output of {@code list}; {@link ListFastPath} calls it without building the command tree.
+     * An entry of /sys/bus/pci/devices that cannot be read is listed with what could be read, and a
+     * warning naming it and what is wrong goes to {@code err}.
      *
      * @throws HostdevException (environment) when the root has no {@code /sys/bus/pci}
      */
-    static String render(HostRoot root, Sysfs sysfs, boolean json, boolean usb, boolean all) {
-        return render(root, sysfs, json, usb, all, LspciFilter.ANY, false);
+    static String render(HostRoot root, Sysfs sysfs, boolean json, boolean usb, boolean all, PrintWriter err) {
+        return render(root, sysfs, json, usb, all, LspciFilter.ANY, false, err);
     }
 
-    /** As above, PCI devices selected by {@code filter}, with their kernel modules when {@code kernel}. */
+    /**
+     * As above, the PCI devices {@code filter} selects (an unreadable entry when what could be read of it
+     * may match), with their kernel modules when {@code kernel}.
+     */
     static String render(HostRoot root, Sysfs sysfs, boolean json, boolean usb, boolean all, LspciFilter filter,
-            boolean kernel) {
+            boolean kernel, PrintWriter err) {
         boolean showPci = all || !usb;
         boolean showUsb = all || usb;
-        List<PciSummary> pci = null;
+        PciListing pci = null;
         PciNames pciNames = null;
         Map<PciAddress, List<String>> modules = null;
         if (showPci) {
-            pci = pciDevices(root, sysfs, json);
-            if (filter.selects()) {
-                pci = pci.stream().filter(filter::matches).toList();
-            }
-            pciNames = PciNames.lookup(root, pci);
+            pci = pciListing(root, sysfs, json, filter, err);
+            pciNames = PciNames.lookup(root, pci.devices());
             if (kernel) {
-                modules = kernelModules(root, sysfs, pci);
+                modules = kernelModules(root, sysfs, pci.devices());
             }
         }
         List<UsbDevice> usbDevices = null;
@@ -119,17 +126,28 @@ public final class ListCommand implements Callable<Integer> {
                 : ListText.render(pci, pciNames, modules, usbDevices, usbNames);
     }
 
-    private static String tree(Sysfs sysfs, LspciFilter filter) {
-        return ListTree.render(sysfs, pciDevices(sysfs.root(), sysfs, false), filter);
+    private static String tree(HostRoot root, Sysfs sysfs, LspciFilter filter, PrintWriter err) {
+        return ListTree.render(sysfs, pciListing(root, sysfs, false, LspciFilter.ANY, err).devices(), filter);
     }
 
-    private static List<PciSummary> pciDevices(HostRoot root, Sysfs sysfs, boolean withNumaNode) {
+    /** The listing, filtered; a warning on {@code err} for each unreadable entry kept. */
+    private static PciListing pciListing(HostRoot root, Sysfs sysfs, boolean withNumaNode, LspciFilter filter,
+            PrintWriter err) {
         if (!sysfs.isDirectory("bus/pci")) {
             throw new HostdevException(ErrorCode.ENVIRONMENT,
                     "no PCI bus in sysfs: " + root.display(sysfs.path("bus/pci")) + " is missing under " + root,
                     "sysfs must be mounted on /sys; check --root and HOSTDEV_ROOT");
         }
-        return new PciInventory(sysfs).summaries(withNumaNode);
+        PciListing pci = new PciInventory(sysfs).listing(withNumaNode);
+        if (filter.selects()) {
+            pci = new PciListing(pci.devices().stream().filter(filter::matches).toList(),
+                    pci.unreadable().stream().filter(filter::mayMatch).toList());
+        }
+        for (UnreadablePciEntry e : pci.unreadable()) {
+            err.println("hostdev: warning: cannot read " + e.warning());
+        }
+        err.flush();
+        return pci;
     }
 
     /** Each device's modules, from its {@code modalias} (none when it has none, as lspci). */

@@ -1,7 +1,10 @@
 package dev.hostdev.launcher.cli;
 
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciSummary;
+import dev.hostdev.engine.pci.UnreadablePciEntry;
+import java.util.OptionalInt;
 
 /**
  * lspci's device selectors, with lspci's syntax and meaning (pciutils lib/filter.c): {@code -s
@@ -75,7 +78,7 @@ record LspciFilter(long domain, int bus, int slot, int function, int vendor, int
     /** Whether the device is selected (lspci's pci_filter_match). */
     boolean matches(PciSummary d) {
         int fullClass = d.classCode() >>> 8;
-        return (domain < 0 || domain == d.address().domain())
+        return (domain < 0 || domain == (d.address().domain() & 0xffffffffL))
                 && (bus < 0 || bus == d.address().bus())
                 && (slot < 0 || slot == d.address().slot())
                 && (function < 0 || function == d.address().function())
@@ -83,6 +86,34 @@ record LspciFilter(long domain, int bus, int slot, int function, int vendor, int
                 && (device < 0 || device == d.deviceId())
                 && (deviceClass < 0 || ((deviceClass ^ fullClass) & classMask) == 0)
                 && (progIf < 0 || progIf == (d.classCode() & 0xff));
+    }
+
+    /**
+     * Whether an entry that could not be read in full may be selected: what could be read matches (lspci
+     * cannot read it at all; Hostdev lists it rather than hide it). One with no address matches only a
+     * filter without -s.
+     */
+    boolean mayMatch(UnreadablePciEntry e) {
+        if (e.address().isEmpty()) {
+            return domain < 0 && bus < 0 && slot < 0 && function < 0 && possible(e.vendorId(), vendor, ~0)
+                    && possible(e.deviceId(), device, ~0) && classPossible(e);
+        }
+        PciAddress a = e.address().get();
+        return (domain < 0 || domain == (a.domain() & 0xffffffffL)) && (bus < 0 || bus == a.bus())
+                && (slot < 0 || slot == a.slot()) && (function < 0 || function == a.function())
+                && possible(e.vendorId(), vendor, ~0) && possible(e.deviceId(), device, ~0) && classPossible(e);
+    }
+
+    private boolean classPossible(UnreadablePciEntry e) {
+        if (e.classCode().isEmpty()) {
+            return true;
+        }
+        int c = e.classCode().getAsInt();
+        return (deviceClass < 0 || ((deviceClass ^ (c >>> 8)) & classMask) == 0) && (progIf < 0 || progIf == (c & 0xff));
+    }
+
+    private static boolean possible(OptionalInt known, int wanted, int mask) {
+        return wanted < 0 || known.isEmpty() || ((known.getAsInt() ^ wanted) & mask) == 0;
     }
 
     /** Whether any part selects something (lspci's opt_filter). */

@@ -1,6 +1,5 @@
 package dev.hostdev.launcher.cli;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
@@ -72,14 +71,14 @@ public final class VmRmCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
-            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            ObjectNode o = JsonLine.object();
             o.put("name", name);
             o.put("dry_run", dryRun);
             o.put("removed", !dryRun);
             o.put("directory", dir.dir().toString());
             var files = o.putArray("files");
             removed.forEach(p -> files.add(p.getFileName().toString()));
-            out.println(o.toString());
+            JsonLine.print(out, o);
         } else {
             if (dryRun) {
                 out.println("# vm rm " + name + " --dry-run: nothing is changed");

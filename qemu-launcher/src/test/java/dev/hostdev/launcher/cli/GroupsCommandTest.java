@@ -67,7 +67,9 @@ class GroupsCommandTest {
         t.pci("0000:00:1e.6").vendor(0x8086).device(0xa3a2).klass(0x080020).iommuGroup(30).add();
         t.pci("0000:00:00.2").vendor(0x1022).device(0x1481).klass(0x080600).iommuGroup(31).add();
         t.pci("0000:00:1d.0").vendor(0x8086).device(0x0b23).klass(0x080700).iommuGroup(32).add();
-        JsonNode j = new ObjectMapper().readTree(CliRun.run("groups", "--root", dir.toString(), "--json").out());
+        String out = CliRun.run("groups", "--root", dir.toString(), "--json").out();
+        JsonSchemas.assertValid("groups", out, "groups --json");
+        JsonNode j = new ObjectMapper().readTree(out);
         java.util.Map<Integer, JsonNode> byNumber = new java.util.HashMap<>();
         j.get("groups").forEach(g -> byNumber.put(g.get("number").asInt(), g));
         assertEquals("[{\"address\":\"0000:00:00.0\",\"kind\":\"host_bridge\",\"description\":\"0000:00:00.0 is a host "

@@ -87,6 +87,7 @@ class ListLspciHabitsTest {
         assertEquals("\tKernel driver in use: igb\n\tKernel modules: igb, fake_any_ethernet, igb_range\n",
                 r.out().substring(r.out().indexOf('\n') + 1));
         CliRun xhci = CliRun.run("list", "-k", "-s", "14.0", "--json", "--root", dir.toString());
+        JsonSchemas.assertValid("list", xhci.out(), "list -k --json");
         JsonNode d = new ObjectMapper().readTree(xhci.out()).get("pci").get(0);
         assertEquals("[\"xhci_pci\"]", d.get("kernel_modules").toString());
         CliRun plain = CliRun.run("list", "--json", "--root", dir.toString());

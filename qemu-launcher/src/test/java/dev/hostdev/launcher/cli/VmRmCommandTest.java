@@ -67,8 +67,8 @@ class VmRmCommandTest {
         VmRuntimeDir dir = vm("web", VmState.CRASHED, null, List.of());
         CliRun r = run("web", "--json");
         assertEquals(0, r.exitCode(), r.err());
+        JsonSchemas.assertValid("vm-rm", r.out(), "vm rm --json");
         JsonNode j = new ObjectMapper().readTree(r.out());
-        assertEquals(1, r.out().lines().count());
         assertEquals("web", j.get("name").asText());
         assertTrue(j.get("removed").asBoolean());
         assertFalse(j.get("dry_run").asBoolean());
@@ -86,7 +86,9 @@ class VmRmCommandTest {
         assertTrue(r.out().contains("would delete " + dir.qemuLog() + "\n"), r.out());
         assertTrue(r.out().endsWith("would delete " + dir.dir() + "\n"), r.out());
         assertTrue(Files.exists(dir.stateFile()) && Files.exists(dir.qemuLog()));
-        JsonNode j = new ObjectMapper().readTree(run("web", "--dry-run", "--json").out());
+        String dry = run("web", "--dry-run", "--json").out();
+        JsonSchemas.assertValid("vm-rm", dry, "vm rm --dry-run --json");
+        JsonNode j = new ObjectMapper().readTree(dry);
         assertTrue(j.get("dry_run").asBoolean());
         assertFalse(j.get("removed").asBoolean());
         assertTrue(Files.exists(dir.stateFile()));
