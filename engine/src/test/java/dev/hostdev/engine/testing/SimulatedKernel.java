@@ -29,6 +29,8 @@ import java.util.stream.Stream;
  *   <li>{@code drivers_probe} binds an unbound device to its {@code driver_override} if that driver is
  *       loaded, else (no override) to its native driver; it succeeds even when nothing claims it.</li>
  *   <li>{@code driver_override} accepts any name silently; "" or "\n" clears it and it reads {@code (null)}.</li>
+ *   <li>A VFIO variant driver declared with {@link #vfioDriver} ({@code mlx5_vfio_pci}…) is vfio-pci to the
+ *       kernel: it matches only through {@code driver_override} and its devices get {@code /dev/vfio/N}.</li>
  *   <li>Binding to vfio-pci creates {@code /dev/vfio/N} (N the IOMMU group) under the root; unbinding the
  *       group's last vfio-pci device removes it.</li>
  *   <li>{@code reset} works, fails with an errno, or leaves the device dead (config space reads 0xff).</li>
@@ -74,6 +76,7 @@ public final class SimulatedKernel implements AttributeWriter {
     private boolean createVfioNodes = true;
     private long writeDelayMillis;
     private final Map<String, Long> asyncProbeMillis = new HashMap<>();
+    private final java.util.Set<String> vfioDrivers = new java.util.HashSet<>(java.util.Set.of("vfio-pci"));
 
     /**
      * @param root the directory standing for the host's {@code /}, holding {@code sys/} built by the test;
@@ -96,6 +99,12 @@ public final class SimulatedKernel implements AttributeWriter {
     /** Declares the driver that claims the device on {@code drivers_probe} when no override is set. */
     public SimulatedKernel nativeDriver(String address, String driver) {
         nativeDrivers.put(address, driver);
+        return this;
+    }
+
+    /** Declares a VFIO variant driver: bound devices get {@code /dev/vfio/N}, as with vfio-pci. */
+    public SimulatedKernel vfioDriver(String driver) {
+        vfioDrivers.add(driver);
         return this;
     }
 
@@ -369,7 +378,7 @@ public final class SimulatedKernel implements AttributeWriter {
         Path driverDir = sys.resolve("bus/pci/drivers").resolve(driver);
         link(dev.resolve("driver"), driverDir);
         link(driverDir.resolve(address), dev);
-        if (driver.equals("vfio-pci") && createVfioNodes) {
+        if (vfioDrivers.contains(driver) && createVfioNodes) {
             iommuGroup(dev).ifPresent(g -> {
                 Path node = root.resolve("dev/vfio").resolve(g);
                 try {
@@ -390,10 +399,10 @@ public final class SimulatedKernel implements AttributeWriter {
         try {
             Files.deleteIfExists(dev.resolve("driver"));
             Files.deleteIfExists(driverDir.resolve(address));
-            if (driver.equals("vfio-pci")) {
+            if (vfioDrivers.contains(driver)) {
                 Optional<String> group = iommuGroup(dev);
                 if (group.isPresent() && groupMembers(group.get()).stream()
-                        .noneMatch(m -> currentDriver(m).equals(Optional.of("vfio-pci")))) {
+                        .noneMatch(m -> currentDriver(m).map(vfioDrivers::contains).orElse(false))) {
                     Files.deleteIfExists(root.resolve("dev/vfio").resolve(group.get()));
                 }
             }

@@ -189,6 +189,8 @@ public final class SysfsTree {
         writeAt(dir, "remove", "");
         writeAt(dir, "rescan", "");
         writeAt(dir, "resource", b.resourceText());
+        writeAt(dir, "modalias", String.format("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X", b.vendor, b.device,
+                b.subsystemVendor, b.subsystemDevice, klass >> 16 & 0xff, klass >> 8 & 0xff, klass & 0xff));
         writeAt(dir, "uevent", (b.driver != null ? "DRIVER=" + b.driver + "\n" : "")
                 + String.format("PCI_CLASS=%X%nPCI_ID=%04X:%04X%nPCI_SUBSYS_ID=%04X:%04X%nPCI_SLOT_NAME=%s",
                         klass, b.vendor, b.device, b.subsystemVendor, b.subsystemDevice, addr));
