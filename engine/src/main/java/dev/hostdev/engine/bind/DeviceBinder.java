@@ -340,6 +340,73 @@ public final class DeviceBinder {
         return new BindResult(false, outcomes);
     }
 
+    // ---- SR-IOV ---------------------------------------------------------------------------------------
+
+    /**
+     * Sets an SR-IOV physical function's VF count ({@code sriov_numvfs}), through 0 when changing one non-zero
+     * count to another (the kernel answers EBUSY otherwise), journalled so that {@code recover} puts the count
+     * back after a crash. {@code sriov_drivers_autoprobe} is left as it is: with 1, host drivers probe the new VFs.
+     *
+     * @throws HostdevException USAGE (not a PF, count out of range), STATE (a VF is on a VFIO driver), BUSY (a VF
+     *                          is held by a VM or another manager), KERNEL (after putting the count back)
+     */
+    public SriovChange setNumVfs(PciAddress pf, int wanted, boolean dryRun, java.time.Duration settle) {
+        dev.hostdev.engine.sriov.SriovReader reader = new dev.hostdev.engine.sriov.SriovReader(sysfs);
+        dev.hostdev.engine.sriov.SriovStatus before = reader.read(pf);
+        if (dryRun) {
+            DevicePlan plan = planSriov(before, wanted, settle);
+            return new SriovChange(true, before, before, plan.steps().stream().map(PlanStep::describe).toList(),
+                    plan.writes(), plan.note());
+        }
+        List<PciAddress> lockSet = new ArrayList<>();
+        lockSet.add(pf);
+        before.vfs().forEach(v -> lockSet.add(v.address()));
+        try (DeviceLocks.LockSet held = locks.acquireAll(lockSet)) {
+            recovery.recoverPendingFor(lockSet, held);
+            before = reader.read(pf);
+            DevicePlan plan = planSriov(before, wanted, settle);
+            if (!plan.isNoop()) {
+                observer.progress(pf, "setting " + pf + " from " + before.numVfs() + " to " + wanted + " VFs");
+                Transaction tx = Transaction.begin(journal, executor, probe, Transaction.SRIOV, requester, bootId.orElse(null),
+                        List.of(Transaction.journalDevice(plan, pciId(pf), null, false, null)));
+                try {
+                    executor.execute(plan, tx.stepsOf(pf));
+                    tx.commit();
+                } catch (RuntimeException failure) {
+                    throw tx.abort(failure);
+                }
+            }
+            return new SriovChange(false, before, reader.read(pf), plan.steps().stream().map(PlanStep::describe).toList(),
+                    plan.writes(), plan.note());
+        }
+    }
+
+    /** The plan, after the checks: no VF on a VFIO driver or held by anyone when the VFs it has go away. */
+    private DevicePlan planSriov(dev.hostdev.engine.sriov.SriovStatus status, int wanted, java.time.Duration settle) {
+        DevicePlan plan = SriovPlanner.plan(status.pf(), probe.state(status.pf()), status.numVfs(), status.totalVfs(),
+                wanted, settle);
+        if (plan.isNoop() || status.numVfs() == 0) {
+            return plan;
+        }
+        DriverChooser chooser = new DriverChooser(sysfs);
+        List<String> onVfio = status.vfs().stream().filter(v -> v.driver().filter(chooser::isVfioDriver).isPresent())
+                .map(v -> v.address() + " (on " + v.driver().get() + ")").toList();
+        if (!onVfio.isEmpty()) {
+            throw new HostdevException(ErrorCode.STATE, "cannot change " + status.pf() + "'s VF count from "
+                    + status.numVfs() + ": removing its VFs would pull " + String.join(", ", onVfio)
+                    + " from under a VFIO driver", "give them back first: hostdev reattach "
+                    + status.vfs().stream().filter(v -> v.driver().filter(chooser::isVfioDriver).isPresent())
+                            .map(v -> v.address().toString()).collect(java.util.stream.Collectors.joining(" ")));
+        }
+        List<String> held = status.vfs().stream().filter(v -> v.usedBy().isPresent())
+                .map(v -> v.address() + " is in use by " + v.usedBy().get()).toList();
+        if (!held.isEmpty()) {
+            throw new HostdevException(ErrorCode.BUSY, "cannot change " + status.pf() + "'s VF count: "
+                    + String.join("; ", held), "stop that VM (or unplug the VF from it) first");
+        }
+        return plan;
+    }
+
     // ---- recovery -------------------------------------------------------------------------------------
 
     /**

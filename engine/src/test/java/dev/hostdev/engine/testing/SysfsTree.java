@@ -81,6 +81,22 @@ public final class SysfsTree {
         return t;
     }
 
+    /**
+     * A builder over a tree that already exists (for the simulated kernel, which adds the VFs a PF's
+     * {@code sriov_numvfs} creates): the PCI devices already there are known by their address.
+     */
+    static SysfsTree over(Path dir) {
+        SysfsTree t = new SysfsTree(dir);
+        try (java.util.stream.Stream<Path> s = Files.list(t.sys.resolve("bus/pci/devices"))) {
+            for (Path p : s.toList()) {
+                t.pciDirs.put(p.getFileName().toString(), p.toRealPath());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return t;
+    }
+
     /** The host root: what {@code --root} is given. */
     public Path root() {
         return root;
