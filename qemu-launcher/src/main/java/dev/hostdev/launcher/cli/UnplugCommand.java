@@ -2,14 +2,11 @@ package dev.hostdev.launcher.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.launcher.hotplug.UnplugResult;
 import dev.hostdev.launcher.hotplug.Unplugger;
-import dev.hostdev.launcher.vm.VmDevice;
-import dev.hostdev.launcher.vm.VmRuntimeDir;
+import dev.hostdev.launcher.vm.RunningVm;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,21 +50,13 @@ public final class UnplugCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
-        VmRuntimeDir dir = ctx.registry().dir(name);
-        Unplugger unplugger = new Unplugger(dir, ctx.managed(name), ctx.verbose());
         if (timeoutSeconds <= 0) {
             throw dev.hostdev.engine.HostdevException.usage("--timeout must be positive: " + timeoutSeconds, null);
         }
         Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
+        Unplugger unplugger = new Unplugger(new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose()));
         if (dryRun) {
-            VmDevice d = unplugger.target(id);
-            out.println("# unplug " + id + " from VM " + name + " --dry-run: nothing is changed");
-            out.println("QMP: {\"execute\":\"device_del\",\"arguments\":" + Unplugger.deviceDel(id) + "}");
-            out.println("wait up to " + timeoutSeconds + " s for DEVICE_DELETED of " + id + "; cross-check qom-list /machine/peripheral");
-            if (d.managed() && d.host() != null) {
-                out.println("then give " + d.host() + " back to its host driver:");
-                VmCommandContext.printWrites(out, ctx.managed(name).reattach(List.of(PciAddress.parse(d.host())), true));
-            }
+            unplugger.plan(id, timeout).lines().forEach(out::println);
             out.flush();
             return 0;
         }

@@ -1,7 +1,6 @@
 package dev.hostdev.launcher.cli;
 
-import dev.hostdev.launcher.vm.VmRecord;
-import dev.hostdev.launcher.vm.VmRuntimeDir;
+import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.VmStatusJson;
 import dev.hostdev.launcher.vm.VmStopper;
 import java.io.PrintWriter;
@@ -15,11 +14,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hostdev vm stop NAME}: ACPI power-off, {@code quit} after the timeout, SIGKILL if QEMU is
- * still there; managed devices are given back before it returns.
+ * {@code hostdev vm stop NAME}: ACPI power-off, {@code quit} after the timeout, SIGTERM then SIGKILL if QEMU
+ * is still there; managed devices are given back before it returns. The plan and the stop are {@link VmStopper}'s.
  */
 @Command(name = "stop", mixinStandardHelpOptions = true, description = {
-    "Stop a VM: system_powerdown, then QMP quit after --timeout, then SIGKILL; managed devices are given back.",
+    "Stop a VM: system_powerdown, then QMP quit after --timeout, then SIGTERM, then SIGKILL; managed devices are given back.",
     "On a VM whose QEMU already ended (guest power-off, quit, signal, crash) it only cleans up, says how it ended",
     "and exits 0."})
 public final class VmStopCommand implements Callable<Integer> {
@@ -49,30 +48,20 @@ public final class VmStopCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
-        VmRuntimeDir dir = ctx.registry().dir(name);
+        RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
+        VmStopper stopper = new VmStopper(vm, json.enabled() ? spec.commandLine().getErr() : out);
         if (dryRun) {
-            VmRecord r = dir.require();
-            out.println("# vm stop " + name + " --dry-run: nothing is changed");
-            out.println("VM " + name + " is " + r.effectiveState().jsonName() + (r.qemuAlive() ? " (QEMU pid " + r.qemu().pid() + ")" : ""));
-            if (r.qemuAlive()) {
-                if (!force) {
-                    out.println("QMP: {\"execute\":\"system_powerdown\"}, then wait up to " + timeoutSeconds + " s for QEMU to exit");
-                }
-                out.println("QMP: {\"execute\":\"quit\"}, then wait up to 5 s; then SIGKILL pid " + r.qemu().pid());
-            }
-            for (String host : r.managed()) {
-                out.println("give " + host + " back to its host driver:");
-                VmCommandContext.printWrites(out, ctx.managed(name).reattach(java.util.List.of(dev.hostdev.engine.pci.PciAddress.parse(host)), true));
-            }
+            stopper.plan(Duration.ofSeconds(timeoutSeconds), force).lines().forEach(out::println);
             out.flush();
             return 0;
         }
-        VmStopper.Result result = new VmStopper(dir, ctx.managed(name), json.enabled() ? spec.commandLine().getErr() : out, ctx.verbose())
-                .stop(Duration.ofSeconds(timeoutSeconds), force);
+        VmStopper.Result result = stopper.stop(Duration.ofSeconds(timeoutSeconds), force);
         if (json.enabled()) {
-            var o = VmStatusJson.of(result.record(), result.record().state(), dir);
+            var o = VmStatusJson.of(result.record(), result.record().state(), vm.dir());
             o.put("ended_by", result.how().name().toLowerCase(java.util.Locale.ROOT));
             o.put("took_ms", result.took().toMillis());
+            var did = o.putArray("did");
+            result.did().forEach(did::add);
             out.println(o.toPrettyString());
         } else {
             String how = switch (result.how()) {
@@ -80,6 +69,7 @@ public final class VmStopCommand implements Callable<Integer> {
                         + (result.record().ended() == null ? "" : ": " + result.record().ended().describe()) + "; cleaned up";
                 case POWERDOWN -> "the guest powered off";
                 case QUIT -> "QEMU quit";
+                case SIGTERM -> "QEMU exited on SIGTERM";
                 case SIGKILL -> "QEMU was killed (SIGKILL)";
             };
             out.printf("VM %s is %s: %s; took %d ms%n", name, result.record().state().jsonName(), how, result.took().toMillis());

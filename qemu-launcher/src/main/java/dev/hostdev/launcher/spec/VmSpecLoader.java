@@ -255,7 +255,7 @@ public final class VmSpecLoader {
             }
             String finalId = id.orElseGet(() -> generatedId("hostdev", index));
             return new HostdevSpec(finalId, pci, usb, managed.orElse(pci.isPresent()), startup.orElse(StartupPolicy.MANDATORY),
-                    expect, legacy);
+                    expect, legacy, t.where(key));
         }
 
         private HotplugSpec hotplug(TomlTable t) {
