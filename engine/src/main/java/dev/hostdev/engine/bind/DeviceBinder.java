@@ -324,6 +324,8 @@ public final class DeviceBinder {
         List<DeviceOutcome> outcomes = new ArrayList<>();
         for (JournalEntry entry : journal.pending()) {
             List<PciAddress> devices = entry.devices().stream().map(d -> PciAddress.parse(d.address())).toList();
+            // a device a running VM holds (a Hostdev VM's record, another QEMU, libvirt) is not written to
+            guard.checkClaims(devices);
             if (dryRun) {
                 for (JournalEntry.JournalDevice d : entry.devices()) {
                     outcomes.add(planned(recoveryPlan(entry, d), Outcome.RECOVERED));
