@@ -41,6 +41,11 @@ public final class PreflightChecker {
             public String usbMissing(PreflightCheck.UsbDevice c) {
                 return "plug it in (see 'hostdev list --usb'), then attach it again";
             }
+
+            @Override
+            public String whyRequired(PreflightCheck.UsbDevice c) {
+                return "";
+            }
         };
 
         /** The fix for an unmanaged PCI device not on vfio-pci. */
@@ -48,6 +53,11 @@ public final class PreflightChecker {
 
         /** The fix for a required USB device that is missing. */
         String usbMissing(PreflightCheck.UsbDevice c);
+
+        /** Why a missing USB device stops the command, e.g. {@code , and its startup policy is mandatory}; empty when nothing more to say. */
+        default String whyRequired(PreflightCheck.UsbDevice c) {
+            return ", and its startup policy is " + c.policy().name().toLowerCase(java.util.Locale.ROOT);
+        }
 
         /**
          * For a spec: its keys, each with where the hostdev is written.
@@ -156,8 +166,7 @@ public final class PreflightChecker {
                 return false;
             }
             if (e.code() == ErrorCode.NOT_FOUND) {
-                throw HostdevException.notFound("USB device " + c.device() + " (" + c.hostdevId() + ") is missing, and its startup policy is "
-                                + c.policy().name().toLowerCase(java.util.Locale.ROOT),
+                throw HostdevException.notFound("USB device " + c.device() + " (" + c.hostdevId() + ") is missing" + fixes.whyRequired(c),
                         fixes.usbMissing(c));
             }
             throw e;
