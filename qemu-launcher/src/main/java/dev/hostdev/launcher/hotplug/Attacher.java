@@ -11,6 +11,7 @@ import dev.hostdev.launcher.cmdline.UsbHost;
 import dev.hostdev.launcher.cmdline.VfioPci;
 import dev.hostdev.launcher.qmp.QemuMonitor;
 import dev.hostdev.launcher.qmp.QmpCall;
+import dev.hostdev.launcher.qmp.QmpCommandException;
 import dev.hostdev.launcher.spec.DeviceBus;
 import dev.hostdev.launcher.spec.DeviceModels;
 import dev.hostdev.launcher.topology.PciFacts;
@@ -37,21 +38,31 @@ import java.util.Set;
  * it, the real run carries out that same plan.
  */
 public final class Attacher {
-    /** How long each QMP command of an attach may take. */
-    static final Duration QMP_TIMEOUT = Duration.ofSeconds(10);
+    /**
+     * How long {@code device_add} may take: QEMU realizes a vfio-pci device in it (opening the group, resetting the
+     * device), which takes seconds on a loaded host and longer under emulation.
+     */
+    static final Duration QMP_TIMEOUT = Duration.ofSeconds(30);
 
     private final RunningVm vm;
     private final PciFacts facts;
     private final HotplugChecks checks;
+    private final Duration qmpTimeout;
 
     /**
      * @param facts  whether a host PCI device is PCI Express (root port) or conventional (bridge slot)
      * @param checks what must hold of the device on the host (present, on vfio-pci, not held by another VM)
      */
     public Attacher(RunningVm vm, PciFacts facts, HotplugChecks checks) {
+        this(vm, facts, checks, QMP_TIMEOUT);
+    }
+
+    /** With another QMP timeout (tests). */
+    Attacher(RunningVm vm, PciFacts facts, HotplugChecks checks, Duration qmpTimeout) {
         this.vm = vm;
         this.facts = facts;
         this.checks = checks;
+        this.qmpTimeout = qmpTimeout;
     }
 
     /**
@@ -130,11 +141,13 @@ public final class Attacher {
                 vm.dir().write(r);
             }
         }
-        try (QemuMonitor monitor = vm.monitor(r, "attach", QMP_TIMEOUT)) {
+        boolean addSent = false;
+        try (QemuMonitor monitor = vm.monitor(r, "attach", qmpTimeout)) {
             // QEMU runs commands in order: the confirmation goes with device_add, and the record of the
             // slot taken is written while QEMU works, then put in place only once the device is confirmed.
             try (VmRuntimeDir.Staged record = vm.dir().stage(r.withDevice(recorded, plan.slot(), null))) { // r is current: the lock is held
-                Set<String> present = monitor.deviceAdd(plan.deviceAdd(), QMP_TIMEOUT);
+                addSent = true;
+                Set<String> present = monitor.deviceAdd(plan.deviceAdd(), qmpTimeout);
                 if (!present.contains(recorded.id())) {
                     throw new HostdevException(ErrorCode.QEMU, "QEMU accepted device_add for " + recorded.id()
                             + " but it is not in " + QmpCall.PERIPHERAL, "see 'hostdev vm status " + r.name() + "' and " + vm.dir().qmpLog());
@@ -146,12 +159,36 @@ public final class Attacher {
                 record.commit();
             }
         } catch (RuntimeException e) {
+            if (addSent && unanswered(e)) {
+                throw keptUnconfirmed(r, plan, e);
+            }
             if (detachedHere) {
                 giveBack(managedHost, e);
             }
             throw e;
         }
         return new AttachResult(recorded, plan.deviceAdd().arguments(), writes, false, plan.describe());
+    }
+
+    /** Whether QEMU left device_add unanswered (timeout, monitor gone): it may have added the device all the same. */
+    private static boolean unanswered(RuntimeException e) {
+        return !(e instanceof QmpCommandException) && e instanceof HostdevException h
+                && (h.code() == ErrorCode.TIMEOUT || h.code() == ErrorCode.QMP);
+    }
+
+    /**
+     * A device_add QEMU did not answer may have taken the device: giving a host device back then would unbind it
+     * from vfio-pci under a running QEMU (the kernel blocks until QEMU lets go). It is recorded as attached
+     * instead, so that every command sees the VM's claim and {@code unplug} can take it out cleanly.
+     */
+    private HostdevException keptUnconfirmed(VmRecord r, AttachPlan plan, RuntimeException cause) {
+        VmDevice d = plan.recorded();
+        vm.dir().write(r.withDevice(d, plan.slot(), null));
+        return new HostdevException(ErrorCode.TIMEOUT, "QEMU did not confirm device_add of " + d.id() + " in VM " + r.name()
+                + " within " + qmpTimeout.toSeconds() + " s (" + cause.getMessage() + "); it may have added it, so " + d.id()
+                + " stays recorded" + (d.host() == null ? "" : " and " + d.host() + " stays on vfio-pci"),
+                "see 'hostdev vm status " + r.name() + "'; 'hostdev unplug " + r.name() + " " + d.id() + "' takes it out"
+                        + (d.managed() ? " and gives " + d.host() + " back" : ""), cause);
     }
 
     private void giveBack(HotplugDevice.HostPci host, RuntimeException cause) {

@@ -93,6 +93,22 @@ class AttacherTest {
     }
 
     @Test
+    void aManagedHostDeviceIsNotGivenBackWhenQemuLeavesDeviceAddUnanswered() throws Exception {
+        // QEMU realizing a vfio-pci device can outlast the timeout; it may then hold the device, and unbinding it
+        // from vfio-pci under QEMU blocks in the kernel (seen in the lab): keep it recorded instead
+        try (FakeVm vm = new FakeVm(vms, VmState.RUNNING, List.of(), List.of(), (cmd, q) -> { })) {
+            HostdevException e = assertThrows(HostdevException.class, () -> new Attacher(vm.running(), PCIE, HotplugChecks.NONE,
+                    java.time.Duration.ofMillis(500)).attach(new HotplugDevice.HostPci(HOST, true), "gpu", false));
+            assertEquals(ErrorCode.TIMEOUT, e.code());
+            assertTrue(e.getMessage().contains("it may have added it, so gpu stays recorded and " + HOST + " stays on vfio-pci"), e.getMessage());
+            assertTrue(e.hint().contains("'hostdev unplug fake gpu'"), e.hint());
+            assertEquals(List.of("plan-detach [" + HOST + "]", "detach [" + HOST + "]"), vm.managedCalls, "not given back");
+            assertTrue(vm.record().device("gpu").isPresent(), "recorded, so the claim registry protects it");
+            assertEquals(List.of(HOST.toString()), vm.record().managed());
+        }
+    }
+
+    @Test
     void aManagedHostDeviceIsDetachedFirstAndGivenBackWhenQemuRefuses() throws Exception {
         try (FakeVm vm = new FakeVm(vms, VmState.RUNNING, List.of(), List.of(), (cmd, q) ->
                 q.error(cmd, "GenericError", "vfio 0000:7e:00.0: failed to open /dev/vfio/42: No such file or directory"))) {
