@@ -75,7 +75,7 @@ public final class AttachCommand implements Callable<Integer> {
             o.set("device_add", r.deviceAdd());
             var w = o.putArray("sysfs_writes");
             r.writes().forEach(x -> w.add(x.describe()));
-            out.println(o.toPrettyString());
+            JsonLine.print(out, o);
         } else if (r.dryRun()) {
             r.plan().lines().forEach(out::println);
         } else {

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.launcher.hotplug.UnplugResult;
 import dev.hostdev.launcher.hotplug.Unplugger;
+import dev.hostdev.launcher.qmp.QmpCall;
+import dev.hostdev.launcher.vm.PlanStep;
 import dev.hostdev.launcher.vm.RunningVm;
+import dev.hostdev.launcher.vm.VmOperationPlan;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -39,9 +42,10 @@ public final class UnplugCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "ID", description = "The device id ('hostdev vm status NAME' lists them).")
     String id;
 
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "15",
-            description = "Seconds to wait for the guest to release it (native PCIe hotplug takes 5-6 s). Default: ${DEFAULT-VALUE}")
-    double timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "15", converter = DurationConverter.class,
+            description = "Seconds to wait for the guest to release it (native PCIe hotplug takes 5-6 s; or 500ms, 2m). "
+                    + "Default: ${DEFAULT-VALUE}")
+    Duration timeout;
 
     @Option(names = "--dry-run", description = "Print the QMP commands and sysfs writes; do nothing.")
     boolean dryRun;
@@ -50,23 +54,31 @@ public final class UnplugCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
-        if (timeoutSeconds <= 0) {
-            throw dev.hostdev.engine.HostdevException.usage("--timeout must be positive: " + timeoutSeconds, null);
-        }
-        Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
         Unplugger unplugger = new Unplugger(new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose()));
         if (dryRun) {
-            unplugger.plan(id, timeout).lines().forEach(out::println);
+            VmOperationPlan plan = unplugger.plan(id, timeout);
+            if (json.enabled()) {
+                ObjectNode o = JsonLine.object();
+                o.put("vm", name).put("id", id).put("dry_run", true);
+                o.set("device_del", QmpCall.deviceDel(id).arguments());
+                o.put("timeout_ms", timeout.toMillis());
+                var writes = o.putArray("reattach_writes");
+                plan.stepsOf(PlanStep.SysfsWrites.class).forEach(w -> writes.addAll(JsonLine.writes(w.writes())));
+                JsonLine.print(out, o);
+            } else {
+                plan.lines().forEach(out::println);
+            }
             out.flush();
             return 0;
         }
         UnplugResult r = unplugger.unplug(id, timeout);
         if (json.enabled()) {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
-            o.put("vm", name).put("id", id).put("released", true).put("took_ms", r.took().toMillis()).put("busy_retries", r.retries());
+            o.put("vm", name).put("id", id).put("dry_run", false).put("released", true).put("took_ms", r.took().toMillis())
+                    .put("busy_retries", r.retries());
             var a = o.putArray("given_back");
             r.returned().forEach(a::add);
-            out.println(o.toPrettyString());
+            JsonLine.print(out, o);
         } else {
             out.println("unplugged " + id + " from VM " + name + " (the guest released it in " + r.took().toMillis() + " ms"
                     + (r.retries() > 0 ? ", after " + r.retries() + " busy retries" : "") + ")"

@@ -1,7 +1,7 @@
 package dev.hostdev.launcher.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.SlotKind;
 import dev.hostdev.launcher.vm.VmEnd;
@@ -39,9 +39,10 @@ public final class VmListCommand implements Callable<Integer> {
         List<VmStatus> statuses = vms.stream().map(r -> new RunningVm(registry.dir(r.name()), null, null)
                 .status(r, VmStatusCommand.QMP_TIMEOUT)).toList();
         if (json.enabled()) {
-            ArrayNode a = JsonNodeFactory.instance.arrayNode();
+            ObjectNode o = JsonLine.object();
+            ArrayNode a = o.putArray("vms");
             statuses.forEach(st -> a.add(VmStatusJson.of(st, registry.dir(st.record().name()))));
-            out.println(a.toPrettyString());
+            JsonLine.print(out, o);
         } else if (vms.isEmpty()) {
             out.println("no VMs (in " + new VmCommandContext(common, spec.commandLine().getErr()).vmsDir() + ")");
         } else {

@@ -1,5 +1,7 @@
 package dev.hostdev.launcher.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hostdev.launcher.qmp.QmpCall;
 import dev.hostdev.launcher.vm.ForegroundVm;
 import dev.hostdev.launcher.vm.ManagedDevices;
 import dev.hostdev.launcher.vm.StartOptions;
@@ -49,17 +51,21 @@ public final class VmStartCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the checks, sysfs writes, QEMU command line and QMP commands; do nothing.")
     boolean dryRun;
 
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30",
-            description = "Seconds QEMU may take until its QMP socket answers. Default: ${DEFAULT-VALUE}")
-    long timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30", converter = DurationConverter.class,
+            description = "Seconds QEMU may take until its QMP socket answers (or 500ms, 2m). Default: ${DEFAULT-VALUE}")
+    Duration timeout;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         VmCommandContext ctx = new VmCommandContext(common, err);
-        StartPlan plan = new StartPlanner(common.sysfs(), ctx.registry()).plan(specFile, ctx::managed, n -> err.println("note: " + n));
+        StartPlan plan = new StartPlanner(common.sysfs(), ctx.vmsDir()).plan(specFile, ctx::managed, n -> err.println("note: " + n));
         ManagedDevices managed = ctx.managed(plan.launch().spec().name());
+        if (dryRun && json.enabled()) {
+            JsonLine.print(out, dryRunJson(plan));
+            return 0;
+        }
         if (dryRun) {
             plan.describe().lines().forEach(out::println);
             out.flush();
@@ -70,14 +76,14 @@ public final class VmStartCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         VmStarter.Started started;
         try (VmRuntimeDir.Lock lock = dir.lock("start", Duration.ofSeconds(10))) {
-            StartOptions startOptions = new StartOptions(foreground, Duration.ofSeconds(timeoutSeconds), progress, ctx.verbose(),
+            StartOptions startOptions = new StartOptions(foreground, timeout, progress, ctx.verbose(),
                     foreground ? null : d -> Supervisor.spawn(d, ctx.vmsDir(), common.hostRoot().path()));
             started = new VmStarter(dir, managed, startOptions).start(plan);
         }
         VmRecord r = dir.require();
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (json.enabled()) {
-            out.println(VmStatusJson.of(r, r.state(), dir).toPrettyString());
+            JsonLine.print(out, VmStatusJson.of(r, r.state(), dir).put("dry_run", false));
         } else {
             out.printf("started VM %s (QEMU pid %d) in %d ms; QMP socket %s%n", r.name(), r.qemu().pid(), ms, dir.qmpSocket());
         }
@@ -86,5 +92,26 @@ public final class VmStartCommand implements Callable<Integer> {
             new ForegroundVm(dir, managed, progress).stayAttached(started);
         }
         return 0;
+    }
+
+    /** The dry run as JSON: the same plan the text prints, as data. */
+    private ObjectNode dryRunJson(StartPlan plan) {
+        var o = JsonLine.object();
+        o.put("name", plan.launch().spec().name()).put("dry_run", true);
+        var checks = o.putArray("checks");
+        plan.checked().forEach(checks::add);
+        o.set("detach_writes", JsonLine.writes(plan.detachWrites()));
+        var argv = o.putArray("argv");
+        plan.launch().argv().forEach(argv::add);
+        o.put("qemu_log", plan.launch().paths().dir().resolve("qemu.log").toString());
+        o.put("qmp_socket", plan.launch().paths().qmpSocket().toString());
+        var qmp = o.putArray("qmp");
+        qmp.addObject().put("execute", "qmp_capabilities");
+        qmp.add(QmpCall.listPeripherals().json());
+        qmp.add(QmpCall.cont().json());
+        var expect = o.putArray("expect_devices");
+        plan.launch().devices().forEach(d -> expect.add(d.id()));
+        o.put("supervisor", !foreground);
+        return o;
     }
 }

@@ -47,8 +47,7 @@ public final class VmStatusCommand implements Callable<Integer> {
         VmStatus s = vm.status(QMP_TIMEOUT);
         VmRecord r = s.record();
         if (json.enabled()) {
-            out.println(VmStatusJson.of(s, vm.dir()).toPrettyString());
-            out.flush();
+            JsonLine.print(out, VmStatusJson.of(s, vm.dir()));
             return 0;
         }
         out.println("VM " + r.name() + ": " + s.state().jsonName() + (s.state().hasProcess() && r.qemu() != null ? " (QEMU pid " + r.qemu().pid() + ")" : ""));

@@ -1,6 +1,10 @@
 package dev.hostdev.launcher.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hostdev.launcher.vm.PlanStep;
 import dev.hostdev.launcher.vm.RunningVm;
+import dev.hostdev.launcher.vm.VmOperationPlan;
+import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmStatusJson;
 import dev.hostdev.launcher.vm.VmStopper;
 import java.io.PrintWriter;
@@ -34,9 +38,9 @@ public final class VmStopCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
     String name;
 
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30",
-            description = "Seconds the guest gets to power off before QEMU is told to quit. Default: ${DEFAULT-VALUE}")
-    long timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30", converter = DurationConverter.class,
+            description = "Seconds the guest gets to power off before QEMU is told to quit (or 500ms, 2m). Default: ${DEFAULT-VALUE}")
+    Duration timeout;
 
     @Option(names = "--force", description = "Skip the power-off request: quit QEMU at once (as 'virsh destroy').")
     boolean force;
@@ -51,18 +55,24 @@ public final class VmStopCommand implements Callable<Integer> {
         RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
         VmStopper stopper = new VmStopper(vm, json.enabled() ? spec.commandLine().getErr() : out);
         if (dryRun) {
-            stopper.plan(Duration.ofSeconds(timeoutSeconds), force).lines().forEach(out::println);
+            VmOperationPlan plan = stopper.plan(timeout, force);
+            if (json.enabled()) {
+                JsonLine.print(out, dryRunJson(vm, plan));
+            } else {
+                plan.lines().forEach(out::println);
+            }
             out.flush();
             return 0;
         }
-        VmStopper.Result result = stopper.stop(Duration.ofSeconds(timeoutSeconds), force);
+        VmStopper.Result result = stopper.stop(timeout, force);
         if (json.enabled()) {
             var o = VmStatusJson.of(result.record(), result.record().state(), vm.dir());
             o.put("ended_by", result.how().name().toLowerCase(java.util.Locale.ROOT));
             o.put("took_ms", result.took().toMillis());
+            o.put("dry_run", false);
             var did = o.putArray("did");
             result.did().forEach(did::add);
-            out.println(o.toPrettyString());
+            JsonLine.print(out, o);
         } else {
             String how = switch (result.how()) {
                 case ALREADY_ENDED -> "QEMU had already ended"
@@ -76,5 +86,19 @@ public final class VmStopCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The dry run as JSON: the VM as it is, and the plan's QMP commands, timeouts and sysfs writes. */
+    private ObjectNode dryRunJson(RunningVm vm, VmOperationPlan plan) {
+        VmRecord r = vm.record();
+        var o = VmStatusJson.of(r, r.effectiveState(), vm.dir());
+        o.put("dry_run", true);
+        var qmp = o.putArray("qmp");
+        plan.stepsOf(PlanStep.Qmp.class).forEach(q -> qmp.add(q.call().json()));
+        o.put("powerdown_timeout_ms", r.qemuAlive() && !force ? (Long) timeout.toMillis() : null);
+        o.put("kill_pid", r.qemuAlive() ? r.qemu().pid() : null);
+        var writes = o.putArray("reattach_writes");
+        plan.stepsOf(PlanStep.SysfsWrites.class).forEach(w -> writes.addAll(JsonLine.writes(w.writes())));
+        return o;
     }
 }

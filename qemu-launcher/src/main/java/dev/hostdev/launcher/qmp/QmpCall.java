@@ -68,13 +68,18 @@ public record QmpCall(String command, ObjectNode arguments) {
         return new QmpCall("set-action", JSON.objectNode().put("shutdown", Objects.requireNonNull(action)));
     }
 
-    /** As QEMU reads it: {@code {"execute":"device_del","arguments":{"id":"hp1"}}}. */
-    public String render() {
+    /** The message QEMU reads, as JSON: {@code {"execute":"device_del","arguments":{"id":"hp1"}}}. */
+    public ObjectNode json() {
         ObjectNode o = JSON.objectNode().put("execute", command);
         if (arguments != null) {
-            o.set("arguments", arguments);
+            o.set("arguments", arguments.deepCopy());
         }
-        return o.toString();
+        return o;
+    }
+
+    /** As QEMU reads it: {@code {"execute":"device_del","arguments":{"id":"hp1"}}}. */
+    public String render() {
+        return json().toString();
     }
 
     @Override

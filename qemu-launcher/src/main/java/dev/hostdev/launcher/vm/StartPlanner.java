@@ -31,16 +31,18 @@ import java.util.Set;
 public final class StartPlanner {
     private final Sysfs sysfs;
     private final HostRoot root;
+    private final Path vmsDir;
     private final VmRegistry registry;
 
     /**
-     * @param sysfs    sysfs under the host root
-     * @param registry where the VMs' runtime directories are
+     * @param sysfs  sysfs under the host root
+     * @param vmsDir where the VMs' runtime directories are
      */
-    public StartPlanner(Sysfs sysfs, VmRegistry registry) {
+    public StartPlanner(Sysfs sysfs, Path vmsDir) {
         this.sysfs = sysfs;
         this.root = sysfs.root();
-        this.registry = registry;
+        this.vmsDir = vmsDir;
+        this.registry = new VmRegistry(vmsDir);
     }
 
     /**
@@ -55,7 +57,7 @@ public final class StartPlanner {
         VmSpec vm = VmSpecLoader.load(specFile);
         ManagedDevices managed = managedFor.apply(vm.name());
         SysfsPciFacts facts = new SysfsPciFacts(sysfs);
-        LaunchOptions options = LaunchOptions.forHost(root).paused();
+        LaunchOptions options = LaunchOptions.forHost(root, vmsDir).paused();
         LaunchPlan first = LaunchPlanner.plan(vm, facts, options);
         PreflightReport report = PreflightChecker.forSpec(sysfs, vm).check(first);
         report.throwIfFailed();
