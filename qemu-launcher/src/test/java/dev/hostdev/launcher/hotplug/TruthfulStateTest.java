@@ -58,7 +58,7 @@ class TruthfulStateTest {
             CliRun status = hostdev("vm", "status", "fake");
             assertTrue(list.out().lines().anyMatch(l -> l.startsWith("fake") && l.contains(" paused ")), list.out());
             assertTrue(status.out().startsWith("VM fake: paused"), status.out());
-            JsonNode listed = JSON.readTree(hostdev("vm", "list", "--json").out()).get(0);
+            JsonNode listed = JSON.readTree(hostdev("vm", "list", "--json").out()).get("vms").get(0);
             JsonNode shown = JSON.readTree(hostdev("vm", "status", "fake", "--json").out());
             assertEquals("paused", listed.get("state").asText());
             assertEquals(shown.get("state"), listed.get("state"));
@@ -83,7 +83,7 @@ class TruthfulStateTest {
             String gonePid = "supervisor (pid " + gone.pid() + ") is gone";
             assertTrue(list.out().contains("warning: VM fake: its " + gonePid), list.out());
             assertTrue(status.out().contains("warning: its " + gonePid) && status.out().contains("0000:7e:00.0"), status.out());
-            JsonNode listed = JSON.readTree(hostdev("vm", "list", "--json").out()).get(0);
+            JsonNode listed = JSON.readTree(hostdev("vm", "list", "--json").out()).get("vms").get(0);
             JsonNode shown = JSON.readTree(hostdev("vm", "status", "fake", "--json").out());
             assertFalse(listed.get("supervisor_alive").asBoolean(true));
             assertEquals(shown.get("supervisor_alive"), listed.get("supervisor_alive"));
