@@ -29,7 +29,7 @@ public final class DriverModules {
     /** The modules {@code driver} needs that are not loaded, in the order they would be loaded; empty if none. */
     public List<String> missing(String driver) {
         List<String> out = new ArrayList<>();
-        if (sysfs.isDirectory("bus/pci/drivers/" + driver)) {
+        if (driverLoaded(driver)) {
             return out;
         }
         out.add(driver);
@@ -60,8 +60,17 @@ public final class DriverModules {
             return warnings;
         }
         progress.accept("loading module " + driver);
-        loader.load(driver);
-        if (!sysfs.isDirectory("bus/pci/drivers/" + driver)) {
+        try {
+            loader.load(driver);
+        } catch (HostdevException e) {
+            if (driver.equals(DetachOptions.VFIO_PCI)) {
+                throw e;
+            }
+            // A variant driver the kernel cannot load: the generic one still does the job.
+            throw new HostdevException(e.code(), e.getMessage(), (e.hint() == null ? "" : e.hint() + "; ")
+                    + "or pass --driver vfio-pci to use the generic VFIO driver", e);
+        }
+        if (!driverLoaded(driver)) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "modprobe " + driver + " succeeded but there is still no "
                     + "/sys/bus/pci/drivers/" + driver, "check that " + driver + " is a PCI driver's name (modinfo "
                     + driver + ") and look at dmesg");
@@ -77,7 +86,16 @@ public final class DriverModules {
         return warnings;
     }
 
+    /** The driver is registered, under its name or the same name with '-' and '_' swapped (as modules register them). */
+    private boolean driverLoaded(String driver) {
+        if (sysfs.isDirectory("bus/pci/drivers/" + driver)) {
+            return true;
+        }
+        String m = driver.replace('-', '_');
+        return sysfs.list("bus/pci/drivers").stream().anyMatch(d -> d.replace('-', '_').equals(m));
+    }
+
     private static boolean isVfio(String driver) {
-        return driver.equals(DetachOptions.VFIO_PCI) || driver.endsWith("vfio_pci") || driver.endsWith("vfio-pci");
+        return driver.replace('-', '_').endsWith("vfio_pci");
     }
 }

@@ -20,10 +20,14 @@ public final class HostGuard {
     private final Sysfs sysfs;
     private final HostFiles files;
     private final Supplier<Set<String>> withIpv4;
+    private final List<ClaimSource> claimSources;
 
-    /** @param sysfs sysfs under the host root; /proc, /run and /dev are read under the same root */
+    /**
+     * @param sysfs sysfs under the host root; /proc, /run and /dev are read under the same root; the claim
+     *              sources installed ({@link ClaimSource.Provider}) are asked for that root
+     */
     public HostGuard(Sysfs sysfs) {
-        this(sysfs, sysfs.root().isSystemRoot() ? Ipv4Interfaces::ofThisHost : Set::of);
+        this(sysfs, sysfs.root().isSystemRoot() ? Ipv4Interfaces::ofThisHost : Set::of, installedSources(sysfs));
     }
 
     /**
@@ -31,9 +35,23 @@ public final class HostGuard {
      *                 which no file under another root can stand for (tests give their own)
      */
     HostGuard(Sysfs sysfs, Supplier<Set<String>> withIpv4) {
+        this(sysfs, withIpv4, installedSources(sysfs));
+    }
+
+    /** @param claimSources the claim sources beyond /proc and libvirt (tests give their own) */
+    HostGuard(Sysfs sysfs, Supplier<Set<String>> withIpv4, List<ClaimSource> claimSources) {
         this.sysfs = sysfs;
         this.files = new HostFiles(sysfs.root());
         this.withIpv4 = withIpv4;
+        this.claimSources = List.copyOf(claimSources);
+    }
+
+    private static List<ClaimSource> installedSources(Sysfs sysfs) {
+        List<ClaimSource> out = new ArrayList<>();
+        for (ClaimSource.Provider p : java.util.ServiceLoader.load(ClaimSource.Provider.class, HostGuard.class.getClassLoader())) {
+            out.add(p.forRoot(sysfs.root()));
+        }
+        return out;
     }
 
     /** Every way the host uses these devices (each listed once). */
@@ -47,9 +65,18 @@ public final class HostGuard {
         return all.stream().filter(u -> list.contains(u.device())).distinct().toList();
     }
 
-    /** Every claim other managers have on these devices. */
+    /**
+     * Every claim on these devices: the claim sources' first (they know more, e.g. the VM and device id to
+     * unplug), then running QEMUs and libvirt domains for devices no source claimed.
+     */
     public List<Claim> claims(Collection<PciAddress> devices) {
-        return new ClaimScanner(files).scan(devices).stream().distinct().toList();
+        List<Claim> all = new ArrayList<>();
+        for (ClaimSource source : claimSources) {
+            all.addAll(source.claims(devices).stream().filter(c -> devices.contains(c.device())).toList());
+        }
+        Set<PciAddress> known = all.stream().map(Claim::device).collect(Collectors.toSet());
+        new ClaimScanner(files).scan(devices).stream().filter(c -> !known.contains(c.device())).forEach(all::add);
+        return all.stream().distinct().toList();
     }
 
     /**
@@ -64,9 +91,12 @@ public final class HostGuard {
             return;
         }
         String what = blocking.stream().map(HostUse::describe).collect(Collectors.joining("; "));
-        boolean rootDisk = blocking.stream().anyMatch(u -> !u.overridable());
+        boolean rootDisk = blocking.stream().anyMatch(u -> u.kind() == HostUse.Kind.ROOT_DISK);
+        boolean platform = blocking.stream().anyMatch(u -> u.kind() == HostUse.Kind.PLATFORM_FUNCTION);
         throw new HostdevException(ErrorCode.HOST_IN_USE, "refusing to detach: " + what,
                 rootDisk ? "the root disk's controller is never detached: the host would lose its root filesystem"
+                        : platform ? "the platform's interrupt controllers, IOMMUs and event collectors are never detached:"
+                                + " the host needs them to run; leave this function out"
                         : "stop using it on the host first (unmount, swapoff, close what holds it open, "
                                 + "ip link set down, move the interface back to the host's network namespace), or pass --force if you are sure");
     }
@@ -81,8 +111,9 @@ public final class HostGuard {
         if (claims.isEmpty()) {
             return;
         }
+        List<String> fixes = claims.stream().map(Claim::fix).filter(java.util.Objects::nonNull).distinct().toList();
         throw new HostdevException(ErrorCode.BUSY,
                 claims.stream().map(Claim::describe).collect(Collectors.joining("; ")),
-                "stop that VM (or detach the device from it) first");
+                fixes.isEmpty() ? "stop that VM (or detach the device from it) first" : String.join("; ", fixes));
     }
 }

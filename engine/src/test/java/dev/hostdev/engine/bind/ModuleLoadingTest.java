@@ -99,10 +99,12 @@ class ModuleLoadingTest {
         assertEquals(ErrorCode.ENVIRONMENT, e.code());
         assertTrue(e.getMessage().contains("still no /sys/bus/pci/drivers/vfio-pci"), e.getMessage());
         assertEquals(List.of(), kernel.writes());
-        HostdevException stub = assertThrows(HostdevException.class,
-                () -> binder(kernel.moduleMissing("pci-stub")::loadModule).detach(List.of(NIC), VFIO.withDriver("pci-stub").withWholeGroup(true)));
-        assertTrue(stub.getMessage().contains("modprobe pci-stub failed"), stub.getMessage());
-        assertFalse(kernel.modulesLoaded().contains("vfio_iommu_type1"), "pci-stub needs no vfio backend");
+        HostdevException missing = assertThrows(HostdevException.class,
+                () -> binder(kernel.moduleMissing("vfio-pci")::loadModule).detach(List.of(PciAddress.parse("04:02.0")),
+                        VFIO.withWholeGroup(true)));
+        assertEquals(ErrorCode.ENVIRONMENT, missing.code());
+        assertTrue(missing.getMessage().contains("modprobe vfio-pci failed"), missing.getMessage());
+        assertEquals(List.of(), kernel.writes());
     }
 
     @Test
@@ -112,5 +114,39 @@ class ModuleLoadingTest {
         assertEquals(Outcome.DETACHED, r.devices().get(0).outcome());
         assertTrue(r.devices().stream().flatMap(d -> d.warnings().stream())
                 .anyMatch(w -> w.startsWith("vfio_iommu_type1 could not be loaded")), r.devices().toString());
+    }
+
+    /** A ConnectX VF whose best VFIO driver, from modules.alias, is the variant mlx5_vfio_pci (not loaded). */
+    private static SysfsTree connectX(Path root) {
+        SysfsTree t = SysfsTree.create(root);
+        t.pci("05:00.0").vendor(0x15b3).device(0x101e).klass(0x020000).pcie().driver("mlx5_core").iommuGroup(20).add();
+        t.file("/proc/sys/kernel/osrelease", "6.8.0-test\n");
+        t.file("/lib/modules/6.8.0-test/modules.alias",
+                "alias vfio_pci:v000015B3d0000101Esv*sd*bc*sc*i* mlx5_vfio_pci\nalias vfio_pci:v*d*sv*sd*bc*sc*i* vfio_pci\n");
+        return t;
+    }
+
+    @Test
+    void aVariantDriverChosenFromModulesAliasIsLoadedToo(@TempDir(factory = TmpfsTempDir.class) Path other) {
+        SysfsTree t = connectX(other);
+        SimulatedKernel k = new SimulatedKernel(other).vfioDriver("mlx5_vfio_pci");
+        PciAddress mlx = PciAddress.parse("05:00.0");
+        BindResult plan = new DeviceBinder(t.sysfs(k), BindObserver.SILENT, "test", k::loadModule).detach(List.of(mlx), VFIO.withDryRun(true));
+        assertTrue(plan.devices().get(0).warnings().contains("would load module mlx5_vfio_pci"), plan.devices().toString());
+        BindResult r = new DeviceBinder(t.sysfs(k), BindObserver.SILENT, "test", k::loadModule).detach(List.of(mlx), VFIO);
+        assertEquals(Outcome.DETACHED, r.devices().get(0).outcome());
+        assertEquals(List.of("mlx5_vfio_pci", "vfio_iommu_type1"), k.modulesLoaded());
+        assertEquals("mlx5_vfio_pci", k.currentDriver("0000:05:00.0").orElseThrow());
+    }
+
+    @Test
+    void aVariantTheKernelCannotLoadPointsAtTheGenericDriver(@TempDir(factory = TmpfsTempDir.class) Path other) {
+        SysfsTree t = connectX(other);
+        SimulatedKernel k = new SimulatedKernel(other).moduleMissing("mlx5_vfio_pci");
+        HostdevException e = assertThrows(HostdevException.class, () -> new DeviceBinder(t.sysfs(k), BindObserver.SILENT,
+                "test", k::loadModule).detach(List.of(PciAddress.parse("05:00.0")), VFIO));
+        assertEquals(ErrorCode.ENVIRONMENT, e.code());
+        assertTrue(e.hint().contains("--driver vfio-pci"), e.hint());
+        assertEquals(List.of(), k.writes());
     }
 }

@@ -3,6 +3,8 @@ package dev.hostdev.nativetests.bench;
 import dev.hostdev.engine.sysfs.HostRoot;
 import dev.hostdev.engine.sysfs.Sysfs;
 import dev.hostdev.launcher.hotplug.Attacher;
+import dev.hostdev.launcher.hotplug.HostDeviceChecks;
+import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.hotplug.HotplugDevice;
 import dev.hostdev.launcher.topology.SysfsPciFacts;
 import dev.hostdev.launcher.vm.ManagedDevices;
@@ -202,7 +204,8 @@ public final class VmAttachBench {
         @Override
         public VmRuntimeDir newVm(VmBenchSupport b, String name) {
             VmRuntimeDir vm = start(b, name);
-            attacher = new Attacher(vm, ManagedDevices.engine(null), new SysfsPciFacts(new Sysfs(new HostRoot(b.root))), null);
+            Sysfs sysfs = new Sysfs(new HostRoot(b.root));
+            attacher = new Attacher(new RunningVm(vm, ManagedDevices.engine(null), null), new SysfsPciFacts(sysfs), new HostDeviceChecks(sysfs));
             return vm;
         }
 

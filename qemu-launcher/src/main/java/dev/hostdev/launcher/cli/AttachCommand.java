@@ -3,21 +3,16 @@ package dev.hostdev.launcher.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.HostdevException;
-import dev.hostdev.engine.bind.SysfsWrite;
 import dev.hostdev.engine.pci.DeviceArguments;
 import dev.hostdev.engine.pci.DeviceRef;
-import dev.hostdev.launcher.cmdline.PreflightCheck;
 import dev.hostdev.launcher.hotplug.AttachResult;
 import dev.hostdev.launcher.hotplug.Attacher;
+import dev.hostdev.launcher.hotplug.HostDeviceChecks;
 import dev.hostdev.launcher.hotplug.HotplugDevice;
-import dev.hostdev.launcher.spec.StartupPolicy;
 import dev.hostdev.launcher.topology.SysfsPciFacts;
-import dev.hostdev.launcher.cmdline.PreflightChecker;
+import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.VmDevice;
-import dev.hostdev.launcher.vm.VmRuntimeDir;
 import java.io.PrintWriter;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -70,9 +65,8 @@ public final class AttachCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
         HotplugDevice device = device();
-        VmRuntimeDir dir = ctx.registry().dir(name);
-        check(device);
-        AttachResult r = new Attacher(dir, ctx.managed(name), new SysfsPciFacts(common.sysfs()), ctx.verbose())
+        RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
+        AttachResult r = new Attacher(vm, new SysfsPciFacts(common.sysfs()), new HostDeviceChecks(common.sysfs()))
                 .attach(device, id, dryRun);
         VmDevice d = r.device();
         if (json.enabled()) {
@@ -84,12 +78,7 @@ public final class AttachCommand implements Callable<Integer> {
             r.writes().forEach(x -> w.add(x.describe()));
             JsonLine.print(out, o);
         } else if (r.dryRun()) {
-            out.println("# attach to VM " + name + " --dry-run: nothing is changed");
-            for (SysfsWrite w : r.writes()) {
-                out.println(w.describe());
-            }
-            out.println("QMP: {\"execute\":\"device_add\",\"arguments\":" + r.deviceAdd() + "}");
-            out.println("QMP: {\"execute\":\"qom-list\",\"arguments\":{\"path\":\"/machine/peripheral\"}}  (expect " + d.id() + ")");
+            r.plan().lines().forEach(out::println);
         } else {
             out.println("attached " + d.driver() + (d.host() == null ? "" : " " + d.host()) + " to VM " + name + " as " + d.id()
                     + (d.rootPort() == null ? " on " + d.bus() : " on root port " + d.rootPort()
@@ -122,16 +111,5 @@ public final class AttachCommand implements Callable<Integer> {
             throw HostdevException.usage("--managed is for host PCI devices; a USB device is not detached", null);
         }
         return new HotplugDevice.HostUsb(ref);
-    }
-
-    /** A host device must be there (and, unmanaged, on vfio-pci): QEMU takes an absent usb-host silently. */
-    private void check(HotplugDevice device) {
-        String checkId = id == null ? "new device" : id;
-        PreflightChecker preflight = new PreflightChecker(common.sysfs());
-        if (device instanceof HotplugDevice.HostPci p && !dryRun) {
-            preflight.check(List.of(new PreflightCheck.PciDevice(checkId, p.address(), Optional.empty(), !p.managed()))).throwIfFailed();
-        } else if (device instanceof HotplugDevice.HostUsb u) {
-            preflight.check(List.of(new PreflightCheck.UsbDevice(checkId, u.device(), StartupPolicy.MANDATORY))).throwIfFailed();
-        }
     }
 }

@@ -77,8 +77,7 @@ public final class DoctorCommand implements Callable<Integer> {
         if (root.isSystemRoot()) {
             context = context.withVfioProbe(new NativeVfioProbe());
         }
-        List<PciAddress> addresses = devices.isEmpty() ? List.of()
-                : DetachCommandSupport.pciDevices(devices, "check", common.sysfs());
+        List<PciAddress> addresses = devices.stream().map(name -> pciDevice(name, common)).toList();
         if (addresses.isEmpty() && context.spec().isPresent()) {
             addresses = context.spec().get().pciDevices();
         }
@@ -107,5 +106,14 @@ public final class DoctorCommand implements Callable<Integer> {
 
     private static String name(CheckResult c) {
         return c.device() == null ? c.id() : c.device() + " " + c.id();
+    }
+
+    /** The one device-name parser every command uses (no blanks or control characters), PCI only. */
+    private static PciAddress pciDevice(String name, CommonOptions common) {
+        if (dev.hostdev.engine.pci.DeviceArguments.resolve(name, common.sysfs()) instanceof dev.hostdev.engine.pci.DeviceRef.Pci p) {
+            return p.address();
+        }
+        throw dev.hostdev.engine.HostdevException.usage("doctor checks PCI devices; '" + name + "' is a USB device",
+                "name a PCI device: 03:07.0, 0000:03:07.0, pci_0000_03_07_0 or a selector (path:, serial:, slot:, id:)");
     }
 }

@@ -22,7 +22,6 @@ final class ShowJson {
             PciDevice d = r.device();
             g.writeStringField("type", "pci");
             ListJson.pciFields(g, d.summary(), r.names());
-            g.writeStringField("nodedev_name", d.address().nodedevName());
             g.writeStringField("path", "/sys/" + d.sysfsPath());
             ListJson.nullable(g, "topology_path", r.selectors().path());
             g.writeArrayFieldStart("selectors");
@@ -119,7 +118,6 @@ final class ShowJson {
         return write(g -> {
             g.writeStringField("type", "usb");
             ListJson.usbFields(g, d, names);
-            g.writeStringField("nodedev_name", UsbNodedevNames.of(d));
             g.writeStringField("path", "/sys/" + d.sysfsPath());
         });
     }

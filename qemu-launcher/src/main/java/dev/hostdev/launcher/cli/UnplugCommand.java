@@ -2,14 +2,14 @@ package dev.hostdev.launcher.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.launcher.hotplug.UnplugResult;
 import dev.hostdev.launcher.hotplug.Unplugger;
-import dev.hostdev.launcher.vm.VmDevice;
-import dev.hostdev.launcher.vm.VmRuntimeDir;
+import dev.hostdev.launcher.qmp.QmpCall;
+import dev.hostdev.launcher.vm.PlanStep;
+import dev.hostdev.launcher.vm.RunningVm;
+import dev.hostdev.launcher.vm.VmOperationPlan;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,27 +54,19 @@ public final class UnplugCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
-        VmRuntimeDir dir = ctx.registry().dir(name);
-        Unplugger unplugger = new Unplugger(dir, ctx.managed(name), ctx.verbose());
-        if (dryRun && json.enabled()) {
-            VmDevice d = unplugger.target(id);
-            ObjectNode o = JsonLine.object();
-            o.put("vm", name).put("id", id).put("dry_run", true);
-            o.set("device_del", Unplugger.deviceDel(id));
-            o.put("timeout_ms", timeout.toMillis());
-            o.set("reattach_writes", JsonLine.writes(d.managed() && d.host() != null
-                    ? ctx.managed(name).reattach(List.of(PciAddress.parse(d.host())), true).writes() : List.of()));
-            JsonLine.print(out, o);
-            return 0;
-        }
+        Unplugger unplugger = new Unplugger(new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose()));
         if (dryRun) {
-            VmDevice d = unplugger.target(id);
-            out.println("# unplug " + id + " from VM " + name + " --dry-run: nothing is changed");
-            out.println("QMP: {\"execute\":\"device_del\",\"arguments\":" + Unplugger.deviceDel(id) + "}");
-            out.println("wait up to " + DurationConverter.describe(timeout) + " for DEVICE_DELETED of " + id + "; cross-check qom-list /machine/peripheral");
-            if (d.managed() && d.host() != null) {
-                out.println("then give " + d.host() + " back to its host driver:");
-                VmCommandContext.printWrites(out, ctx.managed(name).reattach(List.of(PciAddress.parse(d.host())), true));
+            VmOperationPlan plan = unplugger.plan(id, timeout);
+            if (json.enabled()) {
+                ObjectNode o = JsonLine.object();
+                o.put("vm", name).put("id", id).put("dry_run", true);
+                o.set("device_del", QmpCall.deviceDel(id).arguments());
+                o.put("timeout_ms", timeout.toMillis());
+                var writes = o.putArray("reattach_writes");
+                plan.stepsOf(PlanStep.SysfsWrites.class).forEach(w -> writes.addAll(JsonLine.writes(w.writes())));
+                JsonLine.print(out, o);
+            } else {
+                plan.lines().forEach(out::println);
             }
             out.flush();
             return 0;

@@ -72,8 +72,6 @@ final class VmCommandContext {
 
     /** Prints the sysfs writes of a dry run, one per line. */
     static void printWrites(PrintWriter out, BindResult r) {
-        // What the detach would do besides writing, e.g. "would load module vfio-pci".
-        r.devices().stream().flatMap(d -> d.warnings().stream()).distinct().forEach(w -> out.println("  # " + w));
         for (SysfsWrite w : r.writes()) {
             out.println("  " + w.describe());
         }

@@ -1,14 +1,14 @@
 package dev.hostdev.launcher.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.launcher.vm.PlanStep;
+import dev.hostdev.launcher.vm.RunningVm;
+import dev.hostdev.launcher.vm.VmOperationPlan;
 import dev.hostdev.launcher.vm.VmRecord;
-import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmStatusJson;
 import dev.hostdev.launcher.vm.VmStopper;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,11 +18,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code hostdev vm stop NAME}: ACPI power-off, {@code quit} after the timeout, SIGKILL if QEMU is
- * still there; managed devices are given back before it returns.
+ * {@code hostdev vm stop NAME}: ACPI power-off, {@code quit} after the timeout, SIGTERM then SIGKILL if QEMU
+ * is still there; managed devices are given back before it returns. The plan and the stop are {@link VmStopper}'s.
  */
 @Command(name = "stop", mixinStandardHelpOptions = true, description = {
-    "Stop a VM: system_powerdown, then QMP quit after --timeout, then SIGKILL; managed devices are given back.",
+    "Stop a VM: system_powerdown, then QMP quit after --timeout, then SIGTERM, then SIGKILL; managed devices are given back.",
     "On a VM whose QEMU already ended (guest power-off, quit, signal, crash) it only cleans up, says how it ended",
     "and exits 0."})
 public final class VmStopCommand implements Callable<Integer> {
@@ -52,35 +52,26 @@ public final class VmStopCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
-        VmRuntimeDir dir = ctx.registry().dir(name);
-        if (dryRun && json.enabled()) {
-            JsonLine.print(out, dryRunJson(dir.require(), ctx));
-            return 0;
-        }
+        RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
+        VmStopper stopper = new VmStopper(vm, json.enabled() ? spec.commandLine().getErr() : out);
         if (dryRun) {
-            VmRecord r = dir.require();
-            out.println("# vm stop " + name + " --dry-run: nothing is changed");
-            out.println("VM " + name + " is " + r.effectiveState().jsonName() + (r.qemuAlive() ? " (QEMU pid " + r.qemu().pid() + ")" : ""));
-            if (r.qemuAlive()) {
-                if (!force) {
-                    out.println("QMP: {\"execute\":\"system_powerdown\"}, then wait up to " + DurationConverter.describe(timeout) + " for QEMU to exit");
-                }
-                out.println("QMP: {\"execute\":\"quit\"}, then wait up to 5 s; then SIGKILL pid " + r.qemu().pid());
-            }
-            for (String host : r.managed()) {
-                out.println("give " + host + " back to its host driver:");
-                VmCommandContext.printWrites(out, ctx.managed(name).reattach(List.of(PciAddress.parse(host)), true));
+            VmOperationPlan plan = stopper.plan(timeout, force);
+            if (json.enabled()) {
+                JsonLine.print(out, dryRunJson(vm, plan));
+            } else {
+                plan.lines().forEach(out::println);
             }
             out.flush();
             return 0;
         }
-        VmStopper.Result result = new VmStopper(dir, ctx.managed(name), json.enabled() ? spec.commandLine().getErr() : out, ctx.verbose())
-                .stop(timeout, force);
+        VmStopper.Result result = stopper.stop(timeout, force);
         if (json.enabled()) {
-            var o = VmStatusJson.of(result.record(), result.record().state(), dir);
+            var o = VmStatusJson.of(result.record(), result.record().state(), vm.dir());
             o.put("ended_by", result.how().name().toLowerCase(java.util.Locale.ROOT));
             o.put("took_ms", result.took().toMillis());
             o.put("dry_run", false);
+            var did = o.putArray("did");
+            result.did().forEach(did::add);
             JsonLine.print(out, o);
         } else {
             String how = switch (result.how()) {
@@ -88,6 +79,7 @@ public final class VmStopCommand implements Callable<Integer> {
                         + (result.record().ended() == null ? "" : ": " + result.record().ended().describe()) + "; cleaned up";
                 case POWERDOWN -> "the guest powered off";
                 case QUIT -> "QEMU quit";
+                case SIGTERM -> "QEMU exited on SIGTERM";
                 case SIGKILL -> "QEMU was killed (SIGKILL)";
             };
             out.printf("VM %s is %s: %s; took %d ms%n", name, result.record().state().jsonName(), how, result.took().toMillis());
@@ -96,23 +88,17 @@ public final class VmStopCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The dry run as JSON: the VM as it is, the QMP commands and the sysfs writes that would give devices back. */
-    private ObjectNode dryRunJson(VmRecord r, VmCommandContext ctx) {
-        var o = VmStatusJson.of(r, r.effectiveState(), ctx.registry().dir(name));
+    /** The dry run as JSON: the VM as it is, and the plan's QMP commands, timeouts and sysfs writes. */
+    private ObjectNode dryRunJson(RunningVm vm, VmOperationPlan plan) {
+        VmRecord r = vm.record();
+        var o = VmStatusJson.of(r, r.effectiveState(), vm.dir());
         o.put("dry_run", true);
         var qmp = o.putArray("qmp");
-        if (r.qemuAlive()) {
-            if (!force) {
-                qmp.addObject().put("execute", "system_powerdown");
-            }
-            qmp.addObject().put("execute", "quit");
-        }
+        plan.stepsOf(PlanStep.Qmp.class).forEach(q -> qmp.add(q.call().json()));
         o.put("powerdown_timeout_ms", r.qemuAlive() && !force ? (Long) timeout.toMillis() : null);
         o.put("kill_pid", r.qemuAlive() ? r.qemu().pid() : null);
         var writes = o.putArray("reattach_writes");
-        for (String host : r.managed()) {
-            writes.addAll(JsonLine.writes(ctx.managed(name).reattach(List.of(PciAddress.parse(host)), true).writes()));
-        }
+        plan.stepsOf(PlanStep.SysfsWrites.class).forEach(w -> writes.addAll(JsonLine.writes(w.writes())));
         return o;
     }
 }

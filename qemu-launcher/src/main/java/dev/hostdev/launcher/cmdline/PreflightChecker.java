@@ -23,11 +23,81 @@ import java.util.Set;
 public final class PreflightChecker {
     private final PciInventory pci;
     private final UsbInventory usb;
+    private final Fixes fixes;
 
-    /** @param sysfs where devices are read (host paths of files are checked as QEMU will open them) */
+    /**
+     * The fixes a failed check suggests, in the words of the command that made the check: spec keys (with
+     * where they are written) for a spec, options for {@code attach}.
+     */
+    public interface Fixes {
+        /** For {@code attach}: its {@code --managed} option, and no spec key. */
+        Fixes ATTACH = new Fixes() {
+            @Override
+            public String unmanagedNotOnVfio(PreflightCheck.PciDevice c) {
+                return "detach it first with 'hostdev detach " + c.address() + "', or attach it with --managed";
+            }
+
+            @Override
+            public String usbMissing(PreflightCheck.UsbDevice c) {
+                return "plug it in (see 'hostdev list --usb'), then attach it again";
+            }
+
+            @Override
+            public String whyRequired(PreflightCheck.UsbDevice c) {
+                return "";
+            }
+        };
+
+        /** The fix for an unmanaged PCI device not on vfio-pci. */
+        String unmanagedNotOnVfio(PreflightCheck.PciDevice c);
+
+        /** The fix for a required USB device that is missing. */
+        String usbMissing(PreflightCheck.UsbDevice c);
+
+        /** Why a missing USB device stops the command, e.g. {@code , and its startup policy is mandatory}; empty when nothing more to say. */
+        default String whyRequired(PreflightCheck.UsbDevice c) {
+            return ", and its startup policy is " + c.policy().name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /**
+         * For a spec: its keys, each with where the hostdev is written.
+         *
+         * @param where the hostdev's place for a person ({@code [[hostdev]] at vm.toml:12}) by its id
+         */
+        static Fixes spec(java.util.function.Function<String, String> where) {
+            return new Fixes() {
+                @Override
+                public String unmanagedNotOnVfio(PreflightCheck.PciDevice c) {
+                    return "detach it first with 'hostdev detach " + c.address() + "', or set managed = true in " + where.apply(c.hostdevId());
+                }
+
+                @Override
+                public String usbMissing(PreflightCheck.UsbDevice c) {
+                    return "plug it in (see 'hostdev list --usb'), or set startup = \"optional\" in " + where.apply(c.hostdevId())
+                            + " to start without it";
+                }
+            };
+        }
+    }
+
+    /** @param sysfs where devices are read (host paths of files are checked as QEMU will open them); hints name spec keys */
     public PreflightChecker(Sysfs sysfs) {
+        this(sysfs, Fixes.spec(id -> "[[hostdev]] '" + id + "'"));
+    }
+
+    /**
+     * @param sysfs where devices are read
+     * @param fixes the words of the command that checks, for hints
+     */
+    public PreflightChecker(Sysfs sysfs, Fixes fixes) {
         this.pci = new PciInventory(sysfs);
         this.usb = new UsbInventory(sysfs);
+        this.fixes = fixes;
+    }
+
+    /** For a spec: hints name its keys and where each hostdev is written. */
+    public static PreflightChecker forSpec(Sysfs sysfs, dev.hostdev.launcher.spec.VmSpec spec) {
+        return new PreflightChecker(sysfs, Fixes.spec(id -> spec.hostdev(id).map(h -> h.where()).orElse("[[hostdev]] '" + id + "'")));
     }
 
     /** Checks every check of the plan. */
@@ -78,7 +148,7 @@ public final class PreflightChecker {
         }
         if (c.mustBeOnVfio() && !d.driver().equals(java.util.Optional.of("vfio-pci"))) {
             throw new HostdevException(ErrorCode.STATE, who + " is unmanaged and on " + d.driver().map(x -> "driver " + x).orElse("no driver")
-                    + ", not vfio-pci", "detach it first with 'hostdev detach " + c.address() + "', or set managed = true");
+                    + ", not vfio-pci", fixes.unmanagedNotOnVfio(c));
         }
     }
 
@@ -96,9 +166,8 @@ public final class PreflightChecker {
                 return false;
             }
             if (e.code() == ErrorCode.NOT_FOUND) {
-                throw HostdevException.notFound("USB device " + c.device() + " (" + c.hostdevId() + ") is missing, and its startup policy is "
-                                + c.policy().name().toLowerCase(java.util.Locale.ROOT),
-                        "plug it in (see 'hostdev list --usb'), or set startup = \"optional\" to start without it");
+                throw HostdevException.notFound("USB device " + c.device() + " (" + c.hostdevId() + ") is missing" + fixes.whyRequired(c),
+                        fixes.usbMissing(c));
             }
             throw e;
         }

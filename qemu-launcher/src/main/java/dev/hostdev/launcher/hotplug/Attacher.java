@@ -1,6 +1,5 @@
 package dev.hostdev.launcher.hotplug;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.bind.BindResult;
@@ -10,23 +9,24 @@ import dev.hostdev.launcher.cmdline.EmulatedDevice;
 import dev.hostdev.launcher.cmdline.QemuDevice;
 import dev.hostdev.launcher.cmdline.UsbHost;
 import dev.hostdev.launcher.cmdline.VfioPci;
-import dev.hostdev.launcher.qmp.QmpClient;
-import dev.hostdev.launcher.qmp.QmpEvent;
+import dev.hostdev.launcher.qmp.QemuMonitor;
+import dev.hostdev.launcher.qmp.QmpCall;
+import dev.hostdev.launcher.qmp.QmpCommandException;
 import dev.hostdev.launcher.spec.DeviceBus;
 import dev.hostdev.launcher.spec.DeviceModels;
 import dev.hostdev.launcher.topology.PciFacts;
 import dev.hostdev.launcher.topology.Placement;
-import dev.hostdev.launcher.vm.ManagedDevices;
+import dev.hostdev.launcher.vm.CommandHints;
+import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.Slot;
 import dev.hostdev.launcher.vm.SlotKind;
 import dev.hostdev.launcher.vm.VmDevice;
-import dev.hostdev.launcher.vm.VmQmp;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
-import dev.hostdev.launcher.vm.VmStarter;
-import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,116 +34,167 @@ import java.util.Set;
  * Hotplugs a device into a running VM: a free slot from the slot map ({@code addr=0x0} on a root
  * port, always), the host device detached first if managed, {@code device_add}, confirmation in
  * {@code /machine/peripheral}, the slot recorded as taken. Any failure gives a detached device back.
+ * The plan ({@link AttachPlan}) is made with every check first, under the VM's lock; the dry run returns
+ * it, the real run carries out that same plan.
  */
 public final class Attacher {
-    private final VmRuntimeDir dir;
-    private final ManagedDevices managed;
+    /**
+     * How long {@code device_add} may take: QEMU realizes a vfio-pci device in it (opening the group, resetting the
+     * device), which takes seconds on a loaded host and longer under emulation.
+     */
+    static final Duration QMP_TIMEOUT = Duration.ofSeconds(30);
+
+    private final RunningVm vm;
     private final PciFacts facts;
-    private final PrintWriter verbose;
+    private final HotplugChecks checks;
+    private final Duration qmpTimeout;
 
     /**
-     * @param facts   whether a host PCI device is PCI Express (root port) or conventional (bridge slot)
-     * @param verbose where {@code -v} shows QMP messages, or {@code null}
+     * @param facts  whether a host PCI device is PCI Express (root port) or conventional (bridge slot)
+     * @param checks what must hold of the device on the host (present, on vfio-pci, not held by another VM)
      */
-    public Attacher(VmRuntimeDir dir, ManagedDevices managed, PciFacts facts, PrintWriter verbose) {
-        this.dir = dir;
-        this.managed = managed;
+    public Attacher(RunningVm vm, PciFacts facts, HotplugChecks checks) {
+        this(vm, facts, checks, QMP_TIMEOUT);
+    }
+
+    /** With another QMP timeout (tests). */
+    Attacher(RunningVm vm, PciFacts facts, HotplugChecks checks, Duration qmpTimeout) {
+        this.vm = vm;
         this.facts = facts;
-        this.verbose = verbose;
+        this.checks = checks;
+        this.qmpTimeout = qmpTimeout;
     }
 
     /**
      * Attaches {@code device}.
      *
      * @param id     the device id, or {@code null} to pick {@code hpN}
-     * @param dryRun plan only: nothing is detached or sent
+     * @param dryRun plan only (every check made): nothing is detached or sent
      */
     public AttachResult attach(HotplugDevice device, String id, boolean dryRun) {
-        try (VmRuntimeDir.Lock lock = dir.lock("attach", Duration.ofSeconds(30))) {
-            VmRecord r = dir.require();
-            // Whether QEMU still runs is asked of the kernel (/proc) before a host device is detached for it;
-            // otherwise its monitor answers for it (VmQmp.connectLive).
-            if (device instanceof HotplugDevice.HostPci p && p.managed()) {
-                VmQmp.requireLive(r, r.effectiveState(), "attach");
-            }
-            String newId = id == null ? freeId(r) : checkId(r, id);
-            Optional<Slot> slot = Optional.empty();
-            QemuDevice qdev;
-            if (device instanceof HotplugDevice.HostUsb u) {
-                qdev = new UsbHost(newId, usbBus(r, device), u.device());
-            } else if (device instanceof HotplugDevice.Emulated e && DeviceModels.defaultBus(e.model()) == DeviceBus.XHCI) {
-                qdev = new EmulatedDevice(e.model(), newId, usbBus(r, device), Optional.empty(), java.util.Map.of());
-            } else {
-                SlotKind kind = kindOf(device);
-                String host = device instanceof HotplugDevice.HostPci p ? p.address().toString() : null;
-                Slot s = r.slots().pick(kind, host).orElseThrow(() -> noRoom(r, kind, device));
-                slot = Optional.of(s);
-                Placement at = s.kind() == SlotKind.ROOT_PORT ? Placement.onRootPort(s.bus())
-                        : new Placement(s.bus(), Integer.decode(s.addr()), 0);
-                qdev = device instanceof HotplugDevice.HostPci p ? new VfioPci(newId, p.address(), at)
-                        : new EmulatedDevice(((HotplugDevice.Emulated) device).model(), newId, at.bus(), Optional.of(at.addr()),
-                                java.util.Map.of());
-            }
-            HotplugDevice.HostPci managedHost = device instanceof HotplugDevice.HostPci p && p.managed() ? p : null;
-            Object addr = qdev.properties().get("addr");
-            VmDevice recorded = new VmDevice(newId, qdev.driver(), qdev.properties().get("bus").toString(),
-                    addr == null ? null : addr.toString(), slot.map(Slot::rootPort).orElse(null), hostOf(device),
-                    managedHost != null, true);
-            ObjectNode args = qdev.deviceAddArguments();
+        try (VmRuntimeDir.Lock lock = vm.lock("attach")) {
+            VmRecord r = vm.record();
+            AttachPlan plan = plan(r, device, id);
             if (dryRun) {
-                List<SysfsWrite> writes = managedHost == null ? List.of()
-                        : managed.detach(List.of(managedHost.address()), true).writes();
-                return new AttachResult(recorded, args, writes, true);
+                return new AttachResult(plan.recorded(), plan.deviceAdd().arguments(), plan.detachWrites(), true, plan.describe());
             }
-            return plug(r, slot.orElse(null), recorded, args, managedHost);
+            return plug(r, plan);
         }
     }
 
-    private AttachResult plug(VmRecord r, Slot slot, VmDevice recorded, ObjectNode args, HotplugDevice.HostPci managedHost) {
+    /** The plan of attaching {@code device} to the VM recorded as {@code r}, every check made. */
+    private AttachPlan plan(VmRecord r, HotplugDevice device, String id) {
+        List<String> checked = new ArrayList<>();
+        // Whether QEMU still runs is asked of the kernel (/proc) before a host device is detached for it;
+        // otherwise its monitor answers for it (RunningVm.monitor).
+        RunningVm.requireLive(r, device instanceof HotplugDevice.HostPci p && p.managed() ? r.effectiveState() : r.state(), "attach");
+        checked.add("VM " + r.name() + " is " + r.state().jsonName());
+        if (device instanceof HotplugDevice.Emulated e) {
+            DeviceModels.ownKey(e.model()).ifPresent(key -> {
+                throw HostdevException.usage("'" + e.model() + "' is not a device to hotplug: the VM's spec makes it (" + key
+                        + ")", e.model().equals("pcie-root-port") ? "root ports cannot be added to a running VM: raise spare_root_ports"
+                        + " in the spec and restart the VM" : "use that key in the spec and restart the VM");
+            });
+        }
+        String newId = id == null ? freeId(r) : checkId(r, id);
+        checked.addAll(checks.check(r, device, newId));
+        Optional<Slot> slot = Optional.empty();
+        QemuDevice qdev;
+        if (device instanceof HotplugDevice.HostUsb u) {
+            qdev = new UsbHost(newId, usbBus(r, device), u.device());
+        } else if (device instanceof HotplugDevice.Emulated e && DeviceModels.defaultBus(e.model()) == DeviceBus.XHCI) {
+            qdev = new EmulatedDevice(e.model(), newId, usbBus(r, device), Optional.empty(), Map.of());
+        } else {
+            SlotKind kind = kindOf(device);
+            String host = device instanceof HotplugDevice.HostPci p ? p.address().toString() : null;
+            Slot s = r.slots().pick(kind, host).orElseThrow(() -> noRoom(r, kind, device));
+            slot = Optional.of(s);
+            Placement at = s.kind() == SlotKind.ROOT_PORT ? Placement.onRootPort(s.bus())
+                    : new Placement(s.bus(), Integer.decode(s.addr()), 0);
+            qdev = device instanceof HotplugDevice.HostPci p ? new VfioPci(newId, p.address(), at)
+                    : new EmulatedDevice(((HotplugDevice.Emulated) device).model(), newId, at.bus(), Optional.of(at.addr()), Map.of());
+        }
+        HotplugDevice.HostPci managedHost = device instanceof HotplugDevice.HostPci p && p.managed() ? p : null;
+        Object addr = qdev.properties().get("addr");
+        VmDevice recorded = new VmDevice(newId, qdev.driver(), qdev.properties().get("bus").toString(),
+                addr == null ? null : addr.toString(), slot.map(Slot::rootPort).orElse(null), hostOf(device),
+                managedHost != null, true);
+        // the engine plans the detach with its own checks (host use, claims, group viability) under dry run
+        List<SysfsWrite> writes = managedHost == null ? List.of()
+                : CommandHints.forAttach(() -> vm.managed().detach(List.of(managedHost.address()), true), managedHost.address()).writes();
+        return new AttachPlan(r.name(), recorded, slot.orElse(null), managedHost, writes, checked,
+                QmpCall.deviceAdd(qdev.deviceAddArguments()));
+    }
+
+    private AttachResult plug(VmRecord r, AttachPlan plan) {
+        HotplugDevice.HostPci managedHost = plan.managedHost();
+        VmDevice recorded = plan.recorded();
         List<SysfsWrite> writes = List.of();
         boolean detachedHere = false;
         if (managedHost != null) {
-            BindResult b = managed.detach(List.of(managedHost.address()), false);
+            BindResult b = CommandHints.forAttach(() -> vm.managed().detach(List.of(managedHost.address()), false), managedHost.address());
             writes = b.writes();
             detachedHere = b.devices().stream().anyMatch(o -> o.device().equals(managedHost.address()) && o.outcome() == Outcome.DETACHED);
             if (detachedHere) {
                 // recorded before device_add: should Hostdev die now, the supervisor still gives it back
                 r = r.withManaged(managedHost.address().toString());
-                dir.write(r);
+                vm.dir().write(r);
             }
         }
-        Duration timeout = Duration.ofSeconds(10);
-        try (QmpClient qmp = VmQmp.connectLive(dir, r, "attach", verbose, timeout)) {
+        boolean addSent = false;
+        try (QemuMonitor monitor = vm.monitor(r, "attach", qmpTimeout)) {
             // QEMU runs commands in order: the confirmation goes with device_add, and the record of the
             // slot taken is written while QEMU works, then put in place only once the device is confirmed.
-            QmpClient.Pending added = qmp.submit("device_add", args, timeout);
-            QmpClient.Pending listed = qmp.submit("qom-list", VmStarter.peripheralListArguments(), timeout);
-            try (VmRuntimeDir.Staged record = dir.stage(r.withDevice(recorded, slot, null))) { // r is current: the lock is held
-                added.await();
-                Set<String> present = VmStarter.peripheralIds(listed.await());
+            try (VmRuntimeDir.Staged record = vm.dir().stage(r.withDevice(recorded, plan.slot(), null))) { // r is current: the lock is held
+                addSent = true;
+                Set<String> present = monitor.deviceAdd(plan.deviceAdd(), qmpTimeout);
                 if (!present.contains(recorded.id())) {
                     throw new HostdevException(ErrorCode.QEMU, "QEMU accepted device_add for " + recorded.id()
-                            + " but it is not in /machine/peripheral", "see 'hostdev vm status " + r.name() + "' and " + dir.qmpLog());
+                            + " but it is not in " + QmpCall.PERIPHERAL, "see 'hostdev vm status " + r.name() + "' and " + vm.dir().qmpLog());
                 }
-                if (qmp.backlog().stream().anyMatch((QmpEvent e) -> e.isDeviceDeleted(recorded.id()))) {
+                if (monitor.deviceDeletedHeard(recorded.id())) {
                     throw new HostdevException(ErrorCode.QEMU, "the guest removed " + recorded.id() + " as soon as it was plugged in"
                             + " (a hotplug while the guest boots can be taken as an unplug)", "wait until the guest has booted, then attach again");
                 }
                 record.commit();
             }
         } catch (RuntimeException e) {
+            if (addSent && unanswered(e)) {
+                throw keptUnconfirmed(r, plan, e);
+            }
             if (detachedHere) {
-                giveBack(r, managedHost, e);
+                giveBack(managedHost, e);
             }
             throw e;
         }
-        return new AttachResult(recorded, args, writes, false);
+        return new AttachResult(recorded, plan.deviceAdd().arguments(), writes, false, plan.describe());
     }
 
-    private void giveBack(VmRecord r, HotplugDevice.HostPci host, RuntimeException cause) {
+    /** Whether QEMU left device_add unanswered (timeout, monitor gone): it may have added the device all the same. */
+    private static boolean unanswered(RuntimeException e) {
+        return !(e instanceof QmpCommandException) && e instanceof HostdevException h
+                && (h.code() == ErrorCode.TIMEOUT || h.code() == ErrorCode.QMP);
+    }
+
+    /**
+     * A device_add QEMU did not answer may have taken the device: giving a host device back then would unbind it
+     * from vfio-pci under a running QEMU (the kernel blocks until QEMU lets go). It is recorded as attached
+     * instead, so that every command sees the VM's claim and {@code unplug} can take it out cleanly.
+     */
+    private HostdevException keptUnconfirmed(VmRecord r, AttachPlan plan, RuntimeException cause) {
+        VmDevice d = plan.recorded();
+        vm.dir().write(r.withDevice(d, plan.slot(), null));
+        return new HostdevException(ErrorCode.TIMEOUT, "QEMU did not confirm device_add of " + d.id() + " in VM " + r.name()
+                + " within " + qmpTimeout.toSeconds() + " s (" + cause.getMessage() + "); it may have added it, so " + d.id()
+                + " stays recorded" + (d.host() == null ? "" : " and " + d.host() + " stays on vfio-pci"),
+                "see 'hostdev vm status " + r.name() + "'; 'hostdev unplug " + r.name() + " " + d.id() + "' takes it out"
+                        + (d.managed() ? " and gives " + d.host() + " back" : ""), cause);
+    }
+
+    private void giveBack(HotplugDevice.HostPci host, RuntimeException cause) {
         try {
-            managed.reattach(List.of(host.address()), false);
-            dir.write(dir.require().withoutManaged(host.address().toString()));
+            vm.managed().reattach(List.of(host.address()), false);
+            vm.dir().write(vm.record().withoutManaged(host.address().toString()));
         } catch (HostdevException e) {
             cause.addSuppressed(e);
         }

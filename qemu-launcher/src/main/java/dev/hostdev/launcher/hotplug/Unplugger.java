@@ -1,21 +1,19 @@
 package dev.hostdev.launcher.hotplug;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.bind.SysfsWrite;
 import dev.hostdev.engine.pci.PciAddress;
-import dev.hostdev.launcher.qmp.QmpClient;
+import dev.hostdev.launcher.qmp.QemuMonitor;
+import dev.hostdev.launcher.qmp.QemuStatus;
+import dev.hostdev.launcher.qmp.QmpCall;
 import dev.hostdev.launcher.qmp.QmpCommandException;
-import dev.hostdev.launcher.vm.ManagedDevices;
+import dev.hostdev.launcher.vm.PlanStep;
+import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.VmDevice;
-import dev.hostdev.launcher.vm.VmQmp;
+import dev.hostdev.launcher.vm.VmOperationPlan;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
-import dev.hostdev.launcher.vm.VmStarter;
-import dev.hostdev.launcher.vm.VmState;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +23,8 @@ import java.util.List;
  * {@code /machine/peripheral} as the cross-check). Only a device really gone is taken off the record
  * and its managed host device given back. The other endings are errors that say which they are:
  * guest busy (retried with backoff until the timeout), VM paused (nothing will acknowledge), or
- * timed out with the unplug still pending (no guest OS, or a guest that ignores it).
+ * timed out with the unplug still pending (no guest OS, or a guest that ignores it). The plan is made
+ * with the same checks for the dry run and the real run.
  */
 public final class Unplugger {
     /** Default wait: covers native PCIe hotplug's 5 s attention-button delay with room to spare. */
@@ -34,33 +33,40 @@ public final class Unplugger {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
     /** How long to wait on a paused VM: enough for a USB unplug, which needs no guest. */
     private static final Duration PAUSED_WAIT = Duration.ofSeconds(1);
+    private static final Duration QMP_TIMEOUT = Duration.ofSeconds(10);
 
-    private final VmRuntimeDir dir;
-    private final ManagedDevices managed;
-    private final PrintWriter verbose;
+    private final RunningVm vm;
 
-    /** @param verbose where {@code -v} shows QMP messages, or {@code null} */
-    public Unplugger(VmRuntimeDir dir, ManagedDevices managed, PrintWriter verbose) {
-        this.dir = dir;
-        this.managed = managed;
-        this.verbose = verbose;
+    /** @param vm the VM to unplug from */
+    public Unplugger(RunningVm vm) {
+        this.vm = vm;
     }
 
-    /** The device to unplug, checked against the record and the VM's state (QEMU's liveness included). */
-    public VmDevice target(String id) {
-        VmRecord r = dir.require();
-        return target(r, r.effectiveState(), id);
+    /**
+     * The plan of unplugging {@code id}, with the checks the real run makes (the VM is running or paused and
+     * QEMU still runs; the device is recorded).
+     */
+    public VmOperationPlan plan(String id, Duration timeout) {
+        VmRecord r = vm.record();
+        VmDevice d = target(r, r.effectiveState(), id);
+        List<PlanStep> steps = new ArrayList<>();
+        steps.add(new PlanStep.Checked("VM " + r.name() + " is " + r.effectiveState().jsonName() + " and has device " + id));
+        steps.add(new PlanStep.Qmp(QmpCall.queryStatus(), "running: a paused guest acknowledges no PCI unplug"));
+        steps.add(new PlanStep.Qmp(QmpCall.deviceDel(id), null));
+        steps.add(new PlanStep.Wait("DEVICE_DELETED of " + id + " (a guest busy is retried with backoff)", timeout,
+                "fail with the unplug left pending; cross-check " + QmpCall.listPeripherals().render()));
+        steps.add(new PlanStep.Action("take " + id + " off the record"));
+        if (d.managed() && d.host() != null && r.managed().contains(d.host())) {
+            List<SysfsWrite> writes = vm.managed().reattach(List.of(PciAddress.parse(d.host())), true).writes();
+            steps.add(new PlanStep.SysfsWrites("give " + d.host() + " back to its host driver", writes));
+        }
+        return new VmOperationPlan("unplug " + id + " from VM " + r.name(), steps);
     }
 
-    private static VmDevice target(VmRecord r, VmState state, String id) {
-        VmQmp.requireLive(r, state, "unplug");
+    private static VmDevice target(VmRecord r, dev.hostdev.launcher.vm.VmState state, String id) {
+        RunningVm.requireLive(r, state, "unplug");
         return r.device(id).orElseThrow(() -> HostdevException.notFound("VM " + r.name() + " has no device '" + id + "'",
                 "its devices: " + String.join(", ", r.devices().stream().map(VmDevice::id).toList())));
-    }
-
-    /** The arguments of {@code device_del} for {@code id}. */
-    public static ObjectNode deviceDel(String id) {
-        return JsonNodeFactory.instance.objectNode().put("id", id);
     }
 
     /**
@@ -70,19 +76,19 @@ public final class Unplugger {
      *                          did not release it in time (the unplug stays pending), QEMU when QEMU refused
      */
     public UnplugResult unplug(String id, Duration timeout) {
-        try (VmRuntimeDir.Lock lock = dir.lock("unplug", Duration.ofSeconds(30))) {
-            VmRecord r = dir.require();
+        try (VmRuntimeDir.Lock lock = vm.lock("unplug")) {
+            VmRecord r = vm.record();
             VmDevice device = target(r, r.state(), id); // QEMU's liveness: its monitor answers for it
             long t0 = System.nanoTime();
             long deadline = t0 + timeout.toNanos();
             int retries = 0;
-            try (QmpClient qmp = VmQmp.connectLive(dir, r, "unplug", verbose, Duration.ofSeconds(10))) {
-                JsonNode status = qmp.execute("query-status");
+            try (QemuMonitor monitor = vm.monitor(r, "unplug", QMP_TIMEOUT)) {
+                QemuStatus status = monitor.queryStatus();
                 boolean pending = false;
                 Duration backoff = FIRST_BACKOFF;
                 while (true) {
                     try {
-                        qmp.execute("device_del", deviceDel(id));
+                        monitor.requestDeviceDel(id);
                         break;
                     } catch (QmpCommandException e) {
                         if (e.errorClass().equals("DeviceNotFound")) {
@@ -93,7 +99,7 @@ public final class Unplugger {
                             break;
                         }
                         if (!isGuestBusy(e) || System.nanoTime() + backoff.toNanos() > deadline) {
-                            throw isGuestBusy(e) ? new HostdevException(ErrorCode.TIMEOUT, "the guest of VM " + dir.name()
+                            throw isGuestBusy(e) ? new HostdevException(ErrorCode.TIMEOUT, "the guest of VM " + vm.name()
                                     + " stayed busy (slot power indicator blinking) for " + timeout.toSeconds() + " s; " + id
                                     + " was not unplugged (QEMU: " + e.description() + ")", "try again later, or with a longer --timeout") : e;
                         }
@@ -102,26 +108,26 @@ public final class Unplugger {
                         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
                     }
                 }
-                boolean paused = !status.path("running").asBoolean(false);
+                boolean paused = !status.running();
                 Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
                 if (paused && left.compareTo(PAUSED_WAIT) > 0) {
                     left = PAUSED_WAIT; // USB unplug completes without the guest; PCI would wait for ever
                 }
                 try {
-                    qmp.awaitEvent("DEVICE_DELETED for " + id, ev -> ev.isDeviceDeleted(id), left);
+                    monitor.awaitDeviceDeleted(id, left);
                 } catch (HostdevException e) {
                     if (e.code() != ErrorCode.TIMEOUT) {
                         throw e;
                     }
-                    if (paused && VmStarter.peripheralIds(qmp).contains(id)) {
-                        throw new HostdevException(ErrorCode.STATE, "VM " + dir.name() + " is paused (QEMU status "
-                                + status.path("status").asText() + "): QEMU took device_del for " + id
+                    if (paused && monitor.peripheralIds().contains(id)) {
+                        throw new HostdevException(ErrorCode.STATE, "VM " + vm.name() + " is paused (QEMU status "
+                                + status.status() + "): QEMU took device_del for " + id
                                 + " but no guest runs to acknowledge it; the unplug stays pending until the guest runs",
                                 "resume the guest; the device stays recorded until it is really gone");
                     }
-                    if (VmStarter.peripheralIds(qmp).contains(id)) {
+                    if (monitor.peripheralIds().contains(id)) {
                         throw new HostdevException(ErrorCode.TIMEOUT, "no guest acknowledged the unplug of " + id + " from VM "
-                                + dir.name() + " within " + timeout.toSeconds() + " s" + (pending ? " (an earlier unplug was already pending)" : "")
+                                + vm.name() + " within " + timeout.toSeconds() + " s" + (pending ? " (an earlier unplug was already pending)" : "")
                                 + ": QEMU still has it and the unplug stays pending. A VM with no guest OS (firmware only), or a guest"
                                 + " without PCI hotplug support, never acknowledges one",
                                 "the device stays recorded" + (device.managed() ? " and " + device.host() + " stays on vfio-pci" : "")
@@ -129,9 +135,9 @@ public final class Unplugger {
                     }
                     // gone without the event (it came while nobody listened): released all the same
                 }
-                if (VmStarter.peripheralIds(qmp).contains(id) || inQueryPci(qmp, id)) {
+                if (monitor.peripheralIds().contains(id) || monitor.inQueryPci(id)) {
                     throw new HostdevException(ErrorCode.QEMU, "QEMU sent DEVICE_DELETED for " + id + " but still lists it",
-                            "see 'hostdev vm status " + dir.name() + "' and " + dir.qmpLog());
+                            "see 'hostdev vm status " + vm.name() + "' and " + vm.dir().qmpLog());
                 }
             }
             return released(device, t0, retries);
@@ -140,32 +146,15 @@ public final class Unplugger {
 
     private UnplugResult released(VmDevice device, long t0, int retries) {
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        VmRecord r = dir.require().withoutDevice(device.id());
-        dir.write(r);
+        VmRecord r = vm.record().withoutDevice(device.id());
+        vm.dir().write(r);
         List<String> returned = new ArrayList<>();
         if (device.managed() && device.host() != null && r.managed().contains(device.host())) {
-            managed.reattach(List.of(PciAddress.parse(device.host())), false);
-            dir.write(dir.require().withoutManaged(device.host()));
+            vm.managed().reattach(List.of(PciAddress.parse(device.host())), false);
+            vm.dir().write(vm.record().withoutManaged(device.host()));
             returned.add(device.host());
         }
         return new UnplugResult(device, took, returned, retries);
-    }
-
-    /** Whether {@code query-pci} lists a device with this id, on any bus (behind bridges too). */
-    static boolean inQueryPci(QmpClient qmp, String id) {
-        return containsQdevId(qmp.execute("query-pci"), id);
-    }
-
-    private static boolean containsQdevId(JsonNode n, String id) {
-        if (n.isObject() && id.equals(n.path("qdev_id").asText(null))) {
-            return true;
-        }
-        for (JsonNode child : n) {
-            if (containsQdevId(child, id)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean isGuestBusy(QmpCommandException e) {

@@ -163,8 +163,7 @@ public final class QmpClient implements AutoCloseable {
 
     /** QEMU's version from the greeting, e.g. {@code 7.2.22}. */
     public String qemuVersion() {
-        JsonNode q = greeting().path("QMP").path("version").path("qemu");
-        return q.path("major").asInt() + "." + q.path("minor").asInt() + "." + q.path("micro").asInt();
+        return QemuVersion.ofGreeting(greeting()).toString();
     }
 
     /** Runs a command without arguments under the default timeout; returns its {@code return} value. */

@@ -43,8 +43,8 @@ public final class DeviceModels {
         return model.startsWith("usb-");
     }
 
-    /** Where the spec says this model instead, if it is one of those. */
-    static Optional<String> ownKey(String model) {
+    /** Where the spec says this model instead, if it is one of those (such models are not emulated devices to add). */
+    public static Optional<String> ownKey(String model) {
         return Optional.ofNullable(OWN_KEY.get(model));
     }
 }

@@ -19,9 +19,10 @@ import java.util.Optional;
  * @param startup  what to do when it is missing at start
  * @param expect   the IDs it must have, if pinned (PCI)
  * @param legacy   place it behind the pcie-pci-bridge even if it is PCI Express (PCI)
+ * @param at       where its device key is written ({@code FILE:LINE}), for hints; {@code null} when not from a file
  */
-public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb, boolean managed,
-                          StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy) {
+public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb,
+                          boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at) {
     /** Requires exactly one source; PCI-only options only with PCI. */
     public HostdevSpec {
         Objects.requireNonNull(id);
@@ -37,6 +38,17 @@ public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelec
         if (usb.isPresent() && (legacy || expect.isPresent())) {
             throw new IllegalArgumentException("legacy and expect apply to PCI hostdevs");
         }
+    }
+
+    /** A hostdev not read from a file. */
+    public HostdevSpec(String id, Optional<PciAddress> pci, Optional<DeviceRef> usb, boolean managed,
+                       StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy) {
+        this(id, pci, Optional.empty(), usb, managed, startup, expect, legacy, null);
+    }
+
+    /** Its table as a hint names it: {@code [[hostdev]] at FILE:LINE}, or by id when not from a file. */
+    public String where() {
+        return "[[hostdev]] " + (at == null ? "'" + id + "'" : "at " + at);
     }
 
     /** Whether it is a PCI device. */

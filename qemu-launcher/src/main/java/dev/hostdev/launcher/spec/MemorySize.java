@@ -15,6 +15,12 @@ public record MemorySize(long bytes) implements Comparable<MemorySize> {
     private static final Pattern SIZE = Pattern.compile("(\\d{1,19})\\s*([KMGT])(?:I?B)?", Pattern.CASE_INSENSITIVE);
     /** One mebibyte. */
     public static final long MIB = 1L << 20;
+    /**
+     * The most guest-physical address space an x86-64 VM can have: 52 address bits (4096T), the architecture's
+     * limit and so the most QEMU's {@code phys-bits} allows. Guest RAM and a device window larger than this can
+     * never be placed.
+     */
+    public static final MemorySize X86_64_PHYSICAL_LIMIT = new MemorySize(1L << 52);
 
     /** Rejects sizes below one byte. */
     public MemorySize {
@@ -53,6 +59,11 @@ public record MemorySize(long bytes) implements Comparable<MemorySize> {
             throw HostdevException.usage("size too large: '" + text + "'", null);
         }
         return new MemorySize(n << shift);
+    }
+
+    /** Whether this fits in an x86-64 guest's physical address space ({@link #X86_64_PHYSICAL_LIMIT}). */
+    public boolean fitsX86_64() {
+        return bytes <= X86_64_PHYSICAL_LIMIT.bytes;
     }
 
     /** The size in whole mebibytes (rounded up). */

@@ -33,6 +33,12 @@ final class SpecSource {
         return lines;
     }
 
+    /** Where the key at a JSON pointer is: {@code FILE:LINE}, or {@code FILE} when its line is unknown. */
+    String where(String pointer) {
+        int line = lineOf(pointer);
+        return line > 0 ? fileName + ":" + line : fileName;
+    }
+
     /** A usage error located at the key: {@code FILE:LINE: message}. */
     HostdevException error(String pointer, String message, String hint) {
         return errorAtLine(lineOf(pointer), message, hint);

@@ -27,6 +27,11 @@ final class TomlTable {
         this.node = node;
     }
 
+    /** Where a key of this table is written: {@code FILE:LINE}. */
+    String where(String key) {
+        return source.where(pointerOf(key));
+    }
+
     /** The JSON pointer of a key of this table. */
     String pointerOf(String key) {
         return pointer + "/" + key.replace("~", "~0").replace("/", "~1");

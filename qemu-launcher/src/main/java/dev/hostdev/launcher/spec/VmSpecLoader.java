@@ -148,6 +148,10 @@ public final class VmSpecLoader {
             if (memory.bytes() < MIN_MEMORY || memory.bytes() % MemorySize.MIB != 0) {
                 throw top.error("memory", "must be a whole number of MiB and at least 16M, not " + memory, "e.g. memory = \"2G\"");
             }
+            if (!memory.fitsX86_64()) {
+                throw top.error("memory", "is " + memory + ", more than an x86-64 guest can address (52 physical address bits: "
+                        + MemorySize.X86_64_PHYSICAL_LIMIT + ")", "give the guest what the host has, e.g. memory = \"2G\"");
+            }
             int cpus = top.integer("cpus", 1, MAX_CPUS).orElse(1);
             Accel accel = top.parsed("accel", t -> enumValue(Accel.class, t, "tcg, kvm or auto")).orElse(Accel.AUTO);
             // A bare name is looked up on PATH, as a shell would; a path is relative to the spec.
@@ -296,7 +300,7 @@ public final class VmSpecLoader {
             }
             String finalId = id.orElseGet(() -> generatedId("hostdev", index));
             return new HostdevSpec(finalId, pci, selector, usb, managed.orElse(usb.isEmpty()), startup.orElse(StartupPolicy.MANDATORY),
-                    expect, legacy);
+                    expect, legacy, t.where(key));
         }
 
         private HotplugSpec hotplug(TomlTable t) {
@@ -305,6 +309,10 @@ public final class VmSpecLoader {
             t.finish(TOP_LEVEL_KEYS);
             if (pci.isEmpty() && size.isEmpty()) {
                 throw t.tableError("needs pci or size", "e.g. pci = \"0000:65:00.0\" (sized from its BARs) or size = \"16G\"");
+            }
+            if (size.isPresent() && !size.get().fitsX86_64()) {
+                throw t.error("size", "is " + size.get() + ", more than an x86-64 guest can address (52 physical address bits: "
+                        + MemorySize.X86_64_PHYSICAL_LIMIT + "): no window that large can be placed", "size the window for the device's BARs, e.g. size = \"16G\"");
             }
             if (pci.isPresent() && pciSeen.containsKey(pci.get())) {
                 throw t.error("pci", "names " + pci.get() + ", which " + pciSeen.get(pci.get())

@@ -2,7 +2,7 @@ package dev.hostdev.launcher.vm;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
-import dev.hostdev.launcher.qmp.QmpClient;
+import dev.hostdev.launcher.qmp.QemuMonitor;
 import dev.hostdev.launcher.qmp.QmpOptions;
 import dev.hostdev.launcher.qmp.QmpTranscript;
 import java.nio.file.Files;
@@ -12,7 +12,7 @@ import java.time.Duration;
  * Ready when QEMU's QMP socket answers: the greeting came and {@code qmp_capabilities} succeeded.
  * Yields the open connection.
  */
-public final class QmpReadiness implements ReadinessStrategy<QmpClient> {
+public final class QmpReadiness implements ReadinessStrategy<QemuMonitor> {
     private final VmRuntimeDir dir;
     private final QmpOptions options;
 
@@ -31,7 +31,7 @@ public final class QmpReadiness implements ReadinessStrategy<QmpClient> {
     }
 
     @Override
-    public QmpClient await(QemuProcess process, Duration timeout) {
+    public QemuMonitor await(QemuProcess process, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         HostdevException last = null;
         while (System.nanoTime() < deadline) {
@@ -40,8 +40,11 @@ public final class QmpReadiness implements ReadinessStrategy<QmpClient> {
             }
             if (Files.exists(dir.qmpSocket())) {
                 try {
-                    return QmpClient.connect(dir.qmpSocket(), options);
+                    return QemuMonitor.connect(dir.qmpSocket(), options);
                 } catch (HostdevException e) {
+                    if (e.code() == ErrorCode.ENVIRONMENT) {
+                        throw e; // it answered: too old a QEMU, which waiting does not change
+                    }
                     last = e; // QEMU creates the socket before it listens; try again
                 }
             }

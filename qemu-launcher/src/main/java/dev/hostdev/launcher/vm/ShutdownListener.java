@@ -1,10 +1,8 @@
 package dev.hostdev.launcher.vm;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
-import dev.hostdev.launcher.qmp.QmpClient;
-import dev.hostdev.launcher.qmp.QmpCommandException;
+import dev.hostdev.launcher.qmp.QemuMonitor;
 import dev.hostdev.launcher.qmp.QmpEvent;
 import dev.hostdev.launcher.qmp.QmpOptions;
 import java.io.PrintWriter;
@@ -29,10 +27,10 @@ public final class ShutdownListener implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final ProcessIdentity qemu;
-    private final QmpClient qmp;
+    private final QemuMonitor qmp;
     private final boolean shutDownBeforeListening;
 
-    private ShutdownListener(ProcessIdentity qemu, QmpClient qmp, boolean shutDownBeforeListening) {
+    private ShutdownListener(ProcessIdentity qemu, QemuMonitor qmp, boolean shutDownBeforeListening) {
         this.qemu = qemu;
         this.qmp = qmp;
         this.shutDownBeforeListening = shutDownBeforeListening;
@@ -50,9 +48,9 @@ public final class ShutdownListener implements AutoCloseable {
         HostdevException last = null;
         while (qemu != null && qemu.isAlive() && System.nanoTime() < deadline) {
             if (Files.exists(dir.supervisorSocket())) {
-                QmpClient qmp = null;
+                QemuMonitor qmp = null;
                 try {
-                    qmp = QmpClient.connect(dir.supervisorSocket(), QmpOptions.defaults());
+                    qmp = QemuMonitor.connect(dir.supervisorSocket(), QmpOptions.defaults());
                     return new ShutdownListener(qemu, qmp, takeOver(qmp, log));
                 } catch (HostdevException e) {
                     if (qmp != null) {
@@ -79,35 +77,29 @@ public final class ShutdownListener implements AutoCloseable {
      * Whether the guest had powered off before this listener connected (QEMU paused in the
      * {@code shutdown} state); if not, QEMU is told to exit on a power-off from now on.
      */
-    private static boolean takeOver(QmpClient qmp, PrintWriter log) {
+    private static boolean takeOver(QemuMonitor qmp, PrintWriter log) {
         if (isShutDown(qmp)) {
             return true;
         }
-        try {
-            qmp.execute("set-action", JsonNodeFactory.instance.objectNode().put("shutdown", "poweroff"));
-        } catch (QmpCommandException e) {
-            // a QEMU older than 6.0 has neither set-action nor -action: it exits on a power-off anyway
-            log.println("QEMU refused set-action (" + e.getMessage() + "); its shutdown action stays as it is");
-            log.flush();
-        }
+        qmp.setShutdownAction("poweroff"); // QemuMonitor refused a QEMU older than 6.0, which has no set-action
         // a power-off between the two commands paused QEMU: its SHUTDOWN event has been heard, but it waits
         return isShutDown(qmp);
     }
 
     /** Whether QEMU is paused in the {@code shutdown} state: the guest powered off under {@code -action shutdown=pause}. */
-    static boolean isShutDown(QmpClient qmp) {
-        return "shutdown".equals(qmp.execute("query-status").path("status").asText());
+    static boolean isShutDown(QemuMonitor qmp) {
+        return qmp.queryStatus().shutDown();
     }
 
     /** The SHUTDOWN event this connection has received and nobody took, if any. */
-    static Optional<QmpEvent> heardShutdown(QmpClient qmp) {
-        return qmp.backlog().stream().filter(ev -> ev.name().equals("SHUTDOWN")).findFirst();
+    static Optional<QmpEvent> heardShutdown(QemuMonitor qmp) {
+        return qmp.heardShutdown();
     }
 
     /** Ends a QEMU left paused by a power-off (its shutdown action was pause); it may be ending already. */
-    static void quit(QmpClient qmp) {
+    static void quit(QemuMonitor qmp) {
         try {
-            qmp.execute("quit");
+            qmp.quit();
         } catch (HostdevException e) {
             // gone meanwhile: what was wanted
         }
@@ -144,7 +136,7 @@ public final class ShutdownListener implements AutoCloseable {
     private Optional<QmpEvent> awaitShutdownEvent() {
         while (true) {
             try {
-                return Optional.of(qmp.awaitEvent("SHUTDOWN", e -> e.name().equals("SHUTDOWN"), POLL));
+                return Optional.of(qmp.awaitShutdown(POLL));
             } catch (HostdevException e) {
                 if (e.code() != ErrorCode.TIMEOUT) {
                     return Optional.empty(); // the monitor closed without the event: QEMU was killed or crashed

@@ -1,7 +1,5 @@
 package dev.hostdev.launcher.vm;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.bind.BindResult;
@@ -16,7 +14,7 @@ import dev.hostdev.launcher.cmdline.QemuDevice;
 import dev.hostdev.launcher.cmdline.QemuXhci;
 import dev.hostdev.launcher.cmdline.UsbHost;
 import dev.hostdev.launcher.cmdline.VfioPci;
-import dev.hostdev.launcher.qmp.QmpClient;
+import dev.hostdev.launcher.qmp.QemuMonitor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -54,6 +52,17 @@ public final class VmStarter {
      * @param specFile the spec file, recorded
      * @return the started QEMU (released: it runs on) and the record written
      */
+    public Started start(StartPlan plan) {
+        return start(plan.launch(), plan.specFile());
+    }
+
+    /**
+     * Starts the VM from its command line. The caller holds the VM's lock.
+     *
+     * @param plan     a plan made with {@code startPaused} (argv has {@code -S})
+     * @param specFile the spec file, recorded
+     * @return the started QEMU (released: it runs on) and the record written
+     */
     public Started start(LaunchPlan plan, Path specFile) {
         if (!plan.argv().contains("-S")) {
             throw new IllegalArgumentException("the plan must start QEMU paused (-S)");
@@ -63,6 +72,7 @@ public final class VmStarter {
                 null, null, Instant.now().toString(), plan.spec().spareRootPorts(), usbBus(plan), SlotMap.of(plan.topology()),
                 devices(plan), List.of(), null);
         dir.create();
+        java.util.Optional<VmRecord> previous = dir.read();
         dir.removeProcessFiles();
         dir.write(record);
         List<PciAddress> detached = new ArrayList<>();
@@ -77,7 +87,7 @@ public final class VmStarter {
             dir.write(record);
             // started now, in parallel with QEMU's start-up: it only watches the pid just recorded
             supervisor = spawnSupervisor();
-            try (QmpClient qmp = qemu.awaitReady(new QmpReadiness(dir, new QmpTranscriptFile(dir.qmpLog(), options.verbose())),
+            try (QemuMonitor qmp = qemu.awaitReady(new QmpReadiness(dir, new QmpTranscriptFile(dir.qmpLog(), options.verbose())),
                     options.readyTimeout())) {
                 dir.restrictSocket();
                 verifyDevices(qmp, plan, qemu);
@@ -86,14 +96,14 @@ public final class VmStarter {
                     // -action shutdown=pause keeps a power-off meanwhile until it hears of it.
                     record = record.withSupervisor(joined(supervisor));
                 }
-                qmp.execute("cont");
+                qmp.cont();
             }
             record = record.withState(VmState.RUNNING);
             dir.write(record);
             qemu.release();
             return new Started(qemu, record);
         } catch (RuntimeException e) {
-            undo(qemu, detached, e);
+            undo(qemu, detached, previous, e);
             throw e;
         }
     }
@@ -145,7 +155,9 @@ public final class VmStarter {
             return List.of();
         }
         List<PciAddress> addresses = plan.managed().stream().map(ManagedDevice::address).toList();
-        BindResult result = managed.detach(addresses, false);
+        BindResult result = CommandHints.forStart(() -> managed.detach(addresses, false), addresses,
+                a -> plan.spec().pciHostdevs().stream().filter(h -> h.pci().orElseThrow().equals(a)).findFirst()
+                        .map(dev.hostdev.launcher.spec.HostdevSpec::where).orElse("the spec"));
         List<PciAddress> ours = new ArrayList<>();
         for (DeviceOutcome o : result.devices()) {
             if (o.outcome() == Outcome.DETACHED) {
@@ -164,8 +176,8 @@ public final class VmStarter {
     }
 
     /** Every device with an id on the command line must be in QEMU's /machine/peripheral. */
-    private static void verifyDevices(QmpClient qmp, LaunchPlan plan, QemuProcess qemu) {
-        Set<String> present = peripheralIds(qmp);
+    private static void verifyDevices(QemuMonitor qmp, LaunchPlan plan, QemuProcess qemu) {
+        Set<String> present = qmp.peripheralIds();
         List<String> missing = plan.devices().stream().map(QemuDevice::id).filter(id -> !present.contains(id)).toList();
         if (!missing.isEmpty()) {
             throw new HostdevException(ErrorCode.QEMU, "QEMU started without device(s) " + missing + " (it has " + present + ")",
@@ -173,28 +185,12 @@ public final class VmStarter {
         }
     }
 
-    /** The ids under QEMU's {@code /machine/peripheral} (devices created with an id). */
-    public static Set<String> peripheralIds(QmpClient qmp) {
-        return peripheralIds(qmp.execute("qom-list", peripheralListArguments()));
-    }
-
-    /** The arguments of {@code qom-list} for {@code /machine/peripheral}. */
-    public static JsonNode peripheralListArguments() {
-        return JsonNodeFactory.instance.objectNode().put("path", "/machine/peripheral");
-    }
-
-    /** The ids in {@code qom-list}'s answer for {@code /machine/peripheral}. */
-    public static Set<String> peripheralIds(JsonNode list) {
-        Set<String> ids = new TreeSet<>();
-        for (JsonNode n : list) {
-            if (n.path("type").asText().startsWith("child<")) {
-                ids.add(n.path("name").asText());
-            }
-        }
-        return ids;
-    }
-
-    private void undo(QemuProcess qemu, List<PciAddress> detached, RuntimeException cause) {
+    /**
+     * Undoes a failed start: QEMU killed, the devices detached given back, and the record as it was before
+     * (none for a VM never started), so that a refused start does not stay listed; only devices that could not
+     * be given back keep a record (stopped), for {@code vm stop} to retry.
+     */
+    private void undo(QemuProcess qemu, List<PciAddress> detached, java.util.Optional<VmRecord> previous, RuntimeException cause) {
         if (qemu != null) {
             qemu.close();
         }
@@ -210,8 +206,18 @@ public final class VmStarter {
                         + "; 'hostdev vm stop " + dir.name() + "' or 'hostdev reattach " + a + "' retries");
             }
         }
-        dir.read().ifPresent(r -> dir.write(new VmRecord(r.name(), r.spec(), r.argv(), VmState.STOPPED, null, null, r.startedAt(),
-                r.spareRootPorts(), r.usbBus(), r.slots(), r.devices(), kept.stream().map(PciAddress::toString).toList(), null)));
+        if (kept.isEmpty() && previous.isPresent()) {
+            dir.write(previous.get());
+        } else if (kept.isEmpty()) {
+            try {
+                java.nio.file.Files.deleteIfExists(dir.stateFile());
+            } catch (java.io.IOException e) {
+                cause.addSuppressed(e);
+            }
+        } else {
+            dir.read().ifPresent(r -> dir.write(new VmRecord(r.name(), r.spec(), r.argv(), VmState.STOPPED, null, null, r.startedAt(),
+                    r.spareRootPorts(), r.usbBus(), r.slots(), r.devices(), kept.stream().map(PciAddress::toString).toList(), null)));
+        }
         dir.removeProcessFiles();
         options.out().flush();
     }

@@ -63,6 +63,26 @@ public final class VmStatusJson {
     }
 
     /**
+     * {@link #of(VmRecord, VmState, VmRuntimeDir)} of a worked-out status, with what only it knows:
+     * {@code "qmp_note"}, {@code "vanished":[…]}, {@code "supervisor_alive"} (null when no supervisor belongs to
+     * the state) and {@code "warnings":[…]}. {@code vm status} and {@code vm list} print the same object.
+     */
+    public static ObjectNode of(VmStatus s, VmRuntimeDir dir) {
+        ObjectNode o = of(s.record(), s.state(), dir);
+        o.put("qmp_note", s.qmpNote());
+        ArrayNode v = o.putArray("vanished");
+        s.vanished().forEach(v::add);
+        if (s.supervisorAlive() == null) {
+            o.putNull("supervisor_alive");
+        } else {
+            o.put("supervisor_alive", s.supervisorAlive());
+        }
+        ArrayNode w = o.putArray("warnings");
+        s.warnings().forEach(w::add);
+        return o;
+    }
+
+    /**
      * How the VM ended, to show with {@code state}: the recorded end, or, when QEMU is gone and nothing
      * has been recorded yet, that no SHUTDOWN event was recorded; {@code null} while QEMU runs.
      */

@@ -2,7 +2,8 @@ package dev.hostdev.launcher.vm;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
-import dev.hostdev.launcher.qmp.QmpClient;
+import dev.hostdev.launcher.qmp.QemuMonitor;
+import dev.hostdev.launcher.qmp.QmpCall;
 import dev.hostdev.launcher.qmp.QmpEvent;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -10,30 +11,33 @@ import java.util.Optional;
 
 /**
  * Ends a VM as libvirt's shutdown then destroy would: ACPI {@code system_powerdown} (the guest may
- * shut down cleanly), QMP {@code quit} once the timeout passes, SIGKILL if QEMU is still there; then
- * waits for the supervisor to give managed devices back, or does it itself when no supervisor runs.
- * A VM whose QEMU has already ended is only cleaned up (idempotent): its recorded end says how it ended.
+ * shut down cleanly), QMP {@code quit} once the timeout passes, SIGTERM if QEMU is still there (or its
+ * monitor does not answer), SIGKILL last; then waits for the supervisor to give managed devices back, or
+ * does it itself when no supervisor runs. A VM whose QEMU has already ended is only cleaned up
+ * (idempotent): its recorded end says how it ended. The plan ({@link #plan}) names the same steps and
+ * timeouts the real stop uses, and the result says which steps were really taken.
  */
 public final class VmStopper {
-    /** How long QEMU gets to exit after {@code quit} before SIGKILL. */
-    static final Duration QUIT_GRACE = Duration.ofSeconds(5);
+    /** How long QEMU gets to exit after {@code quit} before SIGTERM. */
+    public static final Duration QUIT_GRACE = Duration.ofSeconds(5);
+    /** How long QEMU gets to exit after SIGTERM before SIGKILL. */
+    public static final Duration TERM_GRACE = Duration.ofSeconds(5);
+    /** How long a SIGKILLed QEMU gets to be gone (longer: it is stuck in the kernel). */
+    public static final Duration KILL_GRACE = Duration.ofSeconds(5);
     /** How long the supervisor gets to clean up after QEMU ended. */
-    static final Duration SUPERVISOR_GRACE = Duration.ofSeconds(30);
+    public static final Duration SUPERVISOR_GRACE = Duration.ofSeconds(30);
+    /** How long each QMP command may take. */
+    static final Duration QMP_TIMEOUT = Duration.ofSeconds(5);
 
-    private final VmRuntimeDir dir;
-    private final ManagedDevices managed;
+    private final RunningVm vm;
     private final PrintWriter out;
-    private final PrintWriter verbose;
 
     /**
-     * @param out     where progress goes
-     * @param verbose where {@code -v} shows QMP messages, or {@code null}
+     * @param out where progress goes
      */
-    public VmStopper(VmRuntimeDir dir, ManagedDevices managed, PrintWriter out, PrintWriter verbose) {
-        this.dir = dir;
-        this.managed = managed;
+    public VmStopper(RunningVm vm, PrintWriter out) {
+        this.vm = vm;
         this.out = out;
-        this.verbose = verbose;
     }
 
     /** How QEMU ended. */
@@ -44,12 +48,56 @@ public final class VmStopper {
         POWERDOWN,
         /** QEMU quit on QMP {@code quit}. */
         QUIT,
+        /** QEMU exited on SIGTERM. */
+        SIGTERM,
         /** QEMU was killed with SIGKILL. */
         SIGKILL
     }
 
-    /** The outcome of a stop. */
-    public record Result(How how, VmRecord record, Duration took) {
+    /**
+     * The outcome of a stop.
+     *
+     * @param did what was really done, in order, one sentence each (with the timeouts used)
+     */
+    public record Result(How how, VmRecord record, Duration took, java.util.List<String> did) {
+        /** Copies the list. */
+        public Result {
+            did = java.util.List.copyOf(did);
+        }
+    }
+
+    /**
+     * The plan of a stop: the same checks (the VM is known) and the same steps and timeouts as {@link #stop}.
+     *
+     * @param timeout how long the guest gets to power off after system_powerdown
+     * @param force   skip system_powerdown: quit at once
+     */
+    public VmOperationPlan plan(Duration timeout, boolean force) {
+        VmRecord r = vm.record();
+        java.util.List<PlanStep> steps = new java.util.ArrayList<>();
+        steps.add(new PlanStep.Checked("VM " + r.name() + " is " + r.effectiveState().jsonName()
+                + (r.qemuAlive() ? " (QEMU pid " + r.qemu().pid() + ")" : ": only cleaned up")));
+        if (r.qemuAlive()) {
+            long pid = r.qemu().pid();
+            if (!force) {
+                steps.add(new PlanStep.Qmp(QmpCall.systemPowerdown(), null));
+                steps.add(new PlanStep.Wait("the guest to power off", timeout, "quit QEMU"));
+            }
+            steps.add(new PlanStep.Qmp(QmpCall.quit(), null));
+            steps.add(new PlanStep.Wait("QEMU pid " + pid + " to exit", QUIT_GRACE, "SIGTERM pid " + pid
+                    + " (also at once if its monitor does not answer)"));
+            steps.add(new PlanStep.Wait("QEMU pid " + pid + " to exit after SIGTERM", TERM_GRACE, "SIGKILL pid " + pid));
+            steps.add(new PlanStep.Wait("QEMU pid " + pid + " to be gone after SIGKILL", KILL_GRACE, "fail: it is stuck in the kernel"));
+        }
+        if (r.supervisor() != null && r.supervisor().isAlive()) {
+            steps.add(new PlanStep.Wait("the supervisor (pid " + r.supervisor().pid() + ") to give managed devices back", SUPERVISOR_GRACE,
+                    "give them back here"));
+        }
+        for (String host : r.managed()) {
+            steps.add(new PlanStep.SysfsWrites("give " + host + " back to its host driver",
+                    vm.managed().reattach(java.util.List.of(dev.hostdev.engine.pci.PciAddress.parse(host)), true).writes()));
+        }
+        return new VmOperationPlan("vm stop " + r.name(), steps);
     }
 
     /**
@@ -61,68 +109,83 @@ public final class VmStopper {
     public Result stop(Duration timeout, boolean force) {
         long t0 = System.nanoTime();
         VmRecord r;
-        try (VmRuntimeDir.Lock lock = dir.lock("stop", Duration.ofSeconds(10))) {
-            r = dir.require();
+        try (VmRuntimeDir.Lock lock = vm.dir().lock("stop", Duration.ofSeconds(10))) {
+            r = vm.record();
             if (r.qemuAlive()) {
-                dir.write(r.withState(VmState.STOPPING));
+                vm.dir().write(r.withState(VmState.STOPPING));
             }
             // QEMU already gone: not marked stopping, so the cleanup records how it really ended (a crash stays a crash)
         }
-        How how = r.qemuAlive() ? end(r, timeout, force) : How.ALREADY_ENDED;
-        VmRecord after = awaitCleanup(r);
-        return new Result(how, after, Duration.ofNanos(System.nanoTime() - t0));
+        java.util.List<String> did = new java.util.ArrayList<>();
+        How how = r.qemuAlive() ? end(r, timeout, force, did) : How.ALREADY_ENDED;
+        VmRecord after = awaitCleanup(r, did);
+        return new Result(how, after, Duration.ofNanos(System.nanoTime() - t0), did);
     }
 
-    private How end(VmRecord r, Duration timeout, boolean force) {
+    private How end(VmRecord r, Duration timeout, boolean force, java.util.List<String> did) {
         ProcessIdentity qemu = r.qemu();
         ProcessHandle handle = qemu.handle().orElse(null);
         if (handle == null) {
             return How.ALREADY_ENDED;
         }
-        try (QmpClient qmp = VmQmp.connect(dir, verbose, Duration.ofSeconds(5))) {
+        boolean quitSent = false;
+        try (QemuMonitor monitor = vm.monitor(QMP_TIMEOUT)) {
             if (!force) {
-                out.println("asking the guest to power off (system_powerdown), waiting up to " + timeout.toSeconds() + " s");
-                out.flush();
-                qmp.execute("system_powerdown");
-                if (awaitPowerOff(qemu, qmp, timeout)) {
-                    recordHeardEnd(qmp);
+                say(did, "asked the guest to power off (system_powerdown), waiting up to " + PlanStep.seconds(timeout));
+                monitor.systemPowerdown();
+                if (awaitPowerOff(qemu, monitor, timeout)) {
+                    recordHeardEnd(monitor);
+                    say(did, "the guest powered off");
                     return How.POWERDOWN;
                 }
-                out.println("the guest did not power off within " + timeout.toSeconds() + " s: quitting QEMU");
-                out.flush();
+                say(did, "the guest did not power off within " + PlanStep.seconds(timeout) + ": quitting QEMU");
             }
             try {
-                qmp.execute("quit");
+                monitor.quit();
+                quitSent = true;
+                say(did, "sent quit, waiting up to " + PlanStep.seconds(QUIT_GRACE) + " for QEMU pid " + qemu.pid() + " to exit");
             } catch (HostdevException e) {
                 if (qemu.isAlive()) {
                     throw e;
                 }
             }
-            recordHeardEnd(qmp);
+            recordHeardEnd(monitor);
         } catch (HostdevException e) {
-            out.println("QMP failed (" + e.getMessage() + "): killing QEMU");
+            say(did, "QMP failed (" + e.getMessage() + ")" + (quitSent ? "" : ": no quit was sent"));
         }
-        if (waitExit(qemu, QUIT_GRACE)) {
+        if (quitSent && waitExit(qemu, QUIT_GRACE)) {
             return How.QUIT;
         }
-        out.println("QEMU pid " + qemu.pid() + " did not exit within " + QUIT_GRACE.toSeconds() + " s of quit: SIGKILL");
+        say(did, (quitSent ? "QEMU pid " + qemu.pid() + " did not exit within " + PlanStep.seconds(QUIT_GRACE) + " of quit: " : "")
+                + "sent SIGTERM to QEMU pid " + qemu.pid() + ", waiting up to " + PlanStep.seconds(TERM_GRACE));
+        handle.destroy();
+        if (waitExit(qemu, TERM_GRACE)) {
+            return How.SIGTERM;
+        }
+        say(did, "QEMU pid " + qemu.pid() + " did not exit within " + PlanStep.seconds(TERM_GRACE) + " of SIGTERM: sent SIGKILL");
         handle.destroyForcibly();
-        if (!waitExit(qemu, QUIT_GRACE)) {
+        if (!waitExit(qemu, KILL_GRACE)) {
             throw new HostdevException(ErrorCode.TIMEOUT, "QEMU pid " + qemu.pid() + " of VM " + r.name() + " survived SIGKILL for "
-                    + QUIT_GRACE.toSeconds() + " s", "it may be stuck in the kernel (D state); see 'cat /proc/" + qemu.pid() + "/stack'");
+                    + PlanStep.seconds(KILL_GRACE), "it may be stuck in the kernel (D state); see 'cat /proc/" + qemu.pid() + "/stack'");
         }
         return How.SIGKILL;
+    }
+
+    private void say(java.util.List<String> did, String line) {
+        did.add(line);
+        out.println(line);
+        out.flush();
     }
 
     /**
      * Waits for the guest to power off: QEMU gone, or paused in the {@code shutdown} state (it runs with
      * {@code -action shutdown=pause} until the supervisor listens), in which case it is told to quit.
      */
-    private static boolean awaitPowerOff(ProcessIdentity qemu, QmpClient qmp, Duration timeout) {
+    private static boolean awaitPowerOff(ProcessIdentity qemu, QemuMonitor monitor, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (qemu.isAlive()) {
-            if (ShutdownListener.heardShutdown(qmp).isPresent() && ShutdownListener.isShutDown(qmp)) {
-                ShutdownListener.quit(qmp);
+            if (monitor.heardShutdown().isPresent() && monitor.queryStatus().shutDown()) {
+                ShutdownListener.quit(monitor);
                 return waitExit(qemu, QUIT_GRACE);
             }
             if (System.nanoTime() > deadline) {
@@ -137,29 +200,32 @@ public final class VmStopper {
      * Records the end from the SHUTDOWN event this connection heard, unless one is recorded already:
      * the supervisor, which vm start does not wait for, may not have been listening yet.
      */
-    private void recordHeardEnd(QmpClient qmp) {
-        Optional<QmpEvent> event = ShutdownListener.heardShutdown(qmp);
+    private void recordHeardEnd(QemuMonitor monitor) {
+        Optional<QmpEvent> event = monitor.heardShutdown();
         if (event.isEmpty()) {
             return;
         }
-        try (VmRuntimeDir.Lock lock = dir.lock("record the end", Duration.ofSeconds(10))) {
-            VmRecord r = dir.require();
+        try (VmRuntimeDir.Lock lock = vm.dir().lock("record the end", Duration.ofSeconds(10))) {
+            VmRecord r = vm.record();
             if (r.ended() == null && r.state().hasProcess()) {
-                dir.write(r.withEnded(VmEnd.ofShutdownEvent(event.get())));
+                vm.dir().write(r.withEnded(VmEnd.ofShutdownEvent(event.get())));
             }
         }
     }
 
-    private VmRecord awaitCleanup(VmRecord r) {
+    private VmRecord awaitCleanup(VmRecord r, java.util.List<String> did) {
         if (r.supervisor() != null && r.supervisor().isAlive()) {
             if (waitExit(r.supervisor(), SUPERVISOR_GRACE)) {
-                VmRecord after = dir.require();
+                VmRecord after = vm.record();
                 if (!after.state().hasProcess() && after.managed().isEmpty()) {
                     return after;
                 }
+            } else {
+                say(did, "the supervisor (pid " + r.supervisor().pid() + ") did not finish within " + PlanStep.seconds(SUPERVISOR_GRACE)
+                        + ": cleaning up here");
             }
         }
-        return new VmCleanup(dir, managed, out).afterExit();
+        return new VmCleanup(vm.dir(), vm.managed(), out).afterExit();
     }
 
     private static boolean waitExit(ProcessIdentity p, Duration timeout) {

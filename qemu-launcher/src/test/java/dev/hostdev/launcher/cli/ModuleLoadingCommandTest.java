@@ -68,7 +68,7 @@ class ModuleLoadingCommandTest {
     }
 
     @Test
-    void vmStartDryRunNamesTheDeviceBySelectorAndSaysItWouldLoadTheModule() throws Exception {
+    void vmStartDryRunFindsTheDeviceBySelectorAndLoadsNothing() throws Exception {
         Path runDir = dir.resolve("vms");
         java.nio.file.Files.createDirectories(runDir);
         Path spec = dir.resolve("nic.toml");
@@ -81,7 +81,6 @@ class ModuleLoadingCommandTest {
                 """);
         CliRun r = CliRun.run("--run-dir", runDir.toString(), "vm", "start", spec.toString(), "--dry-run", "--root", dir.toString());
         assertEquals(0, r.exitCode(), r.out() + r.err());
-        assertTrue(r.out().contains("  # would load module vfio-pci\n"), r.out());
         assertTrue(r.out().contains("write /sys/bus/pci/devices/0000:04:01.0/driver_override vfio-pci"), r.out());
         assertEquals(List.of(), kernel.modulesLoaded());
     }

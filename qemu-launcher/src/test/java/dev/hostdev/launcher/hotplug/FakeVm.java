@@ -9,6 +9,7 @@ import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.launcher.qmp.FakeQmpServer;
 import dev.hostdev.launcher.vm.ManagedDevices;
 import dev.hostdev.launcher.vm.ProcessIdentity;
+import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.Slot;
 import dev.hostdev.launcher.vm.SlotKind;
 import dev.hostdev.launcher.vm.SlotMap;
@@ -93,6 +94,11 @@ final class FakeVm implements AutoCloseable {
     private static BindResult result(List<PciAddress> devices, Outcome o, boolean dryRun) {
         BindingState s = BindingState.of(null, null);
         return new BindResult(dryRun, devices.stream().map(a -> new DeviceOutcome(a, o, s, s, List.of(), Optional.empty(), List.of())).toList());
+    }
+
+    /** The VM as the library hands it to commands. */
+    RunningVm running() {
+        return new RunningVm(dir, managed(), null);
     }
 
     VmRecord record() {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.launcher.vm.ProcessIdentity;
+import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.SlotMap;
 import dev.hostdev.launcher.vm.VmDevice;
 import dev.hostdev.launcher.vm.VmRecord;
@@ -66,7 +67,7 @@ class UnpluggerTest {
     @Test
     void aReleasedDeviceLeavesTheRecordAndItsHostDeviceIsGivenBack() throws Exception {
         try (FakeVm vm = vm(VmState.RUNNING, releasing(false))) {
-            UnplugResult r = new Unplugger(vm.dir, vm.managed(), null).unplug("nic1", Duration.ofSeconds(5));
+            UnplugResult r = new Unplugger(vm.running()).unplug("nic1", Duration.ofSeconds(5));
             assertEquals(List.of(HOST), r.returned());
             assertEquals(0, r.retries());
             VmRecord after = vm.record();
@@ -80,7 +81,7 @@ class UnpluggerTest {
     @Test
     void anEventBeforeTheReplyIsNotLost() throws Exception {
         try (FakeVm vm = vm(VmState.RUNNING, releasing(true))) {
-            UnplugResult r = new Unplugger(vm.dir, vm.managed(), null).unplug("nic1", Duration.ofSeconds(5));
+            UnplugResult r = new Unplugger(vm.running()).unplug("nic1", Duration.ofSeconds(5));
             assertEquals("nic1", r.device().id());
         }
     }
@@ -96,7 +97,7 @@ class UnpluggerTest {
                 release.answer(cmd, q);
             }
         })) {
-            UnplugResult r = new Unplugger(vm.dir, vm.managed(), null).unplug("nic1", Duration.ofSeconds(5));
+            UnplugResult r = new Unplugger(vm.running()).unplug("nic1", Duration.ofSeconds(5));
             assertEquals(2, r.retries());
         }
     }
@@ -111,7 +112,7 @@ class UnpluggerTest {
             }
         })) {
             HostdevException e = assertThrows(HostdevException.class,
-                    () -> new Unplugger(vm.dir, vm.managed(), null).unplug("nic1", Duration.ofMillis(700)));
+                    () -> new Unplugger(vm.running()).unplug("nic1", Duration.ofMillis(700)));
             assertEquals(ErrorCode.TIMEOUT, e.code());
             assertTrue(e.getMessage().contains("stayed busy (slot power indicator blinking)"), e.getMessage());
             assertTrue(vm.record().device("nic1").isPresent());
@@ -133,7 +134,7 @@ class UnpluggerTest {
                 default -> q.reply(cmd, asked[0] ? WITHOUT_NIC : WITH_NIC);
             }
         })) {
-            UnplugResult r = new Unplugger(vm.dir, vm.managed(), null).unplug("nic1", Duration.ofSeconds(5));
+            UnplugResult r = new Unplugger(vm.running()).unplug("nic1", Duration.ofSeconds(5));
             assertEquals(List.of(HOST), r.returned());
         }
     }
@@ -147,7 +148,7 @@ class UnpluggerTest {
                 default -> q.reply(cmd, WITHOUT_NIC);
             }
         })) {
-            new Unplugger(vm.dir, vm.managed(), null).unplug("nic1", Duration.ofSeconds(5));
+            new Unplugger(vm.running()).unplug("nic1", Duration.ofSeconds(5));
             assertTrue(vm.record().device("nic1").isEmpty());
         }
     }
@@ -162,7 +163,7 @@ class UnpluggerTest {
             }
         })) {
             HostdevException e = assertThrows(HostdevException.class,
-                    () -> new Unplugger(vm.dir, vm.managed(), null).unplug("nic1", Duration.ofSeconds(15)));
+                    () -> new Unplugger(vm.running()).unplug("nic1", Duration.ofSeconds(15)));
             assertEquals(ErrorCode.STATE, e.code());
             assertTrue(e.getMessage().contains("is paused (QEMU status paused)") && e.getMessage().contains("no guest runs"), e.getMessage());
             assertTrue(vm.record().device("nic1").isPresent());
@@ -182,7 +183,7 @@ class UnpluggerTest {
         })) {
             VmRecord before = vm.record();
             HostdevException e = assertThrows(HostdevException.class,
-                    () -> new Unplugger(vm.dir, vm.managed(), null).unplug("nic1", Duration.ofMillis(300)));
+                    () -> new Unplugger(vm.running()).unplug("nic1", Duration.ofMillis(300)));
             assertEquals(ErrorCode.TIMEOUT, e.code());
             assertTrue(e.getMessage().startsWith("no guest acknowledged the unplug of nic1 from VM fake within 0 s"), e.getMessage());
             assertTrue(e.hint().contains("0000:7e:00.0 stays on vfio-pci"), e.hint());
@@ -195,7 +196,7 @@ class UnpluggerTest {
     void aStoppedVmIsRefusedBeforeAnyQmp() throws Exception {
         try (FakeVm vm = vm(VmState.STOPPED, (cmd, q) -> q.reply(cmd, "{}"))) {
             VmStateException e = assertThrows(VmStateException.class,
-                    () -> new Unplugger(vm.dir, vm.managed(), null).unplug("nic1", Duration.ofSeconds(1)));
+                    () -> new Unplugger(vm.running()).unplug("nic1", Duration.ofSeconds(1)));
             assertEquals("VM fake is stopped: 'unplug' needs it running or paused", e.getMessage());
             assertEquals(List.of(), vm.commands);
         }
@@ -205,7 +206,7 @@ class UnpluggerTest {
     void anUnknownIdNamesTheDevicesThereAre() throws Exception {
         try (FakeVm vm = vm(VmState.RUNNING, (cmd, q) -> q.reply(cmd, "{}"))) {
             HostdevException e = assertThrows(HostdevException.class,
-                    () -> new Unplugger(vm.dir, vm.managed(), null).unplug("nic9", Duration.ofSeconds(1)));
+                    () -> new Unplugger(vm.running()).unplug("nic9", Duration.ofSeconds(1)));
             assertEquals(ErrorCode.NOT_FOUND, e.code());
             assertEquals("its devices: nic1", e.hint());
         }
@@ -225,7 +226,7 @@ class UnpluggerTest {
             }
         })) {
             HostdevException e = assertThrows(HostdevException.class,
-                    () -> new Unplugger(vm.dir, vm.managed(), null).unplug("nic1", Duration.ofSeconds(5)));
+                    () -> new Unplugger(vm.running()).unplug("nic1", Duration.ofSeconds(5)));
             assertEquals("QEMU sent DEVICE_DELETED for nic1 but still lists it", e.getMessage());
             assertTrue(vm.record().device("nic1").isPresent());
             assertEquals(List.of(), vm.managedCalls, "a device QEMU may still hold is not given back");
@@ -242,12 +243,12 @@ class UnpluggerTest {
                 ProcessIdentity.of(gone.toHandle()), null, "2026-01-01T00:00:00Z", 0, null,
                 new SlotMap(List.of()),
                 List.of(new VmDevice("n1", "e1000e", "pci.1", "0x0", "pci.1", null, false, true)), List.of(), null));
-        Unplugger unplugger = new Unplugger(dir, null, null);
+        Unplugger unplugger = new Unplugger(new RunningVm(dir, null, null));
         HostdevException e = assertThrows(HostdevException.class, () -> unplugger.unplug("n1", Duration.ofSeconds(1)));
         assertEquals(ErrorCode.STATE, e.code());
         assertTrue(e.getMessage().startsWith("VM gone is crashed"), e.getMessage());
         assertEquals(1, e.getSuppressed().length, "the monitor's own error is kept");
-        HostdevException dry = assertThrows(HostdevException.class, () -> unplugger.target("n1"));
+        HostdevException dry = assertThrows(HostdevException.class, () -> unplugger.plan("n1", Duration.ofSeconds(1)));
         assertTrue(dry.getMessage().startsWith("VM gone is crashed"), "a dry run asks /proc: " + dry.getMessage());
     }
 }

@@ -19,16 +19,13 @@ import dev.hostdev.launcher.spec.VmSpecLoader;
 import dev.hostdev.launcher.topology.SysfsPciFacts;
 import dev.hostdev.launcher.vm.ManagedDevices;
 import dev.hostdev.launcher.vm.StartOptions;
-import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmStarter;
-import dev.hostdev.launcher.vm.VmState;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -84,9 +81,8 @@ class ManagedStartIntegrationTest {
         assertTrue(out.toString().contains("detached " + NIC + " to vfio-pci"), out.toString());
         assertTrue(out.toString().contains("gave " + NIC + " back after the failed start"), out.toString());
         assertEquals("e1000e", kernel.currentDriver(NIC).orElse(null), "the device is back on its host driver");
-        VmRecord r = dir.require();
-        assertEquals(VmState.STOPPED, r.state());
-        assertEquals(List.of(), r.managed());
+        // every device given back: the refused start of a new VM leaves no record to list (none with a device to retry)
+        assertTrue(dir.read().isEmpty(), "no record of a refused start");
         assertFalse(Files.exists(dir.qmpSocket()));
     }
 }

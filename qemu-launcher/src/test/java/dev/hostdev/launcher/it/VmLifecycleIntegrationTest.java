@@ -13,7 +13,8 @@ import dev.hostdev.launcher.qmp.QmpOptions;
 import dev.hostdev.launcher.vm.ProcessIdentity;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
-import dev.hostdev.launcher.vm.VmStarter;
+import dev.hostdev.launcher.qmp.QemuMonitor;
+import dev.hostdev.launcher.qmp.QmpCall;
 import dev.hostdev.launcher.vm.VmState;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +97,11 @@ class VmLifecycleIntegrationTest {
         return QmpClient.connect(dir.qmpSocket(), QmpOptions.defaults());
     }
 
+    private static Set<String> peripheralIds(QmpClient q) {
+        QmpCall list = QmpCall.listPeripherals();
+        return QemuMonitor.peripheralIds(q.execute(list.command(), list.arguments()));
+    }
+
     @Test
     void startsWithItsDevicesRunningAndARestrictedRuntimeDir() throws Exception {
         VmRuntimeDir dir = startVm();
@@ -107,7 +113,7 @@ class VmLifecycleIntegrationTest {
         assertEquals(String.valueOf(r.qemu().pid()), Files.readString(dir.pidFile()).strip(), "QEMU's own pid file names the same process");
         try (QmpClient q = qmp(dir)) {
             assertEquals("running", q.execute("query-status").path("status").asText());
-            Set<String> ids = VmStarter.peripheralIds(q);
+            Set<String> ids = peripheralIds(q);
             assertTrue(ids.containsAll(Set.of("pci.1", "pci.2", "pci.3", "pci.4", "pci.5", "xhci")), ids.toString());
         }
         CliRun status = hostdev("vm", "status", "itvm", "--json");
@@ -138,7 +144,7 @@ class VmLifecycleIntegrationTest {
         assertEquals(0, kbd.exitCode(), kbd.err());
         assertTrue(kbd.out().contains("on xhci.0"), kbd.out());
         try (QmpClient q = qmp(dir)) {
-            assertTrue(VmStarter.peripheralIds(q).containsAll(Set.of("nic1", l.get("id").asText(), "kbd")));
+            assertTrue(peripheralIds(q).containsAll(Set.of("nic1", l.get("id").asText(), "kbd")));
             assertTrue(q.execute("query-pci").toString().contains("\"qdev_id\":\"nic1\""),
                     "the firmware has run, so query-pci lists the device behind its root port");
         }
@@ -155,7 +161,7 @@ class VmLifecycleIntegrationTest {
         assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(8));
         assertTrue(dir.require().device("nic1").isPresent(), "a device not released stays recorded");
         try (QmpClient q = qmp(dir)) {
-            assertTrue(VmStarter.peripheralIds(q).contains("nic1"), "and QEMU still has it");
+            assertTrue(peripheralIds(q).contains("nic1"), "and QEMU still has it");
         }
     }
 
@@ -251,7 +257,8 @@ class VmLifecycleIntegrationTest {
         assertEquals(8, r.exitCode(), r.out() + r.err());
         assertTrue(r.err().contains("QEMU exited before QMP answering on"), r.err());
         assertTrue(r.err().contains("not-a-mac"), "QEMU's message is quoted: " + r.err());
-        assertEquals(VmState.STOPPED, dir.require().state());
+        assertTrue(dir.read().isEmpty(), "a refused start of a new VM leaves no record to list");
+        assertTrue(hostdev("vm", "list").out().contains("no VMs"), "and vm list does not show it");
         assertFalse(Files.exists(dir.qmpSocket()));
     }
 
@@ -278,7 +285,7 @@ class VmLifecycleIntegrationTest {
         assertEquals(before, dir.require());
         assertTrue(before.qemuAlive());
         try (QmpClient q = qmp(dir)) {
-            assertFalse(VmStarter.peripheralIds(q).contains("hp1"));
+            assertFalse(peripheralIds(q).contains("hp1"));
         }
     }
 

@@ -184,6 +184,15 @@ class VmSpecLoaderTest {
     }
 
     @Test
+    void sizesBeyondWhatAnX8664GuestCanAddressAreRefused() {
+        assertError("name = \"x\"\nmemory = \"999999T\"\n", "vm.toml:2: memory is 999999T, more than an x86-64 guest can address", "memory = ");
+        assertError("name = \"x\"\n[[hotplug]]\nsize = \"999999T\"\n", "vm.toml:3: hotplug[0].size is 999999T, more than an x86-64 guest can address",
+                "size = ");
+        assertEquals(4096L << 40, VmSpecLoader.parse("name = \"x\"\n[[hotplug]]\nsize = \"4096T\"\n", "vm.toml", Path.of("/"))
+                .hotplug().get(0).size().orElseThrow().bytes(), "the limit itself is accepted");
+    }
+
+    @Test
     void unknownTopLevelKey() {
         assertError("name = \"x\"\n\nmemroy = \"2G\"\n", "vm.toml:3: memroy is not a known key", "memory");
     }

@@ -1,0 +1,70 @@
+package dev.hostdev.launcher.vm;
+
+import dev.hostdev.engine.bind.SysfsWrite;
+import dev.hostdev.launcher.cmdline.LaunchPlan;
+import dev.hostdev.launcher.cmdline.PreflightCheck;
+import dev.hostdev.launcher.cmdline.PreflightReport;
+import dev.hostdev.launcher.cmdline.ShellQuoting;
+import dev.hostdev.launcher.qmp.QmpCall;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * A {@code vm start}, planned with every check made ({@link StartPlanner}): what the dry run prints and
+ * the real run ({@link VmStarter}) carries out.
+ *
+ * @param specFile      the spec file
+ * @param launch        the QEMU command line and devices (optional USB devices found missing left out)
+ * @param checked       what the checks found: the first plan's checks, as the report judged them
+ * @param claimsChecked the host PCI devices no VM or other manager was found holding
+ * @param detachWrites  the sysfs writes that detach the managed devices (planned)
+ */
+public record StartPlan(Path specFile, LaunchPlan launch, List<String> checked, List<String> claimsChecked,
+                        List<SysfsWrite> detachWrites) {
+    /** Copies the lists. */
+    public StartPlan {
+        Objects.requireNonNull(specFile);
+        Objects.requireNonNull(launch);
+        checked = List.copyOf(checked);
+        claimsChecked = List.copyOf(claimsChecked);
+        detachWrites = List.copyOf(detachWrites);
+    }
+
+    /** What each of {@code checks} found, as the report says: held, or left out (an optional USB device absent). */
+    static List<String> judged(List<PreflightCheck> checks, PreflightReport report) {
+        List<String> out = new ArrayList<>();
+        for (PreflightCheck c : checks) {
+            if (report.omits(c) && c instanceof PreflightCheck.UsbDevice u) {
+                out.add("USB " + u.device() + " (" + u.hostdevId() + ") is absent: started without it (startup optional)");
+            } else {
+                out.add(c.describe());
+            }
+        }
+        return out;
+    }
+
+    /** The plan as steps. */
+    public VmOperationPlan describe() {
+        List<PlanStep> steps = new ArrayList<>();
+        checked.forEach(c -> steps.add(new PlanStep.Checked(c)));
+        if (!claimsChecked.isEmpty()) {
+            steps.add(new PlanStep.Checked("no VM, QEMU or libvirt domain holds " + String.join(", ", claimsChecked)));
+        }
+        steps.add(new PlanStep.SysfsWrites("detach managed devices to vfio-pci"
+                + (launch.managed().isEmpty() ? " (none)" : ""), detachWrites));
+        steps.add(new PlanStep.Action("run (paused, in its own session; output to " + launch.paths().dir().resolve("qemu.log") + "): "
+                + launch.argv().stream().map(ShellQuoting::quote).collect(Collectors.joining(" "))));
+        steps.add(new PlanStep.Action("QMP on " + launch.paths().qmpSocket() + ": {\"execute\":\"qmp_capabilities\"} (QEMU "
+                + dev.hostdev.launcher.qmp.QemuMonitor.MINIMUM.major() + "." + dev.hostdev.launcher.qmp.QemuMonitor.MINIMUM.minor()
+                + " or newer)"));
+        steps.add(new PlanStep.Qmp(QmpCall.listPeripherals(),
+                String.join(", ", launch.devices().stream().map(d -> d.id()).toList())));
+        steps.add(new PlanStep.Qmp(QmpCall.cont(), null));
+        steps.add(new PlanStep.Action("start 'hostdev vm supervise " + launch.spec().name()
+                + "' to give managed devices back when QEMU ends (not with --foreground)"));
+        return new VmOperationPlan("vm start " + launch.spec().name(), steps);
+    }
+}
