@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The journals of operations in progress under {@code /run/hostdev/journal}; each write is atomic and durable. */
+/**
+ * The journals of operations in progress under {@code /run/hostdev/journal}; each write is atomic and
+ * durable ({@link AtomicFile}), and each file is read only if {@link TrustRules} allow it.
+ */
 public final class Journal {
     private final StateDirectory dir;
 
@@ -21,6 +24,7 @@ public final class Journal {
     /** Writes (or rewrites) an entry. */
     public void save(JournalEntry entry) {
         try {
+            dir.prepare(dir.journalDir());
             AtomicFile.write(file(entry.id()), Json.MAPPER.writeValueAsBytes(entry));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -35,7 +39,7 @@ public final class Journal {
     /** Every pending entry, oldest id first. */
     public List<JournalEntry> pending() {
         Path d = dir.journalDir();
-        if (!Files.isDirectory(d)) {
+        if (!dir.existing(d)) {
             return List.of();
         }
         List<JournalEntry> out = new ArrayList<>();
@@ -46,7 +50,13 @@ public final class Journal {
                     continue; // a temporary file left by a crash mid-write: the entry it replaced still stands
                 }
                 try {
-                    out.add(Json.MAPPER.readValue(Files.readAllBytes(f), JournalEntry.class));
+                    byte[] bytes = TrustRules.read(f).orElse(null);
+                    if (bytes == null) {
+                        continue; // finished meanwhile
+                    }
+                    out.add(Json.MAPPER.readValue(bytes, JournalEntry.class));
+                } catch (HostdevException e) {
+                    throw e; // a link, another owner: refused as it is, not as "unreadable"
                 } catch (IOException | RuntimeException e) {
                     throw new HostdevException(ErrorCode.STATE, "the journal " + f + " is unreadable: " + e.getMessage(),
                             "inspect it, put the devices it names back by hand, then delete it", e);
