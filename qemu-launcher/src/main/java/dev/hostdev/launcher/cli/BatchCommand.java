@@ -21,6 +21,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -35,7 +37,8 @@ import picocli.CommandLine.Spec;
             + " blank lines and # comments are skipped. It stops at the first command that fails and exits with its status,"
             + " unless --keep-going. With --json, one JSON object per command, on one line, as soon as it ends:"
             + " {\"line\",\"command\",\"exit\",\"stdout\",\"stderr\"}: a program can feed commands one at a time and read each"
-            + " result before sending the next.",
+            + " result before sending the next. --root (and HOSTDEV_ROOT, HOSTDEV_RUN_DIR) are the batch's, fixed for every line:"
+            + " a line that gives its own --root is refused.",
             "%nExample:%n  printf 'attach rig --emulated e1000e --id n1\\nunplug rig n1\\n' | hostdev batch"},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every command succeeded", "2:bad arguments, or a line that is not a command",
@@ -54,6 +57,9 @@ public final class BatchCommand implements Callable<Integer> {
             description = "The commands; '-' (the default) reads standard input.")
     String file;
 
+    /** Options that choose the host a command touches: fixed for the batch. The run directory comes from the environment only. */
+    static final List<String> HOST_CHOOSING_OPTIONS = List.of("--root");
+
     @Option(names = "--keep-going", description = "Run every line, even after one fails; exit with the first failure's status.")
     boolean keepGoing;
 
@@ -63,6 +69,7 @@ public final class BatchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CommandLine inner = Cli.newCommandLine();
         inner.setDefaultValueProvider(arg -> arg instanceof OptionSpec o ? defaultFromBatch(o) : null);
+        inner.setExecutionStrategy(this::runUnlessItChoosesTheHost);
         int firstFailure = 0;
         try (BufferedReader in = open()) {
             int lineNo = 0;
@@ -128,7 +135,25 @@ public final class BatchCommand implements Callable<Integer> {
         return exit;
     }
 
-    /** The batch's own --root and -v are every line's defaults; a line may still give its own. */
+    /**
+     * Runs a parsed line, unless it gives an option that chooses which host (or run directory) is
+     * touched: those are the batch's, fixed for every line, so that {@code batch --root TREE} is
+     * confined to TREE whatever its lines say.
+     */
+    private int runUnlessItChoosesTheHost(ParseResult line) {
+        for (ParseResult p = line; p != null; p = p.subcommand()) {
+            for (String option : HOST_CHOOSING_OPTIONS) {
+                if (p.hasMatchedOption(option)) {
+                    throw new ParameterException(p.commandSpec().commandLine(), option + " is fixed for the whole batch ("
+                            + (common.root == null ? "/" : common.root) + "): a line cannot choose another host; give " + option
+                            + " to 'hostdev batch' itself, or run another batch");
+                }
+            }
+        }
+        return new CommandLine.RunLast().execute(line);
+    }
+
+    /** The batch's own --root and -v are every line's defaults; -v may be given by a line, --root may not. */
     private String defaultFromBatch(OptionSpec o) {
         if (o.longestName().equals("--root")) {
             return common.root == null ? null : common.root.toString();

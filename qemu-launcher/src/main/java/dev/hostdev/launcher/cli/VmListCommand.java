@@ -2,6 +2,7 @@ package dev.hostdev.launcher.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.launcher.vm.SlotKind;
 import dev.hostdev.launcher.vm.VmEnd;
 import dev.hostdev.launcher.vm.VmRecord;
@@ -17,7 +18,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code hostdev vm list}: every VM Hostdev knows of, with its state, pid and devices. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List VMs: state (and how QEMU ended), QEMU pid, devices, free hotplug slots.")
+@Command(name = "list", mixinStandardHelpOptions = true, description = {
+    "List VMs: state (and how QEMU ended), QEMU pid, devices, free hotplug slots.",
+    "A VM whose record cannot be read (damaged, or refused by the trust rules: another owner, a link, a writable directory)"
+        + " is listed as 'unreadable' with the reason on standard error (\"error\" in JSON); the others are listed as usual"
+        + " and the exit status stays 0."})
 public final class VmListCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -28,31 +33,78 @@ public final class VmListCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** What a VM whose record cannot be read is shown as. */
+    static final String UNREADABLE = "unreadable";
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        VmRegistry registry = new VmCommandContext(common, spec.commandLine().getErr()).registry();
-        List<VmRecord> vms = registry.all();
+        PrintWriter err = spec.commandLine().getErr();
+        VmCommandContext ctx = new VmCommandContext(common, err);
+        VmRegistry registry = ctx.registry();
+        List<VmRegistry.Entry> vms = registry.scan();
         if (json.enabled()) {
             ArrayNode a = JsonNodeFactory.instance.arrayNode();
-            vms.forEach(r -> a.add(VmStatusJson.of(r, r.effectiveState(), registry.dir(r.name()))));
+            for (VmRegistry.Entry e : vms) {
+                a.add(e.readable() ? VmStatusJson.of(e.record(), e.record().effectiveState(), registry.dir(e.name())).putNull("error")
+                        : unreadableJson(e, ctx));
+            }
             out.println(a.toPrettyString());
         } else if (vms.isEmpty()) {
-            out.println("no VMs (in " + new VmCommandContext(common, spec.commandLine().getErr()).vmsDir() + ")");
+            out.println("no VMs (in " + ctx.vmsDir() + ")");
         } else {
-            out.printf("%-20s %-9s %-8s %-8s %-10s %-17s %s%n", "NAME", "STATE", "PID", "DEVICES", "FREE PORTS", "ENDED",
+            out.printf("%-20s %-11s %-8s %-8s %-10s %-17s %s%n", "NAME", "STATE", "PID", "DEVICES", "FREE PORTS", "ENDED",
                     "MANAGED DETACHED");
-            for (VmRecord r : vms) {
+            for (VmRegistry.Entry e : vms) {
+                if (!e.readable()) {
+                    out.printf("%-20s %-11s %-8s %-8s %-10s %-17s %s%n", e.name(), UNREADABLE, "-", "-", "-", "-", "-");
+                    continue;
+                }
+                VmRecord r = e.record();
                 VmState state = r.effectiveState();
                 boolean live = state.hasProcess();
                 VmEnd end = VmStatusJson.endToShow(r, state);
-                out.printf("%-20s %-9s %-8s %-8d %-10d %-17s %s%n", r.name(), state.jsonName(),
+                out.printf("%-20s %-11s %-8s %-8d %-10d %-17s %s%n", r.name(), state.jsonName(),
                         live && r.qemu() != null ? String.valueOf(r.qemu().pid()) : "-", r.devices().size(),
                         r.slots().freeCount(SlotKind.ROOT_PORT), end == null ? "-" : end.reason(),
                         r.managed().isEmpty() ? "-" : String.join(",", r.managed()));
             }
         }
         out.flush();
+        for (VmRegistry.Entry e : vms) {
+            if (!e.readable()) {
+                err.println("hostdev: warning: VM " + e.name() + " is unreadable: " + e.problem().getMessage());
+                if (e.problem().hint() != null) {
+                    err.println("hint: " + e.problem().hint());
+                }
+            }
+        }
+        err.flush();
         return 0;
+    }
+
+    /** The same keys as a readable VM's, null where nothing could be read, and the error. */
+    private static ObjectNode unreadableJson(VmRegistry.Entry e, VmCommandContext ctx) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("name", e.name());
+        o.put("state", UNREADABLE);
+        o.putNull("pid");
+        o.putNull("spec");
+        o.putNull("started_at");
+        o.put("qmp_socket", ctx.vmsDir().resolve(e.name()).resolve("qmp.sock").toString());
+        o.putArray("devices");
+        o.putNull("free_root_ports");
+        o.putNull("free_bridge_slots");
+        o.putArray("managed_detached");
+        o.putNull("ended");
+        ObjectNode error = o.putObject("error");
+        error.put("code", e.problem().code().jsonName());
+        error.put("message", e.problem().getMessage());
+        if (e.problem().hint() == null) {
+            error.putNull("hint");
+        } else {
+            error.put("hint", e.problem().hint());
+        }
+        return o;
     }
 }
