@@ -25,12 +25,12 @@ public final class Posix {
 
     /** open(2) of a path for writing only, no file created (a sysfs attribute). */
     public static int openWriteOnly(Path path) {
-        return LibC.INSTANCE.open(path.toString(), Fcntl.O_WRONLY | Fcntl.O_CLOEXEC, 0);
+        return LibC.open(path.toString(), Fcntl.O_WRONLY | Fcntl.O_CLOEXEC, 0);
     }
 
     /** open(2) for reading and writing (a device node such as {@code /dev/vfio/vfio}), no file created. */
     public static int openReadWrite(Path path) {
-        return LibC.INSTANCE.open(path.toString(), Fcntl.O_RDWR | Fcntl.O_CLOEXEC, 0);
+        return LibC.open(path.toString(), Fcntl.O_RDWR | Fcntl.O_CLOEXEC, 0);
     }
 
     /**
@@ -38,19 +38,19 @@ public final class Posix {
      * symbolic link ({@code O_NOFOLLOW}: a link gives {@code ELOOP}), never a FIFO that would block.
      */
     public static int openPrivateFile(Path path) {
-        return LibC.INSTANCE.open(path.toString(),
+        return LibC.open(path.toString(),
                 Fcntl.O_RDWR | Fcntl.O_CREAT | Fcntl.O_NOFOLLOW | Fcntl.O_NONBLOCK | Fcntl.O_CLOEXEC, 0600);
     }
 
     /** One write(2); returns how many bytes were written. */
     public static long write(int fd, byte[] bytes) {
-        return LibC.INSTANCE.write(fd, bytes, new NativeLong(bytes.length)).longValue();
+        return LibC.write(fd, bytes, new NativeLong(bytes.length)).longValue();
     }
 
     /** Replaces the content of an open file with a few bytes (a lock holder's pid and purpose). */
     public static void replaceContent(int fd, byte[] bytes) {
-        LibC.INSTANCE.ftruncate(fd, 0);
-        long written = LibC.INSTANCE.pwrite(fd, bytes, new NativeLong(bytes.length), 0).longValue();
+        LibC.ftruncate(fd, 0);
+        long written = LibC.pwrite(fd, bytes, new NativeLong(bytes.length), 0).longValue();
         if (written != bytes.length) {
             throw new LastErrorException(com.sun.jna.platform.linux.ErrNo.EIO);
         }
@@ -59,7 +59,7 @@ public final class Posix {
     /** close(2); a failure is ignored (the descriptor is gone either way on Linux). */
     public static void closeQuietly(int fd) {
         try {
-            LibC.INSTANCE.close(fd);
+            LibC.close(fd);
         } catch (LastErrorException ignored) {
             // Linux releases the descriptor even when close reports an error
         }
@@ -67,22 +67,22 @@ public final class Posix {
 
     /** flock(2). */
     public static void flock(int fd, int operation) {
-        LibC.INSTANCE.flock(fd, operation);
+        LibC.flock(fd, operation);
     }
 
     /** ioctl(2) with an integer argument; returns its result. */
     public static int ioctl(int fd, long request, long arg) {
-        return LibC.INSTANCE.ioctl(fd, new NativeLong(request), new NativeLong(arg));
+        return LibC.ioctl(fd, new NativeLong(request), new NativeLong(arg));
     }
 
     /** ioctl(2) with a pointer argument; returns its result. */
     public static int ioctl(int fd, long request, Pointer argp) {
-        return LibC.INSTANCE.ioctl(fd, new NativeLong(request), argp);
+        return LibC.ioctl(fd, new NativeLong(request), argp);
     }
 
     /** socket(2). */
     public static int socket(int domain, int type, int protocol) {
-        return LibC.INSTANCE.socket(domain, type, protocol);
+        return LibC.socket(domain, type, protocol);
     }
 
     /** The effective uid of this process: the user whose files Hostdev trusts, with root's. */
@@ -92,11 +92,11 @@ public final class Posix {
 
     /** The C library's description of an errno value, e.g. "No such device". */
     public static String strerror(int errno) {
-        return LibC.INSTANCE.strerror(errno);
+        return LibC.strerror(errno);
     }
 
     /** Asked once: a process's effective uid does not change under Hostdev. */
     private static final class EffectiveUid {
-        static final int VALUE = LibC.INSTANCE.geteuid();
+        static final int VALUE = LibC.geteuid();
     }
 }

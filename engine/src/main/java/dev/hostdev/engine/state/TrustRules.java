@@ -58,7 +58,7 @@ public final class TrustRules {
             existing = existing.getParent();
         }
         if (existing != null && !existing.equals(abs)) {
-            requireTrustedAncestors(abs);
+            checkAncestors(abs); // not remembered: what is created below is checked again once it exists
             for (Path p = existing.resolve(existing.relativize(abs).getName(0)); ; p = p.resolve(abs.getName(p.getNameCount()))) {
                 try {
                     Files.createDirectory(p, DIRECTORY_ATTRIBUTE);
@@ -83,7 +83,24 @@ public final class TrustRules {
      */
     public static void requireTrustedDirectory(Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
-        Stat a = stat(abs).orElseThrow(() -> HostdevException.notFound("no directory " + abs, null));
+        checkDirectory(abs, stat(abs).orElseThrow(() -> HostdevException.notFound("no directory " + abs, null)));
+    }
+
+    /**
+     * Like {@link #requireTrustedDirectory}, but false when {@code dir} does not exist (one {@code lstat}
+     * answers both questions).
+     */
+    public static boolean trustedDirectoryIfPresent(Path dir) {
+        Path abs = dir.toAbsolutePath().normalize();
+        Optional<Stat> a = stat(abs);
+        if (a.isEmpty()) {
+            return false;
+        }
+        checkDirectory(abs, a.get());
+        return true;
+    }
+
+    private static void checkDirectory(Path abs, Stat a) {
         if (a.isLink()) {
             throw untrusted(abs, "is a symbolic link" + linkTarget(abs) + "; Hostdev keeps its state only in real directories",
                     "remove the link (rm " + abs + "); Hostdev creates the directory itself");
@@ -207,8 +224,23 @@ public final class TrustRules {
         }
     }
 
-    /** Each directory above {@code abs}: owned by root or the invoking user, not writable by others unless sticky. */
+    /**
+     * Each directory above {@code abs}: owned by root or the invoking user, not writable by others unless
+     * sticky. Checked once per process and path: such directories can then be changed (renamed, chmod'ed,
+     * replaced) only by root or the invoking user, whom Hostdev trusts anyway, so a later check of the
+     * same path would find the same; this keeps a command's repeated checks at one {@code lstat} each.
+     */
     private static void requireTrustedAncestors(Path abs) {
+        if (ANCESTORS_CHECKED.contains(abs)) {
+            return;
+        }
+        checkAncestors(abs);
+        ANCESTORS_CHECKED.add(abs);
+    }
+
+    private static final Set<Path> ANCESTORS_CHECKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private static void checkAncestors(Path abs) {
         boolean throughLink = false;
         int me = Posix.effectiveUid();
         for (Path p = abs.getParent(); p != null; p = p.getParent()) {
@@ -233,7 +265,7 @@ public final class TrustRules {
             try {
                 Path resolved = parent.toRealPath();
                 if (!resolved.equals(parent)) {
-                    requireTrustedAncestors(resolved.resolve(abs.getFileName()));
+                    checkAncestors(resolved.resolve(abs.getFileName()));
                 }
             } catch (IOException e) {
                 throw untrusted(abs, "cannot be resolved: " + e.getMessage(), null);

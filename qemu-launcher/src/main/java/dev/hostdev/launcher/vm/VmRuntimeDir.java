@@ -122,16 +122,7 @@ public final class VmRuntimeDir {
      * not exist (nothing is created).
      */
     private boolean trustedIfPresent() {
-        Path vms = dir().getParent();
-        if (!TrustRules.exists(vms)) {
-            return false;
-        }
-        TrustRules.requireTrustedDirectory(vms);
-        if (!TrustRules.exists(dir())) {
-            return false;
-        }
-        TrustRules.requireTrustedDirectory(dir());
-        return true;
+        return TrustRules.trustedDirectoryIfPresent(dir().getParent()) && TrustRules.trustedDirectoryIfPresent(dir());
     }
 
     /** Whether Hostdev has a record of this VM (checked by {@link TrustRules} when there is one). */
