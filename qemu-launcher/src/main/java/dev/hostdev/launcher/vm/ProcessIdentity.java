@@ -40,9 +40,38 @@ public record ProcessIdentity(long pid, long startEpochMillis, String executable
         this(pid, startEpochMillis, executableOf(pid).orElse(null));
     }
 
-    /** The identity of a running process. */
+    /** The identity of a running process, its executable as {@code /proc/PID/exe} shows it now. */
     public static ProcessIdentity of(ProcessHandle h) {
         return new ProcessIdentity(h.pid(), h.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L));
+    }
+
+    /**
+     * The identity of a process just started to run {@code command} (a path, or a name looked up on
+     * PATH as the process was): its executable is that program's real path, not what
+     * {@code /proc/PID/exe} shows at this instant, which is still {@code setsid} when the process
+     * starts through it (setsid execs the command in place, keeping the pid).
+     */
+    public static ProcessIdentity of(ProcessHandle h, String command) {
+        long started = h.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+        return new ProcessIdentity(h.pid(), started, realPath(command).orElseGet(() -> executableOf(h.pid()).orElse(null)));
+    }
+
+    private static Optional<String> realPath(String command) {
+        try {
+            if (command.contains("/")) {
+                return Optional.of(Path.of(command).toRealPath().toString());
+            }
+            String path = System.getenv("PATH");
+            for (String dir : (path == null ? "/usr/bin:/bin" : path).split(":")) {
+                Path candidate = Path.of(dir.isEmpty() ? "." : dir, command);
+                if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+                    return Optional.of(candidate.toRealPath().toString());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unknown: the caller reads /proc instead
+        }
+        return Optional.empty();
     }
 
     /** The live process this identity names, if it still runs and is the one recorded: the only way to signal it. */
