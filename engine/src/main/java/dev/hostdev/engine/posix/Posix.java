@@ -95,8 +95,25 @@ public final class Posix {
         return LibC.strerror(errno);
     }
 
-    /** Asked once: a process's effective uid does not change under Hostdev. */
+    /**
+     * Asked once: a process's effective uid does not change under Hostdev. Read from
+     * {@code /proc/self/status} (its second {@code Uid:} field), so that commands that only read state
+     * ({@code vm list}) check its owner without loading JNA's native library; geteuid(2) if that fails.
+     */
     private static final class EffectiveUid {
-        static final int VALUE = LibC.geteuid();
+        static final int VALUE = read();
+
+        private static int read() {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
+                    if (line.startsWith("Uid:")) {
+                        return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // no /proc: ask the C library
+            }
+            return LibC.geteuid();
+        }
     }
 }

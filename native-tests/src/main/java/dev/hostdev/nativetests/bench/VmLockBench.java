@@ -14,8 +14,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The VM lock ({@link VmRuntimeDir#lock}): taken and released, in µs. Three figures: the first lock of
- * a fresh JVM (what a command in a JVM of its own pays, class loading included); "paused": after a
+ * The VM lock ({@link VmRuntimeDir#lock}): taken and released, in µs. Four figures: the first lock of
+ * a fresh JVM (what a command in a JVM of its own pays, class loading included), then the first lock of
+ * a second VM (its lock file created; classes loaded already); "paused": after a
  * warm-up, each lock taken after a pause of a few milliseconds (how attach meets it in a batch,
  * between QEMU's work); "loop": back to back. Medians; the first argument is the number of samples
  * (default 500). Run it in a new JVM each time for the first figure.
@@ -38,6 +39,13 @@ public final class VmLockBench {
                 // the first lock of this JVM
             }
             double first = (System.nanoTime() - t0) / 1000.0;
+            VmRuntimeDir other = new VmRuntimeDir(vms, "other");
+            other.create();
+            t0 = System.nanoTime();
+            try (VmRuntimeDir.Lock l = other.lock("bench", Duration.ofSeconds(1))) {
+                // the first lock of another VM: its lock file created, the classes loaded already
+            }
+            double otherFirst = (System.nanoTime() - t0) / 1000.0;
             for (int i = 0; i < 2000; i++) {
                 try (VmRuntimeDir.Lock l = dir.lock("bench", Duration.ofSeconds(1))) {
                     // warm-up
@@ -60,8 +68,8 @@ public final class VmLockBench {
                 }
                 loop.add((System.nanoTime() - t) / 1000.0);
             }
-            System.out.printf("VM lock + release: first in a fresh JVM %.0f µs; paused (5 ms apart) median %.1f µs; loop median %.1f µs%n",
-                    first, median(paused), median(loop));
+            System.out.printf("VM lock + release: first in a fresh JVM %.0f µs; first of a second VM %.0f µs; paused (5 ms apart)"
+                    + " median %.1f µs; loop median %.1f µs%n", first, otherFirst, median(paused), median(loop));
         } finally {
             try (var s = Files.walk(vms)) {
                 s.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
