@@ -35,9 +35,10 @@ class StateTrustTest {
     }
 
     private static JournalEntry entry() {
-        JournalEntry.JournalDevice d = new JournalEntry.JournalDevice("0000:03:00.0", "e1000e", null, null, false, "vfio-pci",
+        JournalEntry.JournalDevice d = new JournalEntry.JournalDevice("0000:03:00.0", "8086:10d3", "e1000e", null, null, false, "vfio-pci",
                 List.of("write a"), 0);
-        return new JournalEntry("20261124T180000Z-1-1", "detach", 1, "test", "2026-11-24T18:00:00Z", List.of(d));
+        return new JournalEntry("20261124T180000Z-1-1", "detach", 1, "test", "2026-11-24T18:00:00Z",
+                "0d6b5c1e-3f39-4c61-9c8d-6a4f4f1e2b7a", List.of(d));
     }
 
     private static String mode(Path p) throws Exception {
@@ -106,7 +107,9 @@ class StateTrustTest {
         Path f = state.journalDir().resolve("20261124T180000Z-1-1.json");
         Files.setAttribute(f, "unix:uid", 65534);
         HostdevException e = assertThrows(HostdevException.class, () -> new Journal(state).pending());
-        assertTrue(e.getMessage().contains("refused " + f + ": it is owned by uid 65534, not by you (uid 0) or root"), e.getMessage());
+        assertEquals(ErrorCode.STATE, e.code());
+        assertTrue(e.getMessage().contains(f + ": refused: it is owned by uid 65534, not by you (uid 0) or root"), e.getMessage());
+        assertEquals(List.of(), new Journal(state).scan().entries(), "set apart, not read");
     }
 
     @Test
@@ -116,7 +119,7 @@ class StateTrustTest {
         Path planted = Files.move(f, root.resolve("planted.json"));
         Files.createSymbolicLink(f, planted);
         HostdevException e = assertThrows(HostdevException.class, () -> new Journal(state).pending());
-        assertTrue(e.getMessage().contains(f + ": it is a symbolic link"), e.getMessage());
+        assertTrue(e.getMessage().contains(f + ": refused: it is a symbolic link"), e.getMessage());
     }
 
     @Test

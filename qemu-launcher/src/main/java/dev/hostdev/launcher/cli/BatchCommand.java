@@ -4,16 +4,16 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
-import java.io.BufferedReader;
+import dev.hostdev.engine.Utf8Input;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,8 +37,8 @@ import picocli.CommandLine.Spec;
             + " blank lines and # comments are skipped. It stops at the first command that fails and exits with its status,"
             + " unless --keep-going. With --json, one JSON object per command, on one line, as soon as it ends:"
             + " {\"line\",\"command\",\"exit\",\"stdout\",\"stderr\"}: a program can feed commands one at a time and read each"
-            + " result before sending the next. --root (and HOSTDEV_ROOT, HOSTDEV_RUN_DIR) are the batch's, fixed for every line:"
-            + " a line that gives its own --root is refused.",
+            + " result before sending the next. --root and --run-dir (and HOSTDEV_ROOT, HOSTDEV_RUN_DIR) are the batch's, fixed for"
+            + " every line: a line that gives its own is refused.",
             "%nExample:%n  printf 'attach rig --emulated e1000e --id n1\\nunplug rig n1\\n' | hostdev batch"},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every command succeeded", "2:bad arguments, or a line that is not a command",
@@ -57,8 +57,8 @@ public final class BatchCommand implements Callable<Integer> {
             description = "The commands; '-' (the default) reads standard input.")
     String file;
 
-    /** Options that choose the host a command touches: fixed for the batch. The run directory comes from the environment only. */
-    static final List<String> HOST_CHOOSING_OPTIONS = List.of("--root");
+    /** Options that choose the host a command touches and where its VMs are kept: fixed for the batch. */
+    static final List<String> HOST_CHOOSING_OPTIONS = List.of("--root", "--run-dir");
 
     @Option(names = "--keep-going", description = "Run every line, even after one fails; exit with the first failure's status.")
     boolean keepGoing;
@@ -71,16 +71,26 @@ public final class BatchCommand implements Callable<Integer> {
         inner.setDefaultValueProvider(arg -> arg instanceof OptionSpec o ? defaultFromBatch(o) : null);
         inner.setExecutionStrategy(this::runUnlessItChoosesTheHost);
         int firstFailure = 0;
-        try (BufferedReader in = open()) {
+        try (Utf8Input.LineReader in = open()) {
             int lineNo = 0;
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lineNo++;
-                List<String> words;
+            while (true) {
+                String line;
                 String notACommand = null;
                 try {
-                    words = ShellWords.split(line);
+                    line = in.readLine();
+                } catch (HostdevException notUtf8) {
+                    // the user's error on this line, reported as for any line that is not a command
+                    line = "";
+                    notACommand = notUtf8.getMessage();
+                }
+                if (line == null) {
+                    break;
+                }
+                lineNo++;
+                List<String> words = List.of();
+                try {
+                    words = notACommand == null ? ShellWords.split(line) : List.of();
                 } catch (IllegalArgumentException e) {
-                    words = List.of();
                     notACommand = "line " + lineNo + " is not a command: " + e.getMessage();
                 }
                 if (words.isEmpty() && notACommand == null) {
@@ -129,8 +139,7 @@ public final class BatchCommand implements Callable<Integer> {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             o.put("line", lineNo).put("command", line).put("exit", exit).put("stdout", capturedOut.toString())
                     .put("stderr", capturedErr.toString());
-            out.println(o);
-            out.flush();
+            JsonLine.print(out, o);
         }
         return exit;
     }
@@ -145,7 +154,7 @@ public final class BatchCommand implements Callable<Integer> {
             for (String option : HOST_CHOOSING_OPTIONS) {
                 if (p.hasMatchedOption(option)) {
                     throw new ParameterException(p.commandSpec().commandLine(), option + " is fixed for the whole batch ("
-                            + (common.root == null ? "/" : common.root) + "): a line cannot choose another host; give " + option
+                            + batchValue(option) + "): a line cannot choose another host or run directory; give " + option
                             + " to 'hostdev batch' itself, or run another batch");
                 }
             }
@@ -153,10 +162,18 @@ public final class BatchCommand implements Callable<Integer> {
         return new CommandLine.RunLast().execute(line);
     }
 
-    /** The batch's own --root and -v are every line's defaults; -v may be given by a line, --root may not. */
+    private String batchValue(String option) {
+        Optional<Path> value = option.equals("--root") ? common.rootOption() : common.runDir();
+        return value.map(Path::toString).orElse(option.equals("--root") ? "/" : "the default");
+    }
+
+    /** The batch's own --root, --run-dir and -v are every line's defaults; -v may be given by a line, the others may not. */
     private String defaultFromBatch(OptionSpec o) {
         if (o.longestName().equals("--root")) {
-            return common.root == null ? null : common.root.toString();
+            return common.rootOption().map(Path::toString).orElse(null);
+        }
+        if (o.longestName().equals("--run-dir")) {
+            return common.runDir().map(Path::toString).orElse(null);
         }
         if (o.longestName().equals("--verbose") && common.verbose()) {
             return "true";
@@ -164,12 +181,12 @@ public final class BatchCommand implements Callable<Integer> {
         return null;
     }
 
-    private BufferedReader open() throws IOException {
+    private Utf8Input.LineReader open() throws IOException {
         if (file.equals("-")) {
-            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            return new Utf8Input.LineReader(new BufferedInputStream(System.in), "the batch on standard input");
         }
         try {
-            return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+            return new Utf8Input.LineReader(new BufferedInputStream(Files.newInputStream(Path.of(file))), "batch file " + file);
         } catch (NoSuchFileException e) {
             throw HostdevException.notFound("no batch file " + file, "give a file of hostdev commands, or '-' for standard input");
         }

@@ -1,7 +1,6 @@
 package dev.hostdev.launcher.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.launcher.vm.SlotKind;
 import dev.hostdev.launcher.vm.VmEnd;
@@ -21,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "list", mixinStandardHelpOptions = true, description = {
     "List VMs: state (and how QEMU ended), QEMU pid, devices, free hotplug slots.",
     "A VM whose record cannot be read (damaged, or refused by the trust rules: another owner, a link, a writable directory)"
-        + " is listed as 'unreadable' with the reason on standard error (\"error\" in JSON); the others are listed as usual"
+        + " is listed as 'unreadable' with the reason on standard error (under \"unreadable\" in JSON); the others are listed as usual"
         + " and the exit status stays 0."})
 public final class VmListCommand implements Callable<Integer> {
     @Mixin
@@ -44,12 +43,17 @@ public final class VmListCommand implements Callable<Integer> {
         VmRegistry registry = ctx.registry();
         List<VmRegistry.Entry> vms = registry.scan();
         if (json.enabled()) {
-            ArrayNode a = JsonNodeFactory.instance.arrayNode();
+            ObjectNode o = JsonLine.object();
+            ArrayNode a = o.putArray("vms");
+            ArrayNode bad = o.putArray("unreadable");
             for (VmRegistry.Entry e : vms) {
-                a.add(e.readable() ? VmStatusJson.of(e.record(), e.record().effectiveState(), registry.dir(e.name())).putNull("error")
-                        : unreadableJson(e, ctx));
+                if (e.readable()) {
+                    a.add(VmStatusJson.of(e.record(), e.record().effectiveState(), registry.dir(e.name())));
+                } else {
+                    bad.add(unreadableJson(e));
+                }
             }
-            out.println(a.toPrettyString());
+            JsonLine.print(out, o);
         } else if (vms.isEmpty()) {
             out.println("no VMs (in " + ctx.vmsDir() + ")");
         } else {
@@ -83,20 +87,10 @@ public final class VmListCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The same keys as a readable VM's, null where nothing could be read, and the error. */
-    private static ObjectNode unreadableJson(VmRegistry.Entry e, VmCommandContext ctx) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
+    /** {@code {"name","error":{"code","message","hint"}}}: what could be read of it, and why the rest could not. */
+    private static ObjectNode unreadableJson(VmRegistry.Entry e) {
+        ObjectNode o = JsonLine.object();
         o.put("name", e.name());
-        o.put("state", UNREADABLE);
-        o.putNull("pid");
-        o.putNull("spec");
-        o.putNull("started_at");
-        o.put("qmp_socket", ctx.vmsDir().resolve(e.name()).resolve("qmp.sock").toString());
-        o.putArray("devices");
-        o.putNull("free_root_ports");
-        o.putNull("free_bridge_slots");
-        o.putArray("managed_detached");
-        o.putNull("ended");
         ObjectNode error = o.putObject("error");
         error.put("code", e.problem().code().jsonName());
         error.put("message", e.problem().getMessage());

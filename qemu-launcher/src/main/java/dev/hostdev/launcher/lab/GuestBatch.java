@@ -121,7 +121,7 @@ public final class GuestBatch {
         if (cmd == root || !cmd.getSubcommands().isEmpty()) {
             return false;
         }
-        java.util.Set<String> common = java.util.Set.of("--help", "--version", "--root", "--verbose");
+        java.util.Set<String> common = java.util.Set.of("--help", "--version", "--root", "--run-dir", "--verbose");
         return cmd.getCommandSpec().positionalParameters().isEmpty()
                 && cmd.getCommandSpec().options().stream().allMatch(o -> common.contains(o.longestName()));
     }

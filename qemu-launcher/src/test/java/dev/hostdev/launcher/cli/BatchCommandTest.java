@@ -31,7 +31,7 @@ class BatchCommandTest {
         CliRun r = CliRun.run("batch", f.toString(), "--root", root.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().startsWith("no VMs (in " + root.resolve("run/hostdev/vms") + ")\n"), r.out());
-        assertTrue(r.out().contains("[ ]"), "the second line ran too: " + r.out());
+        assertTrue(r.out().endsWith("\n{\"vms\":[]}\n"), "the second line ran too, its JSON on one line: " + r.out());
     }
 
     @Test
@@ -63,7 +63,7 @@ class BatchCommandTest {
         assertEquals(3, MAPPER.readTree(lines[3]).get("exit").asInt());
         JsonNode last = MAPPER.readTree(lines[4]);
         assertEquals(5, last.get("line").asInt());
-        assertEquals(0, MAPPER.readTree(last.get("stdout").asText()).size(), "a line's own --json output, as a string");
+        assertEquals(0, MAPPER.readTree(last.get("stdout").asText()).get("vms").size(), "a line's own --json output, as a string");
     }
 
     @Test
@@ -76,6 +76,12 @@ class BatchCommandTest {
             assertTrue(r.err().contains("--root is fixed for the whole batch (" + root + "): a line cannot choose another host"), r.err());
             assertTrue(r.err().contains("batch stopped at line 2"), r.err());
             assertFalse(r.out().contains(other.toString()), "nothing ran under the other root: " + r.out());
+        }
+        for (String line : List.of("vm list --run-dir " + ShellQuote.quote(other.toString()), "--run-dir=/ vm list")) {
+            CliRun r = CliRun.run("batch", batch(line).toString(), "--root", root.toString());
+            assertEquals(2, r.exitCode(), line + ": " + r.err());
+            assertTrue(r.err().contains("--run-dir is fixed for the whole batch (the default): a line cannot choose another host or run"
+                    + " directory"), r.err());
         }
         CliRun verbose = CliRun.run("batch", batch("vm list -v").toString(), "--root", root.toString());
         assertEquals(0, verbose.exitCode(), "options that do not choose the host stay the line's own: " + verbose.err());
