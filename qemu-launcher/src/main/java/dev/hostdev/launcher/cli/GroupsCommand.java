@@ -7,7 +7,6 @@ import dev.hostdev.engine.guard.HostUse;
 import dev.hostdev.engine.iommu.GroupViability;
 import dev.hostdev.engine.iommu.IommuGroup;
 import dev.hostdev.engine.iommu.IommuGroups;
-import dev.hostdev.engine.iommu.PlatformFunctions;
 import dev.hostdev.engine.iommu.Viability;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciInventory;
@@ -87,16 +86,12 @@ public final class GroupsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** What the host keeps: every use the host guard finds (what detach refuses), and platform functions. */
+    /** What the host keeps: every use the host guard finds, the platform's own functions among them (what detach refuses). */
     private static Map<PciAddress, List<Kept>> kept(Sysfs sysfs, List<PciSummary> devices) {
         Map<PciAddress, List<Kept>> out = new HashMap<>();
         for (HostUse u : new HostGuard(sysfs).hostUses(devices.stream().map(PciSummary::address).toList())) {
             out.computeIfAbsent(u.device(), a -> new ArrayList<>()).add(new Kept(u.device(),
                     u.kind().name().toLowerCase(Locale.ROOT), u.describe(), u.overridable()));
-        }
-        for (PciSummary d : devices) {
-            PlatformFunctions.keptBecause(d.classCode()).ifPresent(why -> out.computeIfAbsent(d.address(),
-                    a -> new ArrayList<>()).add(new Kept(d.address(), "platform_function", d.address() + " " + why, false)));
         }
         return out;
     }

@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
             DetachCommand.class,
             ReattachCommand.class,
             RecoverCommand.class,
+            SriovCommand.class,
             DoctorCommand.class,
             VmCommand.class,
             AttachCommand.class,
