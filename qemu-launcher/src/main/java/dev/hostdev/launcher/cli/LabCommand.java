@@ -9,6 +9,8 @@ import dev.hostdev.launcher.lab.LabDevices;
 import dev.hostdev.launcher.lab.LabEnvironment;
 import dev.hostdev.launcher.lab.LabInstaller;
 import dev.hostdev.launcher.lab.LabMachine;
+import dev.hostdev.launcher.lab.LabNeeds;
+import dev.hostdev.launcher.lab.LabPreflight;
 import dev.hostdev.launcher.lab.LabScenario;
 import dev.hostdev.launcher.lab.LabStepReport;
 import dev.hostdev.launcher.lab.LabVm;
@@ -34,8 +36,9 @@ import picocli.CommandLine.Spec;
         description = {"Boot a lab VM (this host's kernel under QEMU with an emulated IOMMU and emulated devices to give "
                 + "away) and walk through the whole procedure inside it: list, show, detach, start a VM with the device, "
                 + "hotplug into a spare root port and behind a pcie-pci-bridge, unplug, stop, reattach.",
-            "Needs no IOMMU and touches none of this host's devices. Needs QEMU, a kernel and a static busybox: "
-                + LabEnvironment.INSTALL_COMMAND},
+            "Needs no IOMMU and touches none of this host's devices. Needs QEMU, a kernel, a static busybox and a few "
+                + "tools: every program is checked before anything boots, each missing one named with its Debian package; "
+                + "--print-packages lists the packages, --install installs them."},
         footer = {"", "Exit status: 0 when every step passed, 1 when a step failed or was skipped, 12 when the lab cannot run."})
 public final class LabCommand implements Callable<Integer> {
     @Mixin
@@ -47,6 +50,10 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--install", description = "Install what the lab needs (apt-get, as root) when it is missing.")
     boolean install;
 
+    @Option(names = "--print-packages", description = "Print the Debian packages the lab needs, one a line, and exit "
+            + "(what --install installs and ./run-tests reads).")
+    boolean printPackages;
+
     @Option(names = "--keep", description = "Keep the lab's work directory (serial log, QEMU log, every command's output).")
     boolean keep;
 
@@ -56,6 +63,11 @@ public final class LabCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (printPackages) {
+            LabNeeds.packages().forEach(out::println);
+            out.flush();
+            return 0;
+        }
         LabEnvironment env = environment(out);
         String classPath = hostdevClassPath();
         text(out, "lab: booting Linux " + env.kernelRelease() + " under QEMU (TCG, q35, emulated Intel IOMMU) ...");
@@ -98,7 +110,13 @@ public final class LabCommand implements Callable<Integer> {
             }
             text(out, "lab: " + missing.getMessage() + "; installing");
             LabInstaller.install(out);
-            return LabEnvironment.detect();
+            try {
+                return LabEnvironment.detect();
+            } catch (HostdevException stillMissing) {
+                throw new HostdevException(ErrorCode.ENVIRONMENT, stillMissing.getMessage(), "their packages are installed, "
+                        + "yet the programs are not where the lab looks (PATH, then /usr/sbin and /sbin; inside the lab VM "
+                        + LabPreflight.GUEST_PATH + "): something hides or removed them", stillMissing);
+            }
         }
     }
 

@@ -86,7 +86,7 @@ public final class LabVm implements AutoCloseable {
             Files.writeString(workDir.resolve("qemu.cmdline"), String.join("\n", cmd) + "\n");
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.QEMU, "cannot start " + env.qemu() + ": " + e.getMessage(),
-                    "check that QEMU is installed: " + LabEnvironment.INSTALL_COMMAND, e);
+                    "check that QEMU is installed: " + LabNeeds.installCommand(), e);
         }
         Process started = p;
         Thread hook = new Thread(() -> killGroup(started), "hostdev-lab-kill");
@@ -162,15 +162,23 @@ public final class LabVm implements AutoCloseable {
      * @throws HostdevException {@link ErrorCode#ENVIRONMENT} if a module does not load
      */
     public GuestResult loadDrivers() {
-        GuestResult r = run("modprobe -a " + String.join(" ", GUEST_DRIVERS) + " && "
-                + "for i in $(seq 100); do [ -e /dev/vfio/vfio ] && [ $(cat /sys/bus/usb/devices/*/idVendor | wc -l) -ge "
-                + (machine.usbDevices().isEmpty() ? 0 : machine.usbDevices().size() + 2) + " ] && break; sleep 0.1; done; lsusb", Duration.ofSeconds(60));
+        GuestResult r = run(driverScript(machine.usbDevices().size()), Duration.ofSeconds(60));
         if (!r.ok()) {
             failed = true;
             throw new HostdevException(ErrorCode.ENVIRONMENT, "the lab guest could not load its drivers: " + r.stderr().strip(),
                     "check that " + String.join(", ", GUEST_DRIVERS) + " are modules of the lab kernel");
         }
         return r;
+    }
+
+    /**
+     * The guest script that loads the drivers and waits for VFIO and for the USB devices (each USB device
+     * plus the xHCI's two root hubs), then lists them.
+     */
+    static String driverScript(int usbDevices) {
+        return "modprobe -a " + String.join(" ", GUEST_DRIVERS) + " && "
+                + "for i in $(seq 100); do [ -e /dev/vfio/vfio ] && [ $(cat /sys/bus/usb/devices/*/idVendor | wc -l) -ge "
+                + (usbDevices == 0 ? 0 : usbDevices + 2) + " ] && break; sleep 0.1; done; lsusb";
     }
 
     /** Drivers the lab guest loads by hand: the devices' own and VFIO's. */
