@@ -1,6 +1,7 @@
 package dev.hostdev.nativetests;
 
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.launcher.lab.HostdevLauncher;
 import dev.hostdev.launcher.lab.LabEnvironment;
 import dev.hostdev.launcher.lab.LabMachine;
 import dev.hostdev.launcher.lab.LabVm;
@@ -20,22 +21,18 @@ import org.junit.jupiter.api.extension.TestWatcher;
  */
 final class LabVmExtension implements BeforeAllCallback, AfterAllCallback, TestWatcher {
     private final LabMachine machine;
-    private final boolean needsJar;
     private LabEnvironment env;
     private LabVm vm;
 
-    LabVmExtension(LabMachine machine, boolean needsJar) {
+    LabVmExtension(LabMachine machine) {
         this.machine = machine;
-        this.needsJar = needsJar;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         env = environmentOrSkip();
-        if (needsJar) {
-            hostdevJarOrSkip();
-        }
-        vm = LabVm.boot(env, machine);
+        // The lab VM is started by the jar's own 'hostdev vm start': every lab test needs the jar built.
+        vm = LabVm.boot(env, machine, HostdevLauncher.jar(env.java(), hostdevJarOrSkip()));
         System.out.printf("[lab] %s: booted in %d ms (work dir %s)%n", context.getDisplayName(),
                 vm.bootTime().toMillis(), vm.workDir());
         vm.loadDrivers();

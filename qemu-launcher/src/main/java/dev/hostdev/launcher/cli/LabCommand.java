@@ -5,15 +5,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.launcher.lab.HostdevLauncher;
 import dev.hostdev.launcher.lab.LabDevices;
 import dev.hostdev.launcher.lab.LabEnvironment;
 import dev.hostdev.launcher.lab.LabInstaller;
 import dev.hostdev.launcher.lab.LabMachine;
 import dev.hostdev.launcher.lab.LabNeeds;
 import dev.hostdev.launcher.lab.LabPreflight;
-import dev.hostdev.launcher.lab.LabScenario;
 import dev.hostdev.launcher.lab.LabStepReport;
 import dev.hostdev.launcher.lab.LabVm;
+import dev.hostdev.launcher.lab.LabWalk;
+import dev.hostdev.launcher.lab.steps.LabSteps;
 import dev.hostdev.launcher.lab.StepOutcome;
 import dev.hostdev.launcher.lab.StepVerdict;
 import java.io.IOException;
@@ -69,20 +71,19 @@ public final class LabCommand implements Callable<Integer> {
             return 0;
         }
         LabEnvironment env = environment(out);
-        String classPath = hostdevClassPath();
-        text(out, "lab: booting Linux " + env.kernelRelease() + " under QEMU (TCG, q35, emulated Intel IOMMU) ...");
+        HostdevLauncher hostdev = hostdevLauncher(env);
+        text(out, "lab: booting Linux " + env.kernelRelease() + " under QEMU (TCG, q35, emulated Intel IOMMU) with hostdev vm start ...");
         long start = System.nanoTime();
-        try (LabVm vm = LabVm.boot(env, LabMachine.standard())) {
+        try (LabVm vm = LabVm.boot(env, LabMachine.standard(), hostdev)) {
             if (keep) {
                 vm.keepArtifacts();
             }
             vm.loadDrivers();
-            LabDevices devices = LabScenario.discover(vm);
+            LabDevices devices = LabWalk.discover(vm);
             text(out, String.format(Locale.ROOT, "lab: booted in %.1f s; %d PCI devices in %d IOMMU groups; "
-                    + "running every step in one JVM inside the guest", vm.bootTime().toMillis() / 1000.0,
+                    + "running every step through one hostdev batch inside the guest", vm.bootTime().toMillis() / 1000.0,
                     devices.lspci().size(), devices.groups().values().stream().distinct().count()));
-            LabScenario scenario = LabScenario.forDevices(devices);
-            List<LabStepReport> reports = scenario.run(vm, env.java().toString(), classPath, r -> printStep(out, r));
+            List<LabStepReport> reports = LabWalk.run(vm, devices, LabSteps.ALL, r -> printStep(out, r));
             long passed = reports.stream().filter(r -> r.verdict().status() == StepVerdict.Status.PASSED).count();
             if (reports.size() != passed) {
                 vm.markFailed();
@@ -120,23 +121,25 @@ public final class LabCommand implements Callable<Integer> {
         }
     }
 
-    /** The class path the guest's JVM uses: this very jar (the guest sees the host's / read-only). */
-    static String hostdevClassPath() {
+    /**
+     * How the lab runs hostdev, on this host and in the guest (which sees the host's / read-only): this very
+     * jar, or, run from classes (an IDE, the tests), this JVM's class path with every entry absolute.
+     */
+    static HostdevLauncher hostdevLauncher(LabEnvironment env) {
         try {
             Path self = Path.of(LabCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (Files.isRegularFile(self)) {
-                return self.toAbsolutePath().toString();
+                return HostdevLauncher.jar(env.java(), self);
             }
         } catch (URISyntaxException | RuntimeException e) {
             throw new HostdevException(ErrorCode.INTERNAL, "cannot locate the hostdev jar: " + e.getMessage(), null, e);
         }
-        // Running from classes (an IDE, the tests): the JVM's own class path, every entry absolute.
         String cp = System.getProperty("java.class.path");
         if (cp.contains("/tmp/") || cp.isBlank()) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "the lab runs Hostdev from its jar; this JVM's class path is not usable in the guest",
                     "build it (mvn -pl qemu-launcher -am package) and run ./hostdev lab");
         }
-        return cp;
+        return HostdevLauncher.classPath(env.java(), cp, Main.class.getName());
     }
 
     private void printStep(PrintWriter out, LabStepReport r) {

@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
  * last, {@code N.rc}. Works for any QEMU that boots the lab initramfs with the two 9p shares, whether
  * {@link LabVm} or {@code hostdev vm start} started it.
  */
-public final class GuestChannel {
+public final class GuestChannel implements GuestShell {
     /** The 9p mount tag of the exchange share. */
     public static final String TAG = "exchange";
     /** The 9p mount tag of the host's / (read-only). */
@@ -88,6 +88,7 @@ public final class GuestChannel {
     /**
      * Runs a shell script inside the guest as root; see {@link LabVm#run(String, Duration)}.
      */
+    @Override
     public synchronized GuestResult run(String script, Duration timeout) {
         int n = nextCommand++;
         long start = System.nanoTime();

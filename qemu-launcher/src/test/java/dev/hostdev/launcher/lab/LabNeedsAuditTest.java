@@ -31,8 +31,11 @@ class LabNeedsAuditTest {
         List<String> scripts = new ArrayList<>();
         scripts.add(LabVm.driverScript(2));
         scripts.add(LabDevices.GROUPS_COMMAND);
-        LabScenario.forDevices(LabDevices.find(LabScenarioTest.LSPCI, LabScenarioTest.GROUPS)).batch().stream()
-                .filter(b -> b.sh() != null).forEach(b -> scripts.add(b.sh()));
+        scripts.add(KernelView.script(List.of("0000:01:00.0")));
+        scripts.add(GuestHostdevSession.startScript(HostdevLauncher.jar(Path.of("/usr/bin/java"), Path.of("/x/hostdev.jar"))));
+        scripts.add(GuestHostdevSession.commandScript(3, List.of("list", "--json")));
+        scripts.add(GuestHostdevSession.closeScript());
+        scripts.addAll(FakeGuest.shellScriptsOfTheWalk());
         Set<String> listed = new TreeSet<>();
         LabNeeds.all().stream().filter(n -> n.where().contains(LabNeed.Where.GUEST)).forEach(n -> listed.add(n.program()));
         Set<String> run = new TreeSet<>();
