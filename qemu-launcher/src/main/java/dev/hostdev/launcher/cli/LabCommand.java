@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = {"Boot a lab VM (this host's kernel under QEMU with an emulated IOMMU and emulated devices to give "
                 + "away) and walk through the whole procedure inside it: list, show, detach, start a VM with the device, "
-                + "hotplug into a spare root port and behind a pcie-pci-bridge, unplug, stop, reattach.",
+                + "hotplug into a spare root port and behind a pcie-pci-bridge, unplug, stop, reattach. The lab VM is an "
+                + "ordinary spec started by 'hostdev vm start'; inside it one 'hostdev batch --json' runs every command.",
             "Needs no IOMMU and touches none of this host's devices. Needs QEMU, a kernel, a static busybox and a few "
                 + "tools: every program is checked before anything boots, each missing one named with its Debian package; "
                 + "--print-packages lists the packages, --install installs them."},

@@ -193,7 +193,9 @@ public final class LabVm implements GuestShell, AutoCloseable {
         if (!r.ok()) {
             failed = true;
             throw new HostdevException(ErrorCode.ENVIRONMENT, "the lab guest could not load its drivers: " + r.stderr().strip(),
-                    "check that " + String.join(", ", GUEST_DRIVERS) + " are modules of the lab kernel");
+                    r.stderr().contains("not found") ? "a program the lab runs in its VM is missing from this host's /: install "
+                            + "what 'hostdev lab --print-packages' lists" : "check that " + String.join(", ", GUEST_DRIVERS)
+                            + " are modules of the lab kernel (" + spec.kernel().map(k -> k.kernel().toString()).orElse("?") + ")");
         }
         return r;
     }
