@@ -1,22 +1,19 @@
 package dev.hostdev.launcher.lab;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.launcher.spec.VmSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import dev.hostdev.launcher.spec.VmSpec;
 import java.util.stream.Stream;
 
 /**
@@ -35,13 +32,12 @@ public final class LabVm implements GuestShell, AutoCloseable {
     public static final String GUEST_EXCHANGE_DIR = "/run/lab";
 
     private static final Duration POWEROFF_WAIT = Duration.ofSeconds(15);
-    private static final Duration HOSTDEV_WAIT = Duration.ofSeconds(60);
     private static final Duration IDLE_LIMIT = Duration.ofMinutes(15);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path workDir;
     private final VmSpec spec;
     private final HostdevLauncher hostdev;
+    private final LabVmCommands commands;
     private final GuestChannel channel;
     private final ProcessHandle qemu;
     private final Thread shutdownHook;
@@ -50,8 +46,10 @@ public final class LabVm implements GuestShell, AutoCloseable {
     private boolean keep;
     private boolean closed;
 
-    private LabVm(Path workDir, VmSpec spec, HostdevLauncher hostdev, ProcessHandle qemu, Thread shutdownHook) {
+    private LabVm(Path workDir, VmSpec spec, HostdevLauncher hostdev, LabVmCommands commands, ProcessHandle qemu,
+            Thread shutdownHook) {
         this.workDir = workDir;
+        this.commands = commands;
         this.spec = spec;
         this.hostdev = hostdev;
         this.channel = new GuestChannel(workDir.resolve(LabMachine.EXCHANGE), workDir.resolve(LabMachine.SERIAL_LOG), qemu::isAlive);
@@ -77,28 +75,24 @@ public final class LabVm implements GuestShell, AutoCloseable {
     public static LabVm boot(LabEnvironment env, LabMachine machine, HostdevLauncher hostdev, Duration bootTimeout) {
         Path workDir;
         VmSpec spec;
+        LabVmCommands commands;
         try {
             workDir = Files.createTempDirectory("hostdev-lab-");
-            Files.createDirectory(runDir(workDir), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            commands = new LabVmCommands(hostdev, workDir);
+            commands.createRunDir();
             spec = machine.prepare(workDir, env, IDLE_LIMIT);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         long start = System.nanoTime();
-        Path specFile = workDir.resolve(LabMachine.SPEC_FILE);
-        HostdevRun started = runHostdev(hostdev, workDir, List.of("vm", "start", specFile.toString(), "--json"), HOSTDEV_WAIT);
-        if (started.exit() != 0) {
-            throw new HostdevException(ErrorCode.QEMU, "hostdev vm start of the lab VM failed (exit " + started.exit() + "): "
-                    + started.stderr().strip(), "see " + specFile + " (hostdev vm cmdline " + specFile + ") and the logs under "
-                    + runDir(workDir).resolve(spec.name()));
-        }
-        ProcessHandle qemu = ProcessHandle.of(qemuPid(started.stdout()))
+        long pid = commands.start(workDir.resolve(LabMachine.SPEC_FILE), spec.name());
+        ProcessHandle qemu = ProcessHandle.of(pid)
                 .orElseThrow(() -> new HostdevException(ErrorCode.QEMU, "the lab VM's QEMU ended as it started: "
-                        + GuestChannel.tail(runDir(workDir).resolve(spec.name()).resolve("qemu.log"), 3),
+                        + GuestChannel.tail(commands.runDir().resolve(spec.name()).resolve("qemu.log"), 3),
                         "see the serial log " + workDir.resolve(LabMachine.SERIAL_LOG)));
         Thread hook = new Thread(() -> killGroup(qemu), "hostdev-lab-kill");
         Runtime.getRuntime().addShutdownHook(hook);
-        LabVm vm = new LabVm(workDir, spec, hostdev, qemu, hook);
+        LabVm vm = new LabVm(workDir, spec, hostdev, commands, qemu, hook);
         try {
             vm.bootTime = vm.channel.awaitReady(bootTimeout, start);
         } catch (RuntimeException e) {
@@ -107,53 +101,6 @@ public final class LabVm implements GuestShell, AutoCloseable {
             throw e;
         }
         return vm;
-    }
-
-    /** Where {@code hostdev vm start} keeps the lab VM's runtime directory ({@code HOSTDEV_RUN_DIR}). */
-    static Path runDir(Path workDir) {
-        return workDir.resolve("run");
-    }
-
-    private static long qemuPid(String vmStartJson) {
-        try {
-            JsonNode pid = JSON.readTree(vmStartJson).path("pid");
-            if (pid.canConvertToLong()) {
-                return pid.asLong();
-            }
-        } catch (IOException e) {
-            // reported below
-        }
-        throw new HostdevException(ErrorCode.INTERNAL, "hostdev vm start --json printed no QEMU pid: " + vmStartJson.strip(), null);
-    }
-
-    /** What a hostdev process run on the host did. */
-    private record HostdevRun(int exit, String stdout, String stderr) {
-    }
-
-    private static HostdevRun runHostdev(HostdevLauncher hostdev, Path workDir, List<String> args, Duration timeout) {
-        Path out = workDir.resolve("hostdev.out");
-        Path err = workDir.resolve("hostdev.err");
-        try {
-            ProcessBuilder pb = new ProcessBuilder(hostdev.command(args)).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            pb.environment().put("HOSTDEV_RUN_DIR", runDir(workDir).toString());
-            Process p = pb.start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                throw new HostdevException(ErrorCode.TIMEOUT, "hostdev " + String.join(" ", args) + " did not end within "
-                        + timeout.toSeconds() + " s", "see " + err);
-            }
-            String stderr = Files.readString(err);
-            Files.writeString(workDir.resolve("hostdev.log"), "$ hostdev " + String.join(" ", args) + "\n" + Files.readString(out)
-                    + stderr + "exit " + p.exitValue() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-            return new HostdevRun(p.exitValue(), Files.readString(out), stderr);
-        } catch (IOException e) {
-            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot run hostdev " + String.join(" ", args) + ": " + e.getMessage(),
-                    null, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HostdevException(ErrorCode.TIMEOUT, "interrupted while running hostdev " + args.get(0), null, e);
-        }
     }
 
     /**
@@ -289,7 +236,7 @@ public final class LabVm implements GuestShell, AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (qemu.isAlive()) {
-            runHostdev(hostdev, workDir, List.of("vm", "stop", "--timeout", "5", spec.name()), HOSTDEV_WAIT);
+            commands.stop(spec.name());
         }
         killGroup(qemu);
         awaitRecordedEnd();
@@ -307,13 +254,8 @@ public final class LabVm implements GuestShell, AutoCloseable {
     private void awaitRecordedEnd() {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (System.nanoTime() < deadline) {
-            HostdevRun status = runHostdev(hostdev, workDir, List.of("vm", "status", spec.name(), "--json"), HOSTDEV_WAIT);
-            try {
-                String state = JSON.readTree(status.stdout()).path("state").asText();
-                if (!List.of("running", "paused", "stopping", "starting").contains(state)) {
-                    return;
-                }
-            } catch (IOException notJson) {
+            Optional<String> state = commands.state(spec.name());
+            if (state.isEmpty() || !List.of("running", "paused", "stopping", "starting").contains(state.get())) {
                 return;
             }
             sleep(500);
