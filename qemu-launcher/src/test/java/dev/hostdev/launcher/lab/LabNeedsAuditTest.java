@@ -24,7 +24,10 @@ class LabNeedsAuditTest {
             "until", "case", "esac", "[", "]", "test", "echo", "printf", "break", "continue", "true", "false", "exit", "read",
             "cd", "export", "local", "set", "shift", "return", "{", "}", "!", ":", ".", "kill", "wait", "trap", "umask");
 
-    private static final Pattern SEPARATORS = Pattern.compile("\\$\\(|`|&&|\\|\\||[;|&()]|\\bdo\\b|\\bthen\\b|\\belse\\b");
+    /** Words after which the next word is the command. */
+    private static final Set<String> PREFIXES = Set.of("{", "!", "if", "while", "until", "elif");
+
+    private static final Pattern SEPARATORS = Pattern.compile("\\$\\(|`|\\n|&&|\\|\\||[;|&()]|\\bdo\\b|\\bthen\\b|\\belse\\b");
 
     @Test
     void everyProgramTheGuestStepsRunIsInTheList() {
@@ -48,7 +51,8 @@ class LabNeedsAuditTest {
     @Test
     void programsAreFoundInPipelinesSubstitutionsAndLoops() {
         assertEquals(Set.of("readlink", "ls", "tr", "cat", "wc", "seq", "sleep", "lsusb", "grep"),
-                programsOf("for d in a b; do l=$(readlink /x) && echo ok || echo no; done; echo \"$(ls /d | tr x y)\"; "
+                programsOf("if ! lsusb; then { grep x; }; fi\n"
+                        + "for d in a b; do l=$(readlink /x) && echo ok || echo no; done; echo \"$(ls /d | tr x y)\"; "
                         + "for i in $(seq 3); do [ $(cat /f | wc -l) -ge 2 ] && break; sleep 0.1; done; lsusb; ps_x=1 grep -c y"));
     }
 
@@ -69,7 +73,7 @@ class LabNeedsAuditTest {
         Set<String> programs = new TreeSet<>();
         for (String command : SEPARATORS.split(script)) {
             for (String word : command.strip().split("\\s+")) {
-                if (word.isEmpty() || word.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) {
+                if (word.isEmpty() || word.matches("[A-Za-z_][A-Za-z0-9_]*=.*") || PREFIXES.contains(word)) {
                     continue;
                 }
                 if (!SHELL.contains(word) && !word.startsWith("\"") && !word.startsWith("$") && !word.startsWith("/")
