@@ -32,6 +32,18 @@ final class BindingProbe {
         return new BindingState(driver, override);
     }
 
+    /** The device's {@code vendor:device}, e.g. {@code 8086:10d3}, as the kernel lists it; empty if absent. */
+    Optional<String> pciId(PciAddress a) {
+        Optional<String> vendor = sysfs.read(dev(a) + "/vendor").map(BindingProbe::fourHex);
+        Optional<String> device = sysfs.read(dev(a) + "/device").map(BindingProbe::fourHex);
+        return vendor.isPresent() && device.isPresent() ? Optional.of(vendor.get() + ":" + device.get()) : Optional.empty();
+    }
+
+    private static String fourHex(String attribute) {
+        String s = attribute.strip().toLowerCase(java.util.Locale.ROOT);
+        return s.startsWith("0x") ? s.substring(2) : s;
+    }
+
     Optional<String> iommuGroup(PciAddress a) {
         return sysfs.linkName(dev(a) + "/iommu_group");
     }

@@ -7,6 +7,7 @@ import dev.hostdev.engine.iommu.IommuGroups;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciDevice;
 import dev.hostdev.engine.pci.PciInventory;
+import dev.hostdev.engine.pci.UnreadablePciEntry;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,7 +51,7 @@ record DetachSelection(Map<PciAddress, PciDevice> devices, Map<PciAddress, Bindi
         if (options.wholeGroup()) {
             for (IommuGroup g : groups.values()) {
                 for (PciAddress m : g.members()) {
-                    Optional<PciDevice> d = chosen.containsKey(m) ? Optional.empty() : inventory.get(m);
+                    Optional<PciDevice> d = chosen.containsKey(m) ? Optional.empty() : readable(inventory, m);
                     if (d.isPresent() && d.get().isBridge()) {
                         bridges.put(m, probe.state(m));
                     } else if (d.isPresent()) {
@@ -63,6 +64,21 @@ record DetachSelection(Map<PciAddress, PciDevice> devices, Map<PciAddress, Bindi
     }
 
     /**
+     * A group member, empty if it is gone; one that is there but cannot be read stops the detach (its
+     * driver cannot be judged, so the group cannot be called viable, nor the member be moved blind).
+     */
+    private static Optional<PciDevice> readable(PciInventory inventory, PciAddress member) {
+        Optional<PciDevice> d = inventory.get(member);
+        if (d.isEmpty()) {
+            Optional<UnreadablePciEntry> bad = inventory.unreadable(member);
+            if (bad.isPresent()) {
+                throw PciInventory.cannotRead(bad.get());
+            }
+        }
+        return d;
+    }
+
+    /**
      * Checks each group will be viable once the selection is detached: every other endpoint on vfio-pci,
      * pci-stub or no driver.
      *
@@ -70,7 +86,8 @@ record DetachSelection(Map<PciAddress, PciDevice> devices, Map<PciAddress, Bindi
      */
     void requireViable(PciInventory inventory) {
         for (IommuGroup g : groups) {
-            List<PciDevice> members = g.members().stream().map(inventory::get).flatMap(Optional::stream).toList();
+            List<PciDevice> members = g.members().stream().map(m -> readable(inventory, m)).flatMap(Optional::stream)
+                    .toList();
             GroupViability.check(g.number(), members, devices.keySet()).requireViable();
         }
     }

@@ -10,7 +10,7 @@ import dev.hostdev.engine.state.DeviceLocks;
 import dev.hostdev.engine.state.DeviceRecord;
 import dev.hostdev.engine.state.DeviceRecords;
 import dev.hostdev.engine.state.Journal;
-import dev.hostdev.engine.state.JournalEntry;
+import dev.hostdev.engine.state.BootId;
 import dev.hostdev.engine.state.StateDirectory;
 import dev.hostdev.engine.sysfs.Sysfs;
 import java.time.Instant;
@@ -46,6 +46,8 @@ public final class DeviceBinder {
     private final Journal journal;
     private final DeviceRecords records;
     private final DeviceLocks locks;
+    private final Optional<String> bootId;
+    private final Recovery recovery;
 
     /**
      * @param sysfs     sysfs under the host root (its writer is the kernel, or a simulated one in tests); the
@@ -67,6 +69,18 @@ public final class DeviceBinder {
         this.journal = new Journal(state);
         this.records = new DeviceRecords(state);
         this.locks = new DeviceLocks(state, requester);
+        this.bootId = BootId.read(sysfs.root());
+        this.recovery = new Recovery(journal, locks, probe, executor, records, observer, guard, bootId, new Recovery.Reattacher() {
+            @Override
+            public DevicePlan plan(PciAddress a, Optional<String> original, Optional<String> stub, boolean leaveUnbound) {
+                return reattachPlan(a, original, stub, leaveUnbound, ReattachOptions.DEFAULT_SETTLE);
+            }
+
+            @Override
+            public BindResult run(List<DevicePlan> plans, Transaction resumed) {
+                return runReattach(plans, resumed);
+            }
+        });
     }
 
     /** A binder that reports nothing as it goes, for {@code hostdev}. */
@@ -97,7 +111,7 @@ public final class DeviceBinder {
         }
         DetachSelection first = select(devices, options);
         try (DeviceLocks.LockSet held = locks.acquireAll(first.devices().keySet())) {
-            recoverPendingFor(first.devices().keySet(), held);
+            recovery.recoverPendingFor(first.devices().keySet(), held);
             DetachPlanning planning = planDetach(devices, options);
             boolean more = false;
             for (PciAddress extra : planning.selection.devices().keySet()) {
@@ -108,7 +122,7 @@ public final class DeviceBinder {
             }
             if (more) {
                 // Group members first seen after recovery: plan again now that they are locked too.
-                recoverPendingFor(planning.selection.devices().keySet(), held);
+                recovery.recoverPendingFor(planning.selection.devices().keySet(), held);
                 planning = planDetach(devices, options);
             }
             return runDetach(planning);
@@ -170,8 +184,8 @@ public final class DeviceBinder {
         List<DeviceOutcome> outcomes = new ArrayList<>();
         Map<PciAddress, DeviceOutcome> done = new LinkedHashMap<>();
         if (!work.isEmpty()) {
-            Transaction tx = Transaction.begin(journal, executor, probe, "detach", requester,
-                    work.stream().map(p -> Transaction.journalDevice(p, null, false, options.driver())).toList());
+            Transaction tx = Transaction.begin(journal, executor, probe, "detach", requester, bootId.orElse(null),
+                    work.stream().map(p -> Transaction.journalDevice(p, pciId(p.device()), null, false, options.driver())).toList());
             try {
                 for (DevicePlan plan : work) {
                     observer.progress(plan.device(), "detaching " + plan.device() + " from "
@@ -233,7 +247,7 @@ public final class DeviceBinder {
             return new BindResult(true, plans.stream().map(p -> planned(p, Outcome.ALREADY_ATTACHED)).toList());
         }
         try (DeviceLocks.LockSet held = locks.acquireAll(list)) {
-            recoverPendingFor(list, held);
+            recovery.recoverPendingFor(list, held);
             return runReattach(planReattach(list, options.settleTimeout()), null);
         }
     }
@@ -265,8 +279,9 @@ public final class DeviceBinder {
         Map<PciAddress, DeviceOutcome> done = new LinkedHashMap<>();
         Transaction tx = resumed;
         if (tx == null && !writing.isEmpty()) {
-            tx = Transaction.begin(journal, executor, probe, "reattach", requester, writing.stream()
-                    .map(p -> Transaction.journalDevice(p, p.target().driver().orElse(null), leavesUnbound(p), null)).toList());
+            tx = Transaction.begin(journal, executor, probe, "reattach", requester, bootId.orElse(null), writing.stream()
+                    .map(p -> Transaction.journalDevice(p, pciId(p.device()), p.target().driver().orElse(null), leavesUnbound(p),
+                            null)).toList());
         }
         try {
             for (DevicePlan plan : writing) {
@@ -315,93 +330,17 @@ public final class DeviceBinder {
     /**
      * Finishes or rolls back every operation a dead process left in the journal: an interrupted detach is
      * rolled back (each device back to the driver and override it had), an interrupted reattach is
-     * finished. Operations whose devices are locked by a live process are left alone.
+     * finished. Operations whose devices are locked by a live process are left alone. An entry is acted on
+     * only after it passes every check ({@link Recovery}): strictly valid, written this boot, the same
+     * devices, drivers the operation could have left, and the host-use guard and claim check.
      *
      * @return one {@link Outcome#RECOVERED} (or, under dry run, {@link Outcome#PLANNED}) per device put right,
      *         {@link Outcome#IN_PROGRESS} for devices of operations still running
+     * @throws HostdevException STATE (or HOST_IN_USE, BUSY) naming every entry not acted on, after the
+     *                          others were recovered
      */
     public BindResult recover(boolean dryRun) {
-        List<DeviceOutcome> outcomes = new ArrayList<>();
-        for (JournalEntry entry : journal.pending()) {
-            List<PciAddress> devices = entry.devices().stream().map(d -> PciAddress.parse(d.address())).toList();
-            if (dryRun) {
-                for (JournalEntry.JournalDevice d : entry.devices()) {
-                    outcomes.add(planned(recoveryPlan(entry, d), Outcome.RECOVERED));
-                }
-                continue;
-            }
-            DeviceLocks.LockSet held;
-            try {
-                held = locks.acquireAll(devices);
-            } catch (HostdevException busy) {
-                if (busy.code() != ErrorCode.BUSY) {
-                    throw busy;
-                }
-                for (PciAddress a : devices) {
-                    BindingState s = probe.state(a);
-                    outcomes.add(new DeviceOutcome(a, Outcome.IN_PROGRESS, s, s, List.of(), Optional.empty(),
-                            List.of(busy.getMessage())));
-                }
-                continue;
-            }
-            try (held) {
-                outcomes.addAll(recoverEntry(entry));
-            }
-        }
-        return new BindResult(dryRun, outcomes);
-    }
-
-    private void recoverPendingFor(Iterable<PciAddress> devices, DeviceLocks.LockSet held) {
-        Set<String> mine = new HashSet<>();
-        devices.forEach(d -> mine.add(d.toString()));
-        for (JournalEntry entry : journal.pending()) {
-            if (entry.devices().stream().noneMatch(d -> mine.contains(d.address()))) {
-                continue;
-            }
-            for (JournalEntry.JournalDevice d : entry.devices()) {
-                PciAddress a = PciAddress.parse(d.address());
-                if (!held.holds(a)) {
-                    held.add(locks.acquire(a));
-                }
-            }
-            recoverEntry(entry);
-        }
-    }
-
-    private DevicePlan recoveryPlan(JournalEntry entry, JournalEntry.JournalDevice d) {
-        if (entry.operation().equals("reattach")) {
-            return reattachPlan(PciAddress.parse(d.address()), Optional.ofNullable(d.recordedDriver()),
-                    Optional.ofNullable(d.originalDriver()), d.leaveUnbound(), ReattachOptions.DEFAULT_SETTLE);
-        }
-        return Transaction.resume(journal, executor, probe, entry).rollbackPlan(d);
-    }
-
-    private List<DeviceOutcome> recoverEntry(JournalEntry entry) {
-        for (JournalEntry.JournalDevice d : entry.devices()) {
-            observer.progress(PciAddress.parse(d.address()), "recovering the interrupted " + entry.operation() + " of "
-                    + d.address() + " by pid " + entry.pid() + " (" + entry.requester() + ", " + entry.startedAt() + ")");
-        }
-        List<DeviceOutcome> outcomes = new ArrayList<>();
-        Transaction tx = Transaction.resume(journal, executor, probe, entry);
-        if (entry.operation().equals("reattach")) {
-            List<DevicePlan> plans = entry.devices().stream().map(d -> recoveryPlan(entry, d)).toList();
-            for (DeviceOutcome o : runReattach(plans, tx).devices()) {
-                outcomes.add(new DeviceOutcome(o.device(), Outcome.RECOVERED, o.before(), o.after(), o.writes(),
-                        o.vfioNode(), o.warnings()));
-            }
-            return outcomes;
-        }
-        List<String> problems = tx.rollBack(outcomes);
-        if (!problems.isEmpty()) {
-            throw new HostdevException(ErrorCode.KERNEL, "recovering the interrupted " + entry.operation() + " "
-                    + entry.id() + " failed: " + String.join("; ", problems),
-                    "fix the cause and run 'hostdev recover' again; the journal is kept under /run/hostdev/journal");
-        }
-        for (JournalEntry.JournalDevice d : entry.devices()) {
-            records.delete(PciAddress.parse(d.address()));
-        }
-        tx.commit();
-        return outcomes;
+        return recovery.recover(dryRun);
     }
 
     // ---- shared machinery -----------------------------------------------------------------------------
@@ -412,7 +351,13 @@ public final class DeviceBinder {
                 .noneMatch(w -> w.attribute().endsWith("/bind") || w.attribute().equals("bus/pci/drivers_probe"));
     }
 
-    private static DeviceOutcome planned(DevicePlan p, Outcome whenNoop) {
+    /** The device's vendor:device for the journal, which recovery checks before acting. */
+    private String pciId(PciAddress a) {
+        return probe.pciId(a).orElseThrow(() -> new HostdevException(ErrorCode.NOT_FOUND, a + " has no readable vendor and device",
+                "check that " + a + " still exists: hostdev list"));
+    }
+
+    static DeviceOutcome planned(DevicePlan p, Outcome whenNoop) {
         return new DeviceOutcome(p.device(), p.isNoop() ? whenNoop : Outcome.PLANNED, p.before(), p.target(),
                 p.writes(), Optional.empty(), p.note().isEmpty() ? List.of() : List.of(p.note()));
     }

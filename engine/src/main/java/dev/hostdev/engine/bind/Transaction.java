@@ -36,11 +36,11 @@ final class Transaction {
 
     /** Starts an operation: its journal entry is durable when this returns. */
     static Transaction begin(Journal journal, PlanExecutor executor, BindingProbe probe, String operation,
-                             String requester, List<JournalEntry.JournalDevice> devices) {
+                             String requester, String bootId, List<JournalEntry.JournalDevice> devices) {
         long pid = ProcessHandle.current().pid();
         Instant now = Instant.now();
         String id = now.toString().replace(":", "").replace("-", "") + "-" + pid + "-" + SEQUENCE.incrementAndGet();
-        Transaction t = new Transaction(journal, executor, probe, new JournalEntry(id, operation, pid, requester, now.toString(), devices));
+        Transaction t = new Transaction(journal, executor, probe, new JournalEntry(id, operation, pid, requester, now.toString(), bootId, devices));
         journal.save(t.entry);
         return t;
     }
@@ -51,9 +51,9 @@ final class Transaction {
     }
 
     /** A journal line for a device about to follow {@code plan}. */
-    static JournalEntry.JournalDevice journalDevice(DevicePlan plan, String recordedDriver, boolean leaveUnbound,
-                                                    String target) {
-        return new JournalEntry.JournalDevice(plan.device().toString(), plan.before().driver().orElse(null),
+    static JournalEntry.JournalDevice journalDevice(DevicePlan plan, String pciId, String recordedDriver,
+                                                    boolean leaveUnbound, String target) {
+        return new JournalEntry.JournalDevice(plan.device().toString(), pciId, plan.before().driver().orElse(null),
                 plan.before().override().orElse(null), recordedDriver, leaveUnbound, target,
                 plan.steps().stream().map(PlanStep::describe).toList(), 0);
     }

@@ -88,7 +88,7 @@ final class ClaimScanner {
                     }
                     Matcher am = ADDRESS.matcher(block);
                     if (am.find()) {
-                        PciAddress a = new PciAddress(Integer.decode(am.group(1)), Integer.decode(am.group(2)),
+                        PciAddress a = new PciAddress(Long.decode(am.group(1)), Integer.decode(am.group(2)),
                                 Integer.decode(am.group(3)), Integer.decode(am.group(4)));
                         if (devices.contains(a)) {
                             claims.add(new Claim(a, "libvirt domain " + domain + " (/run/libvirt/qemu/" + file + ")"));

@@ -4,7 +4,9 @@ import dev.hostdev.engine.sysfs.HostRoot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,6 +36,34 @@ final class HostFiles {
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** The text of a symbolic link (e.g. {@code net:[4026531840]} of {@code /proc/1/ns/net}), or empty. */
+    Optional<String> link(String hostPath) {
+        try {
+            return Optional.of(Files.readSymbolicLink(root.resolve(hostPath)).toString());
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The names in a directory (unsorted); empty if it is absent or unreadable. */
+    List<String> names(String hostPath) {
+        List<String> out = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root.resolve(hostPath))) {
+            for (Path e : entries) {
+                out.add(e.getFileName().toString());
+            }
+        } catch (IOException | RuntimeException e) {
+            return out;
+        }
+        return out;
+    }
+
+    /** The first line of a file, trimmed (e.g. {@code /proc/PID/comm}), or empty. */
+    Optional<String> firstLine(String hostPath) {
+        List<String> lines = lines(hostPath);
+        return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(0).strip());
     }
 
     /**

@@ -40,8 +40,9 @@ public final class HostGuard {
     public List<HostUse> hostUses(Collection<PciAddress> devices) {
         List<PciAddress> list = List.copyOf(devices);
         List<HostUse> all = new ArrayList<>();
-        all.addAll(new StorageUse(sysfs, files).scan());
-        all.addAll(new NetworkUse(sysfs, files, withIpv4.get()).scan());
+        Processes processes = new Processes(files);
+        all.addAll(new StorageUse(sysfs, files, processes).scan(list));
+        all.addAll(new NetworkUse(sysfs, files, processes, withIpv4.get()).scan(list));
         all.addAll(new DisplayAndBridgeUse(sysfs).scan(list));
         return all.stream().filter(u -> list.contains(u.device())).distinct().toList();
     }
@@ -66,7 +67,8 @@ public final class HostGuard {
         boolean rootDisk = blocking.stream().anyMatch(u -> !u.overridable());
         throw new HostdevException(ErrorCode.HOST_IN_USE, "refusing to detach: " + what,
                 rootDisk ? "the root disk's controller is never detached: the host would lose its root filesystem"
-                        : "stop using it on the host first (unmount, swapoff, ip link set down, …), or pass --force if you are sure");
+                        : "stop using it on the host first (unmount, swapoff, close what holds it open, "
+                                + "ip link set down, move the interface back to the host's network namespace), or pass --force if you are sure");
     }
 
     /**

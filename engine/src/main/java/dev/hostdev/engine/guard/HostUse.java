@@ -19,9 +19,16 @@ public record HostUse(PciAddress device, Kind kind, String detail) {
         MOUNTED_FILESYSTEM("holds a mounted filesystem"),
         /** It leads to a disk that is an active md, dm or LVM member. */
         STORAGE_MEMBER("holds an active RAID/device-mapper/LVM member"),
+        /** It leads to a block device a process holds open itself (raw, not through a filesystem). */
+        OPEN_DEVICE("has a block device held open by a process"),
+        /** It leads to a filesystem no mount namespace shows (lazily unmounted) with files still open. */
+        OPEN_FILES("holds a lazily unmounted filesystem with files still open"),
         /** It leads to an active swap area. */
         SWAP("holds active swap"),
-        /** It is a network interface that is up with addresses or routes, or enslaved to a bridge or bond. */
+        /**
+         * It is a network interface that is up with addresses or routes (its own or those of a VLAN, macvlan,
+         * bond, bridge or team on top of it), enslaved to a bridge or bond, or moved into another network namespace.
+         */
         NETWORK("is an active network interface"),
         /** It is the boot VGA device. */
         BOOT_VGA("is the boot VGA device"),

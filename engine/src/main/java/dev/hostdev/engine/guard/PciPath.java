@@ -9,15 +9,19 @@ final class PciPath {
     private PciPath() {
     }
 
-    /** e.g. {@code devices/pci0000:00/0000:00:1c.0/0000:01:00.0/nvme/nvme0} gives 0000:00:1c.0 and 0000:01:00.0. */
+    /**
+     * e.g. {@code devices/pci0000:00/0000:00:1c.0/0000:01:00.0/nvme/nvme0} gives 0000:00:1c.0 and 0000:01:00.0;
+     * behind a VMD, {@code …/0000:00:0e.0/pci10000:00/10000:00:02.0/10000:01:00.0/nvme/nvme0} gives
+     * 0000:00:0e.0, 10000:00:02.0 and 10000:01:00.0.
+     */
     static Set<PciAddress> along(String sysPath) {
         Set<PciAddress> out = new LinkedHashSet<>();
         for (String part : sysPath.split("/")) {
-            if (part.length() == 12 && part.charAt(4) == ':') {
-                PciAddress a = PciAddress.tryParse(part);
-                if (a != null) {
-                    out.add(a);
-                }
+            // fromSysfsName takes the kernel's spelling only, VMD's 10000:01:00.0 included (a VMD NVMe root
+            // disk sits at devices/pci0000:00/0000:00:0e.0/pci10000:00/10000:00:02.0/10000:01:00.0/…).
+            PciAddress a = PciAddress.fromSysfsName(part);
+            if (a != null) {
+                out.add(a);
             }
         }
         return out;

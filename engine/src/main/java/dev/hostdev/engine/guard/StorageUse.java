@@ -3,29 +3,36 @@ package dev.hostdev.engine.guard;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.sysfs.Sysfs;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
  * Finds the PCI devices behind the disks the host uses: mounted filesystems ({@code /proc/mounts}, the
- * root one above all), active swap ({@code /proc/swaps}) and disks held by md, dm or LVM
- * ({@code /sys/block/X/holders}). A block device is traced to its disks through partitions and the
- * {@code slaves} of dm and md devices, and a disk to the PCI functions on its sysfs path. A btrfs
- * filesystem on several devices holds all of them ({@code /sys/fs/btrfs/FSID/devices}).
+ * root one above all), filesystems mounted only in another mount namespace (the {@code mountinfo} of one
+ * process per namespace: {@code unshare -m}, containers, services with private mounts), active swap
+ * ({@code /proc/swaps}), disks held by md, dm or LVM ({@code /sys/block/X/holders}), and block devices
+ * held open by a process, raw or through a lazily unmounted filesystem ({@link OpenBlockDevices}). A
+ * btrfs filesystem on several devices holds all of them ({@code /sys/fs/btrfs/FSID/devices}).
  */
 final class StorageUse {
-    private final Sysfs sysfs;
     private final HostFiles files;
+    private final Processes processes;
+    private final BlockDevices blocks;
 
-    StorageUse(Sysfs sysfs, HostFiles files) {
-        this.sysfs = sysfs;
+    StorageUse(Sysfs sysfs, HostFiles files, Processes processes) {
         this.files = files;
+        this.processes = processes;
+        this.blocks = new BlockDevices(sysfs, files);
     }
 
-    List<HostUse> scan() {
+    List<HostUse> scan(List<PciAddress> devices) {
         List<HostUse> uses = new ArrayList<>();
+        Set<String> mounted = new HashSet<>();
         for (String line : files.lines("/proc/mounts")) {
             String[] f = line.trim().split("\\s+");
             if (f.length < 3 || !f[0].startsWith("/dev/")) {
@@ -34,74 +41,95 @@ final class StorageUse {
             String source = HostFiles.unescape(f[0]);
             String mountPoint = HostFiles.unescape(f[1]);
             HostUse.Kind kind = mountPoint.equals("/") ? HostUse.Kind.ROOT_DISK : HostUse.Kind.MOUNTED_FILESYSTEM;
-            String device = blockName(source);
-            for (PciAddress a : pciBehind(device)) {
-                uses.add(new HostUse(a, kind, source + " mounted on " + mountPoint));
-            }
-            if (f[2].equals("btrfs")) {
-                for (String member : btrfsMembers(device)) {
-                    for (PciAddress a : pciBehind(member)) {
-                        uses.add(new HostUse(a, kind, "/dev/" + member + ", a device of the btrfs filesystem " + source
-                                + " mounted on " + mountPoint));
-                    }
-                }
-            }
+            String device = hostBlockName(source);
+            mounted.add(device);
+            addMount(uses, device, f[2], kind, source + " mounted on " + mountPoint, mounted);
         }
+        otherNamespaces(uses, mounted);
         for (String line : files.lines("/proc/swaps")) {
             String[] f = line.trim().split("\\s+");
             if (f.length < 2 || !f[0].startsWith("/dev/") || !f[1].equals("partition")) {
                 continue;
             }
             String source = HostFiles.unescape(f[0]);
-            for (PciAddress a : pciBehind(blockName(source))) {
+            for (PciAddress a : blocks.pciBehind(hostBlockName(source))) {
                 uses.add(new HostUse(a, HostUse.Kind.SWAP, source + " is active swap"));
             }
         }
-        for (String disk : sysfs.list("block")) {
-            List<String> holders = new ArrayList<>(sysfs.list("block/" + disk + "/holders"));
-            for (String part : partitions(disk)) {
-                sysfs.list("block/" + disk + "/" + part + "/holders").forEach(h -> holders.add(part + " by " + h));
+        for (String disk : blocks.disks()) {
+            List<String> holders = new ArrayList<>(blocks.holders(disk));
+            for (String part : blocks.partitions(disk)) {
+                blocks.holders(disk + "/" + part).forEach(h -> holders.add(part + " by " + h));
             }
             if (!holders.isEmpty()) {
-                for (PciAddress a : pciOf(disk)) {
+                for (PciAddress a : blocks.pciOf(disk)) {
                     uses.add(new HostUse(a, HostUse.Kind.STORAGE_MEMBER, "/dev/" + disk + " held by " + String.join(", ", holders)));
                 }
             }
         }
+        uses.addAll(new OpenBlockDevices(files, processes, blocks).scan(devices, mounted));
         return uses;
     }
 
-    /** The kernel's name of the block device a /dev path leads to (vda1, dm-0, …). */
-    private String blockName(String devPath) {
+    private void addMount(List<HostUse> uses, String device, String fsType, HostUse.Kind kind, String what, Set<String> mounted) {
+        for (PciAddress a : blocks.pciBehind(device)) {
+            uses.add(new HostUse(a, kind, what));
+        }
+        if (fsType.equals("btrfs")) {
+            for (String member : blocks.btrfsMembers(device)) {
+                mounted.add(member);
+                for (PciAddress a : blocks.pciBehind(member)) {
+                    uses.add(new HostUse(a, kind, "/dev/" + member + ", a device of the btrfs filesystem " + what));
+                }
+            }
+        }
+    }
+
+    /**
+     * Mounts that only other mount namespaces have. A device the host's own namespace mounts is reported
+     * once, as the host's (services with private mounts copy the host's); a device mounted only elsewhere
+     * is reported once, naming the first namespace and how many others mount it too.
+     */
+    private void otherNamespaces(List<HostUse> uses, Set<String> hostMounted) {
+        Map<String, List<String>> where = new LinkedHashMap<>();
+        Map<String, String> fsTypes = new HashMap<>();
+        Map<String, Optional<String>> names = new HashMap<>();
+        processes.otherNamespaces("mnt").forEach((ns, pid) -> {
+            Set<String> inThisOne = new HashSet<>();
+            for (String line : files.lines("/proc/" + pid + "/mountinfo")) {
+                Optional<MountInfo> m = MountInfo.parse(line);
+                if (m.isEmpty()) {
+                    continue;
+                }
+                Optional<String> device = names.computeIfAbsent(m.get().majorMinor(), blocks::nameOfNumber);
+                if (device.isEmpty() && m.get().source().startsWith("/dev/")) {
+                    device = Optional.of(blocks.nameOfPath(m.get().source()));  // btrfs: an anonymous number
+                }
+                if (device.isEmpty() || hostMounted.contains(device.get()) || !inThisOne.add(device.get())) {
+                    continue;
+                }
+                fsTypes.putIfAbsent(device.get(), m.get().fsType());
+                where.computeIfAbsent(device.get(), k -> new ArrayList<>()).add(m.get().source() + " mounted on "
+                        + m.get().mountPoint() + " in the mount namespace " + ns + " of " + processes.describe(pid));
+            }
+        });
+        hostMounted.addAll(where.keySet());
+        for (Map.Entry<String, List<String>> e : where.entrySet()) {
+            int others = e.getValue().size() - 1;
+            String what = e.getValue().get(0) + (others == 0 ? "" : " (and " + others + " other namespace" + (others == 1 ? "" : "s") + ")");
+            addMount(uses, e.getKey(), fsTypes.get(e.getKey()), HostUse.Kind.MOUNTED_FILESYSTEM, what, hostMounted);
+        }
+    }
+
+    /** The kernel's name of a block device named in the host's own /proc/mounts or /proc/swaps. */
+    private String hostBlockName(String devPath) {
         if (devPath.equals("/dev/root")) {
             Optional<String> fromCmdline = rootFromCmdline();
             if (fromCmdline.isPresent()) {
                 return fromCmdline.get();
             }
         }
-        String name = files.deviceName(devPath);
-        if (devPath.startsWith("/dev/mapper/") && !sysfs.exists("class/block/" + name)) {
-            for (String b : sysfs.list("block")) {
-                if (sysfs.read("block/" + b + "/dm/name").equals(Optional.of(name))) {
-                    return b;
-                }
-            }
-        }
-        return name;
-    }
-
-    /**
-     * The other devices of the btrfs filesystem {@code device} belongs to: /proc/mounts names one device
-     * of a multi-device btrfs, {@code /sys/fs/btrfs/FSID/devices/} lists them all.
-     */
-    private List<String> btrfsMembers(String device) {
-        for (String fsid : sysfs.list("fs/btrfs")) {
-            List<String> members = sysfs.list("fs/btrfs/" + fsid + "/devices");
-            if (members.contains(device)) {
-                return members.stream().filter(m -> !m.equals(device)).toList();
-            }
-        }
-        return List.of();
+        return blocks.nameOfPath(devPath);
     }
 
     private Optional<String> rootFromCmdline() {
@@ -113,77 +141,5 @@ final class StorageUse {
             }
         }
         return Optional.empty();
-    }
-
-    /** The PCI functions behind a block device: through partitions and dm/md slaves down to disks. */
-    private Set<PciAddress> pciBehind(String name) {
-        Set<PciAddress> out = new LinkedHashSet<>();
-        collect(name, out, 0);
-        return out;
-    }
-
-    private void collect(String name, Set<PciAddress> out, int depth) {
-        if (depth > 8 || name.isEmpty() || name.contains("/")) {
-            return;
-        }
-        String disk = diskOf(name);
-        if (disk == null) {
-            return;
-        }
-        List<String> slaves = sysfs.list("block/" + disk + "/slaves");
-        if (!slaves.isEmpty()) {
-            for (String s : slaves) {
-                collect(s, out, depth + 1);
-            }
-            return;
-        }
-        out.addAll(pciOf(disk));
-    }
-
-    /** The disk (an entry of /sys/block) a block device name is or is a partition of. */
-    private String diskOf(String name) {
-        if (sysfs.isDirectory("block/" + name)) {
-            return name;
-        }
-        Optional<String> canonical = sysfs.canonical("class/block/" + name);
-        if (canonical.isPresent() && sysfs.exists(canonical.get() + "/partition")) {
-            String parent = canonical.get().substring(0, canonical.get().lastIndexOf('/'));
-            return parent.substring(parent.lastIndexOf('/') + 1);
-        }
-        for (String disk : sysfs.list("block")) {
-            if (sysfs.isDirectory("block/" + disk + "/" + name)) {
-                return disk;
-            }
-        }
-        return null;
-    }
-
-    private List<String> partitions(String disk) {
-        return sysfs.list("block/" + disk).stream()
-                .filter(p -> sysfs.exists("block/" + disk + "/" + p + "/partition")).toList();
-    }
-
-    /**
-     * The PCI functions on a disk's sysfs path. A multipath NVMe namespace (the default on Debian's kernel)
-     * lives under {@code devices/virtual/nvme-subsystem/nvme-subsysN/}, with no PCI device on its path: its
-     * controllers are the {@code nvmeN} links of that subsystem directory.
-     */
-    private Set<PciAddress> pciOf(String disk) {
-        Optional<String> path = sysfs.canonical("block/" + disk);
-        if (path.isEmpty()) {
-            return Set.of();
-        }
-        Set<PciAddress> out = new LinkedHashSet<>(PciPath.along(path.get()));
-        int at = path.get().indexOf("/nvme-subsystem/");
-        if (out.isEmpty() && at >= 0) {
-            String rest = path.get().substring(at + "/nvme-subsystem/".length());
-            String subsystem = path.get().substring(0, at) + "/nvme-subsystem/" + rest.split("/")[0];
-            for (String entry : sysfs.list(subsystem)) {
-                if (entry.matches("nvme[0-9]+")) {
-                    sysfs.canonical(subsystem + "/" + entry).map(PciPath::along).ifPresent(out::addAll);
-                }
-            }
-        }
-        return out;
     }
 }

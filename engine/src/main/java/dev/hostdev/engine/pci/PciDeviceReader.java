@@ -44,13 +44,17 @@ final class PciDeviceReader {
         } else {
             vendor = hex(dir.readInto("vendor", b, b.length), b);
             device = hex(dir.readInto("device", b, b.length), b);
-            if (vendor < 0 || device < 0) {
+            if (vendor < 0 || device < 0 || vendor > 0xffff || device > 0xffff) {
+                return null; // the slow read says what is wrong (PciEntryDiagnosis)
+            }
+            int r = dir.readInto("revision", b, b.length);
+            revision = r < 0 ? 0 : hex(r, b);
+            if (revision < 0 || revision > 0xff) {
                 return null;
             }
-            revision = Math.max(0, hex(dir.readInto("revision", b, b.length), b));
         }
         int klass = hex(dir.readInto("class", b, b.length), b);
-        if (klass < 0) {
+        if (klass < 0 || klass > 0xffffff) {
             return null;
         }
         OptionalInt numa = OptionalInt.empty();
@@ -63,7 +67,10 @@ final class PciDeviceReader {
                 groupNumber(group), numa);
     }
 
-    /** The {@code n} bytes of a {@code 0x…} attribute parsed, or -1. */
+    /**
+     * The {@code n} bytes of a {@code 0x…} attribute parsed, or -1 when they are not 1 to 7 hex digits
+     * followed only by white space (so garbage is never taken for an ID).
+     */
     private static int hex(int n, byte[] b) {
         int i = 0;
         if (n >= 2 && b[0] == '0' && (b[1] == 'x' || b[1] == 'X')) {
@@ -71,13 +78,21 @@ final class PciDeviceReader {
         }
         int v = 0;
         int digits = 0;
-        for (; i < n && digits < 8; i++, digits++) {
+        for (; i < n; i++, digits++) {
             int c = b[i];
             int x = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
             if (x < 0) {
                 break;
             }
+            if (digits == 7) {
+                return -1;
+            }
             v = v << 4 | x;
+        }
+        for (int j = i; j < n; j++) {
+            if (b[j] != '\n' && b[j] != ' ' && b[j] != '\t' && b[j] != '\r') {
+                return -1;
+            }
         }
         return digits == 0 ? -1 : v;
     }
@@ -103,11 +118,15 @@ final class PciDeviceReader {
         OptionalInt vendor = hex(sysfs, dir + "vendor");
         OptionalInt device = hex(sysfs, dir + "device");
         OptionalInt klass = hex(sysfs, dir + "class");
-        if (vendor.isEmpty() || device.isEmpty() || klass.isEmpty()) {
+        if (vendor.isEmpty() || device.isEmpty() || klass.isEmpty() || vendor.getAsInt() > 0xffff
+                || device.getAsInt() > 0xffff || klass.getAsInt() > 0xffffff) {
             return null;
         }
-        return new PciSummary(address, vendor.getAsInt(), device.getAsInt(), klass.getAsInt(),
-                hex(sysfs, dir + "revision").orElse(0), sysfs.linkName(dir + "driver"),
+        int revision = hex(sysfs, dir + "revision").orElse(0);
+        if (revision > 0xff) {
+            return null;
+        }
+        return new PciSummary(address, vendor.getAsInt(), device.getAsInt(), klass.getAsInt(), revision, sysfs.linkName(dir + "driver"),
                 group(sysfs, dir), OptionalInt.of(numaNode(sysfs, dir)));
     }
 
@@ -146,7 +165,8 @@ final class PciDeviceReader {
             t = t.substring(2);
         }
         try {
-            return OptionalInt.of(Integer.parseUnsignedInt(t, 16));
+            int v = Integer.parseUnsignedInt(t, 16);
+            return v < 0 ? OptionalInt.empty() : OptionalInt.of(v);
         } catch (NumberFormatException e) {
             return OptionalInt.empty();
         }
@@ -216,14 +236,21 @@ final class PciDeviceReader {
         return Optional.of(new Sriov(total.getAsInt(), decimal(sysfs, dir + "sriov_numvfs").orElse(0), vfs));
     }
 
-    /** The PCI device whose directory holds this one's, from the real path's second-last name. */
+    /**
+     * The PCI device whose directory holds this one's, from the real path's second-last name. A root
+     * bus ({@code pciDDDD:BB}) has none, unless a PCI device holds the bus itself: Intel VMD, whose
+     * domain's root bus sits at {@code …/0000:00:0e.0/pci10000:00} (libvirt too names the VMD as parent).
+     */
     private static Optional<PciAddress> parent(String realPath) {
         String[] names = realPath.split("/");
         if (names.length < 2) {
             return Optional.empty();
         }
         String up = names[names.length - 2];
-        return up.startsWith("pci") ? Optional.empty() : Optional.ofNullable(PciAddress.tryParse(up));
+        if (up.startsWith("pci")) {
+            return names.length < 3 ? Optional.empty() : Optional.ofNullable(PciAddress.fromSysfsName(names[names.length - 3]));
+        }
+        return Optional.ofNullable(PciAddress.fromSysfsName(up));
     }
 
     /**

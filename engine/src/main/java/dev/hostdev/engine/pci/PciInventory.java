@@ -1,5 +1,6 @@
 package dev.hostdev.engine.pci;
 
+import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.sysfs.Sysfs;
 import java.util.ArrayList;
@@ -26,13 +27,23 @@ public final class PciInventory {
         this.parallelFrom = parallelFrom;
     }
 
-    /** The addresses present, sorted; names that are not PCI addresses are ignored. */
+    /**
+     * The addresses of the entries whose names are PCI addresses as the kernel writes them, sorted. An
+     * entry with any other name is not here: {@link #listing(boolean)} reports it.
+     */
     public List<PciAddress> addresses() {
-        List<PciAddress> out = new ArrayList<>();
-        for (String name : sysfs.list("bus/pci/devices")) {
+        return split(sysfs.list("bus/pci/devices"), null);
+    }
+
+    /** The names that are addresses, sorted; the others go to {@code others} when it is given. */
+    private static List<PciAddress> split(List<String> names, List<String> others) {
+        List<PciAddress> out = new ArrayList<>(names.size());
+        for (String name : names) {
             PciAddress a = PciAddress.fromSysfsName(name);
             if (a != null) {
                 out.add(a);
+            } else if (others != null) {
+                others.add(name);
             }
         }
         out.sort(null);
@@ -42,7 +53,10 @@ public final class PciInventory {
     /** From this many devices on, {@link #summaries()} reads with one thread per CPU (at most four). */
     static final int PARALLEL_FROM = 1024;
 
-    /** The list facts of every device, in address order (devices vanishing meanwhile are left out). */
+    /**
+     * The list facts of every device read in full, in address order. Entries that cannot be read are
+     * not here: a listing shown to a person uses {@link #listing(boolean)}, which reports them.
+     */
     public List<PciSummary> summaries() {
         return summaries(true);
     }
@@ -52,7 +66,20 @@ public final class PciInventory {
      * (one file less per device for a listing that does not show it).
      */
     public List<PciSummary> summaries(boolean numaNodes) {
-        List<PciAddress> addresses = addresses();
+        return listing(numaNodes).devices();
+    }
+
+    /**
+     * Every entry of {@code /sys/bus/pci/devices}: the devices read in full, in address order, and the
+     * entries that could not be read (an unparsable name, a dangling link, {@code vendor}, {@code device}
+     * or {@code class} missing or garbage) with what could be read of them. Only entries that vanish
+     * while being read are in neither list.
+     *
+     * @param numaNodes whether to read each device's {@code numa_node}
+     */
+    public PciListing listing(boolean numaNodes) {
+        List<String> otherNames = new ArrayList<>();
+        List<PciAddress> addresses = split(sysfs.list("bus/pci/devices"), otherNames);
         PciSummary[] read = new PciSummary[addresses.size()];
         int threads = addresses.size() < parallelFrom ? 1
                 : Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
@@ -69,6 +96,9 @@ public final class PciInventory {
             workers[t].start();
         }
         chunks[0].run();
+        if (chunks[0].failure != null) {
+            throw chunks[0].failure;
+        }
         for (int t = 1; t < threads; t++) {
             try {
                 workers[t].join();
@@ -80,13 +110,34 @@ public final class PciInventory {
                 throw chunks[t].failure;
             }
         }
-        List<PciSummary> out = new ArrayList<>(read.length);
-        for (PciSummary s : read) {
-            if (s != null) {
-                out.add(s);
+        List<PciSummary> devices = new ArrayList<>(read.length);
+        List<UnreadablePciEntry> unreadable = new ArrayList<>();
+        for (int i = 0; i < read.length; i++) {
+            if (read[i] != null) {
+                devices.add(read[i]);
+            } else {
+                diagnose(addresses.get(i).toString(), numaNodes, devices, unreadable);
             }
         }
-        return out;
+        for (String name : otherNames) {
+            diagnose(name, numaNodes, devices, unreadable);
+        }
+        devices.sort((a, b) -> a.address().compareTo(b.address()));
+        unreadable.sort((a, b) -> a.name().compareTo(b.name()));
+        return new PciListing(devices, unreadable);
+    }
+
+    /** The slow read of an entry the quick one could not read: into one list or the other, or neither if gone. */
+    private void diagnose(String name, boolean numaNodes, List<PciSummary> devices, List<UnreadablePciEntry> unreadable) {
+        PciEntryDiagnosis.Result r = PciEntryDiagnosis.read(sysfs, name, numaNodes);
+        if (r == null) {
+            return;
+        }
+        if (r.device() != null) {
+            devices.add(r.device());
+        } else {
+            unreadable.add(r.unreadable());
+        }
     }
 
     /** Reads the summaries of one slice of the addresses. */
@@ -131,12 +182,42 @@ public final class PciInventory {
     }
 
     /**
+     * What could be read of the entry {@code address} when it is present but cannot be read in full;
+     * empty when it reads in full or is absent.
+     */
+    public Optional<UnreadablePciEntry> unreadable(PciAddress address) {
+        if (PciDeviceReader.read(sysfs, address) != null) {
+            return Optional.empty();
+        }
+        PciEntryDiagnosis.Result r = PciEntryDiagnosis.read(sysfs, address.toString(), true);
+        return r == null ? Optional.empty() : Optional.ofNullable(r.unreadable());
+    }
+
+    /**
      * One device.
      *
-     * @throws HostdevException (not_found) naming the address and pointing at {@code hostdev list}
+     * @throws HostdevException (not_found) naming the address and pointing at {@code hostdev list}; (environment)
+     *         when the entry is there but cannot be read, naming what is wrong with it
      */
     public PciDevice find(PciAddress address) {
-        return get(address).orElseThrow(() -> notFound(address));
+        Optional<PciDevice> device = get(address);
+        if (device.isPresent()) {
+            return device.get();
+        }
+        Optional<UnreadablePciEntry> bad = unreadable(address);
+        if (bad.isPresent()) {
+            throw cannotRead(bad.get());
+        }
+        throw notFound(address);
+    }
+
+    /** The error for an entry that is present but cannot be read. */
+    public static HostdevException cannotRead(UnreadablePciEntry entry) {
+        return new HostdevException(ErrorCode.ENVIRONMENT, "PCI device " + entry.printableName()
+                + " is listed in /sys/bus/pci/devices but cannot be read: " + entry.problem() + " (read: "
+                + entry.whatWasRead() + ")",
+                "check the kernel log (dmesg) for errors about the device; 'hostdev list' lists it with what can be "
+                        + "read; a device that no longer answers may come back after a remove and rescan of its bus");
     }
 
     /** The not-found error for {@code address}. */

@@ -32,30 +32,59 @@ public final class Journal {
         AtomicFile.delete(file(entry.id()));
     }
 
-    /** Every pending entry, oldest id first. */
+    /**
+     * Every pending entry, oldest id first.
+     *
+     * @throws HostdevException STATE if an entry is refused by validation (see {@link #scan()})
+     */
     public List<JournalEntry> pending() {
+        JournalScan scan = scan();
+        if (!scan.refused().isEmpty()) {
+            JournalScan.Refused r = scan.refused().get(0);
+            throw new HostdevException(ErrorCode.STATE, "the journal entry " + r.describe(),
+                    "inspect it, put the devices it names back by hand, then delete it");
+        }
+        return scan.entries();
+    }
+
+    /**
+     * Every pending entry, oldest id first, read strictly ({@link JournalEntryParser}): those that are not
+     * exactly what Hostdev writes are set apart, with what could be read of them.
+     */
+    public JournalScan scan() {
         Path d = dir.journalDir();
         if (!Files.isDirectory(d)) {
-            return List.of();
+            return new JournalScan(List.of(), List.of());
         }
         List<JournalEntry> out = new ArrayList<>();
+        List<JournalScan.Refused> refused = new ArrayList<>();
         try (Stream<Path> files = Files.list(d)) {
             for (Path f : files.sorted().toList()) {
                 String name = f.getFileName().toString();
                 if (name.startsWith(".") || !name.endsWith(".json")) {
                     continue; // a temporary file left by a crash mid-write: the entry it replaced still stands
                 }
+                byte[] raw;
                 try {
-                    out.add(Json.MAPPER.readValue(Files.readAllBytes(f), JournalEntry.class));
-                } catch (IOException | RuntimeException e) {
-                    throw new HostdevException(ErrorCode.STATE, "the journal " + f + " is unreadable: " + e.getMessage(),
-                            "inspect it, put the devices it names back by hand, then delete it", e);
+                    raw = Files.readAllBytes(f);
+                } catch (IOException e) {
+                    refused.add(new JournalScan.Refused(f.toString(), "unreadable: " + e.getMessage(), List.of()));
+                    continue;
+                }
+                try {
+                    JournalEntry entry = JournalEntryParser.parse(raw);
+                    if (!(entry.id() + ".json").equals(name)) {
+                        throw new JournalEntryParser.InvalidEntry("its id \"" + entry.id() + "\" is not its file's name");
+                    }
+                    out.add(entry);
+                } catch (JournalEntryParser.InvalidEntry e) {
+                    refused.add(new JournalScan.Refused(f.toString(), e.getMessage(), JournalEntryParser.addressesIn(raw)));
                 }
             }
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot list " + d + ": " + e.getMessage(), null, e);
         }
-        return out;
+        return new JournalScan(out, refused);
     }
 
     /** The pending entries that involve the device. */

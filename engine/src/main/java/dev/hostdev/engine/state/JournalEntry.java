@@ -14,9 +14,12 @@ import java.util.regex.Pattern;
  * @param pid       the process carrying it out
  * @param requester who asked, e.g. {@code hostdev detach}
  * @param startedAt ISO-8601 UTC
+ * @param bootId    the kernel's boot id ({@code /proc/sys/kernel/random/boot_id}) when it was written, or
+ *                  {@code null} if that could not be read: an entry from another boot describes devices
+ *                  that have since been reset by the reboot, and is never acted on
  * @param devices   each device's original state and progress
  */
-public record JournalEntry(String id, String operation, long pid, String requester, String startedAt,
+public record JournalEntry(String id, String operation, long pid, String requester, String startedAt, String bootId,
                            List<JournalDevice> devices) {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,100}");
 
@@ -34,13 +37,15 @@ public record JournalEntry(String id, String operation, long pid, String request
     public JournalEntry withDevice(JournalDevice updated) {
         List<JournalDevice> list = devices.stream()
                 .map(d -> d.address().equals(updated.address()) ? updated : d).toList();
-        return new JournalEntry(id, operation, pid, requester, startedAt, list);
+        return new JournalEntry(id, operation, pid, requester, startedAt, bootId, list);
     }
 
     /**
      * One device of a journalled operation.
      *
      * @param address                the device
+     * @param pciId                  its {@code vendor:device} when the operation began, e.g. {@code 8086:10d3}:
+     *                               recovery acts only on the same device
      * @param originalDriver         its driver before the operation, or {@code null}
      * @param originalDriverOverride its driver_override before, or {@code null}
      * @param recordedDriver         for a reattach: the host driver to give it back to, or {@code null}
@@ -49,7 +54,7 @@ public record JournalEntry(String id, String operation, long pid, String request
      * @param steps                  the planned steps, as printed
      * @param stepsDone              how many of them completed (a write may have happened one step beyond)
      */
-    public record JournalDevice(String address, String originalDriver, String originalDriverOverride,
+    public record JournalDevice(String address, String pciId, String originalDriver, String originalDriverOverride,
                                 String recordedDriver, boolean leaveUnbound, String targetDriver, List<String> steps,
                                 int stepsDone) {
         public JournalDevice {
@@ -59,7 +64,7 @@ public record JournalEntry(String id, String operation, long pid, String request
 
         /** A copy with {@code stepsDone} set. */
         public JournalDevice withStepsDone(int n) {
-            return new JournalDevice(address, originalDriver, originalDriverOverride, recordedDriver, leaveUnbound,
+            return new JournalDevice(address, pciId, originalDriver, originalDriverOverride, recordedDriver, leaveUnbound,
                     targetDriver, steps, n);
         }
     }

@@ -162,6 +162,25 @@ class HostGuardTest {
     }
 
     @Test
+    void aRootDiskBehindVmdInDomain10000IsTheRootDisk() throws IOException {
+        // As Intel VMD lays it out: devices/pci0000:00/0000:00:0e.0/pci10000:00/10000:00:02.0/10000:01:00.0.
+        tree.pci("0000:00:0e.0").vendor(0x8086).device(0x467f).klass(0x010400).driver("vmd").add();
+        tree.pci("10000:00:02.0").parent("0000:00:0e.0").vendor(0x8086).device(0x7a38).rootPort().secondaryBus(1)
+                .driver("pcieport").add();
+        tree.pci("10000:01:00.0").parent("10000:00:02.0").vendor(0x144d).device(0xa80a).klass(0x010802).pcie()
+                .driver("nvme").add();
+        PciAddress drive = PciAddress.parse("10000:01:00.0");
+        assertTrue(tree.pciDeviceDir("10000:01:00.0").toString()
+                .endsWith("pci0000:00/0000:00:0e.0/pci10000:00/10000:00:02.0/10000:01:00.0"));
+        disk(drive, "nvme/nvme0", "nvme0n1", "nvme0n1p1");
+        tree.file("/proc/mounts", "/dev/nvme0n1p1 / ext4 rw 0 0\n");
+        HostdevException e = assertThrows(HostdevException.class, () -> guard.checkHostUse(List.of(drive), true));
+        assertEquals(ErrorCode.HOST_IN_USE, e.code());
+        assertTrue(e.getMessage().contains("10000:01:00.0 holds the root filesystem"), e.getMessage());
+        assertEquals(Set.of(HostUse.Kind.ROOT_DISK), kinds(PciAddress.parse("10000:00:02.0")));
+    }
+
+    @Test
     void aNetworkInterfaceIsUsedWhenUpWithRoutesOrAddressesOrEnslaved() throws IOException {
         Path eth = iface(NIC, "eth0", "down");
         tree.file("/proc/net/route", "Iface\tDestination\tGateway\tFlags\nenp4s1\t00000000\t010200C0\t0003\n");

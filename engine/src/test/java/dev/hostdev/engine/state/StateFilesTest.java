@@ -58,9 +58,10 @@ class StateFilesTest {
     @Test
     void journalEntriesAreReplacedWholeAndTemporaryLeftoversIgnored() throws Exception {
         Journal journal = new Journal(state);
-        JournalEntry.JournalDevice d = new JournalEntry.JournalDevice("0000:01:00.0", "nouveau", null, null, false, "vfio-pci",
+        JournalEntry.JournalDevice d = new JournalEntry.JournalDevice("0000:01:00.0", "10de:1b80", "nouveau", null, null, false, "vfio-pci",
                 List.of("write a", "write b"), 0);
-        JournalEntry e = new JournalEntry("20261124T180000Z-1-1", "detach", 1, "test", "2026-11-24T18:00:00Z", List.of(d));
+        JournalEntry e = new JournalEntry("20261124T180000Z-1-1", "detach", 1, "test", "2026-11-24T18:00:00Z",
+                "0d6b5c1e-3f39-4c61-9c8d-6a4f4f1e2b7a", List.of(d));
         journal.save(e);
         journal.save(e.withDevice(d.withStepsDone(2)));
         Files.writeString(dir.resolve("run/hostdev/journal/.20261124T180000Z-1-1.json.tmp-99"), "{torn");
@@ -75,7 +76,7 @@ class StateFilesTest {
 
     @Test
     void badIdsAndAddressesAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new JournalEntry("../x", "detach", 1, "t", "now", List.of()));
+        assertThrows(IllegalArgumentException.class, () -> new JournalEntry("../x", "detach", 1, "t", "now", null, List.of()));
         assertThrows(HostdevException.class, () -> new DeviceRecord("../../etc", null, null, "vfio-pci", "now", 1, "t"));
     }
 }

@@ -34,7 +34,9 @@ import java.util.Map;
  * What a PCI device gets (see {@link PciBuilder}):
  * <ul>
  *   <li>a real directory {@code sys/devices/pciDDDD:BB/…/ADDR} (under its parent bridge's directory when
- *       {@link PciBuilder#parent} is given, else under the root bus named after its own domain and bus),
+ *       {@link PciBuilder#parent} is given, else under the root bus named after its own domain and bus; a
+ *       parent in another domain, as Intel VMD is to the NVMe drives behind it, gets that root bus
+ *       directory, {@code …/0000:00:0e.0/pci10000:00/10000:00:02.0}),
  *       and the link {@code sys/bus/pci/devices/ADDR} to it;</li>
  *   <li>{@code vendor device class revision subsystem_vendor subsystem_device} in the kernel's
  *       {@code 0x…} spelling, a {@code config} file consistent with them (capability list with the PCI
@@ -164,8 +166,11 @@ public final class SysfsTree {
         if (pciDirs.containsKey(addr)) {
             throw new IllegalStateException("PCI device " + addr + " added twice");
         }
-        Path parentDir = b.parent != null ? pciDeviceDir(b.parent)
-                : mkdirs(String.format("devices/pci%04x:%02x", b.address.domain(), b.address.bus()));
+        String rootBus = String.format("pci%04x:%02x", b.address.domain(), b.address.bus());
+        Path parentDir = b.parent == null ? mkdirs("devices/" + rootBus)
+                : PciAddress.parse(b.parent).domain() == b.address.domain() ? pciDeviceDir(b.parent)
+                // A bridge into another domain (Intel VMD): the new domain's root bus hangs below it.
+                : mkdirs(sys.relativize(pciDeviceDir(b.parent).resolve(rootBus)).toString());
         Path dir = parentDir.resolve(addr);
         pciDirs.put(addr, dir);
         String rel = sys.relativize(dir).toString();

@@ -81,7 +81,7 @@ public final class AttachCommand implements Callable<Integer> {
             o.set("device_add", r.deviceAdd());
             var w = o.putArray("sysfs_writes");
             r.writes().forEach(x -> w.add(x.describe()));
-            out.println(o.toPrettyString());
+            JsonLine.print(out, o);
         } else if (r.dryRun()) {
             out.println("# attach to VM " + name + " --dry-run: nothing is changed");
             for (SysfsWrite w : r.writes()) {

@@ -4,12 +4,11 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
-import java.io.BufferedReader;
+import dev.hostdev.engine.Utf8Input;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -64,16 +63,26 @@ public final class BatchCommand implements Callable<Integer> {
         CommandLine inner = Cli.newCommandLine();
         inner.setDefaultValueProvider(arg -> arg instanceof OptionSpec o ? defaultFromBatch(o) : null);
         int firstFailure = 0;
-        try (BufferedReader in = open()) {
+        try (Utf8Input.LineReader in = open()) {
             int lineNo = 0;
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lineNo++;
-                List<String> words;
+            while (true) {
+                String line;
                 String notACommand = null;
                 try {
-                    words = ShellWords.split(line);
+                    line = in.readLine();
+                } catch (HostdevException notUtf8) {
+                    // the user's error on this line, reported as for any line that is not a command
+                    line = "";
+                    notACommand = notUtf8.getMessage();
+                }
+                if (line == null) {
+                    break;
+                }
+                lineNo++;
+                List<String> words = List.of();
+                try {
+                    words = notACommand == null ? ShellWords.split(line) : List.of();
                 } catch (IllegalArgumentException e) {
-                    words = List.of();
                     notACommand = "line " + lineNo + " is not a command: " + e.getMessage();
                 }
                 if (words.isEmpty() && notACommand == null) {
@@ -122,8 +131,7 @@ public final class BatchCommand implements Callable<Integer> {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
             o.put("line", lineNo).put("command", line).put("exit", exit).put("stdout", capturedOut.toString())
                     .put("stderr", capturedErr.toString());
-            out.println(o);
-            out.flush();
+            JsonLine.print(out, o);
         }
         return exit;
     }
@@ -131,7 +139,10 @@ public final class BatchCommand implements Callable<Integer> {
     /** The batch's own --root and -v are every line's defaults; a line may still give its own. */
     private String defaultFromBatch(OptionSpec o) {
         if (o.longestName().equals("--root")) {
-            return common.root == null ? null : common.root.toString();
+            return common.rootOption().map(Path::toString).orElse(null);
+        }
+        if (o.longestName().equals("--run-dir")) {
+            return common.runDir().map(Path::toString).orElse(null);
         }
         if (o.longestName().equals("--verbose") && common.verbose()) {
             return "true";
@@ -139,12 +150,12 @@ public final class BatchCommand implements Callable<Integer> {
         return null;
     }
 
-    private BufferedReader open() throws IOException {
+    private Utf8Input.LineReader open() throws IOException {
         if (file.equals("-")) {
-            return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            return new Utf8Input.LineReader(new BufferedInputStream(System.in), "the batch on standard input");
         }
         try {
-            return Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8);
+            return new Utf8Input.LineReader(new BufferedInputStream(Files.newInputStream(Path.of(file))), "batch file " + file);
         } catch (NoSuchFileException e) {
             throw HostdevException.notFound("no batch file " + file, "give a file of hostdev commands, or '-' for standard input");
         }

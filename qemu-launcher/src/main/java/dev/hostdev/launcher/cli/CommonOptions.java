@@ -3,20 +3,43 @@ package dev.hostdev.launcher.cli;
 import dev.hostdev.engine.sysfs.HostRoot;
 import dev.hostdev.engine.sysfs.Sysfs;
 import java.nio.file.Path;
-import picocli.CommandLine.Option;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-/** Options every command takes: the host root and verbosity. */
+/**
+ * What every command reads of the global options ({@link GlobalOptions}: {@code --root}, {@code --run-dir},
+ * {@code -v}), wherever on the command line they were given. A mixin without options of its own: the options
+ * live once, on the top command, and picocli sets them there whether they come before or after the subcommand.
+ */
+// @Command with no attributes: picocli takes a class as a mixin only if it carries a picocli annotation.
+@Command
 public final class CommonOptions {
-    @Option(names = "--root", paramLabel = "DIR", defaultValue = "${env:HOSTDEV_ROOT:-/}",
-            description = "Resolve /sys, /proc, /dev and /run under DIR instead of / (env HOSTDEV_ROOT). Default: ${DEFAULT-VALUE}")
-    Path root;
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
-    @Option(names = {"-v", "--verbose"}, description = "Show each sysfs write and QMP message.")
-    boolean verbose;
+    /** The global options of the command line this command belongs to (defaults for a command used alone). */
+    GlobalOptions globals() {
+        Object top = mixee == null ? null : mixee.root().userObject();
+        return top instanceof HostdevCommand h ? h.globals : new GlobalOptions();
+    }
 
     /** The host root chosen. */
     public HostRoot hostRoot() {
+        Path root = globals().root;
         return new HostRoot(root == null ? Path.of("/") : root);
+    }
+
+    /** The {@code --root} given (or from {@code HOSTDEV_ROOT}), if any. */
+    Optional<Path> rootOption() {
+        return Optional.ofNullable(globals().root);
+    }
+
+    /** The directory of VMs' runtime directories given by {@code --run-dir} or {@code HOSTDEV_RUN_DIR}, as an absolute path. */
+    public Optional<Path> runDir() {
+        Path dir = globals().runDir;
+        return dir == null || dir.toString().isEmpty() ? Optional.empty() : Optional.of(dir.toAbsolutePath().normalize());
     }
 
     /** Sysfs under the chosen root, writing through the C library. */
@@ -26,6 +49,6 @@ public final class CommonOptions {
 
     /** Whether -v was given. */
     public boolean verbose() {
-        return verbose;
+        return globals().verbose;
     }
 }

@@ -81,7 +81,7 @@ final class DetachCommandSupport {
     static void print(CommandSpec spec, BindResult result, boolean json) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(toJson(result));
+            JsonLine.print(out, toJson(result));
         } else if (result.dryRun()) {
             for (DeviceOutcome d : result.devices()) {
                 for (String w : d.warnings()) {
@@ -127,7 +127,7 @@ final class DetachCommandSupport {
         };
     }
 
-    static String toJson(BindResult result) {
+    static ObjectNode toJson(BindResult result) {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("dry_run", result.dryRun());
@@ -146,7 +146,7 @@ final class DetachCommandSupport {
             ArrayNode warnings = n.putArray("warnings");
             d.warnings().forEach(warnings::add);
         }
-        return root.toString();
+        return root;
     }
 
     private static void state(ObjectNode n, BindingState s) {

@@ -83,7 +83,7 @@ public final class DoctorCommand implements Callable<Integer> {
         DoctorReport report = new Doctor(addresses).run(context);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
-            out.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).writeValueAsString(report));
+            JsonLine.print(out, new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS).valueToTree(report));
         } else {
             print(report, out);
         }

@@ -54,8 +54,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             e.put("code", error.code().jsonName());
             e.put("message", error.getMessage());
             e.put("hint", error.hint());
-            out.println(root.toString());
-            out.flush();
+            JsonLine.print(out, root);
         } else {
             err.println("hostdev: " + error.getMessage());
             if (error.hint() != null) {

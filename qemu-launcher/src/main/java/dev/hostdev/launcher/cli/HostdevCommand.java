@@ -1,6 +1,7 @@
 package dev.hostdev.launcher.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -23,16 +24,21 @@ import picocli.CommandLine.Spec;
             UnplugCommand.class,
             BatchCommand.class,
             LabCommand.class,
-        },
-        // An exit-code list rather than a footer: the man page generator renders it as its own section.
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {"0:done", "2:usage: bad input", "3:not found", "4:IOMMU group not viable",
-            "5:used by the host", "6:busy: held by another process or manager", "7:the kernel refused",
-            "8:QEMU failed or refused", "9:QMP conversation failed", "10:timeout", "11:wrong state",
-            "12:environment: the host lacks something (see 'hostdev doctor')", "70:internal error (a bug)"})
+        })
+// The exit statuses (from ErrorCode) and the closing sections are added by spec(): see ManualSections.
 public final class HostdevCommand implements Runnable {
-    @Spec
+    /** The options every subcommand inherits. */
+    @Mixin
+    GlobalOptions globals = new GlobalOptions();
+
     CommandSpec spec;
+
+    /** picocli hands the model over here: the help gets its exit statuses from ErrorCode (one table). */
+    @Spec
+    void spec(CommandSpec spec) {
+        this.spec = spec;
+        ManualSections.addToHelp(spec);
+    }
 
     @Override
     public void run() {

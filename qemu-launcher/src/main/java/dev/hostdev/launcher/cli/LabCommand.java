@@ -180,9 +180,7 @@ public final class LabCommand implements Callable<Integer> {
         root.put("seconds", Math.round(seconds * 10) / 10.0);
         root.put("passed", passed);
         root.put("total", reports.size());
-        if (vm.keepsArtifacts()) {
-            root.put("logs", vm.workDir().toString());
-        }
+        root.put("logs", vm.keepsArtifacts() ? vm.workDir().toString() : null);
         ArrayNode steps = root.putArray("steps");
         for (LabStepReport r : reports) {
             ObjectNode s = steps.addObject();
@@ -195,10 +193,6 @@ public final class LabCommand implements Callable<Integer> {
                 commands.add(mapper.valueToTree(o));
             }
         }
-        try {
-            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        JsonLine.print(out, root);
     }
 }

@@ -25,6 +25,7 @@ final class ListFastPath {
      *         run them (also on an internal error, which picocli then reports in its usual way)
      */
     static Integer tryRun(String[] args, PrintWriter out, PrintWriter err) {
+        args = globalOptionsAfterList(args);
         if (args.length == 0 || !args[0].equals("list")) {
             return null;
         }
@@ -63,7 +64,7 @@ final class ListFastPath {
         }
         try {
             String text = ListCommand.render(hostRoot, new Sysfs(hostRoot), json, seen.contains("--usb"),
-                    seen.contains("--all"));
+                    seen.contains("--all"), err);
             out.print(text);
             out.flush();
             return 0;
@@ -73,6 +74,32 @@ final class ListFastPath {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /**
+     * {@code hostdev --root DIR -v list …} as {@code hostdev list … --root DIR -v}: the global options
+     * ({@link GlobalOptions}) mean the same before the subcommand. Anything else before {@code list} is left as
+     * it is, for picocli.
+     */
+    private static String[] globalOptionsAfterList(String[] args) {
+        int i = 0;
+        while (i < args.length && !args[i].equals("list")) {
+            String a = args[i];
+            if (a.equals("-v") || a.equals("--verbose") || a.startsWith("--root=")) {
+                i++;
+            } else if (a.equals("--root") && i + 1 < args.length && plainValue(args[i + 1])) {
+                i += 2;
+            } else {
+                return args;
+            }
+        }
+        if (i == 0 || i == args.length) {
+            return args;
+        }
+        String[] moved = new String[args.length];
+        System.arraycopy(args, i, moved, 0, args.length - i);
+        System.arraycopy(args, 0, moved, args.length - i, i);
+        return moved;
     }
 
     private static boolean plainValue(String v) {

@@ -2,8 +2,10 @@ package dev.hostdev.launcher.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hostdev.engine.pci.PciListing;
 import dev.hostdev.engine.pci.PciNames;
 import dev.hostdev.engine.pci.PciSummary;
+import dev.hostdev.engine.pci.UnreadablePciEntry;
 import dev.hostdev.engine.usb.UsbDevice;
 import dev.hostdev.engine.usb.UsbNames;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The JSON of {@code hostdev list --json}, documented in docs/json.md: {@code {"pci":[…],"usb":[…]}}
@@ -25,16 +28,25 @@ final class ListJson {
      * @param pci PCI devices, or {@code null} when not listed (the key is then absent)
      * @param usb USB devices, or {@code null} when not listed
      */
-    static String render(List<PciSummary> pci, PciNames pciNames, List<UsbDevice> usb, UsbNames usbNames) {
+    static String render(PciListing pci, PciNames pciNames, List<UsbDevice> usb, UsbNames usbNames) {
         StringWriter w = new StringWriter(pci == null ? 1024 : pci.size() * 256);
         try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
             g.writeStartObject();
             if (pci != null) {
                 g.writeArrayFieldStart("pci");
-                for (PciSummary d : pci) {
+                List<UnreadablePciEntry> unreadable = pci.unreadable();
+                int u = 0;
+                for (PciSummary d : pci.devices()) {
+                    for (; u < unreadable.size() && before(unreadable.get(u), d); u++) {
+                        unreadableFields(g, unreadable.get(u));
+                    }
                     g.writeStartObject();
                     pciFields(g, d, pciNames);
+                    g.writeNullField("warning");
                     g.writeEndObject();
+                }
+                for (; u < unreadable.size(); u++) {
+                    unreadableFields(g, unreadable.get(u));
                 }
                 g.writeEndArray();
             }
@@ -77,6 +89,45 @@ final class ListJson {
         nullable(g, "vendor_name", names.vendor(d.vendorId()));
         nullable(g, "device_name", names.device(d.vendorId(), d.deviceId()));
         nullable(g, "class_name", names.className(d.classCode()));
+    }
+
+    /** Whether an unreadable entry is listed before {@code d}: by address; entries with no address go last. */
+    static boolean before(UnreadablePciEntry e, PciSummary d) {
+        return e.address().isPresent() && e.address().get().compareTo(d.address()) < 0;
+    }
+
+    /**
+     * An entry that could not be read in full, as one object with the list fields: what could not be read
+     * is null ({@code address} too when the entry's name is not an address), and {@code warning} says why.
+     */
+    private static void unreadableFields(JsonGenerator g, UnreadablePciEntry e) throws IOException {
+        g.writeStartObject();
+        nullable(g, "address", e.address().map(Object::toString));
+        nullableHex(g, "vendor_id", e.vendorId(), "0x%04x");
+        nullableHex(g, "device_id", e.deviceId(), "0x%04x");
+        nullableHex(g, "class", e.classCode(), "0x%06x");
+        nullableHex(g, "revision", e.revision(), "0x%02x");
+        nullable(g, "driver", e.driver());
+        g.writeFieldName("iommu_group");
+        if (e.iommuGroup().isPresent()) {
+            g.writeNumber(e.iommuGroup().getAsInt());
+        } else {
+            g.writeNull();
+        }
+        g.writeNullField("numa_node");
+        g.writeNullField("vendor_name");
+        g.writeNullField("device_name");
+        g.writeNullField("class_name");
+        g.writeStringField("warning", "cannot read " + e.warning());
+        g.writeEndObject();
+    }
+
+    private static void nullableHex(JsonGenerator g, String field, OptionalInt value, String format) throws IOException {
+        if (value.isPresent()) {
+            g.writeStringField(field, String.format(format, value.getAsInt()));
+        } else {
+            g.writeNullField(field);
+        }
     }
 
     static void usbFields(JsonGenerator g, UsbDevice d, UsbNames names) throws IOException {

@@ -1,7 +1,9 @@
 package dev.hostdev.launcher.cli;
 
+import dev.hostdev.engine.pci.PciListing;
 import dev.hostdev.engine.pci.PciNames;
 import dev.hostdev.engine.pci.PciSummary;
+import dev.hostdev.engine.pci.UnreadablePciEntry;
 import dev.hostdev.engine.usb.UsbDevice;
 import dev.hostdev.engine.usb.UsbNames;
 import java.util.HexFormat;
@@ -16,15 +18,24 @@ final class ListText {
      * @param pci PCI devices, or {@code null} when not listed
      * @param usb USB devices, or {@code null} when not listed
      */
-    static String render(List<PciSummary> pci, PciNames pciNames, List<UsbDevice> usb, UsbNames usbNames) {
+    static String render(PciListing pci, PciNames pciNames, List<UsbDevice> usb, UsbNames usbNames) {
         StringBuilder s = new StringBuilder(pci == null ? 1024 : pci.size() * 128);
         if (pci != null) {
-            for (PciSummary d : pci) {
+            List<PciSummary> devices = pci.devices();
+            List<UnreadablePciEntry> unreadable = pci.unreadable();
+            int u = 0;
+            for (PciSummary d : devices) {
+                for (; u < unreadable.size() && ListJson.before(unreadable.get(u), d); u++) {
+                    unreadableLine(s, unreadable.get(u));
+                }
                 pciLine(s, d, pciNames);
+            }
+            for (; u < unreadable.size(); u++) {
+                unreadableLine(s, unreadable.get(u));
             }
         }
         if (usb != null) {
-            if (pci != null && !pci.isEmpty() && !usb.isEmpty()) {
+            if (pci != null && pci.size() > 0 && !usb.isEmpty()) {
                 s.append('\n');
             }
             for (UsbDevice d : usb) {
@@ -51,6 +62,30 @@ final class ListText {
         s.append("  driver=").append(d.driver().orElse("none"))
                 .append(" group=").append(d.iommuGroup().isPresent() ? Integer.toString(d.iommuGroup().getAsInt()) : "none")
                 .append('\n');
+    }
+
+    /**
+     * An entry that could not be read in full, in the same shape with {@code ?} for what could not be read:
+     * {@code 10000:01:00.0 Class ???? [????]: Device [8086:0a54]  driver=nvme group=5  unreadable: 'class' is missing or unreadable}.
+     */
+    static void unreadableLine(StringBuilder s, UnreadablePciEntry e) {
+        HexFormat hex = HexFormat.of();
+        s.append(e.address().map(Object::toString).orElse(e.printableName())).append(' ');
+        if (e.classCode().isPresent()) {
+            String digits = hex.toHexDigits((short) (e.classCode().getAsInt() >>> 8));
+            s.append("Class ").append(digits).append(" [").append(digits).append("]: ");
+        } else {
+            s.append("Class ???? [????]: ");
+        }
+        s.append("Device [").append(e.vendorId().isPresent() ? hex.toHexDigits((short) e.vendorId().getAsInt()) : "????")
+                .append(':').append(e.deviceId().isPresent() ? hex.toHexDigits((short) e.deviceId().getAsInt()) : "????")
+                .append(']');
+        if (e.revision().isPresent() && e.revision().getAsInt() != 0) {
+            s.append(" (rev ").append(hex.toHexDigits((byte) e.revision().getAsInt())).append(')');
+        }
+        s.append("  driver=").append(e.driver().orElse("none")).append(" group=")
+                .append(e.iommuGroup().isPresent() ? Integer.toString(e.iommuGroup().getAsInt()) : "none")
+                .append("  unreadable: ").append(e.problem()).append('\n');
     }
 
     /** {@code Bus 001 Device 002: ID 046d:c52b Logitech, Inc. Unifying Receiver  port=1-2}, as lsusb. */

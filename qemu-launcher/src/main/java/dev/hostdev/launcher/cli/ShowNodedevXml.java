@@ -26,7 +26,7 @@ final class ShowNodedevXml {
         d.driver().ifPresent(name -> x.open("driver").text("name", name).close());
         x.open("capability", "type", "pci");
         x.text("class", String.format("0x%06x", d.classCode()));
-        x.text("domain", Integer.toString(a.domain()));
+        x.text("domain", Long.toString(a.domain()));
         x.text("bus", Integer.toString(a.bus()));
         x.text("slot", Integer.toString(a.slot()));
         x.text("function", Integer.toString(a.function()));

@@ -42,9 +42,10 @@ public final class UnplugCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "ID", description = "The device id ('hostdev vm status NAME' lists them).")
     String id;
 
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "15",
-            description = "Seconds to wait for the guest to release it (native PCIe hotplug takes 5-6 s). Default: ${DEFAULT-VALUE}")
-    double timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "15", converter = DurationConverter.class,
+            description = "Seconds to wait for the guest to release it (native PCIe hotplug takes 5-6 s; or 500ms, 2m). "
+                    + "Default: ${DEFAULT-VALUE}")
+    Duration timeout;
 
     @Option(names = "--dry-run", description = "Print the QMP commands and sysfs writes; do nothing.")
     boolean dryRun;
@@ -55,15 +56,22 @@ public final class UnplugCommand implements Callable<Integer> {
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
         VmRuntimeDir dir = ctx.registry().dir(name);
         Unplugger unplugger = new Unplugger(dir, ctx.managed(name), ctx.verbose());
-        if (timeoutSeconds <= 0) {
-            throw dev.hostdev.engine.HostdevException.usage("--timeout must be positive: " + timeoutSeconds, null);
+        if (dryRun && json.enabled()) {
+            VmDevice d = unplugger.target(id);
+            ObjectNode o = JsonLine.object();
+            o.put("vm", name).put("id", id).put("dry_run", true);
+            o.set("device_del", Unplugger.deviceDel(id));
+            o.put("timeout_ms", timeout.toMillis());
+            o.set("reattach_writes", JsonLine.writes(d.managed() && d.host() != null
+                    ? ctx.managed(name).reattach(List.of(PciAddress.parse(d.host())), true).writes() : List.of()));
+            JsonLine.print(out, o);
+            return 0;
         }
-        Duration timeout = Duration.ofMillis(Math.round(timeoutSeconds * 1000));
         if (dryRun) {
             VmDevice d = unplugger.target(id);
             out.println("# unplug " + id + " from VM " + name + " --dry-run: nothing is changed");
             out.println("QMP: {\"execute\":\"device_del\",\"arguments\":" + Unplugger.deviceDel(id) + "}");
-            out.println("wait up to " + timeoutSeconds + " s for DEVICE_DELETED of " + id + "; cross-check qom-list /machine/peripheral");
+            out.println("wait up to " + DurationConverter.describe(timeout) + " for DEVICE_DELETED of " + id + "; cross-check qom-list /machine/peripheral");
             if (d.managed() && d.host() != null) {
                 out.println("then give " + d.host() + " back to its host driver:");
                 VmCommandContext.printWrites(out, ctx.managed(name).reattach(List.of(PciAddress.parse(d.host())), true));
@@ -74,10 +82,11 @@ public final class UnplugCommand implements Callable<Integer> {
         UnplugResult r = unplugger.unplug(id, timeout);
         if (json.enabled()) {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
-            o.put("vm", name).put("id", id).put("released", true).put("took_ms", r.took().toMillis()).put("busy_retries", r.retries());
+            o.put("vm", name).put("id", id).put("dry_run", false).put("released", true).put("took_ms", r.took().toMillis())
+                    .put("busy_retries", r.retries());
             var a = o.putArray("given_back");
             r.returned().forEach(a::add);
-            out.println(o.toPrettyString());
+            JsonLine.print(out, o);
         } else {
             out.println("unplugged " + id + " from VM " + name + " (the guest released it in " + r.took().toMillis() + " ms"
                     + (r.retries() > 0 ? ", after " + r.retries() + " busy retries" : "") + ")"

@@ -56,7 +56,8 @@ public final class VmCmdlineCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Sysfs sysfs = common.sysfs();
-        LaunchOptions options = LaunchOptions.forHost(common.hostRoot());
+        LaunchOptions options = LaunchOptions.forHost(common.hostRoot(),
+                new VmCommandContext(common, spec.commandLine().getErr()).vmsDir());
         LaunchPlan plan = LaunchPlanner.plan(VmSpecLoader.load(specFile), new SysfsPciFacts(sysfs),
                 paused ? options.paused() : options);
         List<String> notes = new ArrayList<>(plan.notes());
@@ -65,7 +66,7 @@ public final class VmCmdlineCommand implements Callable<Integer> {
                 detachPlan(plan, sysfs), notes);
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
-            out.println(report.json().toPrettyString());
+            JsonLine.print(out, report.json());
         } else {
             report.printText(out);
         }

@@ -37,8 +37,8 @@ record VmCmdlineReport(LaunchPlan plan, PreflightReport checks, Map<PciAddress, 
         ArrayNode pre = o.putArray("preflight");
         for (PreflightCheck c : plan.checks()) {
             ObjectNode e = pre.addObject().put("check", c.describe());
-            checks.problemOf(c).ifPresentOrElse(p -> e.put("ok", false).put("problem", p.error().getMessage()),
-                    () -> e.put("ok", true).put("omitted", checks.omits(c)));
+            checks.problemOf(c).ifPresentOrElse(p -> e.put("ok", false).put("omitted", false).put("problem", p.error().getMessage()),
+                    () -> e.put("ok", true).put("omitted", checks.omits(c)).putNull("problem"));
         }
         ArrayNode n = o.putArray("notes");
         notes.forEach(n::add);

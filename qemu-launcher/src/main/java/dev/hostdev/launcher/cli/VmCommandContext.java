@@ -25,9 +25,9 @@ final class VmCommandContext {
         this.err = err;
     }
 
-    /** The directory of all VMs: $HOSTDEV_RUN_DIR, else /run/hostdev/vms under --root. */
+    /** The directory of all VMs: --run-dir or $HOSTDEV_RUN_DIR, else /run/hostdev/vms under --root. */
     Path vmsDir() {
-        return VmRuntimePaths.vmsDir(common.hostRoot());
+        return common.runDir().orElseGet(() -> VmRuntimePaths.vmsDir(common.hostRoot()));
     }
 
     VmRegistry registry() {

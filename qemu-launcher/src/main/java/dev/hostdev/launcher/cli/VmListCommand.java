@@ -1,7 +1,7 @@
 package dev.hostdev.launcher.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.launcher.vm.SlotKind;
 import dev.hostdev.launcher.vm.VmEnd;
 import dev.hostdev.launcher.vm.VmRecord;
@@ -34,9 +34,10 @@ public final class VmListCommand implements Callable<Integer> {
         VmRegistry registry = new VmCommandContext(common, spec.commandLine().getErr()).registry();
         List<VmRecord> vms = registry.all();
         if (json.enabled()) {
-            ArrayNode a = JsonNodeFactory.instance.arrayNode();
+            ObjectNode o = JsonLine.object();
+            ArrayNode a = o.putArray("vms");
             vms.forEach(r -> a.add(VmStatusJson.of(r, r.effectiveState(), registry.dir(r.name()))));
-            out.println(a.toPrettyString());
+            JsonLine.print(out, o);
         } else if (vms.isEmpty()) {
             out.println("no VMs (in " + new VmCommandContext(common, spec.commandLine().getErr()).vmsDir() + ")");
         } else {

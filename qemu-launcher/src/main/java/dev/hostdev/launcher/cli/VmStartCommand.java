@@ -1,5 +1,6 @@
 package dev.hostdev.launcher.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.bind.BindResult;
 import dev.hostdev.engine.sysfs.Sysfs;
 import dev.hostdev.launcher.cmdline.LaunchOptions;
@@ -25,6 +26,7 @@ import dev.hostdev.launcher.vm.VmStatusJson;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,9 +63,9 @@ public final class VmStartCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the checks, sysfs writes, QEMU command line and QMP commands; do nothing.")
     boolean dryRun;
 
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30",
-            description = "Seconds QEMU may take until its QMP socket answers. Default: ${DEFAULT-VALUE}")
-    long timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30", converter = DurationConverter.class,
+            description = "Seconds QEMU may take until its QMP socket answers (or 500ms, 2m). Default: ${DEFAULT-VALUE}")
+    Duration timeout;
 
     @Override
     public Integer call() throws Exception {
@@ -73,7 +75,7 @@ public final class VmStartCommand implements Callable<Integer> {
         VmSpec vm = VmSpecLoader.load(specFile);
         Sysfs sysfs = common.sysfs();
         SysfsPciFacts facts = new SysfsPciFacts(sysfs);
-        LaunchOptions options = LaunchOptions.forHost(common.hostRoot()).paused();
+        LaunchOptions options = LaunchOptions.forHost(common.hostRoot(), ctx.vmsDir()).paused();
         LaunchPlan first = LaunchPlanner.plan(vm, facts, options);
         PreflightReport report = new PreflightChecker(sysfs).check(first);
         report.throwIfFailed();
@@ -82,6 +84,10 @@ public final class VmStartCommand implements Callable<Integer> {
         plan.notes().forEach(n -> err.println("note: " + n));
         ManagedDevices managed = ctx.managed(vm.name());
         VmRuntimeDir dir = new VmRuntimeDir(vm.name(), plan.paths());
+        if (dryRun && json.enabled()) {
+            JsonLine.print(out, dryRunJson(plan, managed));
+            return 0;
+        }
         if (dryRun) {
             printDryRun(out, plan, managed);
             return 0;
@@ -90,14 +96,14 @@ public final class VmStartCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         VmStarter.Started started;
         try (VmRuntimeDir.Lock lock = dir.lock("start", Duration.ofSeconds(10))) {
-            StartOptions startOptions = new StartOptions(foreground, Duration.ofSeconds(timeoutSeconds), progress, ctx.verbose(),
+            StartOptions startOptions = new StartOptions(foreground, timeout, progress, ctx.verbose(),
                     foreground ? null : d -> Supervisor.spawn(d, ctx.vmsDir(), common.hostRoot().path()));
             started = new VmStarter(dir, managed, startOptions).start(plan, specFile);
         }
         VmRecord r = dir.require();
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (json.enabled()) {
-            out.println(VmStatusJson.of(r, r.state(), dir).toPrettyString());
+            JsonLine.print(out, VmStatusJson.of(r, r.state(), dir).put("dry_run", false));
         } else {
             out.printf("started VM %s (QEMU pid %d) in %d ms; QMP socket %s%n", r.name(), r.qemu().pid(), ms, dir.qmpSocket());
         }
@@ -145,6 +151,28 @@ public final class VmStartCommand implements Callable<Integer> {
         out.println("VM " + after.name() + " is " + after.state().jsonName());
         out.flush();
         return 0;
+    }
+
+    /** The dry run as JSON: the same steps {@link #printDryRun} prints, as data. */
+    private ObjectNode dryRunJson(LaunchPlan plan, ManagedDevices managed) {
+        var o = JsonLine.object();
+        o.put("name", plan.spec().name()).put("dry_run", true);
+        var checks = o.putArray("checks");
+        plan.checks().forEach(c -> checks.add(c.describe()));
+        o.set("detach_writes", JsonLine.writes(plan.managed().isEmpty() ? List.of()
+                : managed.detach(plan.managed().stream().map(ManagedDevice::address).toList(), true).writes()));
+        var argv = o.putArray("argv");
+        plan.argv().forEach(argv::add);
+        o.put("qemu_log", plan.paths().dir().resolve("qemu.log").toString());
+        o.put("qmp_socket", plan.paths().qmpSocket().toString());
+        var qmp = o.putArray("qmp");
+        qmp.addObject().put("execute", "qmp_capabilities");
+        qmp.addObject().put("execute", "qom-list").putObject("arguments").put("path", "/machine/peripheral");
+        qmp.addObject().put("execute", "cont");
+        var expect = o.putArray("expect_devices");
+        plan.devices().forEach(d -> expect.add(d.id()));
+        o.put("supervisor", !foreground);
+        return o;
     }
 
     private static void printDryRun(PrintWriter out, LaunchPlan plan, ManagedDevices managed) {

@@ -68,8 +68,7 @@ public final class VmStatusCommand implements Callable<Integer> {
             o.put("qmp_note", qmpNote);
             var v = o.putArray("vanished");
             vanished.forEach(v::add);
-            out.println(o.toPrettyString());
-            out.flush();
+            JsonLine.print(out, o);
             return 0;
         }
         out.println("VM " + r.name() + ": " + state.jsonName() + (state.hasProcess() && r.qemu() != null ? " (QEMU pid " + r.qemu().pid() + ")" : ""));

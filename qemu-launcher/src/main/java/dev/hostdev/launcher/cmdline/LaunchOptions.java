@@ -25,7 +25,12 @@ public record LaunchOptions(Path vmsDir, boolean kvmUsable, Set<String> omitted,
 
     /** Options for this host: the run directory from the environment, KVM if usable, nothing omitted, not paused. */
     public static LaunchOptions forHost(HostRoot root) {
-        return new LaunchOptions(VmRuntimePaths.vmsDir(root), kvmUsable(root), Set.of(), false);
+        return forHost(root, VmRuntimePaths.vmsDir(root));
+    }
+
+    /** The same with VMs' runtime directories under {@code vmsDir} (the CLI's --run-dir). */
+    public static LaunchOptions forHost(HostRoot root, java.nio.file.Path vmsDir) {
+        return new LaunchOptions(vmsDir, kvmUsable(root), Set.of(), false);
     }
 
     /** The same with {@code -S}. */

@@ -9,11 +9,20 @@ import java.util.Objects;
 /**
  * {@code vfio-pci}: a host PCI device given to the guest. The host device must be bound to vfio-pci.
  *
+ * <p>The device is named by {@code host=DDDD:BB:SS.F} when its domain fits in 16 bits, else by
+ * {@code sysfsdev=/sys/bus/pci/devices/ADDR}: QEMU's {@code host} property parser refuses a domain above
+ * 0xffff ({@code set_pci_host_devaddr} in hw/core/qdev-properties-system.c), while vfio-pci with
+ * {@code sysfsdev} opens the device by that path and takes its name from the path's last part, so a
+ * VMD domain such as {@code 10000} works. (QEMU itself turns {@code host=} into that same path.)
+ *
  * @param id        device id
  * @param host      the host device
  * @param placement where it sits in the guest
  */
 public record VfioPci(String id, PciAddress host, Placement placement) implements QemuDevice {
+    /** Where QEMU finds host PCI devices; QEMU runs on the host, so never under a test root. */
+    static final String SYSFS_DEVICES = "/sys/bus/pci/devices/";
+
     /** Checks the id. */
     public VfioPci {
         QemuDevice.checkId(id);
@@ -29,7 +38,11 @@ public record VfioPci(String id, PciAddress host, Placement placement) implement
     @Override
     public Map<String, Object> properties() {
         Map<String, Object> p = new LinkedHashMap<>();
-        p.put("host", host.toString());
+        if (host.hasShortDomain()) {
+            p.put("host", host.toString());
+        } else {
+            p.put("sysfsdev", SYSFS_DEVICES + host);
+        }
         p.put("id", id);
         p.put("bus", placement.bus());
         p.put("addr", placement.addr());

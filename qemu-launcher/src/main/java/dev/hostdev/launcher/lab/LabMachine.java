@@ -50,6 +50,9 @@ public final class LabMachine {
     /** QEMU's usb-kbd (usb-tablet and usb-mouse share it). */
     public static final String USB_HID_ID = "0627:0001";
 
+    /** The QEMU id of the lab machine's NVMe controller. */
+    public static final String NVME_DEVICE_ID = "nvme1";
+
     private static final long BLANK_DRIVE_BYTES = 1 << 20;
 
     private final String specText;
@@ -68,6 +71,18 @@ public final class LabMachine {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * This machine with a raw image as the NVMe controller's namespace 1 ({@code drive} of its
+     * {@code [[device]]}, id {@value #NVME_DEVICE_ID}): the guest then has a block device {@code nvme0n1}.
+     */
+    public LabMachine withNvmeDrive(Path image) {
+        String id = "id = \"" + NVME_DEVICE_ID + "\"\n";
+        if (!specText.contains(id)) {
+            throw new IllegalStateException("the lab machine has no NVMe controller with " + id.strip());
+        }
+        return new LabMachine(specText.replace(id, id + "drive = " + LabSpec.quote(image.toAbsolutePath().toString()) + "\n"));
     }
 
     /** The spec's text, as written into the work directory. */

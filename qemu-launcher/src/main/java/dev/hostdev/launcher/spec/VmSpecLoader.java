@@ -8,6 +8,7 @@ import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.engine.Utf8Input;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +60,7 @@ public final class VmSpecLoader {
     public static VmSpec load(Path file) {
         String text;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            text = Utf8Input.readFile(file, "spec file");
         } catch (NoSuchFileException e) {
             throw HostdevException.notFound("no spec file " + file, "give the path of a VM spec (.toml); see docs/spec.md");
         } catch (IOException e) {

@@ -91,10 +91,11 @@ public record Q35Topology(List<RootPortPlan> rootPorts, Optional<BridgePlan> bri
             o.put("role", p.role().jsonName());
             o.put("device", p.occupant().orElse(null));
             PortReservation r = p.reservation();
-            r.mem().ifPresent(m -> o.put("mem_reserve", m.bytes()));
-            r.pref64().ifPresent(m -> o.put("pref64_reserve", m.bytes()));
-            r.busReserve().ifPresent(b -> o.put("bus_reserve", b));
-            r.forDevice().ifPresent(a -> o.put("sized_for", a.toString()));
+            // null, never an absent key (docs/json.md): the reader below takes null as "none"
+            o.put("mem_reserve", r.mem().map(m -> m.bytes()).orElse(null));
+            o.put("pref64_reserve", r.pref64().map(m -> m.bytes()).orElse(null));
+            o.put("bus_reserve", r.busReserve().isPresent() ? r.busReserve().getAsInt() : null);
+            o.put("sized_for", r.forDevice().map(Object::toString).orElse(null));
         }
         if (bridge.isPresent()) {
             BridgePlan b = bridge.get();

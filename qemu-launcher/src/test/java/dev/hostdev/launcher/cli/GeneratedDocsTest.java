@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.AutoComplete;
-import picocli.codegen.docgen.manpage.ManPageGenerator;
 
 /** The man pages and the bash completion the build generates come from the same picocli model. */
 class GeneratedDocsTest {
@@ -27,8 +26,7 @@ class GeneratedDocsTest {
 
     @Test
     void manPagesAreWrittenForEachCommand() throws IOException {
-        ManPageGenerator.generateManPage(tmp.toFile(), null, new boolean[1], false,
-                Cli.newCommandLine().getCommandSpec());
+        ManPages.write(tmp.toFile());
         assertTrue(Files.exists(tmp.resolve("hostdev.adoc")));
         assertTrue(Files.exists(tmp.resolve("hostdev-vm-start.adoc")));
         assertTrue(Files.readString(tmp.resolve("hostdev.adoc")).contains("*70*::"), "the root page lists every exit status");
@@ -37,5 +35,23 @@ class GeneratedDocsTest {
         assertTrue(page.contains("*--spec*=_FILE_"), page);
         assertTrue(page.contains("Exit status") && page.contains("*12*::"), page);
         assertTrue(page.contains("at least one check failed"), page);
+    }
+
+    @Test
+    void everyPageHasEnvironmentFilesExitStatusAndSeeAlso() throws IOException {
+        ManPages.write(tmp.toFile());
+        for (String name : new String[] {"hostdev", "hostdev-list", "hostdev-vm-start", "hostdev-attach"}) {
+            String page = Files.readString(tmp.resolve(name + ".adoc"));
+            int env = page.indexOf("\n== Environment\n");
+            int files = page.indexOf("\n== Files\n");
+            int exit = page.indexOf("\n== Exit status\n");
+            int seeAlso = page.indexOf("\n== See also\n");
+            assertTrue(exit > 0 && env > exit && files > env && seeAlso > files, name + ":\n" + page);
+            assertTrue(page.contains("*HOSTDEV_ROOT*::") && page.contains("*HOSTDEV_RUN_DIR*::"), page);
+            assertTrue(page.contains("*--root*=_DIR_") && page.contains("*--run-dir*=_DIR_"), "global options: " + page);
+            assertTrue(page.contains("*70*::\n  internal error (a bug in Hostdev)"), "the ErrorCode table: " + page);
+        }
+        assertTrue(Files.readString(tmp.resolve("hostdev-vm-start.adoc")).contains("*hostdev-vm*(1)"), "see also its parent");
+        assertTrue(Files.readString(tmp.resolve("hostdev.adoc")).contains("*hostdev-list*(1)"), "the top page names each command's");
     }
 }

@@ -55,7 +55,7 @@ class ListCommandTest {
                 {"address":"0000:01:00.0","vendor_id":"0x10de","device_id":"0x1b80","class":"0x030000",
                  "revision":"0xa1","driver":"nouveau","iommu_group":14,"numa_node":-1,
                  "vendor_name":"NVIDIA Corporation","device_name":"GP104 [GeForce GTX 1080]",
-                 "class_name":"VGA compatible controller"}"""), gpu);
+                 "class_name":"VGA compatible controller","warning":null}"""), gpu);
         JsonNode bridge = root.get("pci").get(12);
         assertEquals("0000:03:00.0", bridge.get("address").asText());
         assertTrue(bridge.get("driver").isNull());

@@ -35,6 +35,8 @@ class ListFastPathTest {
             {"list", "-v", "--root", root, "--all"},
             {"list", "--json", "--root", dir.resolve("absent").toString()},
             {"list", "--root", dir.resolve("absent").toString()},
+            {"--root", root, "list", "--json"},
+            {"-v", "--root=" + root, "list", "--usb"},
         };
         for (String[] args : cases) {
             CliRun f = fast(args);
@@ -60,6 +62,10 @@ class ListFastPathTest {
             {"list", "extra"},
             {"list", "--root="},
             {"list", "-vj"},
+            {"--root", root, "list", "--root", root},
+            {"--run-dir", root, "list"},
+            {"--root", root},
+            {"--bogus", "list"},
         };
         for (String[] args : cases) {
             assertNull(fast(args), String.join(" ", args));

@@ -59,6 +59,92 @@ class ListMatchesLspciTest {
         assertSame(dir);
     }
 
+    /**
+     * Intel VMD: NVMe drives in domains 10000 and 10001 behind VMD controllers in domain 0000, beside
+     * devices in 16-bit domains and at the 32-bit edge.
+     */
+    @Test
+    void vmdDomainsAboveFfff() throws Exception {
+        SysfsTree t = SysfsTree.create(dir);
+        t.pci("0000:00:00.0").vendor(0x8086).device(0x09a2).klass(0x060000).revision(4).add();
+        t.pci("0000:00:0e.0").vendor(0x8086).device(0x28c0).klass(0x010400).revision(4).driver("vmd").add();
+        t.pci("0000:64:05.5").vendor(0x8086).device(0x28c0).klass(0x010400).revision(4).driver("vmd").add();
+        t.pci("10000:00:02.0").parent("0000:00:0e.0").vendor(0x8086).device(0x347a).rootPort().secondaryBus(1)
+                .revision(4).driver("pcieport").add();
+        t.pci("10000:01:00.0").parent("10000:00:02.0").vendor(0x144d).device(0xa80a).klass(0x010802).pcie()
+                .driver("nvme").iommuGroup(40).add();
+        t.pci("10001:00:03.0").parent("0000:64:05.5").vendor(0x8086).device(0x347b).rootPort().secondaryBus(1)
+                .revision(4).driver("pcieport").add();
+        t.pci("10001:01:00.0").parent("10001:00:03.0").vendor(0x8086).device(0x0a54).klass(0x010802).pcie()
+                .driver("nvme").add();
+        t.pci("ffff:00:00.0").vendor(0x1af4).device(0x1041).klass(0x020000).revision(1).add();
+        t.pci("7fffffff:00:00.0").vendor(0x1af4).device(0x1041).klass(0x020000).revision(1).add();
+        List<String> ours = assertSame(dir);
+        assertEquals(9, ours.size());
+        assertTrue(ours.get(3).startsWith("ffff:00:00.0 "), ours.toString());
+        assertTrue(ours.get(4).startsWith("10000:00:02.0 "), ours.toString());
+        assertTrue(ours.get(5).startsWith("10000:01:00.0 0108: 144d:a80a"), ours.toString());
+    }
+
+    /**
+     * Domains from 80000000 up: the kernel's domain number is a C int and never gets there, and lspci
+     * 3.9 refuses such a tree outright ("sysfs_scan: Invalid domain 80000000", exit 1, nothing listed).
+     * Hostdev still lists every entry, in unsigned order.
+     */
+    @Test
+    void domainsFromEightyMillionHexAreListedWhereLspciGivesUp() throws Exception {
+        SysfsTree t = SysfsTree.create(dir);
+        t.pci("7fffffff:00:00.0").vendor(0x1af4).device(0x1041).klass(0x020000).revision(1).add();
+        t.pci("80000000:00:00.0").vendor(0x1af4).device(0x1041).klass(0x020000).revision(1).add();
+        t.pci("ffffffff:ff:1f.7").vendor(0x1af4).device(0x1041).klass(0x020000).revision(1).add();
+        assertEquals(List.of("7fffffff:00:00.0 0200: 1af4:1041 (rev 01)", "80000000:00:00.0 0200: 1af4:1041 (rev 01)",
+                "ffffffff:ff:1f.7 0200: 1af4:1041 (rev 01)"), hostdev(dir));
+    }
+
+    /**
+     * Garbage lspci misreads: lspci 3.9 lists a {@code class} of {@code zz} as class 0000 and a {@code
+     * vendor} of {@code zz} (config space unreadable) as vendor 0000. Hostdev lists the same functions, and
+     * those two as unreadable, with the garbage named instead of a made-up ID. (Where lspci gives up on the
+     * whole tree: a name that is not an address, a dangling link, a missing {@code class}, Hostdev still
+     * lists every entry: see VmdAndUnreadableEntriesTest.)
+     */
+    @Test
+    void garbageLspciMisreadsIsListedAsUnreadable() throws Exception {
+        SysfsTree t = SysfsTree.create(dir);
+        t.pci("0000:00:01.0").vendor(0x1af4).device(0x1041).klass(0x020000).revision(1).add();
+        t.pci("0000:00:03.0").vendor(0x1af4).device(0x1041).klass(0x020000).revision(1).add();
+        Files.writeString(t.pciDeviceDir("0000:00:03.0").resolve("class"), "zz\n");
+        t.pci("10000:00:04.0").vendor(0x1af4).device(0x1041).klass(0x020000).revision(1).add();
+        Files.writeString(t.pciDeviceDir("10000:00:04.0").resolve("vendor"), "zz\n");
+        Files.write(t.pciDeviceDir("10000:00:04.0").resolve("config"), new byte[0]);
+        List<String> lspci = lspci("-O", "sysfs.path=" + dir.resolve("sys/bus/pci"));
+        assertEquals(List.of("0000:00:01.0 0200: 1af4:1041 (rev 01)", "0000:00:03.0 0000: 1af4:1041 (rev 01)",
+                "10000:00:04.0 0200: 0000:1041 (rev 01)"), lspci, "lspci 3.9 as measured; if this changes, so may the rest");
+        CliRun r = CliRun.run("list", "--json", "--root", dir.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        List<String> addresses = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        for (JsonNode d : new ObjectMapper().readTree(r.out()).get("pci")) {
+            addresses.add(d.get("address").asText());
+            warnings.add(d.get("warning").isNull() ? null : d.get("warning").asText());
+        }
+        assertEquals(lspci.stream().map(l -> l.substring(0, l.indexOf(' '))).toList(), addresses);
+        assertEquals(java.util.Arrays.asList(null,
+                "cannot read /sys/bus/pci/devices/0000:00:03.0: 'class' holds 'zz', not a class code",
+                "cannot read /sys/bus/pci/devices/10000:00:04.0: 'vendor' holds 'zz', not a vendor ID"), warnings);
+    }
+
+    /** Every entry of /sys/bus/pci/devices is an entry of the list, on a big generated tree. */
+    @Test
+    void everyEntryIsAccountedFor() throws Exception {
+        GeneratedHosts.sriovServer(dir, 300, 11);
+        long entries;
+        try (var names = Files.list(dir.resolve("sys/bus/pci/devices"))) {
+            entries = names.count();
+        }
+        assertEquals(entries, hostdev(dir).size());
+    }
+
     private List<String> assertSame(Path root) throws Exception {
         List<String> lspci = lspci("-O", "sysfs.path=" + root.resolve("sys/bus/pci"));
         List<String> ours = hostdev(root);

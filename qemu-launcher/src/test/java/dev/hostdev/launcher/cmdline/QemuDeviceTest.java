@@ -32,6 +32,14 @@ class QemuDeviceTest {
         VfioPci vfio = new VfioPci("hostdev0", PciAddress.parse("03:00.0"), new Placement("pci.2", 0, 0));
         assertEquals("{\"driver\":\"vfio-pci\",\"host\":\"0000:03:00.0\",\"id\":\"hostdev0\",\"bus\":\"pci.2\",\"addr\":\"0x0\"}",
                 vfio.deviceAddArguments().toString());
+        // QEMU's host= parser refuses a domain above ffff: a VMD drive is named by its sysfs path.
+        VfioPci vmd = new VfioPci("hostdev1", PciAddress.parse("10000:01:00.0"), new Placement("pci.3", 0, 0));
+        assertEquals("vfio-pci,sysfsdev=/sys/bus/pci/devices/10000:01:00.0,id=hostdev1,bus=pci.3,addr=0x0",
+                vmd.deviceArgument());
+        assertEquals("{\"driver\":\"vfio-pci\",\"sysfsdev\":\"/sys/bus/pci/devices/10000:01:00.0\",\"id\":\"hostdev1\","
+                + "\"bus\":\"pci.3\",\"addr\":\"0x0\"}", vmd.deviceAddArguments().toString());
+        assertEquals("vfio-pci,host=ffff:01:00.0,id=h,bus=pci.3,addr=0x0",
+                new VfioPci("h", PciAddress.parse("ffff:01:00.0"), new Placement("pci.3", 0, 0)).deviceArgument());
 
         UsbHost usb = new UsbHost("u", "usb.0", DeviceRef.parse("046d:c52b"));
         assertEquals("{\"driver\":\"usb-host\",\"id\":\"u\",\"bus\":\"usb.0\",\"vendorid\":1133,\"productid\":50475}",

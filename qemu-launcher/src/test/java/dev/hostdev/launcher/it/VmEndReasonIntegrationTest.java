@@ -142,7 +142,7 @@ class VmEndReasonIntegrationTest {
         CliRun list = hostdev("vm", "list");
         assertTrue(list.out().contains("ENDED") && list.out().matches("(?s).*endvm\\s+stopped.*host-qmp-quit.*"), list.out());
         JsonNode listJson = JSON.readTree(hostdev("vm", "list", "--json").out());
-        assertEquals("host-qmp-quit", listJson.get(0).path("ended").path("reason").asText());
+        assertEquals("host-qmp-quit", listJson.get("vms").get(0).path("ended").path("reason").asText());
 
         CliRun stop = hostdev("vm", "stop", "endvm");
         assertEquals(0, stop.exitCode(), "vm stop after QEMU ended only cleans up: " + stop.err());

@@ -54,6 +54,18 @@ class LabMachineTest {
     }
 
     @Test
+    void anNvmeDriveGivesTheControllerANamespace(@TempDir Path work) throws IOException {
+        Path image = Files.createFile(work.resolve("disk, one.img"));
+        Files.writeString(work.resolve(LabMachine.SPEC_FILE), LabMachine.standard().withNvmeDrive(image).specText());
+        VmSpec spec = VmSpecLoader.load(work.resolve(LabMachine.SPEC_FILE));
+        assertEquals(image, spec.devices().stream().filter(d -> d.id().equals(LabMachine.NVME_DEVICE_ID)).findFirst()
+                .orElseThrow().drive().orElseThrow());
+        String argv = String.join(" ", LaunchPlanner.plan(spec, new SysfsPciFacts(new Sysfs(new HostRoot(work))),
+                LaunchOptions.forHost(new HostRoot(work))).argv());
+        assertTrue(argv.contains("file=" + work.resolve("disk,, one.img")) && argv.contains("-device nvme,drive=drive-nvme1,"), argv);
+    }
+
+    @Test
     void theLabPackageBuildsNoQemuArgumentsAndImportsNoCli() throws IOException {
         Path lab = Path.of("src/main/java/dev/hostdev/launcher/lab");
         try (Stream<Path> files = Files.walk(lab)) {

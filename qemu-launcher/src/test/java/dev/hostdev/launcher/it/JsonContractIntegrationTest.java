@@ -1,0 +1,88 @@
+package dev.hostdev.launcher.it;
+
+import static dev.hostdev.launcher.cli.JsonSchemas.assertValid;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.hostdev.launcher.cli.CliRun;
+import dev.hostdev.launcher.vm.ProcessIdentity;
+import dev.hostdev.launcher.vm.VmRuntimeDir;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The VM commands' {@code --json} on a real QEMU (TCG, no guest OS): each prints one compact line that its schema
+ * in docs/schemas accepts. Every QEMU and supervisor started here is killed by pid afterwards.
+ */
+@Timeout(value = 90, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class JsonContractIntegrationTest {
+    @TempDir
+    Path root;
+
+    private VmRuntimeDir dir;
+
+    @AfterEach
+    void killWhatWeStarted() {
+        if (dir != null) {
+            dir.read().ifPresent(r -> {
+                kill(r.qemu());
+                kill(r.supervisor());
+            });
+        }
+    }
+
+    private static void kill(ProcessIdentity p) {
+        if (p != null) {
+            p.handle().ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private void check(String schema, int exit, String... args) {
+        List<String> a = new ArrayList<>(List.of(args));
+        a.addAll(List.of("--json", "--root", root.toString()));
+        CliRun r = CliRun.run(a.toArray(String[]::new));
+        String what = "hostdev " + String.join(" ", args) + " --json";
+        assertEquals(exit, r.exitCode(), what + ": " + r.out() + r.err());
+        assertValid(schema, r.out(), what);
+    }
+
+    @Test
+    void everyVmCommandPrintsItsDocumentedJson() throws Exception {
+        assumeTrue(RealQemu.binary().isPresent(), RealQemu.SKIP);
+        Path spec = root.resolve("jsonvm.toml");
+        Files.writeString(spec, """
+                name = "jsonvm"
+                memory = "128M"
+                accel = "tcg"
+                spare_root_ports = 2
+                legacy_hotplug = true
+                [[device]]
+                model = "qemu-xhci"
+                id = "xhci"
+                """);
+        dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "jsonvm");
+        check("vm-cmdline", 0, "vm", "cmdline", spec.toString());
+        check("vm-start", 0, "vm", "start", spec.toString(), "--dry-run");
+        check("vm-start", 0, "vm", "start", spec.toString());
+        check("vm-status", 0, "vm", "status", "jsonvm");
+        check("vm-list", 0, "vm", "list");
+        check("attach", 0, "attach", "jsonvm", "--emulated", "e1000e", "--id", "nic1", "--dry-run");
+        check("attach", 0, "attach", "jsonvm", "--emulated", "e1000e", "--id", "nic1");
+        check("attach", 0, "attach", "jsonvm", "--emulated", "usb-kbd", "--id", "kbd");
+        check("unplug", 0, "unplug", "jsonvm", "kbd", "--dry-run");
+        check("unplug", 0, "unplug", "jsonvm", "kbd");
+        check("error", 10, "unplug", "jsonvm", "nic1", "--timeout", "500ms");
+        check("vm-stop", 0, "vm", "stop", "jsonvm", "--dry-run");
+        check("vm-stop", 0, "vm", "stop", "jsonvm", "--timeout", "1");
+        check("vm-stop", 0, "vm", "stop", "jsonvm");
+        check("vm-status", 0, "vm", "status", "jsonvm");
+        check("vm-list", 0, "vm", "list");
+    }
+}
