@@ -62,7 +62,7 @@ class LabMachineTest {
                 .orElseThrow().drive().orElseThrow());
         String argv = String.join(" ", LaunchPlanner.plan(spec, new SysfsPciFacts(new Sysfs(new HostRoot(work))),
                 LaunchOptions.forHost(new HostRoot(work))).argv());
-        assertTrue(argv.contains("file=" + work.resolve("disk,, one.img")) && argv.contains("-device nvme,drive=drive-nvme1,"), argv);
+        assertTrue(argv.contains("file=" + work.resolve("disk,, one.img")) && argv.contains("-device nvme,serial=hostdevlab1,drive=drive-nvme1,id=nvme1"), argv);
     }
 
     @Test
