@@ -6,6 +6,8 @@ public enum Action {
     DETACH,
     /** Give the device back to the host driver it had. */
     REATTACH,
+    /** Change an SR-IOV physical function's VF count ({@code sriov_numvfs}). */
+    SRIOV,
     /** Put a device back as the journal says it was, after an interrupted detach. */
     ROLLBACK
 }

@@ -54,6 +54,15 @@ final class BindingProbe {
                 .map(PciAddress::tryParse).filter(x -> x != null).sorted().toList();
     }
 
+    /** A PF's {@code sriov_numvfs}, or -1 if unreadable. */
+    int numVfs(PciAddress a) {
+        try {
+            return sysfs.read(dev(a) + "/sriov_numvfs").map(String::strip).map(Integer::parseInt).orElse(-1);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
     boolean driverLoaded(String driver) {
         return sysfs.isDirectory("bus/pci/drivers/" + driver);
     }

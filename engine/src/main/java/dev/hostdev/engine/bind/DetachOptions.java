@@ -8,7 +8,9 @@ import java.util.regex.Pattern;
 /**
  * How to detach.
  *
- * @param driver      the driver to give the devices to: {@code vfio-pci} (default) or e.g. {@code pci-stub}
+ * @param driver      the VFIO driver to give the devices to: {@code auto} (default: the most specific match in
+ *                    modules.alias, see {@link DriverChooser}), {@code keep} (a device already on a VFIO driver
+ *                    stays there), or a VFIO driver's name such as {@code vfio-pci} or {@code mlx5_vfio_pci}
  * @param wholeGroup  detach every endpoint of each device's IOMMU group (bridges are skipped)
  * @param force       detach even a device the host uses (never the root disk's)
  * @param dryRun      plan and report, write nothing (no journal either)
@@ -25,16 +27,20 @@ public record DetachOptions(String driver, boolean wholeGroup, boolean force, bo
         Objects.requireNonNull(driver);
         Objects.requireNonNull(settleTimeout);
         if (!DRIVER_NAME.matcher(driver).matches() || driver.equals(".") || driver.equals("..")) {
-            throw HostdevException.usage("not a driver name: '" + driver + "'", "use --driver vfio-pci (the default) or pci-stub");
+            throw HostdevException.usage("not a driver name: '" + driver + "'",
+                    "leave --driver out to pick the best VFIO driver, or name one such as vfio-pci, or say keep");
         }
         if (settleTimeout.isNegative()) {
             throw HostdevException.usage("negative settle timeout: " + settleTimeout, null);
         }
     }
 
-    /** vfio-pci, the given devices only, no force, for real, waiting up to 5 s for the binding and /dev/vfio/N. */
+    /**
+     * The best VFIO driver for each device, the given devices only, no force, for real, waiting up to 5 s for the
+     * binding and /dev/vfio/N.
+     */
     public static DetachOptions defaults() {
-        return new DetachOptions(VFIO_PCI, false, false, false, Duration.ofSeconds(5));
+        return new DetachOptions(DriverChooser.AUTO, false, false, false, Duration.ofSeconds(5));
     }
 
     /** A copy giving the devices to another driver. */

@@ -19,7 +19,7 @@ public final class DetachPlanner {
     /**
      * @param device      the device
      * @param now         its state now
-     * @param target      the stub driver, e.g. vfio-pci
+     * @param target      the VFIO driver, e.g. vfio-pci or mlx5_vfio_pci
      * @param iommuGroup  its IOMMU group, needed to wait for {@code /dev/vfio/N}
      * @param bindTimeout how long the target driver may take to show as bound
      * @param settleTimeout how long to wait for that node
@@ -38,7 +38,7 @@ public final class DetachPlanner {
         now.driver().ifPresent(d -> steps.add(SysfsWrite.of("bus/pci/drivers/" + d + "/unbind", device.toString())));
         steps.add(SysfsWrite.of("bus/pci/drivers_probe", device.toString()));
         steps.add(new PlanCheck.ExpectDriver(device, target, bindTimeout));
-        if (target.equals(DetachOptions.VFIO_PCI) && iommuGroup.isPresent()) {
+        if (iommuGroup.isPresent()) { // every target is a VFIO driver: its group's node must appear
             steps.add(new PlanCheck.AwaitVfioNode(device, iommuGroup.get(), settleTimeout));
         }
         return new DevicePlan(device, Action.DETACH, now, goal, steps, "");

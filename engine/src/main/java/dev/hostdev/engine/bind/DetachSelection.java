@@ -21,7 +21,7 @@ import java.util.TreeMap;
  *
  * @param devices the endpoints to move, in the order named, then group members by address
  * @param bridges the groups' bridges, with their state, which stay as they are
- * @param groups  the IOMMU groups concerned (read when the target is vfio-pci or with --group)
+ * @param groups  the IOMMU groups concerned
  */
 record DetachSelection(Map<PciAddress, PciDevice> devices, Map<PciAddress, BindingState> bridges, List<IommuGroup> groups) {
 
@@ -34,7 +34,7 @@ record DetachSelection(Map<PciAddress, PciDevice> devices, Map<PciAddress, Bindi
         Map<PciAddress, PciDevice> chosen = new LinkedHashMap<>();
         Map<PciAddress, BindingState> bridges = new TreeMap<>();
         Map<Integer, IommuGroup> groups = new LinkedHashMap<>();
-        boolean needGroup = options.driver().equals(DetachOptions.VFIO_PCI) || options.wholeGroup();
+        boolean needGroup = true; // every driver a detach accepts is a VFIO driver, which needs the group
         for (PciAddress a : new LinkedHashSet<>(requested)) {
             PciDevice d = inventory.find(a);
             if (d.isBridge()) {

@@ -130,44 +130,55 @@ public final class DeviceBinder {
     }
 
     private DetachPlanning planDetach(List<PciAddress> requested, DetachOptions options) {
+        DriverChooser chooser = new DriverChooser(sysfs);
+        // A driver that is not a VFIO driver is refused before anything else is looked at.
+        for (PciAddress a : new LinkedHashSet<>(requested)) {
+            chooser.choose(inventory.find(a).address(), probe.state(a), options.driver());
+        }
         // The host's own use first: "no IOMMU" or "not viable" would be the wrong news about a root disk.
-        List<PciAddress> named = new LinkedHashSet<>(requested).stream()
-                .filter(a -> !probe.state(inventory.find(a).address()).boundTo(options.driver())).toList();
+        List<PciAddress> named = new LinkedHashSet<>(requested).stream().filter(a -> {
+            BindingState s = probe.state(a);
+            return !s.boundTo(chooser.choose(a, s, options.driver()).driver());
+        }).toList();
         guard.checkHostUse(named, options.force());
         DetachSelection sel = select(requested, options);
         List<String> warnings = new ArrayList<>();
-        if (!probe.driverLoaded(options.driver())) {
-            String message = "the " + options.driver() + " driver is not loaded (no /sys/bus/pci/drivers/" + options.driver() + ")";
-            if (!options.dryRun()) {
-                throw new HostdevException(ErrorCode.ENVIRONMENT, message, "load it: modprobe " + options.driver());
+        Map<PciAddress, DriverChoice> choices = new LinkedHashMap<>();
+        for (PciAddress a : sel.devices().keySet()) {
+            choices.put(a, chooser.choose(a, probe.state(a), options.driver()));
+        }
+        for (String driver : new LinkedHashSet<>(choices.values().stream().map(DriverChoice::driver).toList())) {
+            if (!probe.driverLoaded(driver)) {
+                HostdevException e = DriverChooser.notLoaded(driver);
+                if (!options.dryRun()) {
+                    throw e;
+                }
+                warnings.add(e.getMessage() + ": load it with modprobe " + driver + " before detaching");
             }
-            warnings.add(message + ": load it with modprobe before detaching");
         }
         List<DevicePlan> plans = new ArrayList<>();
         for (PciAddress a : sel.devices().keySet()) {
             Optional<String> group = probe.iommuGroup(a);
-            plans.add(DetachPlanner.plan(a, probe.state(a), options.driver(), group, options.settleTimeout(),
+            plans.add(DetachPlanner.plan(a, probe.state(a), choices.get(a).driver(), group, options.settleTimeout(),
                     options.settleTimeout()));
         }
         List<PciAddress> changing = plans.stream().filter(p -> !p.isNoop()).map(DevicePlan::device).toList();
         if (!changing.isEmpty()) {
-            if (options.driver().equals(DetachOptions.VFIO_PCI)) {
-                refusePhysicalFunctionsWithVfs(sel, changing);
-            }
+            refusePhysicalFunctionsWithVfs(sel, changing);
             guard.checkHostUse(changing, options.force());
             guard.checkClaims(changing);
             sel.requireViable(inventory);
         }
-        return new DetachPlanning(sel, plans, warnings, options);
+        return new DetachPlanning(sel, plans, warnings, options, choices);
     }
 
-    /** vfio-pci refuses (EBUSY) to bind an SR-IOV physical function whose VFs are enabled: say so before writing. */
+    /** VFIO drivers refuse (EBUSY) to bind an SR-IOV physical function whose VFs are enabled: say so before writing. */
     private static void refusePhysicalFunctionsWithVfs(DetachSelection sel, List<PciAddress> changing) {
         for (PciAddress a : changing) {
             int vfs = sel.devices().get(a).sriov().map(s -> s.numVfs()).orElse(0);
             if (vfs > 0) {
                 throw new HostdevException(ErrorCode.STATE, a + " is an SR-IOV physical function with " + vfs
-                        + " virtual function" + (vfs == 1 ? "" : "s") + " enabled: vfio-pci refuses such a device",
+                        + " virtual function" + (vfs == 1 ? "" : "s") + " enabled: VFIO drivers refuse such a device",
                         "give the VM a virtual function instead ('hostdev show " + a + "' lists them), or disable "
                                 + "them first: echo 0 > /sys/bus/pci/devices/" + a + "/sriov_numvfs");
             }
@@ -185,19 +196,21 @@ public final class DeviceBinder {
         Map<PciAddress, DeviceOutcome> done = new LinkedHashMap<>();
         if (!work.isEmpty()) {
             Transaction tx = Transaction.begin(journal, executor, probe, "detach", requester, bootId.orElse(null),
-                    work.stream().map(p -> Transaction.journalDevice(p, pciId(p.device()), null, false, options.driver())).toList());
+                    work.stream().map(p -> Transaction.journalDevice(p, pciId(p.device()), null, false,
+                            p.target().driver().orElseThrow())).toList());
             try {
                 for (DevicePlan plan : work) {
                     observer.progress(plan.device(), "detaching " + plan.device() + " from "
-                            + plan.before().driver().orElse("no driver") + " to " + options.driver());
+                            + plan.before().driver().orElse("no driver") + " to " + planning.choices.get(plan.device()).describe());
                     PlanExecutor.Execution ex = executor.execute(plan, tx.stepsOf(plan.device()));
                     done.put(plan.device(), new DeviceOutcome(plan.device(), Outcome.DETACHED, plan.before(),
-                            probe.state(plan.device()), ex.writes(), ex.vfioNode(), ex.warnings()));
+                            probe.state(plan.device()), ex.writes(), ex.vfioNode(), ex.warnings(),
+                            Optional.of(planning.choices.get(plan.device()))));
                 }
                 String now = Instant.now().toString();
                 for (DevicePlan plan : work) {
                     records.save(new DeviceRecord(plan.device().toString(), plan.before().driver().orElse(null),
-                            plan.before().override().orElse(null), options.driver(), now, ProcessHandle.current().pid(),
+                            plan.before().override().orElse(null), plan.target().driver().orElseThrow(), now, ProcessHandle.current().pid(),
                             requester));
                 }
                 tx.commit();
@@ -208,7 +221,7 @@ public final class DeviceBinder {
         for (DevicePlan plan : planning.plans) {
             DeviceOutcome o = done.containsKey(plan.device()) ? done.get(plan.device())
                     : new DeviceOutcome(plan.device(), Outcome.ALREADY_DETACHED, plan.before(), plan.before(),
-                            List.of(), vfioNode(plan.device()), List.of());
+                            List.of(), vfioNode(plan.device()), List.of(), Optional.of(planning.choices.get(plan.device())));
             outcomes.add(o);
             observer.finished(o);
         }
@@ -269,6 +282,8 @@ public final class DeviceBinder {
                                     java.time.Duration settle) {
         Set<String> stubs = new HashSet<>(ReattachPlanner.STUB_DRIVERS);
         stub.ifPresent(stubs::add);
+        // A device on a VFIO variant driver with no record (detached by hand, or by libvirt) is detached too.
+        probe.state(a).driver().filter(new DriverChooser(sysfs)::isVfioDriver).ifPresent(stubs::add);
         Optional<String> recorded = original.filter(d -> !stubs.contains(d));
         return ReattachPlanner.plan(a, probe.state(a), stubs, recorded,
                 recorded.map(probe::driverLoaded).orElse(false), probe.hasReset(a), leaveUnbound, settle);
@@ -325,6 +340,73 @@ public final class DeviceBinder {
         return new BindResult(false, outcomes);
     }
 
+    // ---- SR-IOV ---------------------------------------------------------------------------------------
+
+    /**
+     * Sets an SR-IOV physical function's VF count ({@code sriov_numvfs}), through 0 when changing one non-zero
+     * count to another (the kernel answers EBUSY otherwise), journalled so that {@code recover} puts the count
+     * back after a crash. {@code sriov_drivers_autoprobe} is left as it is: with 1, host drivers probe the new VFs.
+     *
+     * @throws HostdevException USAGE (not a PF, count out of range), STATE (a VF is on a VFIO driver), BUSY (a VF
+     *                          is held by a VM or another manager), KERNEL (after putting the count back)
+     */
+    public SriovChange setNumVfs(PciAddress pf, int wanted, boolean dryRun, java.time.Duration settle) {
+        dev.hostdev.engine.sriov.SriovReader reader = new dev.hostdev.engine.sriov.SriovReader(sysfs);
+        dev.hostdev.engine.sriov.SriovStatus before = reader.read(pf);
+        if (dryRun) {
+            DevicePlan plan = planSriov(before, wanted, settle);
+            return new SriovChange(true, before, before, plan.steps().stream().map(PlanStep::describe).toList(),
+                    plan.writes(), plan.note());
+        }
+        List<PciAddress> lockSet = new ArrayList<>();
+        lockSet.add(pf);
+        before.vfs().forEach(v -> lockSet.add(v.address()));
+        try (DeviceLocks.LockSet held = locks.acquireAll(lockSet)) {
+            recovery.recoverPendingFor(lockSet, held);
+            before = reader.read(pf);
+            DevicePlan plan = planSriov(before, wanted, settle);
+            if (!plan.isNoop()) {
+                observer.progress(pf, "setting " + pf + " from " + before.numVfs() + " to " + wanted + " VFs");
+                Transaction tx = Transaction.begin(journal, executor, probe, Transaction.SRIOV, requester, bootId.orElse(null),
+                        List.of(Transaction.journalDevice(plan, pciId(pf), null, false, null)));
+                try {
+                    executor.execute(plan, tx.stepsOf(pf));
+                    tx.commit();
+                } catch (RuntimeException failure) {
+                    throw tx.abort(failure);
+                }
+            }
+            return new SriovChange(false, before, reader.read(pf), plan.steps().stream().map(PlanStep::describe).toList(),
+                    plan.writes(), plan.note());
+        }
+    }
+
+    /** The plan, after the checks: no VF on a VFIO driver or held by anyone when the VFs it has go away. */
+    private DevicePlan planSriov(dev.hostdev.engine.sriov.SriovStatus status, int wanted, java.time.Duration settle) {
+        DevicePlan plan = SriovPlanner.plan(status.pf(), probe.state(status.pf()), status.numVfs(), status.totalVfs(),
+                wanted, settle);
+        if (plan.isNoop() || status.numVfs() == 0) {
+            return plan;
+        }
+        DriverChooser chooser = new DriverChooser(sysfs);
+        List<String> onVfio = status.vfs().stream().filter(v -> v.driver().filter(chooser::isVfioDriver).isPresent())
+                .map(v -> v.address() + " (on " + v.driver().get() + ")").toList();
+        if (!onVfio.isEmpty()) {
+            throw new HostdevException(ErrorCode.STATE, "cannot change " + status.pf() + "'s VF count from "
+                    + status.numVfs() + ": removing its VFs would pull " + String.join(", ", onVfio)
+                    + " from under a VFIO driver", "give them back first: hostdev reattach "
+                    + status.vfs().stream().filter(v -> v.driver().filter(chooser::isVfioDriver).isPresent())
+                            .map(v -> v.address().toString()).collect(java.util.stream.Collectors.joining(" ")));
+        }
+        List<String> held = status.vfs().stream().filter(v -> v.usedBy().isPresent())
+                .map(v -> v.address() + " is in use by " + v.usedBy().get()).toList();
+        if (!held.isEmpty()) {
+            throw new HostdevException(ErrorCode.BUSY, "cannot change " + status.pf() + "'s VF count: "
+                    + String.join("; ", held), "stop that VM (or unplug the VF from it) first");
+        }
+        return plan;
+    }
+
     // ---- recovery -------------------------------------------------------------------------------------
 
     /**
@@ -371,7 +453,7 @@ public final class DeviceBinder {
         List<String> w = new ArrayList<>(warnings);
         w.addAll(first.warnings());
         out.set(0, new DeviceOutcome(first.device(), first.outcome(), first.before(), first.after(), first.writes(),
-                first.vfioNode(), w));
+                first.vfioNode(), w, first.driverChoice()));
         return out;
     }
 
@@ -382,11 +464,14 @@ public final class DeviceBinder {
     }
 
     /** A detach planned: the selection, a plan per device, warnings (dry run only). */
-    private record DetachPlanning(DetachSelection selection, List<DevicePlan> plans, List<String> warnings, DetachOptions options) {
+    private record DetachPlanning(DetachSelection selection, List<DevicePlan> plans, List<String> warnings, DetachOptions options,
+                                  Map<PciAddress, DriverChoice> choices) {
         BindResult result(boolean dryRun) {
             List<DeviceOutcome> out = new ArrayList<>();
             for (DevicePlan p : plans) {
-                out.add(planned(p, Outcome.ALREADY_DETACHED));
+                DeviceOutcome o = planned(p, Outcome.ALREADY_DETACHED);
+                out.add(new DeviceOutcome(o.device(), o.outcome(), o.before(), o.after(), o.writes(), o.vfioNode(),
+                        o.warnings(), Optional.ofNullable(choices.get(p.device()))));
             }
             for (Map.Entry<PciAddress, BindingState> b : selection.bridges().entrySet()) {
                 out.add(new DeviceOutcome(b.getKey(), Outcome.SKIPPED_BRIDGE, b.getValue(), b.getValue(),

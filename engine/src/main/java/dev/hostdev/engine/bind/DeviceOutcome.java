@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param writes      the sysfs writes made (or, under --dry-run, that would be made), in order
  * @param vfioNode    {@code /dev/vfio/N} when the device ended on vfio-pci
  * @param warnings    things the user should know (a reset the kernel refused, …)
+ * @param driverChoice for a detach: the VFIO driver chosen for the device and why
  */
 public record DeviceOutcome(PciAddress device, Outcome outcome, BindingState before, BindingState after,
-                            List<SysfsWrite> writes, Optional<String> vfioNode, List<String> warnings) {
+                            List<SysfsWrite> writes, Optional<String> vfioNode, List<String> warnings,
+                            Optional<DriverChoice> driverChoice) {
     /** Copies lists and rejects nulls. */
     public DeviceOutcome {
         Objects.requireNonNull(device);
@@ -27,5 +29,12 @@ public record DeviceOutcome(PciAddress device, Outcome outcome, BindingState bef
         writes = List.copyOf(writes);
         vfioNode = vfioNode == null ? Optional.empty() : vfioNode;
         warnings = List.copyOf(warnings);
+        driverChoice = driverChoice == null ? Optional.empty() : driverChoice;
+    }
+
+    /** An outcome with no driver choice (reattach, recover). */
+    public DeviceOutcome(PciAddress device, Outcome outcome, BindingState before, BindingState after,
+                         List<SysfsWrite> writes, Optional<String> vfioNode, List<String> warnings) {
+        this(device, outcome, before, after, writes, vfioNode, warnings, Optional.empty());
     }
 }

@@ -42,6 +42,22 @@ public sealed interface PlanCheck extends PlanStep {
         }
     }
 
+    /**
+     * An SR-IOV physical function must have exactly {@code count} VFs: {@code sriov_numvfs} reads it and that many
+     * {@code virtfnN} links exist, within the time given (the kernel adds VF devices as the write returns).
+     */
+    record ExpectNumVfs(PciAddress device, int count, Duration within) implements PlanCheck {
+        public ExpectNumVfs {
+            Objects.requireNonNull(device);
+            Objects.requireNonNull(within);
+        }
+
+        @Override
+        public String describe() {
+            return "check " + device + " sriov_numvfs reads " + count;
+        }
+    }
+
     /** {@code /dev/vfio/N} of the device's IOMMU group must appear within the timeout. */
     record AwaitVfioNode(PciAddress device, String group, Duration timeout) implements PlanCheck {
         public AwaitVfioNode {

@@ -69,6 +69,8 @@ final class PlanExecutor {
                 while (probe.state(c.device()).driver().isEmpty() && System.nanoTime() < deadline) {
                     pause();
                 }
+            } else if (step instanceof PlanCheck.ExpectNumVfs c) {
+                expectNumVfs(c);
             } else if (step instanceof PlanCheck.AwaitVfioNode c) {
                 node = Optional.of(awaitNode(c));
             } else if (step instanceof PlanCheck.ExpectConfigReadable c && !probe.configReadable(c.device())) {
@@ -80,6 +82,28 @@ final class PlanExecutor {
             stepDone.accept(++i);
         }
         return new Execution(writes, warnings, node, false);
+    }
+
+    private void expectNumVfs(PlanCheck.ExpectNumVfs c) {
+        long deadline = System.nanoTime() + c.within().toNanos();
+        while (true) {
+            int links = (int) sysfs.list(BindingProbe.dev(c.device())).stream().filter(n -> n.matches("virtfn[0-9]+")).count();
+            java.util.Optional<String> num = sysfs.read(BindingProbe.dev(c.device()) + "/sriov_numvfs").map(String::strip);
+            if (num.equals(java.util.Optional.of(Integer.toString(c.count()))) && links == c.count()) {
+                return;
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new HostdevException(dev.hostdev.engine.ErrorCode.KERNEL, c.device() + " has sriov_numvfs "
+                        + num.orElse("(unreadable)") + " and " + links + " virtfn links, not " + c.count() + " VFs",
+                        "see dmesg for what the PF driver said");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HostdevException(dev.hostdev.engine.ErrorCode.KERNEL, "interrupted waiting for " + c.device() + "'s VFs", null);
+            }
+        }
     }
 
     private void expectDriver(PlanCheck.ExpectDriver c) {

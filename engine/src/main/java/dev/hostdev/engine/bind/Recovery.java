@@ -183,6 +183,8 @@ final class Recovery {
             if (entry.operation().equals("detach")) {
                 possible.add(d.originalDriver());
                 possible.add(d.targetDriver());
+            } else if (entry.operation().equals(Transaction.SRIOV)) {
+                possible.add(d.originalDriver()); // a VF count change leaves the PF's driver as it was
             } else if (d.recordedDriver() != null) {
                 possible.add(d.originalDriver());
                 possible.add(d.recordedDriver());

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
  */
 final class Transaction {
     private static final AtomicLong SEQUENCE = new AtomicLong();
+    /** The journal's name for a change of a PF's VF count. */
+    static final String SRIOV = "sriov";
 
     private final Journal journal;
     private final PlanExecutor executor;
@@ -83,6 +85,9 @@ final class Transaction {
     /** The plan that puts a device of the entry back as it was before the operation. */
     DevicePlan rollbackPlan(JournalEntry.JournalDevice d) {
         PciAddress a = PciAddress.parse(d.address());
+        if (entry.operation().equals(SRIOV)) {
+            return SriovPlanner.restore(a, probe.state(a), probe.numVfs(a), SriovPlanner.originalCount(a, d.steps()));
+        }
         BindingState original = BindingState.of(d.originalDriver(), d.originalDriverOverride());
         return RollbackPlanner.plan(a, probe.state(a), original, original.driver().map(probe::driverLoaded).orElse(false));
     }
@@ -121,7 +126,8 @@ final class Transaction {
         if (problems.isEmpty()) {
             commit();
             String restored = entry.devices().stream()
-                    .map(d -> d.address() + " is on " + (d.originalDriver() == null ? "no driver" : d.originalDriver()))
+                    .map(d -> operation.equals(SRIOV) ? d.address() + " has its VFs"
+                            : d.address() + " is on " + (d.originalDriver() == null ? "no driver" : d.originalDriver()))
                     .collect(Collectors.joining(", "));
             return new HostdevException(cause.code(), operation + " failed: " + cause.getMessage()
                     + "; rolled back (" + restored + " again)", cause.hint(), failure);

@@ -64,9 +64,12 @@ public final class HostGuard {
             return;
         }
         String what = blocking.stream().map(HostUse::describe).collect(Collectors.joining("; "));
-        boolean rootDisk = blocking.stream().anyMatch(u -> !u.overridable());
+        boolean rootDisk = blocking.stream().anyMatch(u -> u.kind() == HostUse.Kind.ROOT_DISK);
+        boolean platform = blocking.stream().anyMatch(u -> u.kind() == HostUse.Kind.PLATFORM_FUNCTION);
         throw new HostdevException(ErrorCode.HOST_IN_USE, "refusing to detach: " + what,
                 rootDisk ? "the root disk's controller is never detached: the host would lose its root filesystem"
+                        : platform ? "the platform's interrupt controllers, IOMMUs and event collectors are never detached:"
+                                + " the host needs them to run; leave this function out"
                         : "stop using it on the host first (unmount, swapoff, close what holds it open, "
                                 + "ip link set down, move the interface back to the host's network namespace), or pass --force if you are sure");
     }

@@ -35,7 +35,9 @@ public record HostUse(PciAddress device, Kind kind, String detail) {
         /** It drives a framebuffer (the console, usually). */
         FRAMEBUFFER("holds a framebuffer console"),
         /** It is a host bridge. */
-        HOST_BRIDGE("is a host bridge");
+        HOST_BRIDGE("is a host bridge"),
+        /** It is part of the platform (interrupt controller, IOMMU, event collector): never detached, not even with --force. */
+        PLATFORM_FUNCTION("is part of the platform");
 
         private final String phrase;
 
@@ -56,9 +58,9 @@ public record HostUse(PciAddress device, Kind kind, String detail) {
         Objects.requireNonNull(detail);
     }
 
-    /** Whether --force may override it (everything but the root disk). */
+    /** Whether --force may override it (everything but the root disk and the platform's own functions). */
     public boolean overridable() {
-        return kind != Kind.ROOT_DISK;
+        return kind != Kind.ROOT_DISK && kind != Kind.PLATFORM_FUNCTION;
     }
 
     /** e.g. {@code 0000:00:02.0 holds the root filesystem (/dev/vda mounted on /)}. */

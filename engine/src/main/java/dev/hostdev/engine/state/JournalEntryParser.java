@@ -129,8 +129,8 @@ final class JournalEntryParser {
     /** Everything wrong with an entry's values. */
     static List<String> problems(JournalEntry e) {
         List<String> p = new ArrayList<>();
-        if (!e.operation().equals("detach") && !e.operation().equals("reattach")) {
-            p.add("operation \"" + e.operation() + "\" is neither detach nor reattach");
+        if (!e.operation().equals("detach") && !e.operation().equals("reattach") && !e.operation().equals("sriov")) {
+            p.add("operation \"" + e.operation() + "\" is not detach, reattach or sriov");
         }
         if (e.pid() <= 0) {
             p.add("pid " + e.pid() + " is not a process id");

@@ -8,13 +8,15 @@ import java.util.stream.Collectors;
 /**
  * Where a USB device is plugged: its bus and the port path from the root hub, spelt {@code 1-2} or
  * {@code 1-2.3} (the kernel's name under {@code /sys/bus/usb/devices}; QEMU's
- * {@code hostbus=1,hostport=2.3}).
+ * {@code hostbus=1,hostport=2.3}), or as libvirt names the node device, {@code usb_1_2_3}
+ * ({@link UsbNodedevName}).
  *
  * @param bus   the bus number, 1 to 999
  * @param ports the port numbers from the root hub down, 1 to 7 of them, each 1 to 255
  */
 public record UsbAddress(int bus, List<Integer> ports) {
     private static final Pattern SPELLING = Pattern.compile("[1-9][0-9]{0,2}-[1-9][0-9]{0,2}(\\.[1-9][0-9]{0,2}){0,6}");
+    private static final Pattern NODEDEV = Pattern.compile("usb_([1-9][0-9]{0,2})_([1-9][0-9]{0,2}(_[1-9][0-9]{0,2}){0,6})");
 
     /** Checks the ranges. */
     public UsbAddress {
@@ -26,9 +28,16 @@ public record UsbAddress(int bus, List<Integer> ports) {
         }
     }
 
-    /** Parses {@code B-P[.P…]}, or returns {@code null}. */
+    /** Parses {@code B-P[.P…]} or libvirt's {@code usb_B_P[_P…]}, or returns {@code null}. */
     public static UsbAddress tryParse(String text) {
-        if (text == null || !SPELLING.matcher(text).matches()) {
+        if (text == null) {
+            return null;
+        }
+        java.util.regex.Matcher nodedev = NODEDEV.matcher(text);
+        if (nodedev.matches()) {
+            text = nodedev.group(1) + "-" + nodedev.group(2).replace('_', '.');
+        }
+        if (!SPELLING.matcher(text).matches()) {
             return null;
         }
         int dash = text.indexOf('-');

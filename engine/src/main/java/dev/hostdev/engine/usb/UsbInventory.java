@@ -44,12 +44,33 @@ public final class UsbInventory {
     }
 
     /**
-     * The one device with {@code id}.
+     * The root hub of {@code bus} ({@code usbN}).
+     *
+     * @throws HostdevException (not_found) naming it
+     */
+    public UsbDevice rootHub(int bus) {
+        return read("usb" + bus).filter(UsbDevice::isRootHub).orElseThrow(() -> HostdevException.notFound(
+                "no USB bus " + bus + " (root hub usb" + bus + ") on this host",
+                "run 'hostdev list --usb' to see the USB devices"));
+    }
+
+    /**
+     * The one device with {@code id} that can be given to a VM (root hubs left out).
      *
      * @throws HostdevException (not_found) if none, (usage) if several match, naming their bus-ports
      */
     public UsbDevice find(UsbId id) {
-        List<UsbDevice> matches = all().stream().filter(d -> d.id().equals(id) && !d.isRootHub()).toList();
+        return find(id, false);
+    }
+
+    /**
+     * The one device with {@code id}, root hubs included when {@code withRootHubs} (for showing one).
+     *
+     * @throws HostdevException (not_found) if none, (usage) if several match, naming them
+     */
+    public UsbDevice find(UsbId id, boolean withRootHubs) {
+        List<UsbDevice> matches = all().stream().filter(d -> d.id().equals(id) && (withRootHubs || !d.isRootHub()))
+                .toList();
         if (matches.isEmpty()) {
             throw HostdevException.notFound("no USB device " + id + " on this host",
                     "run 'hostdev list --usb' to see the USB devices");
@@ -57,7 +78,8 @@ public final class UsbInventory {
         if (matches.size() > 1) {
             throw HostdevException.usage(matches.size() + " USB devices are " + id + ": "
                             + matches.stream().map(UsbDevice::name).collect(Collectors.joining(", ")),
-                    "name one by its bus-port, e.g. " + matches.get(0).name());
+                    "name one by its " + (matches.get(0).isRootHub() ? "name" : "bus-port") + ", e.g. "
+                            + matches.get(0).name());
         }
         return matches.get(0);
     }

@@ -159,8 +159,13 @@ class DetachTest {
     @Test
     void refusesWhenTheStubDriverIsNotLoaded() throws Exception {
         assertEquals(ErrorCode.USAGE, assertThrows(HostdevException.class, () -> vfio().withDriver("../etc")).code());
-        HostdevException e = refused(ErrorCode.ENVIRONMENT, devices(NIC), vfio().withDriver("pci-stub"));
-        assertTrue(e.hint().contains("modprobe pci-stub"));
+        // pci-stub is not a VFIO driver: QEMU's vfio-pci device cannot use a device parked there (issue 14.6).
+        refused(ErrorCode.USAGE, devices(NIC), vfio().withDriver("pci-stub"));
+        try (var walk = Files.walk(dir.resolve("sys/bus/pci/drivers/vfio-pci"))) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        HostdevException e = refused(ErrorCode.ENVIRONMENT, devices(NIC), vfio());
+        assertTrue(e.hint().contains("modprobe vfio-pci"), e.hint());
         assertEquals(List.of(), bench.kernel.writes());
     }
 

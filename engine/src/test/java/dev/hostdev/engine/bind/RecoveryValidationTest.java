@@ -116,7 +116,7 @@ class RecoveryValidationTest {
         refused(with(x -> device(x).put("original_driver", "../../../../devices/x")), "is not a driver name");
         refused(with(x -> device(x).put("address", "04:01.0")), "is not a canonical PCI address");
         refused(with(x -> device(x).put("steps_done", 7)), "steps_done 7 is outside 0..1");
-        refused(with(x -> x.put("operation", "Detach")), "neither detach nor reattach");
+        refused(with(x -> x.put("operation", "Detach")), "is not detach, reattach or sriov");
     }
 
     @Test

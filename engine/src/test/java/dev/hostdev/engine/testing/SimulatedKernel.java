@@ -29,8 +29,15 @@ import java.util.stream.Stream;
  *   <li>{@code drivers_probe} binds an unbound device to its {@code driver_override} if that driver is
  *       loaded, else (no override) to its native driver; it succeeds even when nothing claims it.</li>
  *   <li>{@code driver_override} accepts any name silently; "" or "\n" clears it and it reads {@code (null)}.</li>
+ *   <li>A VFIO variant driver declared with {@link #vfioDriver} ({@code mlx5_vfio_pci}…) is vfio-pci to the
+ *       kernel: it matches only through {@code driver_override} and its devices get {@code /dev/vfio/N}.</li>
  *   <li>Binding to vfio-pci creates {@code /dev/vfio/N} (N the IOMMU group) under the root; unbinding the
  *       group's last vfio-pci device removes it.</li>
+ *   <li>{@code sriov_numvfs} as in drivers/pci/iov.c: a count above {@code sriov_totalvfs} fails with ERANGE, the
+ *       same count again succeeds doing nothing, a non-zero count over a non-zero one fails with EBUSY, 0 removes
+ *       the VFs; N creates VFs at the functions after the PF's (QEMU's emulated NVMe puts them at .1, .2), each a
+ *       device with {@code physfn}, linked from the PF as {@code virtfnI}, in an IOMMU group of its own, and
+ *       bound to the driver declared with {@link #vfDriver} when {@code sriov_drivers_autoprobe} is 1.</li>
  *   <li>{@code reset} works, fails with an errno, or leaves the device dead (config space reads 0xff).</li>
  * </ul>
  * A driver is "loaded" when {@code /sys/bus/pci/drivers/X} exists. A device's native driver is the one it
@@ -74,6 +81,8 @@ public final class SimulatedKernel implements AttributeWriter {
     private boolean createVfioNodes = true;
     private long writeDelayMillis;
     private final Map<String, Long> asyncProbeMillis = new HashMap<>();
+    private final Map<String, String> vfDrivers = new HashMap<>();
+    private final java.util.Set<String> vfioDrivers = new java.util.HashSet<>(java.util.Set.of("vfio-pci"));
 
     /**
      * @param root the directory standing for the host's {@code /}, holding {@code sys/} built by the test;
@@ -96,6 +105,18 @@ public final class SimulatedKernel implements AttributeWriter {
     /** Declares the driver that claims the device on {@code drivers_probe} when no override is set. */
     public SimulatedKernel nativeDriver(String address, String driver) {
         nativeDrivers.put(address, driver);
+        return this;
+    }
+
+    /** The driver that claims this PF's VFs when they appear with {@code sriov_drivers_autoprobe} 1. */
+    public SimulatedKernel vfDriver(String pfAddress, String driver) {
+        vfDrivers.put(pfAddress, driver);
+        return this;
+    }
+
+    /** Declares a VFIO variant driver: bound devices get {@code /dev/vfio/N}, as with vfio-pci. */
+    public SimulatedKernel vfioDriver(String driver) {
+        vfioDrivers.add(driver);
         return this;
     }
 
@@ -301,6 +322,14 @@ public final class SimulatedKernel implements AttributeWriter {
                 String v = value.endsWith("\n") ? value.substring(0, value.length() - 1) : value;
                 writeFile(dir.resolve("driver_override"), v.isEmpty() ? "(null)\n" : v + "\n");
             }
+            case "sriov_numvfs" -> numVfs(abs, address, dir, value);
+            case "sriov_drivers_autoprobe" -> {
+                String v = value.strip();
+                if (!v.equals("0") && !v.equals("1")) {
+                    throw new SysfsWriteException(abs.toString(), value, Errno.EINVAL);
+                }
+                writeFile(dir.resolve("sriov_drivers_autoprobe"), v + "\n");
+            }
             case "reset" -> {
                 if (!Files.exists(dir.resolve("reset"))) {
                     throw new SysfsWriteException(abs.toString(), value, Errno.ENOENT);
@@ -321,6 +350,104 @@ public final class SimulatedKernel implements AttributeWriter {
                 }
             }
             default -> throw new IllegalStateException("the simulated kernel does not model " + address + "/" + attr);
+        }
+    }
+
+    private void numVfs(Path abs, String pf, Path dir, String value) {
+        int n;
+        int total;
+        int now;
+        try {
+            n = Integer.parseInt(value.strip());
+            total = Integer.parseInt(Files.readString(dir.resolve("sriov_totalvfs")).strip());
+            now = Integer.parseInt(Files.readString(dir.resolve("sriov_numvfs")).strip());
+        } catch (NumberFormatException e) {
+            throw new SysfsWriteException(abs.toString(), value, Errno.EINVAL);
+        } catch (IOException e) {
+            throw new SysfsWriteException(abs.toString(), value, Errno.ENOENT);
+        }
+        if (n < 0) {
+            throw new SysfsWriteException(abs.toString(), value, Errno.EINVAL);
+        }
+        if (n == now) {
+            return;
+        }
+        if (n > total) {
+            throw new SysfsWriteException(abs.toString(), value, 34); // ERANGE
+        }
+        if (n > 0 && now > 0) {
+            throw new SysfsWriteException(abs.toString(), value, Errno.EBUSY);
+        }
+        try {
+            if (n == 0) {
+                for (int i = 0; i < now; i++) {
+                    removeVf(dir.resolve("virtfn" + i));
+                }
+            } else {
+                String autoprobe = Files.exists(dir.resolve("sriov_drivers_autoprobe"))
+                        ? Files.readString(dir.resolve("sriov_drivers_autoprobe")).strip() : "1";
+                SysfsTree tree = SysfsTree.over(root);
+                dev.hostdev.engine.pci.PciAddress a = dev.hostdev.engine.pci.PciAddress.parse(pf);
+                int vendor = Integer.decode(Files.readString(dir.resolve("vendor")).strip());
+                int device = Files.exists(dir.resolve("sriov_vf_device"))
+                        ? Integer.parseInt(Files.readString(dir.resolve("sriov_vf_device")).strip(), 16)
+                        : Integer.decode(Files.readString(dir.resolve("device")).strip());
+                int klass = Integer.decode(Files.readString(dir.resolve("class")).strip());
+                Path parent = dir.getParent();
+                String parentAddress = dev.hostdev.engine.pci.PciAddress.tryParse(parent.getFileName().toString()) == null
+                        ? null : parent.getFileName().toString();
+                for (int i = 0; i < n; i++) {
+                    int fn = a.slot() * 8 + a.function() + 1 + i;
+                    String vf = String.format("%04x:%02x:%02x.%d", a.domain(), a.bus() + fn / 256, fn % 256 / 8, fn % 8);
+                    SysfsTree.PciBuilder b = tree.pci(vf).vendor(vendor).device(device).klass(klass).pcie()
+                            .iommuGroup(nextIommuGroup()).virtfnOf(pf, i);
+                    if (parentAddress != null) {
+                        b.parent(parentAddress);
+                    }
+                    b.add();
+                    String driver = vfDrivers.get(pf);
+                    nativeDrivers.put(vf, driver);
+                    if (autoprobe.equals("1") && driver != null && Files.isDirectory(sys.resolve("bus/pci/drivers").resolve(driver))) {
+                        bind(vf, driver);
+                    }
+                }
+            }
+            writeFile(dir.resolve("sriov_numvfs"), n + "\n");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private int nextIommuGroup() {
+        return listNames(sys.resolve("kernel/iommu_groups")).stream().mapToInt(Integer::parseInt).max().orElse(-1) + 1;
+    }
+
+    private void removeVf(Path virtfn) throws IOException {
+        if (!Files.isSymbolicLink(virtfn)) {
+            return;
+        }
+        Path vf = virtfn.toRealPath();
+        String address = vf.getFileName().toString();
+        currentDriver(address).ifPresent(d -> unbind(address, d));
+        Optional<String> group = iommuGroup(vf);
+        Files.delete(virtfn);
+        Files.deleteIfExists(sys.resolve("bus/pci/devices").resolve(address));
+        if (group.isPresent()) {
+            Path g = sys.resolve("kernel/iommu_groups").resolve(group.get());
+            Files.deleteIfExists(g.resolve("devices").resolve(address));
+            if (listNames(g.resolve("devices")).isEmpty()) {
+                deleteTree(g);
+            }
+        }
+        deleteTree(vf);
+        nativeDrivers.remove(address);
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(x);
+            }
         }
     }
 
@@ -369,7 +496,7 @@ public final class SimulatedKernel implements AttributeWriter {
         Path driverDir = sys.resolve("bus/pci/drivers").resolve(driver);
         link(dev.resolve("driver"), driverDir);
         link(driverDir.resolve(address), dev);
-        if (driver.equals("vfio-pci") && createVfioNodes) {
+        if (vfioDrivers.contains(driver) && createVfioNodes) {
             iommuGroup(dev).ifPresent(g -> {
                 Path node = root.resolve("dev/vfio").resolve(g);
                 try {
@@ -390,10 +517,10 @@ public final class SimulatedKernel implements AttributeWriter {
         try {
             Files.deleteIfExists(dev.resolve("driver"));
             Files.deleteIfExists(driverDir.resolve(address));
-            if (driver.equals("vfio-pci")) {
+            if (vfioDrivers.contains(driver)) {
                 Optional<String> group = iommuGroup(dev);
                 if (group.isPresent() && groupMembers(group.get()).stream()
-                        .noneMatch(m -> currentDriver(m).equals(Optional.of("vfio-pci")))) {
+                        .noneMatch(m -> currentDriver(m).map(vfioDrivers::contains).orElse(false))) {
                     Files.deleteIfExists(root.resolve("dev/vfio").resolve(group.get()));
                 }
             }

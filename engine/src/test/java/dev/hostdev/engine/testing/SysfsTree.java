@@ -81,6 +81,22 @@ public final class SysfsTree {
         return t;
     }
 
+    /**
+     * A builder over a tree that already exists (for the simulated kernel, which adds the VFs a PF's
+     * {@code sriov_numvfs} creates): the PCI devices already there are known by their address.
+     */
+    static SysfsTree over(Path dir) {
+        SysfsTree t = new SysfsTree(dir);
+        try (java.util.stream.Stream<Path> s = Files.list(t.sys.resolve("bus/pci/devices"))) {
+            for (Path p : s.toList()) {
+                t.pciDirs.put(p.getFileName().toString(), p.toRealPath());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return t;
+    }
+
     /** The host root: what {@code --root} is given. */
     public Path root() {
         return root;
@@ -189,6 +205,8 @@ public final class SysfsTree {
         writeAt(dir, "remove", "");
         writeAt(dir, "rescan", "");
         writeAt(dir, "resource", b.resourceText());
+        writeAt(dir, "modalias", String.format("pci:v%08Xd%08Xsv%08Xsd%08Xbc%02Xsc%02Xi%02X", b.vendor, b.device,
+                b.subsystemVendor, b.subsystemDevice, klass >> 16 & 0xff, klass >> 8 & 0xff, klass & 0xff));
         writeAt(dir, "uevent", (b.driver != null ? "DRIVER=" + b.driver + "\n" : "")
                 + String.format("PCI_CLASS=%X%nPCI_ID=%04X:%04X%nPCI_SUBSYS_ID=%04X:%04X%nPCI_SLOT_NAME=%s",
                         klass, b.vendor, b.device, b.subsystemVendor, b.subsystemDevice, addr));

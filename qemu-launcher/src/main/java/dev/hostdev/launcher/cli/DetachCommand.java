@@ -2,6 +2,7 @@ package dev.hostdev.launcher.cli;
 
 import dev.hostdev.engine.bind.BindResult;
 import dev.hostdev.engine.bind.DetachOptions;
+import dev.hostdev.engine.bind.DriverChooser;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -13,7 +14,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code hostdev detach DEV…}: the {@code virsh nodedev-detach} equivalent. */
 @Command(name = "detach", mixinStandardHelpOptions = true,
-        description = {"Detach PCI devices from their host drivers to vfio-pci (as 'virsh nodedev-detach').",
+        description = {"Detach PCI devices from their host drivers to a VFIO driver (as 'virsh nodedev-detach').",
+            "",
+            "The driver is the most specific vfio_pci: alias of the running kernel's "
+                + "/lib/modules/$(uname -r)/modules.alias for the device's modalias (a variant driver such as "
+                + "mlx5_vfio_pci), else vfio-pci, as libvirt picks it; --dry-run prints the choice and why.",
             "",
             "Sets driver_override, unbinds the host driver, asks drivers_probe, then verifies that the device is "
                 + "on the target driver and that /dev/vfio/N exists. A device already there is left alone. "
@@ -32,9 +37,20 @@ public final class DetachCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "DEV", description = "PCI devices: 03:07.0, 0000:03:07.0 or pci_0000_03_07_0.")
     List<String> devices;
 
-    @Option(names = "--driver", paramLabel = "NAME", defaultValue = DetachOptions.VFIO_PCI,
-            description = "The driver to give the devices to (vfio-pci or pci-stub). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--driver", paramLabel = "NAME", defaultValue = DriverChooser.AUTO,
+            completionCandidates = DriverCandidates.class,
+            description = {"The VFIO driver to give the devices to: vfio-pci or a variant driver with a vfio_pci: alias "
+                    + "in modules.alias (mlx5_vfio_pci…); 'keep' leaves a device already on a VFIO driver there; "
+                    + "'auto' picks the most specific match. Other drivers (nvme, pci-stub…) are refused. "
+                    + "Default: ${DEFAULT-VALUE}."})
     String driver;
+
+    /** What the shell completes after --driver. */
+    static final class DriverCandidates extends java.util.ArrayList<String> {
+        DriverCandidates() {
+            super(List.of(DriverChooser.AUTO, DriverChooser.KEEP, DetachOptions.VFIO_PCI));
+        }
+    }
 
     @Option(names = "--group", description = "Detach every endpoint of the devices' IOMMU groups (bridges are left alone).")
     boolean group;

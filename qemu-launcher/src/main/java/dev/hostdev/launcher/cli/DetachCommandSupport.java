@@ -87,6 +87,7 @@ final class DetachCommandSupport {
                 for (String w : d.warnings()) {
                     out.println("# " + d.device() + ": " + w);
                 }
+                d.driverChoice().ifPresent(ch -> out.println("# " + d.device() + ": " + ch.describe()));
                 if (d.writes().isEmpty()) {
                     out.println("# " + d.device() + ": " + line(d));
                 }
@@ -145,6 +146,12 @@ final class DetachCommandSupport {
             }
             ArrayNode warnings = n.putArray("warnings");
             d.warnings().forEach(warnings::add);
+            if (d.driverChoice().isPresent()) {
+                n.putObject("driver_choice").put("driver", d.driverChoice().get().driver())
+                        .put("reason", d.driverChoice().get().reason());
+            } else {
+                n.putNull("driver_choice");
+            }
         }
         return root;
     }

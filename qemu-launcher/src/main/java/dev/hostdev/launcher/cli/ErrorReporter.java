@@ -35,7 +35,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cmd = ex.getCommandLine();
         boolean json = java.util.Arrays.asList(args).contains("--json");
-        String hint = "see '" + cmd.getCommandSpec().qualifiedName() + " --help'";
+        String hint = Suggestions.hint(ex, "see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
         report(cmd, HostdevException.usage(ex.getMessage(), hint), json);
         return ErrorCode.USAGE.exitStatus();
     }

@@ -1,6 +1,7 @@
 package dev.hostdev.launcher.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
@@ -18,12 +19,14 @@ import picocli.CommandLine.Spec;
             DetachCommand.class,
             ReattachCommand.class,
             RecoverCommand.class,
+            SriovCommand.class,
             DoctorCommand.class,
             VmCommand.class,
             AttachCommand.class,
             UnplugCommand.class,
             BatchCommand.class,
             LabCommand.class,
+            HelpCommand.class,
         })
 // The exit statuses (from ErrorCode) and the closing sections are added by spec(): see ManualSections.
 public final class HostdevCommand implements Runnable {

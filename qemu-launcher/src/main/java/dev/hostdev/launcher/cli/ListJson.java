@@ -2,16 +2,19 @@ package dev.hostdev.launcher.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciListing;
 import dev.hostdev.engine.pci.PciNames;
 import dev.hostdev.engine.pci.PciSummary;
 import dev.hostdev.engine.pci.UnreadablePciEntry;
 import dev.hostdev.engine.usb.UsbDevice;
 import dev.hostdev.engine.usb.UsbNames;
+import dev.hostdev.engine.usb.UsbNodedevName;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -25,10 +28,13 @@ final class ListJson {
     }
 
     /**
-     * @param pci PCI devices, or {@code null} when not listed (the key is then absent)
-     * @param usb USB devices, or {@code null} when not listed
+     * @param pci     PCI devices, or {@code null} when not listed (the key is then absent)
+     * @param modules each PCI device's kernel modules ({@code -k}), or {@code null} when not asked for
+     *                ({@code kernel_modules} is then null)
+     * @param usb     USB devices, or {@code null} when not listed
      */
-    static String render(PciListing pci, PciNames pciNames, List<UsbDevice> usb, UsbNames usbNames) {
+    static String render(PciListing pci, PciNames pciNames, Map<PciAddress, List<String>> modules,
+            List<UsbDevice> usb, UsbNames usbNames) {
         StringWriter w = new StringWriter(pci == null ? 1024 : pci.size() * 256);
         try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
             g.writeStartObject();
@@ -42,6 +48,16 @@ final class ListJson {
                     }
                     g.writeStartObject();
                     pciFields(g, d, pciNames);
+                    g.writeFieldName("kernel_modules");
+                    if (modules == null) {
+                        g.writeNull();
+                    } else {
+                        g.writeStartArray();
+                        for (String m : modules.getOrDefault(d.address(), List.of())) {
+                            g.writeString(m);
+                        }
+                        g.writeEndArray();
+                    }
                     g.writeNullField("warning");
                     g.writeEndObject();
                 }
@@ -69,6 +85,7 @@ final class ListJson {
     /** The fields of one PCI device; {@code show --json} starts with the same ones. */
     static void pciFields(JsonGenerator g, PciSummary d, PciNames names) throws IOException {
         g.writeStringField("address", d.address().toString());
+        g.writeStringField("nodedev_name", d.address().nodedevName());
         g.writeStringField("vendor_id", String.format("0x%04x", d.vendorId()));
         g.writeStringField("device_id", String.format("0x%04x", d.deviceId()));
         g.writeStringField("class", String.format("0x%06x", d.classCode()));
@@ -103,6 +120,7 @@ final class ListJson {
     private static void unreadableFields(JsonGenerator g, UnreadablePciEntry e) throws IOException {
         g.writeStartObject();
         nullable(g, "address", e.address().map(Object::toString));
+        nullable(g, "nodedev_name", e.address().map(PciAddress::nodedevName));
         nullableHex(g, "vendor_id", e.vendorId(), "0x%04x");
         nullableHex(g, "device_id", e.deviceId(), "0x%04x");
         nullableHex(g, "class", e.classCode(), "0x%06x");
@@ -118,6 +136,7 @@ final class ListJson {
         g.writeNullField("vendor_name");
         g.writeNullField("device_name");
         g.writeNullField("class_name");
+        g.writeNullField("kernel_modules");
         g.writeStringField("warning", "cannot read " + e.warning());
         g.writeEndObject();
     }
@@ -132,6 +151,7 @@ final class ListJson {
 
     static void usbFields(JsonGenerator g, UsbDevice d, UsbNames names) throws IOException {
         g.writeStringField("name", d.name());
+        g.writeStringField("nodedev_name", UsbNodedevName.of(d));
         g.writeNumberField("bus", d.bus());
         g.writeNumberField("devnum", d.devnum());
         nullable(g, "port", d.port().map(Object::toString));

@@ -1,5 +1,6 @@
 package dev.hostdev.launcher.cli;
 
+import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciListing;
 import dev.hostdev.engine.pci.PciNames;
 import dev.hostdev.engine.pci.PciSummary;
@@ -8,6 +9,7 @@ import dev.hostdev.engine.usb.UsbDevice;
 import dev.hostdev.engine.usb.UsbNames;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /** The text of {@code hostdev list}: one line per device. */
 final class ListText {
@@ -15,10 +17,12 @@ final class ListText {
     }
 
     /**
-     * @param pci PCI devices, or {@code null} when not listed
-     * @param usb USB devices, or {@code null} when not listed
+     * @param pci     PCI devices, or {@code null} when not listed
+     * @param modules each PCI device's kernel modules ({@code -k}), or {@code null} when not asked for
+     * @param usb     USB devices, or {@code null} when not listed
      */
-    static String render(PciListing pci, PciNames pciNames, List<UsbDevice> usb, UsbNames usbNames) {
+    static String render(PciListing pci, PciNames pciNames, Map<PciAddress, List<String>> modules,
+            List<UsbDevice> usb, UsbNames usbNames) {
         StringBuilder s = new StringBuilder(pci == null ? 1024 : pci.size() * 128);
         if (pci != null) {
             List<PciSummary> devices = pci.devices();
@@ -29,6 +33,9 @@ final class ListText {
                     unreadableLine(s, unreadable.get(u));
                 }
                 pciLine(s, d, pciNames);
+                if (modules != null) {
+                    kernelLines(s, d, modules.getOrDefault(d.address(), List.of()));
+                }
             }
             for (; u < unreadable.size(); u++) {
                 unreadableLine(s, unreadable.get(u));
@@ -62,6 +69,14 @@ final class ListText {
         s.append("  driver=").append(d.driver().orElse("none"))
                 .append(" group=").append(d.iommuGroup().isPresent() ? Integer.toString(d.iommuGroup().getAsInt()) : "none")
                 .append('\n');
+    }
+
+    /** As lspci -k: {@code \tKernel driver in use: e1000e} and {@code \tKernel modules: e1000e}, each when known. */
+    static void kernelLines(StringBuilder s, PciSummary d, List<String> modules) {
+        d.driver().ifPresent(driver -> s.append("\tKernel driver in use: ").append(driver).append('\n'));
+        if (!modules.isEmpty()) {
+            s.append("\tKernel modules: ").append(String.join(", ", modules)).append('\n');
+        }
     }
 
     /**

@@ -22,7 +22,6 @@ final class ShowJson {
             PciDevice d = r.device();
             g.writeStringField("type", "pci");
             ListJson.pciFields(g, d.summary(), r.names());
-            g.writeStringField("nodedev_name", d.address().nodedevName());
             g.writeStringField("path", "/sys/" + d.sysfsPath());
             ListJson.nullable(g, "parent", d.parent().map(PciAddress::toString));
             g.writeStringField("subsystem_vendor_id", String.format("0x%04x", d.subsystemVendorId()));
@@ -108,7 +107,6 @@ final class ShowJson {
         return write(g -> {
             g.writeStringField("type", "usb");
             ListJson.usbFields(g, d, names);
-            g.writeStringField("nodedev_name", UsbNodedevNames.of(d));
             g.writeStringField("path", "/sys/" + d.sysfsPath());
         });
     }

@@ -4,6 +4,7 @@ import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciDevice;
 import dev.hostdev.engine.usb.UsbDevice;
 import dev.hostdev.engine.usb.UsbNames;
+import dev.hostdev.engine.usb.UsbNodedevName;
 import java.util.Optional;
 
 /**
@@ -63,9 +64,9 @@ final class ShowNodedevXml {
 
     static String render(UsbDevice d, UsbNames names) {
         ShowXmlWriter x = new ShowXmlWriter().open("device");
-        x.text("name", UsbNodedevNames.of(d));
+        x.text("name", UsbNodedevName.of(d));
         x.text("path", "/sys/" + d.sysfsPath());
-        x.text("parent", UsbNodedevNames.parentOf(d));
+        x.text("parent", UsbNodedevName.parentOf(d));
         x.open("driver").text("name", "usb").close();
         x.open("capability", "type", "usb_device");
         x.text("bus", Integer.toString(d.bus()));

@@ -6,6 +6,7 @@ import dev.hostdev.engine.pci.PciDevice;
 import dev.hostdev.engine.pci.PciSummary;
 import dev.hostdev.engine.usb.UsbDevice;
 import dev.hostdev.engine.usb.UsbNames;
+import dev.hostdev.engine.usb.UsbNodedevName;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -59,7 +60,7 @@ final class ShowText {
     static String render(UsbDevice d, UsbNames names) {
         StringBuilder s = new StringBuilder();
         ListText.usbLine(s, d, names);
-        field(s, "nodedev name", UsbNodedevNames.of(d));
+        field(s, "nodedev name", UsbNodedevName.of(d));
         field(s, "path", "/sys/" + d.sysfsPath());
         field(s, "bus-port", d.port().map(Object::toString).orElse("none (root hub)"));
         field(s, "manufacturer", d.manufacturer().orElse("unknown"));

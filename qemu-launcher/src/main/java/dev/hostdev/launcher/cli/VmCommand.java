@@ -1,6 +1,7 @@
 package dev.hostdev.launcher.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -14,7 +15,9 @@ import picocli.CommandLine.Spec;
             VmStopCommand.class,
             VmListCommand.class,
             VmStatusCommand.class,
+            VmRmCommand.class,
             VmSuperviseCommand.class,
+            HelpCommand.class,
         })
 public final class VmCommand implements Runnable {
     @Spec
@@ -22,6 +25,6 @@ public final class VmCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "a vm command is required (cmdline, start, stop, list, status)");
+        throw new ParameterException(spec.commandLine(), "a vm command is required (cmdline, start, stop, list, status, rm)");
     }
 }

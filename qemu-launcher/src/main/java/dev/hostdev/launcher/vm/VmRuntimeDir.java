@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -22,6 +23,9 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -277,6 +281,52 @@ public final class VmRuntimeDir {
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot clean " + dir() + ": " + e, null, e);
         }
+    }
+
+    /**
+     * Forgets the VM: deletes what is directly in its directory (the record, logs, sockets, pid file,
+     * the lock last), then the directory. Links are deleted, never followed; a directory found inside
+     * is not Hostdev's, so nothing is deleted and the error names it. The caller holds the lock and has
+     * checked that QEMU is gone.
+     *
+     * @param dryRun list what would be deleted, delete nothing
+     * @return the entries deleted (or that would be), the lock last
+     * @throws HostdevException (ENVIRONMENT) naming what could not be listed or deleted
+     */
+    public List<Path> remove(boolean dryRun) {
+        List<Path> entries = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir())) {
+            for (Path p : ds) {
+                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot forget VM " + name + ": " + p
+                            + " is a directory, which Hostdev never makes there",
+                            "look at it, move it away, then run the command again");
+                }
+                entries.add(p);
+            }
+        } catch (IOException e) {
+            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot list " + dir() + ": " + e, null, e);
+        }
+        Path lock = dir().resolve("lock");
+        entries.sort(Comparator.comparing((Path p) -> p.equals(lock)).thenComparing(Path::toString));
+        if (dryRun) {
+            return entries;
+        }
+        for (Path p : entries) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot delete " + p + ": " + e, null, e);
+            }
+        }
+        try {
+            Files.deleteIfExists(dir());
+        } catch (IOException e) {
+            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot delete " + dir() + ": " + e,
+                    "a file appeared there meanwhile; look at it, then remove the directory", e);
+        }
+        CACHE.remove(stateFile());
+        return entries;
     }
 
     /**

@@ -28,7 +28,10 @@ class GroupsCommandTest {
         assertTrue(g14 >= 0, r.out());
         assertTrue(lines.get(g14 + 1).startsWith("  0000:01:00.0 VGA compatible controller [0300]"), r.out());
         assertTrue(lines.get(g14 + 2).startsWith("  0000:01:00.1 Audio device [0403]"), r.out());
-        assertTrue(lines.contains("IOMMU group 0: viable"), "a driverless host bridge alone");
+        assertTrue(lines.contains("IOMMU group 0: not assignable: 0000:00:00.0 is a host bridge (class 0x0600) "
+                + "(only 'detach --force' would take it)"), r.out());
+        assertTrue(lines.contains("IOMMU group 1: not assignable: 0000:00:02.0 is the boot VGA device (boot_vga reads 1) "
+                + "(only 'detach --force' would take it)"), r.out());
         assertTrue(lines.contains("IOMMU group 2: viable"), "a root port on pcieport");
         assertTrue(lines.contains("IOMMU group 5: not viable: 0000:04:01.0 is still bound to e1000"), r.out());
     }
@@ -56,6 +59,49 @@ class GroupsCommandTest {
         assertFalse(g14.get("viable").asBoolean());
         assertEquals("[{\"address\":\"0000:01:00.0\",\"driver\":\"nouveau\"},{\"address\":\"0000:01:00.1\","
                 + "\"driver\":\"snd_hda_intel\"}]", g14.get("blockers").toString());
+    }
+
+    @Test
+    void groupsTheHostKeepsAreNotAssignableWithTheReasonAndDetachRefusesThem() throws Exception {
+        SysfsTree t = SampleHosts.workstation(dir);
+        t.pci("0000:00:1e.6").vendor(0x8086).device(0xa3a2).klass(0x080020).iommuGroup(30).add();
+        t.pci("0000:00:00.2").vendor(0x1022).device(0x1481).klass(0x080600).iommuGroup(31).add();
+        t.pci("0000:00:1d.0").vendor(0x8086).device(0x0b23).klass(0x080700).iommuGroup(32).add();
+        String out = CliRun.run("groups", "--root", dir.toString(), "--json").out();
+        JsonSchemas.assertValid("groups", out, "groups --json");
+        JsonNode j = new ObjectMapper().readTree(out);
+        java.util.Map<Integer, JsonNode> byNumber = new java.util.HashMap<>();
+        j.get("groups").forEach(g -> byNumber.put(g.get("number").asInt(), g));
+        assertEquals("[{\"address\":\"0000:00:00.0\",\"kind\":\"host_bridge\",\"description\":\"0000:00:00.0 is a host "
+                + "bridge (class 0x0600)\",\"overridable\":true}]", byNumber.get(0).get("host_keeps").toString());
+        assertFalse(byNumber.get(0).get("assignable").asBoolean());
+        assertTrue(byNumber.get(0).get("viable").asBoolean(), "viable still says what the drivers allow");
+        assertEquals("boot_vga", byNumber.get(1).get("host_keeps").get(0).get("kind").asText());
+        for (int g : List.of(30, 31, 32)) {
+            assertFalse(byNumber.get(g).get("assignable").asBoolean(), "group " + g);
+            assertEquals("platform_function", byNumber.get(g).get("host_keeps").get(0).get("kind").asText());
+            assertFalse(byNumber.get(g).get("host_keeps").get(0).get("overridable").asBoolean());
+        }
+        assertTrue(byNumber.get(32).get("host_keeps").get(0).get("description").asText().contains("event collector"));
+        for (int g : List.of(2, 5, 14)) {
+            assertTrue(byNumber.get(g).get("assignable").asBoolean(), "group " + g);
+            assertEquals(0, byNumber.get(g).get("host_keeps").size());
+        }
+        String text = CliRun.run("groups", "--root", dir.toString()).out();
+        assertTrue(text.contains("IOMMU group 30: not assignable: 0000:00:1e.6 is part of the platform (interrupt controller: "
+                + "PIC/IOAPIC, class 0x0800)\n"), text);
+        // every group the host keeps is one detach refuses; the platform's own functions even with --force
+        for (JsonNode g : j.get("groups")) {
+            for (JsonNode k : g.get("host_keeps")) {
+                CliRun detach = CliRun.run("detach", "--dry-run", "--root", dir.toString(), k.get("address").asText());
+                assertEquals(5, detach.exitCode(), k + ": " + detach.out() + detach.err());
+                if (k.get("kind").asText().equals("platform_function")) {
+                    CliRun forced = CliRun.run("detach", "--dry-run", "--force", "--root", dir.toString(),
+                            k.get("address").asText());
+                    assertEquals(5, forced.exitCode(), k + ": " + forced.out() + forced.err());
+                }
+            }
+        }
     }
 
     @Test

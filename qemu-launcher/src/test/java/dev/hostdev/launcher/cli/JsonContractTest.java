@@ -104,6 +104,10 @@ class JsonContractTest {
         check("reattach", 0, "reattach", "--dry-run", "01:00.0", "01:00.1");
         check("reattach", 0, "reattach", "01:00.0", "01:00.1");
         check("recover", 0, "recover");
+        check("sriov", 0, "sriov", "02:00.0");
+        check("sriov", 0, "sriov", "02:00.0", "--set", "4", "--dry-run");
+        check("sriov", 0, "sriov", "02:00.0", "--set", "4");
+        check("error", 2, "sriov", "02:00.1"); // a VF of 02:00.0 since --set 4
         kernel.killAfterWrite(2);
         try {
             new DeviceBinder(tree.sysfs(kernel)).detach(List.of(PciAddress.parse("04:01.0")), DetachOptions.defaults());

@@ -52,10 +52,10 @@ class ListCommandTest {
         assertEquals(List.of("pci"), iterable(root.fieldNames()));
         JsonNode gpu = root.get("pci").get(7);
         assertEquals(new ObjectMapper().readTree("""
-                {"address":"0000:01:00.0","vendor_id":"0x10de","device_id":"0x1b80","class":"0x030000",
+                {"address":"0000:01:00.0","nodedev_name":"pci_0000_01_00_0","vendor_id":"0x10de","device_id":"0x1b80","class":"0x030000",
                  "revision":"0xa1","driver":"nouveau","iommu_group":14,"numa_node":-1,
                  "vendor_name":"NVIDIA Corporation","device_name":"GP104 [GeForce GTX 1080]",
-                 "class_name":"VGA compatible controller","warning":null}"""), gpu);
+                 "class_name":"VGA compatible controller","kernel_modules":null,"warning":null}"""), gpu);
         JsonNode bridge = root.get("pci").get(12);
         assertEquals("0000:03:00.0", bridge.get("address").asText());
         assertTrue(bridge.get("driver").isNull());
@@ -76,7 +76,7 @@ class ListCommandTest {
         assertEquals(List.of("pci", "usb"), iterable(all.fieldNames()));
         JsonNode yubikey = all.get("usb").get(3);
         assertEquals(new ObjectMapper().readTree("""
-                {"name":"1-3.1","bus":1,"devnum":4,"port":"1-3.1","vendor_id":"0x1050","product_id":"0x0407",
+                {"name":"1-3.1","nodedev_name":"usb_1_3_1","bus":1,"devnum":4,"port":"1-3.1","vendor_id":"0x1050","product_id":"0x0407",
                  "vendor_name":null,"product_name":null,"manufacturer":"Yubico","product":"YubiKey OTP+FIDO+CCID",
                  "serial":"0123","speed_mbps":"480","hub":false,"root_hub":false}"""), yubikey);
         assertTrue(all.get("usb").get(0).get("root_hub").asBoolean());

@@ -125,11 +125,13 @@ class VmdAndUnreadableEntriesTest {
         JsonNode pci = new ObjectMapper().readTree(j.out()).get("pci");
         assertEquals(7, pci.size());
         assertEquals(new ObjectMapper().readTree("""
-                {"address":"10001:01:00.0","vendor_id":"0x8086","device_id":"0x0a54","class":null,"revision":"0x00",
-                 "driver":"nvme","iommu_group":2,"numa_node":null,"vendor_name":null,"device_name":null,"class_name":null,
+                {"address":"10001:01:00.0","nodedev_name":"pci_10001_01_00_0","vendor_id":"0x8086","device_id":"0x0a54",
+                 "class":null,"revision":"0x00","driver":"nvme","iommu_group":2,"numa_node":null,"vendor_name":null,
+                 "device_name":null,"class_name":null,"kernel_modules":null,
                  "warning":"cannot read /sys/bus/pci/devices/10001:01:00.0: 'class' holds 'zz', not a class code"}"""),
                 pci.get(5));
         assertTrue(pci.get(6).get("address").isNull());
+        assertTrue(pci.get(6).get("nodedev_name").isNull());
         assertTrue(pci.get(6).get("warning").asText().startsWith("cannot read /sys/bus/pci/devices/not-a-device: "));
         List<String> keys = new ArrayList<>();
         pci.get(0).fieldNames().forEachRemaining(keys::add);

@@ -1,0 +1,107 @@
+package dev.hostdev.launcher.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hostdev.engine.ErrorCode;
+import dev.hostdev.engine.HostdevException;
+import dev.hostdev.launcher.spec.VmSpec;
+import dev.hostdev.launcher.vm.VmRecord;
+import dev.hostdev.launcher.vm.VmRuntimeDir;
+import dev.hostdev.launcher.vm.VmState;
+import dev.hostdev.launcher.vm.VmStateException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hostdev vm rm NAME}: forgets a stopped VM, deleting its runtime directory (record, logs,
+ * sockets), as {@code virsh undefine} forgets a domain. A VM whose QEMU runs, or that still has managed
+ * devices detached, is refused with the command that settles it.
+ */
+@Command(name = "rm", mixinStandardHelpOptions = true, description = {
+    "Forget a stopped or crashed VM: delete its runtime directory (state.json, qemu.log, qmp.log, sockets).",
+    "Refused while its QEMU runs, or while managed devices it detached are still off their host driver:",
+    "'hostdev vm stop NAME' settles both. The spec file is not touched."})
+public final class VmRmCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The VM ('hostdev vm list' shows them).")
+    String name;
+
+    @Option(names = "--dry-run", description = "Run the same checks and print what would be deleted; delete nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        if (name == null || !VmSpec.NAME.matcher(name).matches()) {
+            throw HostdevException.usage("not a VM name: '" + printable(name) + "'",
+                    "a VM name is 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit (as a spec's name)");
+        }
+        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
+        VmRuntimeDir dir = ctx.registry().dir(name);
+        dir.require();
+        List<Path> removed;
+        try (VmRuntimeDir.Lock lock = dir.lock("vm rm", Duration.ofSeconds(5))) {
+            VmRecord r = dir.require();
+            VmStateException.require(name, r.effectiveState(), "rm", VmState.STOPPED, VmState.CRASHED);
+            if (r.qemuAlive()) {
+                throw new HostdevException(ErrorCode.STATE, "VM " + name + " is recorded " + r.state().jsonName()
+                        + " but its QEMU (pid " + r.qemu().pid() + ") still runs", "stop it first: hostdev vm stop " + name);
+            }
+            if (!r.managed().isEmpty()) {
+                throw new HostdevException(ErrorCode.STATE, "VM " + name + " still has managed devices off their host "
+                        + "driver: " + String.join(", ", r.managed()) + "; forgetting it would forget to give them back",
+                        "give them back first: hostdev vm stop " + name);
+            }
+            removed = dir.remove(dryRun);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json.enabled()) {
+            ObjectNode o = JsonLine.object();
+            o.put("name", name);
+            o.put("dry_run", dryRun);
+            o.put("removed", !dryRun);
+            o.put("directory", dir.dir().toString());
+            var files = o.putArray("files");
+            removed.forEach(p -> files.add(p.getFileName().toString()));
+            JsonLine.print(out, o);
+        } else {
+            if (dryRun) {
+                out.println("# vm rm " + name + " --dry-run: nothing is changed");
+            }
+            String verb = dryRun ? "would delete " : "deleted ";
+            for (Path p : removed) {
+                out.println(verb + p);
+            }
+            out.println(verb + dir.dir());
+            if (!dryRun) {
+                out.println("VM " + name + " forgotten");
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder();
+        s.codePoints().limit(64).forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
+        return s.length() > 64 ? b + "…" : b.toString();
+    }
+}
