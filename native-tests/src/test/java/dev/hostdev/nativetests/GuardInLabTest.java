@@ -29,11 +29,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class GuardInLabTest {
     private static final Path DISK_IMAGE = diskImage();
 
-    /** The standard lab plus a 32 MiB namespace on its NVMe controller (id {@code nvme1}), which has none. */
+    /** The standard lab plus a 32 MiB namespace on its NVMe controller (its {@code drive} in the lab's spec). */
     @RegisterExtension
-    static final LabVmExtension LAB = new LabVmExtension(LabMachine.standard(), true, List.of(
-            "-drive", "if=none,id=guarddisk,format=raw,file=" + DISK_IMAGE.toString().replace(",", ",,"),
-            "-device", "nvme-ns,drive=guarddisk,bus=nvme1,nsid=1"));
+    static final LabVmExtension LAB = new LabVmExtension(LabMachine.standard().withNvmeDrive(DISK_IMAGE));
 
     static String nic;
     static String nvme;

@@ -1,13 +1,10 @@
 package dev.hostdev.nativetests;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hostdev.launcher.lab.BatchStep;
-import dev.hostdev.launcher.lab.GuestBatch;
+import dev.hostdev.launcher.lab.GuestHostdevSession;
 import dev.hostdev.launcher.lab.GuestResult;
+import dev.hostdev.launcher.lab.HostdevLauncher;
 import dev.hostdev.launcher.lab.LabVm;
 import dev.hostdev.launcher.lab.StepOutcome;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -15,14 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs the real hostdev jar inside a lab VM: many commands in one guest JVM through {@link GuestBatch},
+ * Runs the real hostdev jar inside a lab VM: many commands in one guest {@code hostdev batch}
+ * ({@link GuestHostdevSession}, as {@code hostdev lab} does),
  * or single {@code java -jar hostdev.jar} processes from shell scripts where a separate process is
  * the point (killing it).
  */
 final class GuestHostdev {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static int batches;
-
     private final LabVm vm;
     private final String java;
     private final Path jar;
@@ -48,26 +43,25 @@ final class GuestHostdev {
         return java + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar " + jar;
     }
 
-    /** Runs the steps in one guest JVM; returns each step's outcome by name, in order. */
-    Map<String, StepOutcome> batch(List<BatchStep> steps) throws IOException {
-        int n = ++batches;
-        JSON.writeValue(vm.exchangeDir().resolve("batch" + n + ".json").toFile(), steps);
-        GuestResult r = vm.run(java + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp " + jar + " " + GuestBatch.class.getName()
-                + " " + LabVm.GUEST_EXCHANGE_DIR + "/batch" + n + ".json " + LabVm.GUEST_EXCHANGE_DIR + "/outcomes" + n + ".json",
-                Duration.ofMinutes(3));
-        if (!r.ok()) {
-            throw new AssertionError("the guest batch failed: " + r.describe());
-        }
-        List<StepOutcome> outcomes = JSON.readValue(vm.exchangeDir().resolve("outcomes" + n + ".json").toFile(),
-                new TypeReference<List<StepOutcome>>() { });
+    /** Runs the commands in order, the Hostdev ones in one guest batch; returns each one's outcome by name. */
+    Map<String, StepOutcome> batch(List<GuestCommand> commands) {
         Map<String, StepOutcome> byName = new LinkedHashMap<>();
-        outcomes.forEach(o -> byName.put(o.name(), o));
+        try (GuestHostdevSession session = GuestHostdevSession.start(vm, HostdevLauncher.jar(Path.of(java), jar))) {
+            for (GuestCommand c : commands) {
+                if (c.hostdev() != null) {
+                    byName.put(c.name(), session.run(c.name(), c.hostdev(), Duration.ofMinutes(3)));
+                } else {
+                    GuestResult r = vm.run(c.sh(), Duration.ofMinutes(2));
+                    byName.put(c.name(), new StepOutcome(c.name(), r.exitStatus(), r.stdout(), r.stderr(), r.duration().toMillis()));
+                }
+            }
+        }
         return byName;
     }
 
     /** A shell step printing {@code ADDRESS DRIVER OVERRIDE} per device and {@code vfio: …}. */
-    static BatchStep state(String name, String... devices) {
-        return BatchStep.sh(name, stateScript(devices));
+    static GuestCommand state(String name, String... devices) {
+        return GuestCommand.sh(name, stateScript(devices));
     }
 
     /** The shell of {@link #state}. */

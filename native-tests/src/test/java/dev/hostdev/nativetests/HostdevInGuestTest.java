@@ -6,20 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.hostdev.launcher.lab.BatchStep;
 import dev.hostdev.launcher.lab.GuestPciDevice;
 import dev.hostdev.launcher.lab.GuestResult;
 import dev.hostdev.launcher.lab.LabDevices;
 import dev.hostdev.launcher.lab.LabMachine;
-import dev.hostdev.launcher.lab.LabScenario;
+import dev.hostdev.launcher.lab.LabWalk;
+import dev.hostdev.launcher.lab.PciListCheck;
 import dev.hostdev.launcher.lab.LabVm;
 import dev.hostdev.launcher.lab.StepOutcome;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -36,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostdevInGuestTest {
     @RegisterExtension
-    static final LabVmExtension LAB = new LabVmExtension(LabMachine.standard(), true);
+    static final LabVmExtension LAB = new LabVmExtension(LabMachine.standard());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static LabDevices dev;
@@ -44,50 +42,31 @@ class HostdevInGuestTest {
 
     @BeforeAll
     static void findDevices() {
-        dev = LabScenario.discover(LAB.vm());
+        dev = LabWalk.discover(LAB.vm());
         hostdev = new GuestHostdev(LAB.vm(), LAB.env().java(), LabVmExtension.hostdevJarOrSkip());
     }
 
     @Test
     @Order(1)
     void listGroupsAndShowAgreeWithLspciAndSysfs() throws Exception {
-        List<BatchStep> steps = new ArrayList<>(List.of(BatchStep.hostdev("list", "list", "--json"),
-                BatchStep.hostdev("groups", "groups", "--json")));
+        List<GuestCommand> steps = new ArrayList<>(List.of(GuestCommand.hostdev("list", "list", "--json"),
+                GuestCommand.hostdev("groups", "groups", "--json")));
         for (GuestPciDevice d : dev.lspci()) {
-            steps.add(BatchStep.hostdev("show " + d.address(), "show", d.address(), "--json"));
+            steps.add(GuestCommand.hostdev("show " + d.address(), "show", d.address(), "--json"));
         }
         Map<String, StepOutcome> o = hostdev.batch(steps);
-        Set<String> kernel = new TreeSet<>();
-        for (GuestPciDevice d : dev.lspci()) {
-            kernel.add(d.address() + " " + d.classId() + " " + d.id() + " group " + dev.groupOf(d.address()));
-        }
         assertEquals(0, o.get("list").exit(), o.get("list").stderr());
-        assertEquals(kernel, describe(JSON.readTree(o.get("list").stdout()).path("pci")), "hostdev list vs lspci -Dn and sysfs");
+        assertEquals(List.of(), PciListCheck.deviceDifferences(dev, JSON.readTree(o.get("list").stdout()).path("pci")),
+                "hostdev list vs lspci -Dn and sysfs");
         List<JsonNode> shown = new ArrayList<>();
         for (GuestPciDevice d : dev.lspci()) {
             StepOutcome show = o.get("show " + d.address());
             assertEquals(0, show.exit(), show.stderr());
             shown.add(JSON.readTree(show.stdout()));
         }
-        assertEquals(kernel, describe(shown), "hostdev show --json of each device vs lspci -Dn and sysfs");
-        Set<String> groups = new TreeSet<>();
-        for (JsonNode g : JSON.readTree(o.get("groups").stdout()).path("groups")) {
-            g.path("devices").forEach(d -> groups.add(d.path("address").asText() + " " + g.path("number").asText()));
-        }
-        Set<String> sysGroups = new TreeSet<>();
-        dev.groups().forEach((a, g) -> sysGroups.add(a + " " + g));
-        assertEquals(sysGroups, groups, "hostdev groups vs /sys/kernel/iommu_groups");
-    }
-
-
-    private static Set<String> describe(Iterable<JsonNode> devices) {
-        Set<String> s = new TreeSet<>();
-        for (JsonNode d : devices) {
-            s.add(d.path("address").asText() + " " + d.path("class").asText().substring(2, 6) + " "
-                    + d.path("vendor_id").asText().substring(2) + ":" + d.path("device_id").asText().substring(2)
-                    + " group " + (d.path("iommu_group").isNull() ? "?" : d.path("iommu_group").asText()));
-        }
-        return s;
+        assertEquals(List.of(), PciListCheck.deviceDifferences(dev, shown), "hostdev show --json of each device vs lspci -Dn and sysfs");
+        assertEquals(List.of(), PciListCheck.groupDifferences(dev, JSON.readTree(o.get("groups").stdout())),
+                "hostdev groups vs /sys/kernel/iommu_groups");
     }
 
     @Test
@@ -96,11 +75,11 @@ class HostdevInGuestTest {
         String nic = dev.nic();
         String group = dev.groupOf(nic);
         Map<String, StepOutcome> o = hostdev.batch(List.of(
-                BatchStep.hostdev("dry-run", "detach", "--dry-run", nic), GuestHostdev.state("after-dry-run", nic),
-                BatchStep.hostdev("detach", "detach", nic), GuestHostdev.state("after-detach", nic),
-                BatchStep.hostdev("detach-again", "detach", nic),
-                BatchStep.hostdev("show", "show", nic, "--json"),
-                BatchStep.hostdev("reattach", "reattach", nic), GuestHostdev.state("after-reattach", nic)));
+                GuestCommand.hostdev("dry-run", "detach", "--dry-run", nic), GuestHostdev.state("after-dry-run", nic),
+                GuestCommand.hostdev("detach", "detach", nic), GuestHostdev.state("after-detach", nic),
+                GuestCommand.hostdev("detach-again", "detach", nic),
+                GuestCommand.hostdev("show", "show", nic, "--json"),
+                GuestCommand.hostdev("reattach", "reattach", nic), GuestHostdev.state("after-reattach", nic)));
         assertEquals(0, o.get("dry-run").exit(), o.get("dry-run").stderr());
         assertTrue(o.get("dry-run").stdout().contains("driver_override"), "the dry run prints the writes: " + o.get("dry-run").stdout());
         assertEquals("e1000e (null)", GuestHostdev.parseState(o.get("after-dry-run").stdout()).get(nic), "a dry run writes nothing");
@@ -125,9 +104,9 @@ class HostdevInGuestTest {
         String legacy = dev.legacy();
         String sibling = dev.legacySibling();
         Map<String, StepOutcome> o = hostdev.batch(List.of(
-                BatchStep.hostdev("alone", "detach", legacy), GuestHostdev.state("after-alone", legacy, sibling, dev.bridge()),
-                BatchStep.hostdev("group", "detach", "--group", legacy), GuestHostdev.state("after-group", legacy, sibling, dev.bridge()),
-                BatchStep.hostdev("reattach", "reattach", legacy, sibling), GuestHostdev.state("after-reattach", legacy, sibling)));
+                GuestCommand.hostdev("alone", "detach", legacy), GuestHostdev.state("after-alone", legacy, sibling, dev.bridge()),
+                GuestCommand.hostdev("group", "detach", "--group", legacy), GuestHostdev.state("after-group", legacy, sibling, dev.bridge()),
+                GuestCommand.hostdev("reattach", "reattach", legacy, sibling), GuestHostdev.state("after-reattach", legacy, sibling)));
         StepOutcome alone = o.get("alone");
         assertEquals(4, alone.exit(), "exit 4 (group not viable): " + alone.stderr());
         assertTrue(alone.stderr().contains(sibling.substring(5)), "the refusal names the blocking device: " + alone.stderr());
@@ -193,11 +172,11 @@ class HostdevInGuestTest {
                 + "\n[[hostdev]]\nusb = \"dead:beef\"\n");
         String dir = LabVm.GUEST_EXCHANGE_DIR;
         Map<String, StepOutcome> o = hostdev.batch(List.of(
-                BatchStep.hostdev("start-absent", "vm", "start", dir + "/absent.toml"), GuestHostdev.state("after-absent", nic),
-                BatchStep.hostdev("start", "vm", "start", dir + "/managed.toml"), GuestHostdev.state("after-start", nic),
-                BatchStep.hostdev("status", "vm", "status", "nested-managed", "--json"),
-                BatchStep.hostdev("stop", "vm", "stop", "--timeout", "2", "nested-managed"), GuestHostdev.state("after-stop", nic),
-                BatchStep.sh("qemu-left", "ps -eo comm= | grep -c '^qemu-system' || true")));
+                GuestCommand.hostdev("start-absent", "vm", "start", dir + "/absent.toml"), GuestHostdev.state("after-absent", nic),
+                GuestCommand.hostdev("start", "vm", "start", dir + "/managed.toml"), GuestHostdev.state("after-start", nic),
+                GuestCommand.hostdev("status", "vm", "status", "nested-managed", "--json"),
+                GuestCommand.hostdev("stop", "vm", "stop", "--timeout", "2", "nested-managed"), GuestHostdev.state("after-stop", nic),
+                GuestCommand.sh("qemu-left", "ps -eo comm= | grep -c '^qemu-system' || true")));
         StepOutcome absent = o.get("start-absent");
         assertTrue(absent.exit() != 0, "a mandatory USB device that is absent stops the start: " + absent.stdout());
         assertTrue(absent.stderr().contains("dead:beef"), "the error names the missing device: " + absent.stderr());

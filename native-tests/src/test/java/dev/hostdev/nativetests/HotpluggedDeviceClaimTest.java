@@ -3,11 +3,10 @@ package dev.hostdev.nativetests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hostdev.launcher.lab.BatchStep;
 import dev.hostdev.launcher.lab.LabDevices;
 import dev.hostdev.launcher.lab.LabMachine;
-import dev.hostdev.launcher.lab.LabScenario;
 import dev.hostdev.launcher.lab.LabVm;
+import dev.hostdev.launcher.lab.LabWalk;
 import dev.hostdev.launcher.lab.StepOutcome;
 import java.nio.file.Files;
 import java.util.List;
@@ -24,25 +23,25 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HotpluggedDeviceClaimTest {
     @RegisterExtension
-    static final LabVmExtension LAB = new LabVmExtension(LabMachine.standard(), true);
+    static final LabVmExtension LAB = new LabVmExtension(LabMachine.standard());
     private static final String VM = "claimvm";
 
     @Test
     void reattachOfADeviceHotpluggedIntoARunningVmIsRefused() throws Exception {
         LabVm vm = LAB.vm();
-        LabDevices dev = LabScenario.discover(vm);
+        LabDevices dev = LabWalk.discover(vm);
         GuestHostdev hostdev = new GuestHostdev(vm, LAB.env().java(), LabVmExtension.hostdevJarOrSkip());
         String nic = dev.spareNic();
         Files.writeString(vm.exchangeDir().resolve(VM + ".toml"), "name = \"" + VM + "\"\nmemory = \"256M\"\ncpus = 1\nspare_root_ports = 2\n");
         Map<String, StepOutcome> o = hostdev.batch(List.of(
                 GuestHostdev.state("before", nic),
-                BatchStep.hostdev("start", "vm", "start", LabVm.GUEST_EXCHANGE_DIR + "/" + VM + ".toml"),
-                BatchStep.hostdev("attach", "attach", VM, nic, "--managed", "--id", "held1"),
+                GuestCommand.hostdev("start", "vm", "start", LabVm.GUEST_EXCHANGE_DIR + "/" + VM + ".toml"),
+                GuestCommand.hostdev("attach", "attach", VM, nic, "--managed", "--id", "held1"),
                 GuestHostdev.state("attached", nic),
-                BatchStep.hostdev("reattach", "reattach", nic),
-                BatchStep.hostdev("reattach-dry", "reattach", "--dry-run", nic),
+                GuestCommand.hostdev("reattach", "reattach", nic),
+                GuestCommand.hostdev("reattach-dry", "reattach", "--dry-run", nic),
                 GuestHostdev.state("after-refusal", nic),
-                BatchStep.hostdev("stop", "vm", "stop", VM, "--force"),
+                GuestCommand.hostdev("stop", "vm", "stop", VM, "--force"),
                 GuestHostdev.state("after-stop", nic)));
         String original = GuestHostdev.parseState(o.get("before").stdout()).get(nic);
         assertEquals(0, o.get("start").exit(), o.get("start").stderr());

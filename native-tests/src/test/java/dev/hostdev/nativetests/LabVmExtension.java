@@ -1,12 +1,12 @@
 package dev.hostdev.nativetests;
 
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.launcher.lab.HostdevLauncher;
 import dev.hostdev.launcher.lab.LabEnvironment;
 import dev.hostdev.launcher.lab.LabMachine;
 import dev.hostdev.launcher.lab.LabVm;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -21,29 +21,18 @@ import org.junit.jupiter.api.extension.TestWatcher;
  */
 final class LabVmExtension implements BeforeAllCallback, AfterAllCallback, TestWatcher {
     private final LabMachine machine;
-    private final boolean needsJar;
-    private final List<String> extraQemuArgs;
     private LabEnvironment env;
     private LabVm vm;
 
-    LabVmExtension(LabMachine machine, boolean needsJar) {
-        this(machine, needsJar, List.of());
-    }
-
-    /** @param extraQemuArgs further QEMU arguments for the lab VM (e.g. a disk a test needs) */
-    LabVmExtension(LabMachine machine, boolean needsJar, List<String> extraQemuArgs) {
+    LabVmExtension(LabMachine machine) {
         this.machine = machine;
-        this.needsJar = needsJar;
-        this.extraQemuArgs = List.copyOf(extraQemuArgs);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         env = environmentOrSkip();
-        if (needsJar) {
-            hostdevJarOrSkip();
-        }
-        vm = LabVm.boot(env, machine, java.time.Duration.ofMinutes(2), extraQemuArgs);
+        // The lab VM is started by the jar's own 'hostdev vm start': every lab test needs the jar built.
+        vm = LabVm.boot(env, machine, HostdevLauncher.jar(env.java(), hostdevJarOrSkip()));
         System.out.printf("[lab] %s: booted in %d ms (work dir %s)%n", context.getDisplayName(),
                 vm.bootTime().toMillis(), vm.workDir());
         vm.loadDrivers();

@@ -1,11 +1,9 @@
 package dev.hostdev.engine.guard;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;
-import com.sun.jna.NativeLong;
-import com.sun.jna.Pointer;
+import dev.hostdev.engine.posix.Posix;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
@@ -24,14 +22,6 @@ final class Ipv4Interfaces {
     private static final int IFREQ_SIZE = 40;
     private static final int IFNAMSIZ = 16;
 
-    interface LibC extends Library {
-        int socket(int domain, int type, int protocol) throws LastErrorException;
-
-        int ioctl(int fd, NativeLong request, Pointer argp) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-    }
-
     private Ipv4Interfaces() {
     }
 
@@ -44,14 +34,14 @@ final class Ipv4Interfaces {
             return Set.of();
         }
         try {
-            return query(Native.load("c", LibC.class));
-        } catch (LastErrorException | UnsatisfiedLinkError e) {
+            return query();
+        } catch (LastErrorException | LinkageError e) {
             return Set.of();
         }
     }
 
-    private static Set<String> query(LibC libc) {
-        int fd = libc.socket(AF_INET, SOCK_DGRAM, 0);
+    private static Set<String> query() {
+        int fd = Posix.socket(AF_INET, SOCK_DGRAM, 0);
         try {
             for (int slots = 64; ; slots *= 4) {
                 Memory buf = new Memory((long) slots * IFREQ_SIZE);
@@ -59,7 +49,7 @@ final class Ipv4Interfaces {
                 Memory ifconf = new Memory(16); // int ifc_len; (4 bytes of padding); char *ifc_buf
                 ifconf.setInt(0, (int) buf.size());
                 ifconf.setPointer(8, buf);
-                libc.ioctl(fd, new NativeLong(SIOCGIFCONF), ifconf);
+                Posix.ioctl(fd, SIOCGIFCONF, ifconf);
                 int used = ifconf.getInt(0);
                 // a full buffer may have been too small: ask again with a bigger one
                 if (used + IFREQ_SIZE <= buf.size() || slots >= 16384) {
@@ -67,7 +57,7 @@ final class Ipv4Interfaces {
                 }
             }
         } finally {
-            libc.close(fd);
+            Posix.closeQuietly(fd);
         }
     }
 

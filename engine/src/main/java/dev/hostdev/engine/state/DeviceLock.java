@@ -5,11 +5,11 @@ import dev.hostdev.engine.pci.PciAddress;
 /** A held lock on one device; {@link #close()} releases it. */
 public final class DeviceLock implements AutoCloseable {
     private final PciAddress device;
-    private int fd;
+    private final LockFile file;
 
-    DeviceLock(PciAddress device, int fd) {
+    DeviceLock(PciAddress device, LockFile file) {
         this.device = device;
-        this.fd = fd;
+        this.file = file;
     }
 
     /** The device locked. */
@@ -19,10 +19,7 @@ public final class DeviceLock implements AutoCloseable {
 
     /** Releases the lock (idempotent). The lock file stays: deleting it would let two processes lock two files. */
     @Override
-    public synchronized void close() {
-        if (fd >= 0) {
-            Flock.unlockAndClose(fd);
-            fd = -1;
-        }
+    public void close() {
+        file.close();
     }
 }

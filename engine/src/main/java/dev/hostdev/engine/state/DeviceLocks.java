@@ -1,13 +1,10 @@
 package dev.hostdev.engine.state;
 
-import com.sun.jna.LastErrorException;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.PciAddress;
-import dev.hostdev.engine.sysfs.Errno;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -40,35 +37,17 @@ public final class DeviceLocks {
      */
     public DeviceLock acquire(PciAddress device) {
         Path file = dir.lockFile(device);
-        int fd;
+        dir.prepare(dir.locksDir());
+        LockFile lock = LockFile.tryLock(file).orElseThrow(() -> new HostdevException(ErrorCode.BUSY,
+                device + " is being changed by another Hostdev process: " + describeHolder(file),
+                "wait for it to finish and try again; if it hangs, look at that process"));
         try {
-            Files.createDirectories(file.getParent());
-            fd = Flock.open(file.toString());
-        } catch (IOException e) {
-            throw cannotLock(file, e.getMessage(), e);
-        } catch (LastErrorException e) {
-            throw cannotLock(file, Errno.describe(e.getErrorCode()), e);
+            lock.describeHolder(ProcessHandle.current().pid() + "\n" + requester + "\n");
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
         }
-        boolean locked;
-        try {
-            locked = Flock.tryLock(fd);
-        } catch (LastErrorException e) {
-            Flock.close(fd);
-            throw cannotLock(file, Errno.describe(e.getErrorCode()), e);
-        }
-        if (!locked) {
-            Flock.close(fd);
-            throw new HostdevException(ErrorCode.BUSY,
-                    device + " is being changed by another Hostdev process: " + describeHolder(file),
-                    "wait for it to finish and try again; if it hangs, look at that process");
-        }
-        try {
-            Files.writeString(file, ProcessHandle.current().pid() + "\n" + requester + "\n", StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            Flock.unlockAndClose(fd);
-            throw cannotLock(file, e.getMessage(), e);
-        }
-        return new DeviceLock(device, fd);
+        return new DeviceLock(device, lock);
     }
 
     /**
@@ -91,21 +70,12 @@ public final class DeviceLocks {
     /** Who holds the device's lock now, e.g. {@code pid 1234 (hostdev detach)}, or empty if nobody does. */
     public Optional<String> holder(PciAddress device) {
         Path file = dir.lockFile(device);
-        if (!Files.exists(file)) {
+        if (!dir.existing(dir.locksDir()) || !TrustRules.exists(file)) {
             return Optional.empty();
         }
-        try (DeviceLock probe = acquireQuietly(device, file)) {
-            return probe == null ? Optional.of(describeHolder(file)) : Optional.empty();
-        }
-    }
-
-    private DeviceLock acquireQuietly(PciAddress device, Path file) {
-        int fd = Flock.open(file.toString());
-        if (Flock.tryLock(fd)) {
-            return new DeviceLock(device, fd);
-        }
-        Flock.close(fd);
-        return null;
+        Optional<LockFile> probe = LockFile.tryLock(file);
+        probe.ifPresent(LockFile::close);
+        return probe.isPresent() ? Optional.empty() : Optional.of(describeHolder(file));
     }
 
     /** Reads the holder's pid and purpose; retries briefly as the winner may not have written them yet. */
@@ -113,8 +83,8 @@ public final class DeviceLocks {
         String text = "";
         for (int i = 0; i < 20; i++) {
             try {
-                text = Files.readString(file, StandardCharsets.UTF_8).strip();
-            } catch (IOException e) {
+                text = TrustRules.read(file).map(b -> new String(b, StandardCharsets.UTF_8)).orElse("").strip();
+            } catch (IOException | RuntimeException e) {
                 text = "";
             }
             String[] lines = text.split("\n", 2);
@@ -137,11 +107,6 @@ public final class DeviceLocks {
         } catch (NumberFormatException e) {
             return false;
         }
-    }
-
-    private static HostdevException cannotLock(Path file, String why, Throwable cause) {
-        return new HostdevException(ErrorCode.ENVIRONMENT, "cannot lock " + file + ": " + why,
-                "Hostdev keeps its locks under /run/hostdev: check that it is writable (run as root)", cause);
     }
 
     /** Several held locks, released together. */

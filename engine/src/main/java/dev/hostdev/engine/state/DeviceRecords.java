@@ -5,7 +5,6 @@ import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.PciAddress;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,10 +22,14 @@ public final class DeviceRecords {
     /** The record of the device, if Hostdev detached it. */
     public Optional<DeviceRecord> find(PciAddress address) {
         Path file = dir.deviceRecord(address);
-        try {
-            return Optional.of(Json.MAPPER.readValue(Files.readAllBytes(file), DeviceRecord.class));
-        } catch (NoSuchFileException e) {
+        if (!dir.existing(dir.devicesDir())) {
             return Optional.empty();
+        }
+        try {
+            Optional<byte[]> bytes = TrustRules.read(file);
+            return bytes.isEmpty() ? Optional.empty() : Optional.of(Json.MAPPER.readValue(bytes.get(), DeviceRecord.class));
+        } catch (HostdevException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new HostdevException(ErrorCode.STATE, "the record " + file + " is unreadable: " + e.getMessage(),
                     "delete it if the device is back on its host driver; otherwise reattach by hand", e);
@@ -36,6 +39,7 @@ public final class DeviceRecords {
     /** Writes (atomically) the record. */
     public void save(DeviceRecord record) {
         try {
+            dir.prepare(dir.devicesDir());
             AtomicFile.write(dir.deviceRecord(record.pciAddress()), Json.MAPPER.writeValueAsBytes(record));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -50,7 +54,7 @@ public final class DeviceRecords {
     /** Every record, sorted by address. */
     public List<DeviceRecord> all() {
         Path d = dir.devicesDir();
-        if (!Files.isDirectory(d)) {
+        if (!dir.existing(d)) {
             return List.of();
         }
         List<DeviceRecord> out = new ArrayList<>();

@@ -10,7 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The journals of operations in progress under {@code /run/hostdev/journal}; each write is atomic and durable. */
+/**
+ * The journals of operations in progress under {@code /run/hostdev/journal}; each write is atomic and
+ * durable ({@link AtomicFile}), and each file is read only if {@link TrustRules} allow it.
+ */
 public final class Journal {
     private final StateDirectory dir;
 
@@ -21,6 +24,7 @@ public final class Journal {
     /** Writes (or rewrites) an entry. */
     public void save(JournalEntry entry) {
         try {
+            dir.prepare(dir.journalDir());
             AtomicFile.write(file(entry.id()), Json.MAPPER.writeValueAsBytes(entry));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
@@ -53,7 +57,7 @@ public final class Journal {
      */
     public JournalScan scan() {
         Path d = dir.journalDir();
-        if (!Files.isDirectory(d)) {
+        if (!dir.existing(d)) {
             return new JournalScan(List.of(), List.of());
         }
         List<JournalEntry> out = new ArrayList<>();
@@ -66,7 +70,17 @@ public final class Journal {
                 }
                 byte[] raw;
                 try {
-                    raw = Files.readAllBytes(f);
+                    raw = TrustRules.read(f).orElse(null);
+                    if (raw == null) {
+                        continue; // finished meanwhile
+                    }
+                } catch (HostdevException e) {
+                    // a link, another owner, a mode others may write: set apart unread, never acted on
+                    String prefix = "refused " + f + ": ";
+                    String why = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+                    refused.add(new JournalScan.Refused(f.toString(), "refused: " + why
+                            + (e.hint() == null ? "" : " (" + e.hint() + ")"), List.of()));
+                    continue;
                 } catch (IOException e) {
                     refused.add(new JournalScan.Refused(f.toString(), "unreadable: " + e.getMessage(), List.of()));
                     continue;

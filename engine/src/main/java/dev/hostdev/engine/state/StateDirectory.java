@@ -13,6 +13,8 @@ import java.nio.file.Path;
  * /run/hostdev/locks/&lt;address&gt;.lock    one per device, flock()ed while an operation works on it
  * </pre>
  * The {@code devices/} records are read by {@code hostdev show}; their path and fields are an interface.
+ * Every directory and file here is created 0700/0600 and checked by {@link TrustRules} before use:
+ * {@code /run/hostdev} itself must be a real directory of root's (or the invoking user's), not a link.
  */
 public final class StateDirectory {
     /** The host path of the state directory. */
@@ -28,6 +30,32 @@ public final class StateDirectory {
     /** {@code /run/hostdev} under the root. */
     public Path base() {
         return base;
+    }
+
+    /**
+     * Creates {@code sub} (one of this directory's subdirectories) and the state directory if absent,
+     * 0700, and checks both by {@link TrustRules}; returns {@code sub}.
+     */
+    public Path prepare(Path sub) {
+        TrustRules.ensureDirectory(base);
+        TrustRules.ensureDirectory(sub);
+        return sub;
+    }
+
+    /**
+     * Whether {@code sub} exists, checking it and the state directory by {@link TrustRules} when it does
+     * (reading does not create anything).
+     */
+    public boolean existing(Path sub) {
+        if (!TrustRules.exists(sub)) {
+            if (TrustRules.exists(base)) {
+                TrustRules.requireTrustedDirectory(base);
+            }
+            return false;
+        }
+        TrustRules.requireTrustedDirectory(base);
+        TrustRules.requireTrustedDirectory(sub);
+        return true;
     }
 
     /** The directory of journals of operations in progress. */

@@ -1,55 +1,74 @@
 package dev.hostdev.engine.sysfs;
 
+import com.sun.jna.platform.linux.ErrNo;
+import dev.hostdev.engine.posix.Posix;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
-/** Names and descriptions of the Linux errno values a sysfs write can answer with. */
+/**
+ * Linux errno values by name and description: values and names from jna-platform's {@link ErrNo},
+ * descriptions from the C library's {@code strerror}. The constants are the ones Hostdev's code
+ * compares against.
+ */
 public final class Errno {
-    public static final int EPERM = 1;
-    public static final int ENOENT = 2;
-    public static final int EIO = 5;
-    public static final int ENXIO = 6;
-    public static final int EAGAIN = 11;
-    public static final int ENOMEM = 12;
-    public static final int EACCES = 13;
-    public static final int EBUSY = 16;
-    public static final int EEXIST = 17;
-    public static final int ENODEV = 19;
-    public static final int EINVAL = 22;
+    public static final int EPERM = ErrNo.EPERM;
+    public static final int ENOENT = ErrNo.ENOENT;
+    public static final int EIO = ErrNo.EIO;
+    public static final int ENXIO = ErrNo.ENXIO;
+    public static final int EAGAIN = ErrNo.EAGAIN;
+    public static final int ENOMEM = ErrNo.ENOMEM;
+    public static final int EACCES = ErrNo.EACCES;
+    public static final int EBUSY = ErrNo.EBUSY;
+    public static final int EEXIST = ErrNo.EEXIST;
+    public static final int ENODEV = ErrNo.ENODEV;
+    public static final int EINVAL = ErrNo.EINVAL;
     /** "Inappropriate ioctl for device": what writing {@code reset} gives when no reset method works. */
-    public static final int ENOTTY = 25;
-    public static final int ENOSPC = 28;
-    public static final int EROFS = 30;
-    public static final int ETIMEDOUT = 110;
+    public static final int ENOTTY = ErrNo.ENOTTY;
+    public static final int ENOSPC = ErrNo.ENOSPC;
+    public static final int EROFS = ErrNo.EROFS;
+    /** "Too many levels of symbolic links": what an {@code O_NOFOLLOW} open of a symbolic link gives. */
+    public static final int ELOOP = ErrNo.ELOOP;
+    public static final int ETIMEDOUT = ErrNo.ETIMEDOUT;
 
-    private static final Map<Integer, String[]> KNOWN = Map.ofEntries(
-            Map.entry(EPERM, new String[] {"EPERM", "Operation not permitted"}),
-            Map.entry(ENOENT, new String[] {"ENOENT", "No such file or directory"}),
-            Map.entry(EIO, new String[] {"EIO", "Input/output error"}),
-            Map.entry(ENXIO, new String[] {"ENXIO", "No such device or address"}),
-            Map.entry(EAGAIN, new String[] {"EAGAIN", "Resource temporarily unavailable"}),
-            Map.entry(ENOMEM, new String[] {"ENOMEM", "Cannot allocate memory"}),
-            Map.entry(EACCES, new String[] {"EACCES", "Permission denied"}),
-            Map.entry(EBUSY, new String[] {"EBUSY", "Device or resource busy"}),
-            Map.entry(EEXIST, new String[] {"EEXIST", "File exists"}),
-            Map.entry(ENODEV, new String[] {"ENODEV", "No such device"}),
-            Map.entry(EINVAL, new String[] {"EINVAL", "Invalid argument"}),
-            Map.entry(ENOTTY, new String[] {"ENOTTY", "Inappropriate ioctl for device"}),
-            Map.entry(ENOSPC, new String[] {"ENOSPC", "No space left on device"}),
-            Map.entry(EROFS, new String[] {"EROFS", "Read-only file system"}),
-            Map.entry(ETIMEDOUT, new String[] {"ETIMEDOUT", "Connection timed out"}));
+    /** Second names of a value, never the one shown. */
+    private static final Set<String> ALIASES = Set.of("EWOULDBLOCK", "EDEADLOCK", "ENOTSUP");
 
     private Errno() {
     }
 
-    /** The symbolic name, e.g. {@code ENODEV}, or {@code errno N} for one not listed here. */
+    /** The symbolic name, e.g. {@code ENODEV}, or {@code errno N} for a value Linux does not define. */
     public static String name(int errno) {
-        String[] known = KNOWN.get(errno);
-        return known != null ? known[0] : "errno " + errno;
+        String n = Names.BY_VALUE.get(errno);
+        return n != null ? n : "errno " + errno;
     }
 
     /** The C library's description, e.g. {@code No such device}. */
     public static String describe(int errno) {
-        String[] known = KNOWN.get(errno);
-        return known != null ? known[1] : "error " + errno;
+        try {
+            return Posix.strerror(errno);
+        } catch (LinkageError e) {
+            return name(errno); // no C library through JNA: the name still says what happened
+        }
+    }
+
+    private static final class Names {
+        static final Map<Integer, String> BY_VALUE = read();
+
+        private static Map<Integer, String> read() {
+            Map<Integer, String> m = new HashMap<>();
+            for (Field f : ErrNo.class.getFields()) {
+                if (f.getType() == int.class && Modifier.isStatic(f.getModifiers()) && !ALIASES.contains(f.getName())) {
+                    try {
+                        m.putIfAbsent(f.getInt(null), f.getName());
+                    } catch (IllegalAccessException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+            return Map.copyOf(m);
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,6 +21,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -34,7 +37,8 @@ import picocli.CommandLine.Spec;
             + " blank lines and # comments are skipped. It stops at the first command that fails and exits with its status,"
             + " unless --keep-going. With --json, one JSON object per command, on one line, as soon as it ends:"
             + " {\"line\",\"command\",\"exit\",\"stdout\",\"stderr\"}: a program can feed commands one at a time and read each"
-            + " result before sending the next.",
+            + " result before sending the next. --root and --run-dir (and HOSTDEV_ROOT, HOSTDEV_RUN_DIR) are the batch's, fixed for"
+            + " every line: a line that gives its own is refused.",
             "%nExample:%n  printf 'attach rig --emulated e1000e --id n1\\nunplug rig n1\\n' | hostdev batch"},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:every command succeeded", "2:bad arguments, or a line that is not a command",
@@ -53,6 +57,9 @@ public final class BatchCommand implements Callable<Integer> {
             description = "The commands; '-' (the default) reads standard input.")
     String file;
 
+    /** Options that choose the host a command touches and where its VMs are kept: fixed for the batch. */
+    static final List<String> HOST_CHOOSING_OPTIONS = List.of("--root", "--run-dir");
+
     @Option(names = "--keep-going", description = "Run every line, even after one fails; exit with the first failure's status.")
     boolean keepGoing;
 
@@ -62,6 +69,7 @@ public final class BatchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         CommandLine inner = Cli.newCommandLine();
         inner.setDefaultValueProvider(arg -> arg instanceof OptionSpec o ? defaultFromBatch(o) : null);
+        inner.setExecutionStrategy(this::runUnlessItChoosesTheHost);
         int firstFailure = 0;
         try (Utf8Input.LineReader in = open()) {
             int lineNo = 0;
@@ -136,7 +144,30 @@ public final class BatchCommand implements Callable<Integer> {
         return exit;
     }
 
-    /** The batch's own --root and -v are every line's defaults; a line may still give its own. */
+    /**
+     * Runs a parsed line, unless it gives an option that chooses which host (or run directory) is
+     * touched: those are the batch's, fixed for every line, so that {@code batch --root TREE} is
+     * confined to TREE whatever its lines say.
+     */
+    private int runUnlessItChoosesTheHost(ParseResult line) {
+        for (ParseResult p = line; p != null; p = p.subcommand()) {
+            for (String option : HOST_CHOOSING_OPTIONS) {
+                if (p.hasMatchedOption(option)) {
+                    throw new ParameterException(p.commandSpec().commandLine(), option + " is fixed for the whole batch ("
+                            + batchValue(option) + "): a line cannot choose another host or run directory; give " + option
+                            + " to 'hostdev batch' itself, or run another batch");
+                }
+            }
+        }
+        return new CommandLine.RunLast().execute(line);
+    }
+
+    private String batchValue(String option) {
+        Optional<Path> value = option.equals("--root") ? common.rootOption() : common.runDir();
+        return value.map(Path::toString).orElse(option.equals("--root") ? "/" : "the default");
+    }
+
+    /** The batch's own --root, --run-dir and -v are every line's defaults; -v may be given by a line, the others may not. */
     private String defaultFromBatch(OptionSpec o) {
         if (o.longestName().equals("--root")) {
             return common.rootOption().map(Path::toString).orElse(null);

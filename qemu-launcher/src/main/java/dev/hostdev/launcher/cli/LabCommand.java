@@ -5,13 +5,17 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.launcher.lab.HostdevLauncher;
 import dev.hostdev.launcher.lab.LabDevices;
 import dev.hostdev.launcher.lab.LabEnvironment;
 import dev.hostdev.launcher.lab.LabInstaller;
 import dev.hostdev.launcher.lab.LabMachine;
-import dev.hostdev.launcher.lab.LabScenario;
+import dev.hostdev.launcher.lab.LabNeeds;
+import dev.hostdev.launcher.lab.LabPreflight;
 import dev.hostdev.launcher.lab.LabStepReport;
 import dev.hostdev.launcher.lab.LabVm;
+import dev.hostdev.launcher.lab.LabWalk;
+import dev.hostdev.launcher.lab.steps.LabSteps;
 import dev.hostdev.launcher.lab.StepOutcome;
 import dev.hostdev.launcher.lab.StepVerdict;
 import java.io.IOException;
@@ -33,9 +37,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "lab", mixinStandardHelpOptions = true,
         description = {"Boot a lab VM (this host's kernel under QEMU with an emulated IOMMU and emulated devices to give "
                 + "away) and walk through the whole procedure inside it: list, show, detach, start a VM with the device, "
-                + "hotplug into a spare root port and behind a pcie-pci-bridge, unplug, stop, reattach.",
-            "Needs no IOMMU and touches none of this host's devices. Needs QEMU, a kernel and a static busybox: "
-                + LabEnvironment.INSTALL_COMMAND},
+                + "hotplug into a spare root port and behind a pcie-pci-bridge, unplug, stop, reattach. The lab VM is an "
+                + "ordinary spec started by 'hostdev vm start'; inside it one 'hostdev batch --json' runs every command.",
+            "Needs no IOMMU and touches none of this host's devices. Needs QEMU, a kernel, a static busybox and a few "
+                + "tools: every program is checked before anything boots, each missing one named with its Debian package; "
+                + "--print-packages lists the packages, --install installs them."},
         footer = {"", "Exit status: 0 when every step passed, 1 when a step failed or was skipped, 12 when the lab cannot run."})
 public final class LabCommand implements Callable<Integer> {
     @Mixin
@@ -47,6 +53,10 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--install", description = "Install what the lab needs (apt-get, as root) when it is missing.")
     boolean install;
 
+    @Option(names = "--print-packages", description = "Print the Debian packages the lab needs, one a line, and exit "
+            + "(what --install installs and ./run-tests reads).")
+    boolean printPackages;
+
     @Option(names = "--keep", description = "Keep the lab's work directory (serial log, QEMU log, every command's output).")
     boolean keep;
 
@@ -56,21 +66,25 @@ public final class LabCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
+        if (printPackages) {
+            LabNeeds.packages().forEach(out::println);
+            out.flush();
+            return 0;
+        }
         LabEnvironment env = environment(out);
-        String classPath = hostdevClassPath();
-        text(out, "lab: booting Linux " + env.kernelRelease() + " under QEMU (TCG, q35, emulated Intel IOMMU) ...");
+        HostdevLauncher hostdev = hostdevLauncher(env);
+        text(out, "lab: booting Linux " + env.kernelRelease() + " under QEMU (TCG, q35, emulated Intel IOMMU) with hostdev vm start ...");
         long start = System.nanoTime();
-        try (LabVm vm = LabVm.boot(env, LabMachine.standard())) {
+        try (LabVm vm = LabVm.boot(env, LabMachine.standard(), hostdev)) {
             if (keep) {
                 vm.keepArtifacts();
             }
             vm.loadDrivers();
-            LabDevices devices = LabScenario.discover(vm);
+            LabDevices devices = LabWalk.discover(vm);
             text(out, String.format(Locale.ROOT, "lab: booted in %.1f s; %d PCI devices in %d IOMMU groups; "
-                    + "running every step in one JVM inside the guest", vm.bootTime().toMillis() / 1000.0,
+                    + "running every step through one hostdev batch inside the guest", vm.bootTime().toMillis() / 1000.0,
                     devices.lspci().size(), devices.groups().values().stream().distinct().count()));
-            LabScenario scenario = LabScenario.forDevices(devices);
-            List<LabStepReport> reports = scenario.run(vm, env.java().toString(), classPath, r -> printStep(out, r));
+            List<LabStepReport> reports = LabWalk.run(vm, devices, LabSteps.ALL, r -> printStep(out, r));
             long passed = reports.stream().filter(r -> r.verdict().status() == StepVerdict.Status.PASSED).count();
             if (reports.size() != passed) {
                 vm.markFailed();
@@ -98,27 +112,35 @@ public final class LabCommand implements Callable<Integer> {
             }
             text(out, "lab: " + missing.getMessage() + "; installing");
             LabInstaller.install(out);
-            return LabEnvironment.detect();
+            try {
+                return LabEnvironment.detect();
+            } catch (HostdevException stillMissing) {
+                throw new HostdevException(ErrorCode.ENVIRONMENT, stillMissing.getMessage(), "their packages are installed, "
+                        + "yet the programs are not where the lab looks (PATH, then /usr/sbin and /sbin; inside the lab VM "
+                        + LabPreflight.GUEST_PATH + "): something hides or removed them", stillMissing);
+            }
         }
     }
 
-    /** The class path the guest's JVM uses: this very jar (the guest sees the host's / read-only). */
-    static String hostdevClassPath() {
+    /**
+     * How the lab runs hostdev, on this host and in the guest (which sees the host's / read-only): this very
+     * jar, or, run from classes (an IDE, the tests), this JVM's class path with every entry absolute.
+     */
+    static HostdevLauncher hostdevLauncher(LabEnvironment env) {
         try {
             Path self = Path.of(LabCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             if (Files.isRegularFile(self)) {
-                return self.toAbsolutePath().toString();
+                return HostdevLauncher.jar(env.java(), self);
             }
         } catch (URISyntaxException | RuntimeException e) {
             throw new HostdevException(ErrorCode.INTERNAL, "cannot locate the hostdev jar: " + e.getMessage(), null, e);
         }
-        // Running from classes (an IDE, the tests): the JVM's own class path, every entry absolute.
         String cp = System.getProperty("java.class.path");
         if (cp.contains("/tmp/") || cp.isBlank()) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "the lab runs Hostdev from its jar; this JVM's class path is not usable in the guest",
                     "build it (mvn -pl qemu-launcher -am package) and run ./hostdev lab");
         }
-        return cp;
+        return HostdevLauncher.classPath(env.java(), cp, Main.class.getName());
     }
 
     private void printStep(PrintWriter out, LabStepReport r) {

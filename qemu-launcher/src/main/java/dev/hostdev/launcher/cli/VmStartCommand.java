@@ -75,6 +75,7 @@ public final class VmStartCommand implements Callable<Integer> {
         PrintWriter progress = json.enabled() ? err : out;
         long t0 = System.nanoTime();
         VmStarter.Started started;
+        dir.create(); // the lock lives in the VM's directory, which only vm start creates
         try (VmRuntimeDir.Lock lock = dir.lock("start", Duration.ofSeconds(10))) {
             StartOptions startOptions = new StartOptions(foreground, timeout, progress, ctx.verbose(),
                     foreground ? null : d -> Supervisor.spawn(d, ctx.vmsDir(), common.hostRoot().path()));

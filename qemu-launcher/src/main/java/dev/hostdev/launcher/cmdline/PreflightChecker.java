@@ -2,6 +2,7 @@ package dev.hostdev.launcher.cmdline;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.bind.DriverChooser;
 import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciDevice;
 import dev.hostdev.engine.pci.PciInventory;
@@ -24,6 +25,7 @@ public final class PreflightChecker {
     private final PciInventory pci;
     private final UsbInventory usb;
     private final Fixes fixes;
+    private final DriverChooser drivers;
 
     /**
      * The fixes a failed check suggests, in the words of the command that made the check: spec keys (with
@@ -93,6 +95,7 @@ public final class PreflightChecker {
         this.pci = new PciInventory(sysfs);
         this.usb = new UsbInventory(sysfs);
         this.fixes = fixes;
+        this.drivers = new DriverChooser(sysfs);
     }
 
     /** For a spec: hints name its keys and where each hostdev is written. */
@@ -146,9 +149,10 @@ public final class PreflightChecker {
                             + ": refusing to give the VM another device than the spec names",
                     "find the device with 'hostdev list' and fix pci (or expect) in the spec");
         }
-        if (c.mustBeOnVfio() && !d.driver().equals(java.util.Optional.of("vfio-pci"))) {
+        // a VFIO variant driver (mlx5_vfio_pci, …) serves QEMU's vfio-pci device as vfio-pci does
+        if (c.mustBeOnVfio() && !d.driver().map(drivers::isVfioDriver).orElse(false)) {
             throw new HostdevException(ErrorCode.STATE, who + " is unmanaged and on " + d.driver().map(x -> "driver " + x).orElse("no driver")
-                    + ", not vfio-pci", fixes.unmanagedNotOnVfio(c));
+                    + ", not vfio-pci or a VFIO variant driver", fixes.unmanagedNotOnVfio(c));
         }
     }
 

@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
  * last, {@code N.rc}. Works for any QEMU that boots the lab initramfs with the two 9p shares, whether
  * {@link LabVm} or {@code hostdev vm start} started it.
  */
-public final class GuestChannel {
+public final class GuestChannel implements GuestShell {
     /** The 9p mount tag of the exchange share. */
     public static final String TAG = "exchange";
     /** The 9p mount tag of the host's / (read-only). */
@@ -45,12 +45,15 @@ public final class GuestChannel {
 
     /**
      * Prepares an empty exchange directory: the guest's idle limit (it powers off after that long without
-     * a command), and the host directories of this JVM's code that the guest must see at their host
-     * paths even where its tmpfs mounts would hide them ({@link HostCodePaths}).
+     * a command) and PATH ({@link LabPreflight#GUEST_PATH}), and the host directories of this JVM's code
+     * that the guest must see at their host paths even where its tmpfs mounts would hide them
+     * ({@link HostCodePaths}).
      */
     public static void prepare(Path exchange, Duration idleLimit) throws IOException {
         Files.createDirectories(exchange);
-        Files.writeString(exchange.resolve("config"), "idle_limit=" + idleLimit.toSeconds() + "\n");
+        // The guest's PATH is the one LabPreflight checks the guest's programs on.
+        Files.writeString(exchange.resolve("config"), "idle_limit=" + idleLimit.toSeconds() + "\n"
+                + "guest_path=" + LabPreflight.GUEST_PATH + "\n");
         StringBuilder keep = new StringBuilder();
         // Sorted, so that a directory is bound before anything inside it.
         for (Path dir : HostCodePaths.ofThisJvm().stream().sorted().toList()) {
@@ -85,6 +88,7 @@ public final class GuestChannel {
     /**
      * Runs a shell script inside the guest as root; see {@link LabVm#run(String, Duration)}.
      */
+    @Override
     public synchronized GuestResult run(String script, Duration timeout) {
         int n = nextCommand++;
         long start = System.nanoTime();

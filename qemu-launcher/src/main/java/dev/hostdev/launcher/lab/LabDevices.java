@@ -40,7 +40,7 @@ public record LabDevices(String nic, String spareNic, String legacy, String lega
         if (nics.size() < 2 || legacy.size() < 2 || bridges.isEmpty()) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "the lab guest lacks its devices: found " + nics.size()
                     + " e1000e, " + legacy.size() + " e1000, " + bridges.size() + " pcie-pci-bridge",
-                    "the lab machine needs two e1000e and two e1000 behind a pcie-pci-bridge (LabMachine.standard())");
+                    "the lab machine needs two e1000e and two e1000 behind a pcie-pci-bridge (" + LabMachine.RESOURCE + ")");
         }
         Map<String, String> groups = new java.util.TreeMap<>();
         for (String line : groupLines.split("\n")) {
@@ -56,6 +56,11 @@ public record LabDevices(String nic, String spareNic, String legacy, String lega
     /** The shell command printing {@code ADDRESS GROUP} for every PCI device, as {@link #find} reads it. */
     public static final String GROUPS_COMMAND =
             "for d in /sys/bus/pci/devices/*; do g=$(readlink $d/iommu_group); echo \"${d##*/} ${g##*/}\"; done";
+
+    /** The devices the walk moves between drivers, and the bridge: whose drivers each step reads. */
+    public List<String> watched() {
+        return List.of(nic, spareNic, legacy, legacySibling, bridge);
+    }
 
     /** The IOMMU group of a device, or {@code ?}. */
     public String groupOf(String address) {

@@ -1,29 +1,39 @@
 package dev.hostdev.launcher.lab;
 
-import java.util.ArrayList;
-import java.util.List;
+import dev.hostdev.launcher.spec.DeviceBus;
+import dev.hostdev.launcher.spec.EmulatedDeviceSpec;
+import dev.hostdev.launcher.spec.VmSpec;
+import dev.hostdev.launcher.spec.VmSpecLoader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /**
- * The emulated hardware of a lab VM: a q35 machine with an Intel IOMMU (interrupt remapping and
- * caching mode, so that the guest's VFIO works) and a chosen set of devices to give away.
- *
- * <p>Each PCIe device sits alone on its own {@code pcie-root-port}, so it gets an IOMMU group of its
- * own; the legacy e1000 sits behind a {@code pcie-pci-bridge} and shares the bridge's group. USB
- * devices hang off a {@code qemu-xhci}. The layout is fixed, so guest addresses are the same on every
- * boot.
- *
- * @param memoryMiB      guest RAM (Java and a nested QEMU run inside)
- * @param cpus           virtual CPUs
- * @param e1000eCount    e1000e NICs, each on its own root port
- * @param legacyE1000    two e1000 (conventional PCI) behind a pcie-pci-bridge: they share the
- *                       bridge's IOMMU group, so that one alone is not viable for assignment
- * @param nvme           an NVMe controller on its own root port
- * @param usbDevices     QEMU USB device models on a qemu-xhci, e.g. {@code usb-kbd}, {@code usb-storage}
- *                       (backed by a small blank image in the work directory)
- * @param spareRootPorts empty root ports, for hotplug into the lab VM itself
+ * The lab VM's hardware, said as an ordinary Hostdev VM spec ({@value #RESOURCE} beside this class): a
+ * q35 machine with an emulated Intel IOMMU, two e1000e on root ports of their own, two conventional PCI
+ * e1000 behind the pcie-pci-bridge (one IOMMU group with it), an NVMe controller, an xHCI with a keyboard
+ * and a USB stick, two spare root ports, the host's kernel with the lab's initramfs, and two 9p shares.
+ * {@link #prepare} writes it into a work directory with everything it names, for
+ * {@code hostdev vm start} to start like any VM: the lab's QEMU command line is the product's.
  */
-public record LabMachine(int memoryMiB, int cpus, int e1000eCount, boolean legacyE1000, boolean nvme,
-        List<String> usbDevices, int spareRootPorts) {
+public final class LabMachine {
+    /** The spec resource of the standard lab machine. */
+    public static final String RESOURCE = "lab-machine.toml";
+    /** The spec's name in the work directory. */
+    public static final String SPEC_FILE = "lab.toml";
+    /** The link to this host's kernel image that the spec boots. */
+    public static final String KERNEL_LINK = "vmlinuz";
+    /** The initramfs the spec boots. */
+    public static final String INITRAMFS = "initramfs.cpio";
+    /** The exchange share's directory. */
+    public static final String EXCHANGE = "x";
+    /** The guest's serial console log. */
+    public static final String SERIAL_LOG = "serial.log";
 
     /** The PCI vendor:device IDs QEMU gives these models. */
     public static final String E1000E_ID = "8086:10d3";
@@ -40,102 +50,73 @@ public record LabMachine(int memoryMiB, int cpus, int e1000eCount, boolean legac
     /** QEMU's usb-kbd (usb-tablet and usb-mouse share it). */
     public static final String USB_HID_ID = "0627:0001";
 
-    private static final int FIRST_ROOT_PORT_SLOT = 2;
+    /** The QEMU id of the lab machine's NVMe controller. */
+    public static final String NVME_DEVICE_ID = "nvme1";
 
-    /** Validates the numbers. */
-    public LabMachine {
-        if (memoryMiB < 256 || cpus < 1 || e1000eCount < 0 || spareRootPorts < 0
-                || e1000eCount + spareRootPorts > 20) {
-            throw new IllegalArgumentException("impossible lab machine: " + memoryMiB + " MiB, " + cpus + " CPUs, "
-                    + e1000eCount + " e1000e, " + spareRootPorts + " spare ports");
-        }
-        usbDevices = List.copyOf(usbDevices);
+    private static final long BLANK_DRIVE_BYTES = 1 << 20;
+
+    private final String specText;
+
+    private LabMachine(String specText) {
+        this.specText = specText;
     }
 
-    /**
-     * The standard lab: two e1000e, two legacy e1000 behind a pcie-pci-bridge, an NVMe controller, an
-     * xHCI with a keyboard and a USB stick, and two spare root ports; 2 GiB, 2 CPUs.
-     */
+    /** The standard lab machine. */
     public static LabMachine standard() {
-        return new LabMachine(2048, 2, 2, true, true, List.of("usb-kbd", "usb-storage"), 2);
-    }
-
-    /** A bare machine (no devices to give away), for tests that only need the kernel. */
-    public static LabMachine bare() {
-        return new LabMachine(1024, 2, 0, false, false, List.of(), 0);
+        try (InputStream in = LabMachine.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the jar lacks " + RESOURCE + " beside " + LabMachine.class.getName());
+            }
+            return new LabMachine(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
-     * The {@code -device}/{@code -drive} arguments of the devices (not the 9p shares).
-     *
-     * @param workDir where the usb-storage's blank image lives (created by the caller, see {@link #usbImage})
+     * This machine with a raw image as the NVMe controller's namespace 1 ({@code drive} of its
+     * {@code [[device]]}, id {@value #NVME_DEVICE_ID}): the guest then has a block device {@code nvme0n1}.
      */
-    public List<String> deviceArgs(java.nio.file.Path workDir) {
-        List<String> args = new ArrayList<>();
-        int[] port = {0};
-        java.util.function.Supplier<String> rootPort = () -> {
-            int n = ++port[0];
-            args.add("-device");
-            args.add("pcie-root-port,id=rp" + n + ",bus=pcie.0,chassis=" + n + ",port=" + (0x10 + n)
-                    + ",addr=0x" + Integer.toHexString(FIRST_ROOT_PORT_SLOT + n - 1));
-            return "rp" + n;
-        };
-        for (int i = 1; i <= e1000eCount; i++) {
-            String rp = rootPort.get();
-            args.add("-device");
-            args.add("e1000e,id=nic" + i + ",bus=" + rp + ",addr=0x0,mac=52:54:00:1a:b0:0" + i);
+    public LabMachine withNvmeDrive(Path image) {
+        String id = "id = \"" + NVME_DEVICE_ID + "\"\n";
+        if (!specText.contains(id)) {
+            throw new IllegalStateException("the lab machine has no NVMe controller with " + id.strip());
         }
-        if (legacyE1000) {
-            String rp = rootPort.get();
-            args.add("-device");
-            args.add("pcie-pci-bridge,id=br1,bus=" + rp + ",addr=0x0");
-            args.add("-device");
-            args.add("e1000,id=legacy1,bus=br1,addr=0x1,mac=52:54:00:1a:b1:01");
-            args.add("-device");
-            args.add("e1000,id=legacy2,bus=br1,addr=0x2,mac=52:54:00:1a:b1:02");
-        }
-        if (nvme) {
-            String rp = rootPort.get();
-            args.add("-device");
-            args.add("nvme,id=nvme1,serial=hostdevlab1,bus=" + rp + ",addr=0x0");
-        }
-        if (!usbDevices.isEmpty()) {
-            String rp = rootPort.get();
-            args.add("-device");
-            args.add("qemu-xhci,id=xhci,bus=" + rp + ",addr=0x0");
-            int i = 0;
-            for (String model : usbDevices) {
-                i++;
-                if (model.equals("usb-storage")) {
-                    args.add("-drive");
-                    args.add("if=none,id=usbdisk" + i + ",format=raw,file=" + usbImage(workDir, i).toString().replace(",", ",,"));
-                    args.add("-device");
-                    args.add("usb-storage,id=usb" + i + ",bus=xhci.0,drive=usbdisk" + i);
-                } else {
-                    args.add("-device");
-                    args.add(model + ",id=usb" + i + ",bus=xhci.0");
+        return new LabMachine(specText.replace(id, id + "drive = " + LabSpec.quote(image.toAbsolutePath().toString()) + "\n"));
+    }
+
+    /** The spec's text, as written into the work directory. */
+    public String specText() {
+        return specText;
+    }
+
+    /**
+     * Writes the spec into {@code workDir} with what it names: the kernel link, the initramfs, blank
+     * images for its drives, the exchange directory ({@link GuestChannel#prepare}).
+     *
+     * @param idleLimit the guest powers itself off after this long without a command
+     * @return the spec, loaded from the file written
+     */
+    public VmSpec prepare(Path workDir, LabEnvironment env, Duration idleLimit) throws IOException {
+        Path spec = workDir.resolve(SPEC_FILE);
+        Files.writeString(spec, specText);
+        Files.deleteIfExists(workDir.resolve(KERNEL_LINK));
+        Files.createSymbolicLink(workDir.resolve(KERNEL_LINK), env.kernel().toAbsolutePath());
+        LabInitramfs.build(env.modulesDir(), env.busybox(), workDir.resolve(INITRAMFS));
+        GuestChannel.prepare(workDir.resolve(EXCHANGE), idleLimit);
+        VmSpec vm = VmSpecLoader.load(spec);
+        for (EmulatedDeviceSpec d : vm.devices()) {
+            if (d.drive().isPresent() && !Files.exists(d.drive().get())) {
+                try (RandomAccessFile f = new RandomAccessFile(d.drive().get().toFile(), "rw")) {
+                    f.setLength(BLANK_DRIVE_BYTES);
                 }
             }
         }
-        for (int i = 0; i < spareRootPorts; i++) {
-            rootPort.get();
-        }
-        return args;
+        return vm;
     }
 
-    /** The blank image behind the {@code n}-th USB device when it is a usb-storage. */
-    public static java.nio.file.Path usbImage(java.nio.file.Path workDir, int n) {
-        return workDir.resolve("usb" + n + ".img");
-    }
-
-    /** Creates the blank images that {@link #deviceArgs} refers to. */
-    public void createImages(java.nio.file.Path workDir) throws java.io.IOException {
-        for (int i = 1; i <= usbDevices.size(); i++) {
-            if (usbDevices.get(i - 1).equals("usb-storage")) {
-                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(usbImage(workDir, i).toFile(), "rw")) {
-                    f.setLength(1 << 20);
-                }
-            }
-        }
+    /** The USB devices a spec gives the guest (on its xHCI). */
+    public static int usbDevices(VmSpec vm) {
+        return (int) vm.devices().stream().filter(d -> d.bus() == DeviceBus.XHCI).count();
     }
 }

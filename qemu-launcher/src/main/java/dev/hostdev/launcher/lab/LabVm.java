@@ -2,132 +2,105 @@ package dev.hostdev.launcher.lab;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.launcher.spec.VmSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
- * A running lab VM: the host's kernel booted under QEMU (TCG, q35, emulated Intel IOMMU) with the host's
- * {@code /} as its read-only root over 9p, running shell commands as root on request.
+ * A running lab VM: the {@link LabMachine} spec started by {@code hostdev vm start} (the product's own
+ * planner, command line, supervisor and QMP client), this host's kernel with the host's {@code /} as its
+ * read-only root over 9p, running shell commands as root on request.
  *
  * <p>Commands travel through a second, writable 9p share (the <em>exchange</em> directory): the host
  * drops {@code N.sh}, the guest's init runs it chrooted into the host's root and writes {@code N.out},
- * {@code N.err} and, last, {@code N.rc}. Unlike markers on a serial console this keeps stdout, stderr
- * and exit status apart and survives any output. Every wait is bounded; {@link #close()} powers the
- * guest off, then kills QEMU's process group (QEMU is started in a session of its own), and keeps the
- * work directory (serial log, QEMU's own log, every command's output) when anything failed.
+ * {@code N.err} and, last, {@code N.rc} ({@link GuestChannel}). Every wait is bounded; {@link #close()}
+ * powers the guest off, then {@code hostdev vm stop}s it, then kills QEMU's process group by its PID, and
+ * keeps the work directory (spec, serial log, QEMU's log, every command's output) when anything failed.
  */
-public final class LabVm implements AutoCloseable {
+public final class LabVm implements GuestShell, AutoCloseable {
     /** Where the exchange share appears inside the guest (and inside the chroot the commands run in). */
     public static final String GUEST_EXCHANGE_DIR = "/run/lab";
 
     private static final Duration POWEROFF_WAIT = Duration.ofSeconds(15);
+    private static final Duration IDLE_LIMIT = Duration.ofMinutes(15);
+
     private final Path workDir;
-    private final LabMachine machine;
-    private final Path exchange;
+    private final VmSpec spec;
+    private final HostdevLauncher hostdev;
+    private final LabVmCommands commands;
     private final GuestChannel channel;
-    private final Process qemu;
+    private final ProcessHandle qemu;
     private final Thread shutdownHook;
     private Duration bootTime;
     private boolean failed;
     private boolean keep;
     private boolean closed;
 
-    private LabVm(Path workDir, Process qemu, Thread shutdownHook, LabMachine machine) {
-        this.machine = machine;
+    private LabVm(Path workDir, VmSpec spec, HostdevLauncher hostdev, LabVmCommands commands, ProcessHandle qemu,
+            Thread shutdownHook) {
         this.workDir = workDir;
-        this.exchange = workDir.resolve("x");
-        this.channel = new GuestChannel(exchange, workDir.resolve("serial.log"), qemu::isAlive);
+        this.commands = commands;
+        this.spec = spec;
+        this.hostdev = hostdev;
+        this.channel = new GuestChannel(workDir.resolve(LabMachine.EXCHANGE), workDir.resolve(LabMachine.SERIAL_LOG), qemu::isAlive);
         this.qemu = qemu;
         this.shutdownHook = shutdownHook;
     }
 
-    /** Boots the standard lab machine with a 2-minute boot limit. */
-    public static LabVm boot(LabEnvironment env, LabMachine machine) {
-        return boot(env, machine, Duration.ofMinutes(2), List.of());
+    /** Boots a lab machine with a 2-minute boot limit. */
+    public static LabVm boot(LabEnvironment env, LabMachine machine, HostdevLauncher hostdev) {
+        return boot(env, machine, hostdev, Duration.ofMinutes(2));
     }
 
     /**
-     * Boots a lab VM and waits until its init serves commands.
+     * Writes the machine's spec into a new work directory, starts it with {@code hostdev vm start} (its
+     * runtime directory under the work directory) and waits until the guest's init serves commands.
      *
+     * @param hostdev     how to run hostdev on this host
      * @param bootTimeout how long to wait for the guest to be ready
-     * @param extraArgs   further QEMU arguments (e.g. a QMP monitor)
-     * @throws HostdevException {@link ErrorCode#QEMU} if QEMU dies during boot,
+     * @throws HostdevException {@link ErrorCode#QEMU} if {@code vm start} fails or QEMU dies during boot,
      *                          {@link ErrorCode#TIMEOUT} if the guest is not ready in time; the work
-     *                          directory with the serial log is kept and named in the message
+     *                          directory with the logs is kept and named in the message
      */
-    public static LabVm boot(LabEnvironment env, LabMachine machine, Duration bootTimeout, List<String> extraArgs) {
+    public static LabVm boot(LabEnvironment env, LabMachine machine, HostdevLauncher hostdev, Duration bootTimeout) {
         Path workDir;
+        VmSpec spec;
+        LabVmCommands commands;
         try {
             workDir = Files.createTempDirectory("hostdev-lab-");
-            GuestChannel.prepare(workDir.resolve("x"), Duration.ofMinutes(15));
-            machine.createImages(workDir);
+            commands = new LabVmCommands(hostdev, workDir);
+            commands.createRunDir();
+            spec = machine.prepare(workDir, env, IDLE_LIMIT);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path initramfs = workDir.resolve("initramfs.cpio");
-        LabInitramfs.build(env.modulesDir(), env.busybox(), initramfs);
-        List<String> cmd = new ArrayList<>();
-        LabEnvironment.onPath("setsid").ifPresent(s -> cmd.add(s.toString()));
-        cmd.addAll(qemuArgs(env, machine, workDir, initramfs));
-        cmd.addAll(extraArgs);
         long start = System.nanoTime();
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(workDir.resolve("qemu.log").toFile()).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-            Files.writeString(workDir.resolve("qemu.cmdline"), String.join("\n", cmd) + "\n");
-        } catch (IOException e) {
-            throw new HostdevException(ErrorCode.QEMU, "cannot start " + env.qemu() + ": " + e.getMessage(),
-                    "check that QEMU is installed: " + LabEnvironment.INSTALL_COMMAND, e);
-        }
-        Process started = p;
-        Thread hook = new Thread(() -> killGroup(started), "hostdev-lab-kill");
+        long pid = commands.start(workDir.resolve(LabMachine.SPEC_FILE), spec.name());
+        ProcessHandle qemu = ProcessHandle.of(pid)
+                .orElseThrow(() -> new HostdevException(ErrorCode.QEMU, "the lab VM's QEMU ended as it started: "
+                        + GuestChannel.tail(commands.runDir().resolve(spec.name()).resolve("qemu.log"), 3),
+                        "see the serial log " + workDir.resolve(LabMachine.SERIAL_LOG)));
+        Thread hook = new Thread(() -> killGroup(qemu), "hostdev-lab-kill");
         Runtime.getRuntime().addShutdownHook(hook);
-        LabVm vm = new LabVm(workDir, p, hook, machine);
+        LabVm vm = new LabVm(workDir, spec, hostdev, commands, qemu, hook);
         try {
             vm.bootTime = vm.channel.awaitReady(bootTimeout, start);
         } catch (RuntimeException e) {
             vm.failed = true;
             vm.close();
-            if (!p.isAlive() && e instanceof HostdevException h && h.code() == ErrorCode.QEMU) {
-                throw new HostdevException(ErrorCode.QEMU, "the lab VM's QEMU exited with status " + p.exitValue()
-                        + " while booting: " + GuestChannel.tail(workDir.resolve("qemu.log"), 3),
-                        "see " + workDir.resolve("qemu.log") + " and the serial log " + workDir.resolve("serial.log"), e);
-            }
             throw e;
         }
         return vm;
-    }
-
-    static List<String> qemuArgs(LabEnvironment env, LabMachine machine, Path workDir, Path initramfs) {
-        List<String> a = new ArrayList<>(List.of(env.qemu().toString(),
-                "-name", "hostdev-lab", "-accel", "tcg", "-machine", "q35,kernel-irqchip=split",
-                "-m", machine.memoryMiB() + "M", "-smp", Integer.toString(machine.cpus()),
-                "-nodefaults", "-no-user-config", "-display", "none", "-no-reboot",
-                "-device", "intel-iommu,intremap=on,caching-mode=on",
-                "-kernel", env.kernel().toString(), "-initrd", initramfs.toString(),
-                "-append", "console=ttyS0 intel_iommu=on panic=-1 oops=panic rdinit=/init " + LabGuest.CMDLINE_MARKER,
-                "-chardev", "file,id=serial0,path=" + escape(workDir.resolve("serial.log").toString()),
-                "-serial", "chardev:serial0",
-                "-fsdev", "local,id=hostroot,path=/,readonly=on,security_model=none,multidevs=remap",
-                "-device", "virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot,bus=pcie.0,addr=0x1e",
-                "-fsdev", "local,id=exchange,path=" + escape(workDir.resolve("x").toString()) + ",security_model=none",
-                "-device", "virtio-9p-pci,fsdev=exchange,mount_tag=exchange,bus=pcie.0,addr=0x1d"));
-        a.addAll(machine.deviceArgs(workDir));
-        return a;
-    }
-
-    /** Doubles commas, as QEMU's option parser wants inside a value. */
-    static String escape(String value) {
-        return value.replace(",", ",,");
     }
 
     /**
@@ -138,6 +111,7 @@ public final class LabVm implements AutoCloseable {
      * @throws HostdevException {@link ErrorCode#TIMEOUT} if the guest does not answer at all, or
      *                          {@link ErrorCode#QEMU} if the VM died; the VM is then unusable
      */
+    @Override
     public synchronized GuestResult run(String script, Duration timeout) {
         if (closed) {
             throw new IllegalStateException("lab VM closed");
@@ -162,15 +136,25 @@ public final class LabVm implements AutoCloseable {
      * @throws HostdevException {@link ErrorCode#ENVIRONMENT} if a module does not load
      */
     public GuestResult loadDrivers() {
-        GuestResult r = run("modprobe -a " + String.join(" ", GUEST_DRIVERS) + " && "
-                + "for i in $(seq 100); do [ -e /dev/vfio/vfio ] && [ $(cat /sys/bus/usb/devices/*/idVendor | wc -l) -ge "
-                + (machine.usbDevices().isEmpty() ? 0 : machine.usbDevices().size() + 2) + " ] && break; sleep 0.1; done; lsusb", Duration.ofSeconds(60));
+        GuestResult r = run(driverScript(LabMachine.usbDevices(spec)), Duration.ofSeconds(60));
         if (!r.ok()) {
             failed = true;
             throw new HostdevException(ErrorCode.ENVIRONMENT, "the lab guest could not load its drivers: " + r.stderr().strip(),
-                    "check that " + String.join(", ", GUEST_DRIVERS) + " are modules of the lab kernel");
+                    r.stderr().contains("not found") ? "a program the lab runs in its VM is missing from this host's /: install "
+                            + "what 'hostdev lab --print-packages' lists" : "check that " + String.join(", ", GUEST_DRIVERS)
+                            + " are modules of the lab kernel (" + spec.kernel().map(k -> k.kernel().toString()).orElse("?") + ")");
         }
         return r;
+    }
+
+    /**
+     * The guest script that loads the drivers and waits for VFIO and for the USB devices (each USB device
+     * plus the xHCI's two root hubs), then lists them.
+     */
+    static String driverScript(int usbDevices) {
+        return "modprobe -a " + String.join(" ", GUEST_DRIVERS) + " && "
+                + "for i in $(seq 100); do [ -e /dev/vfio/vfio ] && [ $(cat /sys/bus/usb/devices/*/idVendor | wc -l) -ge "
+                + (usbDevices == 0 ? 0 : usbDevices + 2) + " ] && break; sleep 0.1; done; lsusb";
     }
 
     /** Drivers the lab guest loads by hand: the devices' own and VFIO's. */
@@ -178,7 +162,22 @@ public final class LabVm implements AutoCloseable {
 
     /** Host directory that the guest sees as {@link #GUEST_EXCHANGE_DIR}: files put here are visible inside. */
     public Path exchangeDir() {
-        return exchange;
+        return channel.exchangeDir();
+    }
+
+    /** The lab VM's spec, as {@code hostdev vm start} loaded it. */
+    public VmSpec spec() {
+        return spec;
+    }
+
+    /** The spec file {@code hostdev vm start} started ({@code hostdev vm cmdline} of it prints the QEMU command line). */
+    public Path specFile() {
+        return workDir.resolve(LabMachine.SPEC_FILE);
+    }
+
+    /** How the lab runs hostdev (on the host, and inside the guest with the host's java and jar). */
+    public HostdevLauncher hostdev() {
+        return hostdev;
     }
 
     /** From QEMU's start until the guest's init served commands. */
@@ -188,7 +187,7 @@ public final class LabVm implements AutoCloseable {
 
     /** The guest's serial console (kernel messages and init's). */
     public Path serialLog() {
-        return workDir.resolve("serial.log");
+        return workDir.resolve(LabMachine.SERIAL_LOG);
     }
 
     /** The work directory (initramfs, logs, exchange share). */
@@ -216,7 +215,10 @@ public final class LabVm implements AutoCloseable {
         return keep || failed;
     }
 
-    /** Powers the guest off (bounded), then kills QEMU's process group; keeps the logs if anything failed. */
+    /**
+     * Powers the guest off (bounded), then {@code hostdev vm stop}s it if it still runs, then kills QEMU's
+     * process group; waits until Hostdev has recorded the end; keeps the logs if anything failed.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -226,14 +228,18 @@ public final class LabVm implements AutoCloseable {
         try {
             if (qemu.isAlive()) {
                 channel.requestPoweroff();
-                qemu.waitFor(POWEROFF_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                qemu.onExit().get(POWEROFF_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             }
-        } catch (IOException e) {
+        } catch (IOException | ExecutionException | TimeoutException e) {
             failed = true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (qemu.isAlive()) {
+            commands.stop(spec.name());
+        }
         killGroup(qemu);
+        awaitRecordedEnd();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
@@ -244,10 +250,23 @@ public final class LabVm implements AutoCloseable {
         }
     }
 
-    private static void killGroup(Process p) {
+    /** Waits (bounded) until the supervisor has recorded QEMU's end: it writes under the work directory. */
+    private void awaitRecordedEnd() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<String> state = commands.state(spec.name());
+            if (state.isEmpty() || !List.of("running", "paused", "stopping", "starting").contains(state.get())) {
+                return;
+            }
+            sleep(500);
+        }
+        failed = true;
+    }
+
+    private static void killGroup(ProcessHandle p) {
         if (p.isAlive()) {
             try {
-                // setsid made QEMU a process-group leader: kill the group, by its PID, never by name.
+                // vm start runs QEMU under setsid: a process-group leader; kill the group, by its PID, never by name.
                 new ProcessBuilder("kill", "-KILL", "--", "-" + p.pid()).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
             } catch (IOException e) {
@@ -255,11 +274,20 @@ public final class LabVm implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
         try {
-            p.waitFor(10, TimeUnit.SECONDS);
+            p.onExit().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            // reported by the caller's check of isAlive
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

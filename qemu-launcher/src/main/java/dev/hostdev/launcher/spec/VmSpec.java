@@ -30,8 +30,8 @@ public record VmSpec(String name, MemorySize memory, int cpus, Accel accel, Opti
                      int spareRootPorts, Iommu iommu, Optional<KernelBoot> kernel, List<DiskSpec> disks,
                      List<ShareSpec> shares, SerialSpec serial, List<HostdevSpec> hostdevs,
                      List<HotplugSpec> hotplug, List<EmulatedDeviceSpec> devices, boolean legacyHotplug) {
-    /** A VM name: used in paths and by QEMU, so letters, digits, '_', '.', '-' only. */
-    public static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    /** A VM name: used in paths and by QEMU, so letters, digits, '_', '.', '-' only ({@link VmName}). */
+    public static final Pattern NAME = VmName.PATTERN;
 
     /** Validates the name and copies the lists. */
     public VmSpec {

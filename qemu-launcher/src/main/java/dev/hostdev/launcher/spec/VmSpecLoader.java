@@ -140,9 +140,8 @@ public final class VmSpecLoader {
 
         VmSpec read(TomlTable top) {
             String name = top.requiredString("name", "\"router\"");
-            if (!VmSpec.NAME.matcher(name).matches()) {
-                throw top.error("name", "'" + name + "' is not a usable VM name",
-                        "use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit");
+            if (!VmName.isValid(name)) {
+                throw top.error("name", "'" + name + "' is not a usable VM name", VmName.RULE);
             }
             MemorySize memory = top.parsed("memory", MemorySize::parse).orElse(MemorySize.parse("1G"));
             if (memory.bytes() < MIN_MEMORY || memory.bytes() % MemorySize.MIB != 0) {

@@ -1,62 +1,132 @@
 package dev.hostdev.launcher.vm;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A process by pid and start time, so that a pid reused by another program after QEMU ended is
- * never taken for QEMU (nor killed).
+ * A process by pid, start time and executable, so that a pid reused by another program after QEMU
+ * ended, or a pid written into a record by someone else, is never taken for QEMU (nor signalled): a
+ * process is this one only if {@code /proc/PID} shows the recorded start time and executable.
  *
- * @param pid             the process id
- * @param startEpochMillis its start time as the kernel reports it, or 0 when unknown
+ * @param pid              the process id
+ * @param startEpochMillis its start time as the kernel reports it, or 0 when unknown (then it matches no process)
+ * @param executable       the path of its executable ({@code /proc/PID/exe}), or {@code null} when unknown
+ *                         (then it matches no process)
  */
-public record ProcessIdentity(long pid, long startEpochMillis) {
+public record ProcessIdentity(long pid, long startEpochMillis, String executable) {
+    private static final String DELETED = " (deleted)";
+
     /** Requires a positive pid. */
-    public ProcessIdentity {
+    @JsonCreator
+    public ProcessIdentity(@JsonProperty("pid") long pid, @JsonProperty("startEpochMillis") long startEpochMillis,
+            @JsonProperty("executable") String executable) {
         if (pid <= 0) {
             throw new IllegalArgumentException("pid must be positive: " + pid);
         }
+        this.pid = pid;
+        this.startEpochMillis = startEpochMillis;
+        this.executable = executable;
     }
 
-    /** The identity of a running process. */
+    /** An identity whose executable is read from {@code /proc/PID/exe} now (null if it cannot be). */
+    public ProcessIdentity(long pid, long startEpochMillis) {
+        this(pid, startEpochMillis, executableOf(pid).orElse(null));
+    }
+
+    /** The identity of a running process, its executable as {@code /proc/PID/exe} shows it now. */
     public static ProcessIdentity of(ProcessHandle h) {
         return new ProcessIdentity(h.pid(), h.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L));
     }
 
-    /** The live process this identity names, if it still runs. */
+    /**
+     * The identity of a process just started to run {@code command} (a path, or a name looked up on
+     * PATH as the process was): its executable is that program's real path, not what
+     * {@code /proc/PID/exe} shows at this instant, which is still {@code setsid} when the process
+     * starts through it (setsid execs the command in place, keeping the pid).
+     */
+    public static ProcessIdentity of(ProcessHandle h, String command) {
+        long started = h.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
+        return new ProcessIdentity(h.pid(), started, realPath(command).orElseGet(() -> executableOf(h.pid()).orElse(null)));
+    }
+
+    private static Optional<String> realPath(String command) {
+        try {
+            if (command.contains("/")) {
+                return Optional.of(Path.of(command).toRealPath().toString());
+            }
+            String path = System.getenv("PATH");
+            for (String dir : (path == null ? "/usr/bin:/bin" : path).split(":")) {
+                Path candidate = Path.of(dir.isEmpty() ? "." : dir, command);
+                if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
+                    return Optional.of(candidate.toRealPath().toString());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unknown: the caller reads /proc instead
+        }
+        return Optional.empty();
+    }
+
+    /** The live process this identity names, if it still runs and is the one recorded: the only way to signal it. */
     public Optional<ProcessHandle> handle() {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(h -> startsAsRecorded(h.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L)));
+        return isAlive() ? ProcessHandle.of(pid) : Optional.empty();
     }
 
     /**
-     * Whether it still runs. A zombie (ended, not yet reaped: QEMU whose starter has exited waits for
-     * init to reap it, which can take seconds) counts as ended. One read of {@code /proc/PID/stat}: the
-     * state and the start time are both there ({@link ProcessHandle.Info} reads four files for it,
-     * and a hotplug asks this on every command).
+     * Whether it still runs: {@code /proc/PID} shows a process that is not a zombie (ended, not yet
+     * reaped: QEMU whose starter has exited waits for init to reap it, which can take seconds), started
+     * when recorded, running the recorded executable. The state and the start time are read from
+     * {@code /proc/PID/stat} in one read ({@link ProcessHandle.Info} reads four files for it, and a
+     * hotplug asks this on every command).
      */
-    @com.fasterxml.jackson.annotation.JsonIgnore
+    @JsonIgnore
     public boolean isAlive() {
+        if (startEpochMillis == 0 || executable == null) {
+            return false; // nothing to tell it from another process with this pid
+        }
         String stat;
-        try (java.io.FileInputStream in = new java.io.FileInputStream("/proc/" + pid + "/stat")) {
+        try (FileInputStream in = new FileInputStream("/proc/" + pid + "/stat")) {
             // the kernel writes the whole line in one read (a few hundred bytes)
             byte[] buf = new byte[1024];
             int n = in.read(buf);
-            stat = n > 0 ? new String(buf, 0, n, java.nio.charset.StandardCharsets.US_ASCII) : "";
-        } catch (java.io.IOException e) {
+            stat = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
+        } catch (IOException e) {
             return false;
         }
         ProcStat s = ProcStat.parse(stat);
-        if (s == null) {
-            return handle().isPresent();
-        }
-        if (s.state() == 'Z' || s.state() == 'X') {
+        if (s == null || s.state() == 'Z' || s.state() == 'X') {
             return false;
         }
-        return startsAsRecorded(ProcStat.startEpochMillis(s.startTicks()));
+        return startsAsRecorded(ProcStat.startEpochMillis(s.startTicks()))
+                && executableOf(pid).map(e -> sameExecutable(e, executable)).orElse(false);
     }
 
     /** Whether a process started at {@code started} (0: unknown) is this one, not another that reuses its pid. */
     private boolean startsAsRecorded(long started) {
-        return startEpochMillis == 0 || started == 0 || Math.abs(started - startEpochMillis) < 1000;
+        return started != 0 && Math.abs(started - startEpochMillis) < 1000;
+    }
+
+    /** The executable of a process; a binary replaced on disk (a package upgrade) is still the same program. */
+    private static boolean sameExecutable(String seen, String recorded) {
+        return strip(seen).equals(strip(recorded));
+    }
+
+    private static String strip(String exe) {
+        return exe.endsWith(DELETED) ? exe.substring(0, exe.length() - DELETED.length()) : exe;
+    }
+
+    private static Optional<String> executableOf(long pid) {
+        try {
+            return Optional.of(Files.readSymbolicLink(Path.of("/proc", Long.toString(pid), "exe")).toString());
+        } catch (IOException | UnsupportedOperationException e) {
+            return Optional.empty(); // gone, a kernel thread, or not ours to inspect
+        }
     }
 }

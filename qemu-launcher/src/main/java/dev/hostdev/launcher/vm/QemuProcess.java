@@ -62,9 +62,9 @@ public final class QemuProcess implements AutoCloseable {
         return process.pid();
     }
 
-    /** Its identity (pid and start time). */
+    /** Its identity (pid, start time, QEMU's executable). */
     public ProcessIdentity identity() {
-        return ProcessIdentity.of(process.toHandle());
+        return ProcessIdentity.of(process.toHandle(), argv.get(0));
     }
 
     /** Whether it still runs. */

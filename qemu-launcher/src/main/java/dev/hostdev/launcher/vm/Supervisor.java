@@ -48,7 +48,7 @@ public final class Supervisor {
                 .redirectErrorStream(true);
         pb.environment().put("HOSTDEV_RUN_DIR", vmsDir.toString());
         try {
-            return ProcessIdentity.of(pb.start().toHandle());
+            return ProcessIdentity.of(pb.start().toHandle(), java);
         } catch (IOException e) {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot start the supervisor of VM " + dir.name() + ": " + e.getMessage(),
                     null, e);

@@ -1,33 +1,28 @@
 package dev.hostdev.launcher.vm;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.state.AtomicFile;
+import dev.hostdev.engine.state.LockFile;
+import dev.hostdev.engine.state.TrustRules;
+import dev.hostdev.engine.state.TrustRules.FileStat;
 import dev.hostdev.launcher.cmdline.VmRuntimePaths;
+import dev.hostdev.launcher.spec.VmName;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
@@ -35,24 +30,35 @@ import java.util.concurrent.ConcurrentMap;
  * A VM's runtime directory ({@code $HOSTDEV_RUN_DIR/NAME}, mode 0700) and what Hostdev keeps there
  * beside QEMU's socket and pid file: {@code state.json}, QEMU's output ({@code qemu.log}), the QMP
  * transcript ({@code qmp.log}), the supervisor's log, and a lock serialising commands that change the VM.
+ * The name is checked ({@link VmName}) when this object is made, before any file is looked at; the
+ * directory and what Hostdev reads from it are checked by {@link TrustRules} before each use; only
+ * {@link #create} creates anything (vm start), so a command that only reads, or whose VM does not
+ * exist, changes nothing on disk.
  */
 public final class VmRuntimeDir {
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     private final String name;
     private final VmRuntimePaths paths;
 
-    /** The runtime directory of VM {@code name} under {@code vmsDir}. */
+    /**
+     * The runtime directory of VM {@code name} under {@code vmsDir}.
+     *
+     * @throws HostdevException USAGE if {@code name} is not a VM name ({@link VmName})
+     */
     public VmRuntimeDir(Path vmsDir, String name) {
-        this.name = name;
+        this.name = VmName.check(name);
         this.paths = VmRuntimePaths.of(vmsDir, name);
     }
 
-    /** The directory given by a plan. */
+    /**
+     * The directory given by a plan.
+     *
+     * @throws HostdevException USAGE if {@code name} is not a VM name ({@link VmName})
+     */
     public VmRuntimeDir(String name, VmRuntimePaths paths) {
-        this.name = name;
+        this.name = VmName.check(name);
         this.paths = paths;
     }
 
@@ -101,37 +107,32 @@ public final class VmRuntimeDir {
         return dir().resolve("supervisor.log");
     }
 
-    /** Creates the directory (and its parents) with mode 0700. */
+    /** The lock file. */
+    private Path lockFile() {
+        return dir().resolve("lock");
+    }
+
+    /**
+     * Creates the directory (and the run directory above it) with mode 0700 if absent, and checks both
+     * by {@link TrustRules}: an existing directory is never chmod'ed, and one that breaks the rules is
+     * refused. Only {@code vm start} creates a VM's directory.
+     */
     public void create() {
-        try {
-            if (isPrivateDirectory(dir())) {
-                return; // every command takes the lock, and so comes here: one stat, not a mkdir and a chmod
-            }
-            Files.createDirectories(dir().getParent());
-            try {
-                Files.createDirectory(dir(), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            } catch (FileAlreadyExistsException e) {
-                Files.setPosixFilePermissions(dir(), OWNER_ONLY);
-            }
-        } catch (IOException e) {
-            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot create the runtime directory " + dir() + ": " + e,
-                    "run as root, or set HOSTDEV_RUN_DIR to a directory you may write", e);
-        }
+        TrustRules.ensureDirectory(dir().getParent());
+        TrustRules.ensureDirectory(dir());
     }
 
-    private static boolean isPrivateDirectory(Path p) {
-        try {
-            PosixFileAttributes a = Files.readAttributes(p, PosixFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            return a.isDirectory() && a.permissions().equals(OWNER_ONLY);
-        } catch (IOException e) {
-            return false;
-        }
+    /**
+     * Checks the directory and the run directory above it by {@link TrustRules}; false if either does
+     * not exist (nothing is created).
+     */
+    private boolean trustedIfPresent() {
+        return TrustRules.trustedDirectoryIfPresent(dir().getParent()) && TrustRules.trustedDirectoryIfPresent(dir());
     }
 
-    /** Whether Hostdev has a record of this VM. */
+    /** Whether Hostdev has a record of this VM (checked by {@link TrustRules} when there is one). */
     public boolean exists() {
-        return Files.isRegularFile(stateFile());
+        return trustedIfPresent() && TrustRules.trustedFile(stateFile()).isPresent();
     }
 
     /**
@@ -140,44 +141,74 @@ public final class VmRuntimeDir {
      * content: a caller that attaches again and again (an API user, {@code hostdev batch}) parses the
      * file only when someone else changed it.
      */
-    private record Cached(Object fileKey, FileTime modified, long size, VmRecord record) {
-        static Cached of(BasicFileAttributes a, VmRecord record) {
-            return new Cached(a.fileKey(), a.lastModifiedTime(), a.size(), record);
-        }
-
-        boolean describes(BasicFileAttributes a) {
-            return a.fileKey() != null && a.fileKey().equals(fileKey) && a.lastModifiedTime().equals(modified) && a.size() == size;
+    private record Cached(FileStat stat, VmRecord record) {
+        boolean describes(FileStat a) {
+            return a.equals(stat);
         }
     }
 
     /** By state file: every {@code VmRuntimeDir} of a VM shares it, as a batch makes one per command. */
     private static final ConcurrentMap<Path, Cached> CACHE = new ConcurrentHashMap<>();
 
-    /** The record, if there is one. */
+    /**
+     * The record, if there is one.
+     *
+     * @throws HostdevException ENVIRONMENT if the directory or the file breaks {@link TrustRules} (never
+     *                          read then), USAGE if the file is not a record (naming it, and where it is damaged)
+     */
     public Optional<VmRecord> read() {
-        BasicFileAttributes before;
+        if (!trustedIfPresent()) {
+            return Optional.empty();
+        }
+        Optional<FileStat> before = TrustRules.trustedFile(stateFile());
+        if (before.isEmpty()) {
+            return Optional.empty();
+        }
+        Cached c = CACHE.get(stateFile());
+        if (c != null && c.describes(before.get())) {
+            return Optional.of(c.record());
+        }
         byte[] bytes;
         try {
-            before = Files.readAttributes(stateFile(), BasicFileAttributes.class);
-            Cached c = CACHE.get(stateFile());
-            if (c != null && c.describes(before)) {
-                return Optional.of(c.record());
+            Optional<byte[]> read = TrustRules.read(stateFile());
+            if (read.isEmpty()) {
+                return Optional.empty();
             }
-            bytes = Files.readAllBytes(stateFile());
-        } catch (NoSuchFileException e) {
-            return Optional.empty();
+            bytes = read.get();
         } catch (IOException e) {
-            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot read " + stateFile() + ": " + e, null, e);
+            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot read " + stateFile() + ": " + e.getMessage(), null, e);
         }
+        VmRecord record = parse(bytes);
+        // the attributes seen before reading: were the file replaced meanwhile, the next read sees another inode
+        CACHE.put(stateFile(), new Cached(before.get(), record));
+        return Optional.of(record);
+    }
+
+    private VmRecord parse(byte[] bytes) {
         try {
-            VmRecord record = MAPPER.readValue(bytes, VmRecord.class);
-            // the attributes seen before reading: were the file replaced meanwhile, the next read sees another inode
-            CACHE.put(stateFile(), Cached.of(before, record));
-            return Optional.of(record);
-        } catch (IOException e) {
-            throw new HostdevException(ErrorCode.INTERNAL, "cannot read " + stateFile() + ": " + e.getMessage(),
-                    "the file is damaged; look at it, then remove the directory " + dir() + " once QEMU is gone", e);
+            VmRecord r = MAPPER.readValue(bytes, VmRecord.class);
+            if (r == null) {
+                throw damaged("it is empty or holds only null", null);
+            }
+            if (!r.name().equals(name)) {
+                throw damaged("it records VM '" + r.name() + "', not '" + name + "'", null);
+            }
+            return r;
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
+            throw damaged(where + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+        } catch (IOException | RuntimeException e) {
+            if (e instanceof HostdevException h) {
+                throw h;
+            }
+            throw damaged(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""), e);
         }
+    }
+
+    private HostdevException damaged(String what, Throwable cause) {
+        return new HostdevException(ErrorCode.USAGE, "the record " + stateFile() + " is damaged: " + what,
+                "look at it; once QEMU of VM " + name + " is gone (check 'ps -C qemu-system-x86_64 -f'), remove " + dir(), cause);
     }
 
     /**
@@ -202,60 +233,51 @@ public final class VmRuntimeDir {
 
     /**
      * Writes {@code record} beside the current one without replacing it: {@link Staged#commit} then puts
-     * it in place with one rename. A caller that waits for QEMU anyway (an attach) writes its record
-     * meanwhile, and commits it once QEMU has confirmed, or closes it unused.
+     * it in place with one rename ({@link AtomicFile}, without fsync: the directory lives under /run). A
+     * caller that waits for QEMU anyway (an attach) writes its record meanwhile, and commits it once QEMU
+     * has confirmed, or closes it unused.
      */
     public Staged stage(VmRecord record) {
-        Path tmp = dir().resolve(".state.json.tmp-" + ProcessHandle.current().pid() + "-" + Thread.currentThread().getId());
+        if (!trustedIfPresent()) {
+            throw HostdevException.notFound("no VM named '" + name + "' (no directory " + dir() + ")",
+                    "'hostdev vm list' shows the VMs; HOSTDEV_RUN_DIR selects where they are kept");
+        }
+        byte[] bytes;
         try {
-            Files.write(tmp, MAPPER.writeValueAsBytes(record));
+            bytes = MAPPER.writeValueAsBytes(record);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a VM record that Jackson cannot write: " + e.getMessage(), e);
+        }
+        AtomicFile.Staged staged = AtomicFile.stage(stateFile(), bytes, false);
+        try {
             // a rename keeps the inode, size and time: what the cache will see once the file is in place
-            return new Staged(tmp, Cached.of(Files.readAttributes(tmp, BasicFileAttributes.class), record));
-        } catch (IOException e) {
-            deleteQuietly(tmp);
-            throw cannotWrite(e);
+            FileStat stat = TrustRules.trustedFile(staged.tempFile()).orElseThrow();
+            return new Staged(staged, new Cached(stat, record));
+        } catch (RuntimeException e) {
+            staged.close();
+            throw e;
         }
     }
 
     /** A record written beside the current one; see {@link #stage}. Closing it uncommitted removes it. */
     public final class Staged implements AutoCloseable {
-        private final Path tmp;
+        private final AtomicFile.Staged file;
         private final Cached cached;
-        private boolean committed;
 
-        private Staged(Path tmp, Cached cached) {
-            this.tmp = tmp;
+        private Staged(AtomicFile.Staged file, Cached cached) {
+            this.file = file;
             this.cached = cached;
         }
 
         /** Puts the record in place of the current one. */
         public void commit() {
-            try {
-                Files.move(tmp, stateFile(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                committed = true;
-                CACHE.put(stateFile(), cached); // every writer holds the VM's lock: nobody replaced it since
-            } catch (IOException e) {
-                throw cannotWrite(e);
-            }
+            file.commit();
+            CACHE.put(stateFile(), cached); // every writer holds the VM's lock: nobody replaced it since
         }
 
         @Override
         public void close() {
-            if (!committed) {
-                deleteQuietly(tmp);
-            }
-        }
-    }
-
-    private HostdevException cannotWrite(IOException e) {
-        return new HostdevException(ErrorCode.ENVIRONMENT, "cannot write " + stateFile() + ": " + e, null, e);
-    }
-
-    private static void deleteQuietly(Path p) {
-        try {
-            Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-            // the write failed; that is the error to report
+            file.close();
         }
     }
 
@@ -294,6 +316,10 @@ public final class VmRuntimeDir {
      * @throws HostdevException (ENVIRONMENT) naming what could not be listed or deleted
      */
     public List<Path> remove(boolean dryRun) {
+        if (!trustedIfPresent()) {
+            throw HostdevException.notFound("no VM named '" + name + "' (nothing in " + dir() + ")",
+                    "'hostdev vm list' shows the VMs; HOSTDEV_RUN_DIR selects where they are kept");
+        }
         List<Path> entries = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir())) {
             for (Path p : ds) {
@@ -330,35 +356,23 @@ public final class VmRuntimeDir {
     }
 
     /**
-     * Takes the VM's lock, waiting up to {@code wait}: one command changes a VM at a time.
+     * Takes the VM's lock ({@link LockFile}: flock on {@code lock} in the directory), waiting up to
+     * {@code wait}: one command changes a VM at a time. Creates nothing but the lock file: the directory
+     * must exist ({@link #create} first when starting a VM).
      *
      * @param operation what the caller does, for the message when it is busy
-     * @throws HostdevException (BUSY) when another command holds it all along
+     * @throws HostdevException NOT_FOUND when the VM has no directory, BUSY when another command holds
+     *                          the lock all along, ENVIRONMENT when the directory breaks {@link TrustRules}
      */
     public Lock lock(String operation, Duration wait) {
-        create();
-        long deadline = System.nanoTime() + wait.toNanos();
+        if (!trustedIfPresent()) {
+            throw HostdevException.notFound("no VM named '" + name + "' (nothing in " + dir() + ")",
+                    "'hostdev vm list' shows the VMs; HOSTDEV_RUN_DIR selects where they are kept");
+        }
         try {
-            FileChannel ch = FileChannel.open(dir().resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            while (true) {
-                FileLock l;
-                try {
-                    l = ch.tryLock();
-                } catch (OverlappingFileLockException e) {
-                    l = null;
-                }
-                if (l != null) {
-                    return new Lock(ch, l);
-                }
-                if (System.nanoTime() > deadline) {
-                    ch.close();
-                    throw new HostdevException(ErrorCode.BUSY, "VM " + name + " is busy: another hostdev command is changing it ("
-                            + operation + " waited " + wait.toSeconds() + " s)", "wait for it to finish, then try again");
-                }
-                Thread.sleep(20);
-            }
-        } catch (IOException e) {
-            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot lock " + dir().resolve("lock") + ": " + e, null, e);
+            return new Lock(LockFile.lock(lockFile(), wait).orElseThrow(() -> new HostdevException(ErrorCode.BUSY,
+                    "VM " + name + " is busy: another hostdev command is changing it (" + operation + " waited " + wait.toSeconds() + " s)",
+                    "wait for it to finish, then try again")));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HostdevException(ErrorCode.BUSY, "interrupted waiting for VM " + name + "'s lock", null, e);
@@ -367,22 +381,15 @@ public final class VmRuntimeDir {
 
     /** A held VM lock; released on close. */
     public static final class Lock implements AutoCloseable {
-        private final FileChannel channel;
-        private final FileLock lock;
+        private final LockFile file;
 
-        private Lock(FileChannel channel, FileLock lock) {
-            this.channel = channel;
-            this.lock = lock;
+        private Lock(LockFile file) {
+            this.file = file;
         }
 
         @Override
         public void close() {
-            try {
-                lock.release();
-                channel.close();
-            } catch (IOException ignored) {
-                // the lock goes with the descriptor anyway
-            }
+            file.close();
         }
     }
 }

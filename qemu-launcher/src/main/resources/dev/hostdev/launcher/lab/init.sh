@@ -41,6 +41,7 @@ fi
 mkdir -p /newroot/run/lab /newroot/tmp/home
 mount --bind /x /newroot/run/lab
 idle_limit=600
+guest_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 [ -f /x/config ] && . /x/config
 uname -r > /x/ready.tmp && mv /x/ready.tmp /x/ready
 log "ready"
@@ -50,7 +51,7 @@ while :; do
   if [ -e "/x/$n.sh" ]; then
     t=$(cat "/x/$n.timeout" 2>/dev/null || echo 600)
     timeout -s KILL "$t" chroot /newroot /usr/bin/env -i \
-      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp/home LANG=C.UTF-8 TERM=dumb \
+      PATH="$guest_path" HOME=/tmp/home LANG=C.UTF-8 TERM=dumb \
       /bin/sh "/run/lab/$n.sh" < /dev/null > "/x/$n.out" 2> "/x/$n.err"
     echo $? > "/x/$n.rc.tmp" && mv "/x/$n.rc.tmp" "/x/$n.rc"
     n=$((n + 1))

@@ -31,7 +31,7 @@ class BatchCommandTest {
         CliRun r = CliRun.run("batch", f.toString(), "--root", root.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().startsWith("no VMs (in " + root.resolve("run/hostdev/vms") + ")\n"), r.out());
-        assertTrue(r.out().endsWith("\n{\"vms\":[]}\n"), "the second line ran too, its JSON on one line: " + r.out());
+        assertTrue(r.out().endsWith("\n{\"vms\":[],\"unreadable\":[]}\n"), "the second line ran too, its JSON on one line: " + r.out());
     }
 
     @Test
@@ -67,12 +67,24 @@ class BatchCommandTest {
     }
 
     @Test
-    void aLineMayGiveItsOwnRoot() throws Exception {
+    void aLineCannotChooseAnotherRoot() throws Exception {
         Path other = Files.createDirectory(root.resolve("other"));
-        Path f = batch("vm list --root " + ShellQuote.quote(other.toString()));
-        CliRun r = CliRun.run("batch", f.toString(), "--root", root.toString());
-        assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.out().contains(other.resolve("run/hostdev/vms").toString()), r.out());
+        for (String line : List.of("vm list --root " + ShellQuote.quote(other.toString()), "detach 0000:03:00.0 --root /",
+                "detach 0000:03:00.0 --root=/ --dry-run", "vm status x --root /")) {
+            CliRun r = CliRun.run("batch", batch("vm list", line, "vm list").toString(), "--root", root.toString());
+            assertEquals(2, r.exitCode(), line + ": " + r.err());
+            assertTrue(r.err().contains("--root is fixed for the whole batch (" + root + "): a line cannot choose another host"), r.err());
+            assertTrue(r.err().contains("batch stopped at line 2"), r.err());
+            assertFalse(r.out().contains(other.toString()), "nothing ran under the other root: " + r.out());
+        }
+        for (String line : List.of("vm list --run-dir " + ShellQuote.quote(other.toString()), "--run-dir=/ vm list")) {
+            CliRun r = CliRun.run("batch", batch(line).toString(), "--root", root.toString());
+            assertEquals(2, r.exitCode(), line + ": " + r.err());
+            assertTrue(r.err().contains("--run-dir is fixed for the whole batch (the default): a line cannot choose another host or run"
+                    + " directory"), r.err());
+        }
+        CliRun verbose = CliRun.run("batch", batch("vm list -v").toString(), "--root", root.toString());
+        assertEquals(0, verbose.exitCode(), "options that do not choose the host stay the line's own: " + verbose.err());
     }
 
     @Test

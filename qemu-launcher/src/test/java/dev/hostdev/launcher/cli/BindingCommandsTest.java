@@ -60,9 +60,11 @@ class BindingCommandsTest {
         CliRun r = run("detach", "--root", root, "--group", "--dry-run", "01:00.0");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals("""
+                # 0000:01:00.0: driver vfio-pci (no variant driver known: no readable /proc/sys/kernel/osrelease)
                 write /sys/bus/pci/devices/0000:01:00.0/driver_override vfio-pci
                 write /sys/bus/pci/drivers/nouveau/unbind 0000:01:00.0
                 write /sys/bus/pci/drivers_probe 0000:01:00.0
+                # 0000:01:00.1: driver vfio-pci (no variant driver known: no readable /proc/sys/kernel/osrelease)
                 write /sys/bus/pci/devices/0000:01:00.1/driver_override vfio-pci
                 write /sys/bus/pci/drivers/snd_hda_intel/unbind 0000:01:00.1
                 write /sys/bus/pci/drivers_probe 0000:01:00.1

@@ -33,7 +33,7 @@ class GlobalOptionsTest {
         assertEquals(0, before.exitCode(), before.err());
         assertEquals(after.out(), before.out());
         assertTrue(before.out().contains("\"0000:01:00.0\""), before.out());
-        assertEquals("{\"vms\":[]}\n", nested.out(), "a sub-subcommand inherits it too");
+        assertEquals("{\"vms\":[],\"unreadable\":[]}\n", nested.out(), "a sub-subcommand inherits it too");
         assertEquals(0, CliRun.run("groups", "--json", "--root=" + root).exitCode());
     }
 

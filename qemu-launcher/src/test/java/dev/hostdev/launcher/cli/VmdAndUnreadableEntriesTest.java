@@ -152,6 +152,7 @@ class VmdAndUnreadableEntriesTest {
             CliRun dry = run("detach", "pci_10001_01_00_0", "--dry-run");
             assertEquals(0, dry.exitCode(), dry.err());
             assertEquals("""
+                    # 10001:01:00.0: driver vfio-pci (no variant driver known: no readable /proc/sys/kernel/osrelease)
                     write /sys/bus/pci/devices/10001:01:00.0/driver_override vfio-pci
                     write /sys/bus/pci/drivers/nvme/unbind 10001:01:00.0
                     write /sys/bus/pci/drivers_probe 10001:01:00.0

@@ -102,8 +102,21 @@ class PreflightCheckerTest {
     void unmanagedDeviceMustAlreadyBeOnVfio() {
         HostdevException e = onlyProblem(check("[[hostdev]]\npci = \"03:00.0\"\nmanaged = false\n"));
         assertEquals(ErrorCode.STATE, e.code());
-        assertEquals("0000:03:00.0 (hostdev0) is unmanaged and on driver ixgbe, not vfio-pci", e.getMessage());
+        assertEquals("0000:03:00.0 (hostdev0) is unmanaged and on driver ixgbe, not vfio-pci or a VFIO variant driver", e.getMessage());
         assertTrue(e.hint().contains("hostdev detach 0000:03:00.0"), e.hint());
+    }
+
+    @Test
+    void anUnmanagedDeviceOnAVfioVariantDriverPasses() {
+        tree.pciDriver("mlx5_vfio_pci")
+                .pci("0000:05:00.0").vendor(0x15b3).device(0x101e).pcie().driver("mlx5_vfio_pci").iommuGroup(14).add()
+                .file("/proc/sys/kernel/osrelease", "6.8.0-test\n")
+                .file("/lib/modules/6.8.0-test/modules.alias",
+                        "alias vfio_pci:v000015B3d0000101Esv*sd*bc*sc*i* mlx5_vfio_pci\n");
+        PreflightReport r = check("[[hostdev]]\npci = \"05:00.0\"\nmanaged = false\n");
+        assertTrue(r.ok(), r.problems().toString());
+        HostdevException e = onlyProblem(check("[[hostdev]]\npci = \"03:00.0\"\nmanaged = false\n"));
+        assertEquals(ErrorCode.STATE, e.code(), "ixgbe is no VFIO driver: " + e.getMessage());
     }
 
     @Test

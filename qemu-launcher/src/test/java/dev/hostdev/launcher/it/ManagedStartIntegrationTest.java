@@ -73,6 +73,7 @@ class ManagedStartIntegrationTest {
                 new StartOptions(false, Duration.ofSeconds(20), new PrintWriter(out, true), null, null));
 
         HostdevException e;
+        dir.create(); // the lock lives in the VM's directory, which only a start creates
         try (VmRuntimeDir.Lock lock = dir.lock("start", Duration.ofSeconds(5))) {
             e = assertThrows(HostdevException.class, () -> starter.start(plan, specFile));
         }

@@ -1,51 +1,80 @@
 package dev.hostdev.launcher.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hostdev.engine.sysfs.HostRoot;
+import dev.hostdev.engine.sysfs.Sysfs;
+import dev.hostdev.launcher.cmdline.LaunchOptions;
+import dev.hostdev.launcher.cmdline.LaunchPlan;
+import dev.hostdev.launcher.cmdline.LaunchPlanner;
+import dev.hostdev.launcher.spec.VmSpec;
+import dev.hostdev.launcher.spec.VmSpecLoader;
+import dev.hostdev.launcher.topology.SysfsPciFacts;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * The lab machine is an ordinary spec: it loads with the spec loader and plans with the product's
+ * planner into the lab's hardware; the lab package builds no QEMU arguments of its own and imports
+ * nothing from the CLI.
+ */
 class LabMachineTest {
     @Test
-    void theStandardMachinePutsEachPcieDeviceOnItsOwnRootPortAndTheLegacyOnesBehindTheBridge() {
-        List<String> args = LabMachine.standard().deviceArgs(Path.of("/w"));
-        assertEquals(List.of(
-                "-device", "pcie-root-port,id=rp1,bus=pcie.0,chassis=1,port=17,addr=0x2",
-                "-device", "e1000e,id=nic1,bus=rp1,addr=0x0,mac=52:54:00:1a:b0:01",
-                "-device", "pcie-root-port,id=rp2,bus=pcie.0,chassis=2,port=18,addr=0x3",
-                "-device", "e1000e,id=nic2,bus=rp2,addr=0x0,mac=52:54:00:1a:b0:02",
-                "-device", "pcie-root-port,id=rp3,bus=pcie.0,chassis=3,port=19,addr=0x4",
-                "-device", "pcie-pci-bridge,id=br1,bus=rp3,addr=0x0",
-                "-device", "e1000,id=legacy1,bus=br1,addr=0x1,mac=52:54:00:1a:b1:01",
-                "-device", "e1000,id=legacy2,bus=br1,addr=0x2,mac=52:54:00:1a:b1:02",
-                "-device", "pcie-root-port,id=rp4,bus=pcie.0,chassis=4,port=20,addr=0x5",
-                "-device", "nvme,id=nvme1,serial=hostdevlab1,bus=rp4,addr=0x0",
-                "-device", "pcie-root-port,id=rp5,bus=pcie.0,chassis=5,port=21,addr=0x6",
-                "-device", "qemu-xhci,id=xhci,bus=rp5,addr=0x0",
-                "-device", "usb-kbd,id=usb1,bus=xhci.0",
-                "-drive", "if=none,id=usbdisk2,format=raw,file=/w/usb2.img",
-                "-device", "usb-storage,id=usb2,bus=xhci.0,drive=usbdisk2",
-                "-device", "pcie-root-port,id=rp6,bus=pcie.0,chassis=6,port=22,addr=0x7",
-                "-device", "pcie-root-port,id=rp7,bus=pcie.0,chassis=7,port=23,addr=0x8"), args);
+    void theLabMachineIsASpecThatThePlannerLaysOut(@TempDir Path work) throws IOException {
+        Files.writeString(work.resolve(LabMachine.SPEC_FILE), LabMachine.standard().specText());
+        VmSpec spec = VmSpecLoader.load(work.resolve(LabMachine.SPEC_FILE));
+        assertEquals(2, LabMachine.usbDevices(spec));
+        assertEquals(work.resolve("usb2.img"), spec.devices().stream().filter(d -> d.drive().isPresent()).findFirst()
+                .orElseThrow().drive().orElseThrow());
+        LaunchPlan plan = LaunchPlanner.plan(spec, new SysfsPciFacts(new Sysfs(new HostRoot(work))),
+                LaunchOptions.forHost(new HostRoot(work)).paused());
+        String argv = String.join(" ", plan.argv());
+        for (String expected : List.of("-machine q35,kernel-irqchip=split", "-device intel-iommu,intremap=on,caching-mode=on",
+                "-accel tcg", "-m 2048M", "-smp 2", "-kernel " + work.resolve("vmlinuz"), "-initrd " + work.resolve("initramfs.cpio"),
+                "hostdev_lab=1", "path=/,security_model=none,multidevs=remap,readonly=on", "mount_tag=hostroot",
+                "path=" + work.resolve("x") + ",security_model=none", "mount_tag=exchange",
+                "-device e1000e,mac=52:54:00:1a:b0:01,id=nic1", "-device e1000e,mac=52:54:00:1a:b0:02,id=nic2",
+                "-device pcie-pci-bridge", "-device e1000,mac=52:54:00:1a:b1:01,id=legacy1,bus=pci.",
+                "-device e1000,mac=52:54:00:1a:b1:02,id=legacy2,bus=pci.", "-device nvme,serial=hostdevlab1,id=nvme1",
+                "-device qemu-xhci", "-device usb-kbd,id=usb1", "-device usb-storage,drive=drive-usb2,id=usb2")) {
+            assertTrue(argv.contains(expected), expected + " in " + argv);
+        }
+        Matcher legacy = Pattern.compile("id=legacy1,bus=(pci\\.\\d+)").matcher(argv);
+        assertTrue(legacy.find());
+        assertTrue(argv.contains("-device pcie-pci-bridge,id=" + legacy.group(1)), "the e1000s sit behind the bridge: " + argv);
+        assertEquals(2, plan.topology().rootPorts().stream().filter(p -> p.isFree()).count(), "two spare root ports");
     }
 
     @Test
-    void theQemuCommandLineHasTheIommuBeforeAnyDeviceAndEscapesCommasInPaths() {
-        LabEnvironment env = new LabEnvironment(Path.of("/"), Path.of("/"), Path.of("/"), Path.of("/"), Path.of("/"));
-        List<String> a = LabVm.qemuArgs(env, LabMachine.bare(), Path.of("/tmp/a,b"), Path.of("/tmp/a,b/initramfs.cpio"));
-        assertTrue(a.indexOf("intel-iommu,intremap=on,caching-mode=on") < a.indexOf("-fsdev"));
-        assertTrue(a.contains("local,id=exchange,path=/tmp/a,,b/x,security_model=none"), a::toString);
-        assertTrue(a.contains("local,id=hostroot,path=/,readonly=on,security_model=none,multidevs=remap"),
-                "the host's / is shared read-only");
-        assertTrue(a.get(a.indexOf("-append") + 1).contains(LabGuest.CMDLINE_MARKER));
+    void anNvmeDriveGivesTheControllerANamespace(@TempDir Path work) throws IOException {
+        Path image = Files.createFile(work.resolve("disk, one.img"));
+        Files.writeString(work.resolve(LabMachine.SPEC_FILE), LabMachine.standard().withNvmeDrive(image).specText());
+        VmSpec spec = VmSpecLoader.load(work.resolve(LabMachine.SPEC_FILE));
+        assertEquals(image, spec.devices().stream().filter(d -> d.id().equals(LabMachine.NVME_DEVICE_ID)).findFirst()
+                .orElseThrow().drive().orElseThrow());
+        String argv = String.join(" ", LaunchPlanner.plan(spec, new SysfsPciFacts(new Sysfs(new HostRoot(work))),
+                LaunchOptions.forHost(new HostRoot(work))).argv());
+        assertTrue(argv.contains("file=" + work.resolve("disk,, one.img")) && argv.contains("-device nvme,serial=hostdevlab1,drive=drive-nvme1,id=nvme1"), argv);
     }
 
     @Test
-    void impossibleMachinesAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new LabMachine(64, 1, 0, false, false, List.of(), 0));
-        assertThrows(IllegalArgumentException.class, () -> new LabMachine(1024, 1, -1, false, false, List.of(), 0));
+    void theLabPackageBuildsNoQemuArgumentsAndImportsNoCli() throws IOException {
+        Path lab = Path.of("src/main/java/dev/hostdev/launcher/lab");
+        try (Stream<Path> files = Files.walk(lab)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String text = Files.readString(f);
+                assertTrue(!text.contains("\"-device\"") && !text.contains("\"-fsdev\"") && !text.contains("\"-drive\""),
+                        f + " builds QEMU arguments of its own");
+                assertTrue(!text.contains("import dev.hostdev.launcher.cli."), f + " imports the CLI");
+            }
+        }
     }
 }

@@ -130,6 +130,7 @@ class VmRuntimeDirTest {
     @Test
     void aSecondCommandWaitsForTheLockThenGivesUpSayingTheVmIsBusy() throws Exception {
         VmRuntimeDir dir = new VmRuntimeDir(vms, "web");
+        dir.create();
         try (VmRuntimeDir.Lock held = dir.lock("attach", Duration.ofSeconds(1))) {
             // another process would see the same: run the contender in another thread of this JVM
             CompletableFuture<HostdevException> other = CompletableFuture.supplyAsync(() -> {

@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hostdev.engine.HostdevException;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class LabScenarioTest {
+class LabDevicesTest {
     static final String LSPCI = """
             0000:00:00.0 0600: 8086:29c0
             0000:00:02.0 0604: 1b36:000c
@@ -42,23 +39,13 @@ class LabScenarioTest {
     }
 
     @Test
-    void theWalkThroughCoversTheProcedureWithUniqueStepNamesAndOneNestedSpec() {
-        LabScenario s = LabScenario.forDevices(LabDevices.find(LSPCI, GROUPS));
-        assertEquals(10, s.size());
-        Set<String> names = new HashSet<>();
-        for (BatchStep b : s.batch()) {
-            assertTrue(names.add(b.name()), "duplicate step name " + b.name());
-        }
-        assertTrue(s.nestedSpec().contains("pci = \"0000:01:00.0\""));
-        List<String> commands = s.batch().stream().filter(b -> b.hostdev() != null).map(b -> b.hostdev().get(0)).distinct().toList();
-        assertEquals(List.of("list", "groups", "show", "detach", "vm", "attach", "unplug", "reattach"), commands);
-    }
-
-    @Test
-    void stateLinesParseIntoDriversAndVfioGroups() {
-        Map<String, String> s = LabScenario.parseState("0000:01:00.0 vfio-pci\n0000:02:00.0 -\nvfio: 11 vfio \n");
-        assertEquals("vfio-pci", s.get("0000:01:00.0"));
-        assertEquals("-", s.get("0000:02:00.0"));
-        assertTrue(s.get("vfio").contains(" 11 "));
+    void kernelViewLinesParseIntoDriversAndVfioGroups() {
+        KernelView k = KernelView.parse("0000:01:00.0 vfio-pci\n0000:02:00.0 -\nvfio: 11 vfio \n");
+        assertEquals("vfio-pci", k.driver("0000:01:00.0"));
+        assertEquals("-", k.driver("0000:02:00.0"));
+        assertEquals("?", k.driver("0000:09:00.0"));
+        assertTrue(k.hasVfioGroup("11"));
+        assertEquals(List.of("11"), k.vfioGroups());
+        assertEquals(List.of(), KernelView.parse("vfio: \n").vfio());
     }
 }

@@ -1,0 +1,44 @@
+package dev.hostdev.engine.posix;
+
+import com.sun.jna.LastErrorException;
+import com.sun.jna.Native;
+import com.sun.jna.NativeLong;
+import com.sun.jna.Pointer;
+
+/**
+ * Every C library call Hostdev makes, in one mapping: the engine's sysfs writes, locks and interface
+ * query, and the launcher's VFIO probe all go through {@link Posix}, which wraps this. JNA's direct
+ * mapping (a lock is taken on every hotplug: a call costs a fraction of a microsecond instead of the
+ * few an interface proxy costs). Registered on first use, so that commands that never make a native
+ * call never load JNA's library.
+ */
+final class LibC {
+    static {
+        Native.register("c");
+    }
+
+    private LibC() {
+    }
+
+    static native int open(String path, int flags, int mode) throws LastErrorException;
+
+    static native NativeLong write(int fd, byte[] buf, NativeLong count) throws LastErrorException;
+
+    static native NativeLong pwrite(int fd, byte[] buf, NativeLong count, long offset) throws LastErrorException;
+
+    static native int ftruncate(int fd, long length) throws LastErrorException;
+
+    static native int close(int fd) throws LastErrorException;
+
+    static native int flock(int fd, int operation) throws LastErrorException;
+
+    static native int ioctl(int fd, NativeLong request, NativeLong arg) throws LastErrorException;
+
+    static native int ioctl(int fd, NativeLong request, Pointer argp) throws LastErrorException;
+
+    static native int socket(int domain, int type, int protocol) throws LastErrorException;
+
+    static native int geteuid();
+
+    static native String strerror(int errnum);
+}
