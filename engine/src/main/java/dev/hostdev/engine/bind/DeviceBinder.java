@@ -48,6 +48,7 @@ public final class DeviceBinder {
     private final DeviceLocks locks;
     private final Optional<String> bootId;
     private final Recovery recovery;
+    private final DriverModules modules;
 
     /**
      * @param sysfs     sysfs under the host root (its writer is the kernel, or a simulated one in tests); the
@@ -57,7 +58,16 @@ public final class DeviceBinder {
      *                  e.g. {@code hostdev detach} or {@code vm web1}
      */
     public DeviceBinder(Sysfs sysfs, BindObserver observer, String requester) {
+        this(sysfs, observer, requester, ModuleLoader.forRoot(sysfs.root()));
+    }
+
+    /**
+     * As {@link #DeviceBinder(Sysfs, BindObserver, String)}, loading missing driver modules with {@code modules}
+     * (modprobe on the real host; a simulated kernel's loader in tests).
+     */
+    public DeviceBinder(Sysfs sysfs, BindObserver observer, String requester, ModuleLoader modules) {
         this.sysfs = sysfs;
+        this.modules = new DriverModules(sysfs, modules);
         this.observer = observer;
         this.requester = requester;
         this.probe = new BindingProbe(sysfs);
@@ -147,15 +157,6 @@ public final class DeviceBinder {
         for (PciAddress a : sel.devices().keySet()) {
             choices.put(a, chooser.choose(a, probe.state(a), options.driver()));
         }
-        for (String driver : new LinkedHashSet<>(choices.values().stream().map(DriverChoice::driver).toList())) {
-            if (!probe.driverLoaded(driver)) {
-                HostdevException e = DriverChooser.notLoaded(driver);
-                if (!options.dryRun()) {
-                    throw e;
-                }
-                warnings.add(e.getMessage() + ": load it with modprobe " + driver + " before detaching");
-            }
-        }
         List<DevicePlan> plans = new ArrayList<>();
         for (PciAddress a : sel.devices().keySet()) {
             Optional<String> group = probe.iommuGroup(a);
@@ -168,6 +169,18 @@ public final class DeviceBinder {
             guard.checkHostUse(changing, options.force());
             guard.checkClaims(changing);
             sel.requireViable(inventory);
+            // Only once every check passed: a refused detach loads nothing.
+            List<String> drivers = changing.stream().map(a -> choices.get(a).driver()).distinct().toList();
+            if (options.dryRun()) {
+                drivers.forEach(d -> warnings.addAll(modules.plan(d)));
+            } else if (drivers.stream().anyMatch(d -> !modules.missing(d).isEmpty())) {
+                List<String> loadWarnings = new ArrayList<>();
+                drivers.forEach(d -> loadWarnings.addAll(modules.ensure(d, m -> observer.progress(changing.get(0), m))));
+                // Plan again with the drivers loaded: a module may register its driver under another spelling.
+                DetachPlanning again = planDetach(requested, options);
+                loadWarnings.addAll(again.warnings());
+                return new DetachPlanning(again.selection(), again.plans(), loadWarnings, options, again.choices());
+            }
         }
         return new DetachPlanning(sel, plans, warnings, options, choices);
     }

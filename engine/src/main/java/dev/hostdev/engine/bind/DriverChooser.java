@@ -1,6 +1,5 @@
 package dev.hostdev.engine.bind;
 
-import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.sysfs.Sysfs;
@@ -116,10 +115,5 @@ public final class DriverChooser {
     /** Whether the device is bound to a VFIO driver now. */
     boolean onVfio(BindingState s) {
         return s.driver().isPresent() && isVfioDriver(s.driver().get());
-    }
-
-    static HostdevException notLoaded(String driver) {
-        return new HostdevException(ErrorCode.ENVIRONMENT, "the " + driver + " driver is not loaded (no /sys/bus/pci/drivers/"
-                + driver + ")", "load it: modprobe " + driver + ", or pass --driver vfio-pci");
     }
 }

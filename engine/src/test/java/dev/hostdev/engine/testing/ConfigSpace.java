@@ -49,6 +49,15 @@ final class ConfigSpace {
         return c;
     }
 
+    /** Puts a Device Serial Number extended capability (ID 0x0003, version 1, last in the list) at 0x100. */
+    static void putSerialNumber(byte[] c, long dsn) {
+        put16(c, 0x100, 0x0003);
+        put16(c, 0x102, 0x0001);
+        for (int i = 0; i < 8; i++) {
+            c[0x104 + i] = (byte) (dsn >>> (8 * i));
+        }
+    }
+
     private static void put16(byte[] c, int offset, int value) {
         c[offset] = (byte) value;
         c[offset + 1] = (byte) (value >> 8);

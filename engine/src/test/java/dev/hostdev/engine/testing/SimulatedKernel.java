@@ -100,6 +100,56 @@ public final class SimulatedKernel implements AttributeWriter {
         }
     }
 
+    // ---- kernel modules ---------------------------------------------------------------------------
+
+    private final List<String> modulesLoaded = new ArrayList<>();
+    private final java.util.Set<String> modulesWithoutDriver = new java.util.HashSet<>();
+    private final java.util.Set<String> modulesFailing = new java.util.HashSet<>();
+
+    /**
+     * Loads a module as modprobe would (a {@code ModuleLoader} for the binder): {@code sys/module/NAME} appears
+     * and, for a PCI driver's module, {@code sys/bus/pci/drivers/NAME} with its control files. Names with '-'
+     * and '_' are the same module, as for modprobe; the driver directory keeps the name asked for.
+     */
+    public synchronized void loadModule(String name) {
+        if (modulesFailing.contains(name)) {
+            throw new dev.hostdev.engine.HostdevException(dev.hostdev.engine.ErrorCode.ENVIRONMENT,
+                    "modprobe " + name + " failed (exit status 1): FATAL: Module " + name + " not found", null);
+        }
+        modulesLoaded.add(name);
+        try {
+            Files.createDirectories(sys.resolve("module").resolve(name.replace('-', '_')));
+            if (!name.equals("vfio_iommu_type1") && !modulesWithoutDriver.contains(name)) {
+                Path driver = sys.resolve("bus/pci/drivers").resolve(name);
+                Files.createDirectories(driver);
+                for (String f : new String[] {"bind", "unbind", "new_id", "remove_id", "uevent"}) {
+                    if (!Files.exists(driver.resolve(f))) {
+                        Files.writeString(driver.resolve(f), "");
+                    }
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The modules loaded so far, in order. */
+    public synchronized List<String> modulesLoaded() {
+        return List.copyOf(modulesLoaded);
+    }
+
+    /** Loading {@code name} succeeds but registers no PCI driver (a wrong name, a broken module). */
+    public synchronized SimulatedKernel moduleWithoutDriver(String name) {
+        modulesWithoutDriver.add(name);
+        return this;
+    }
+
+    /** Loading {@code name} fails as modprobe does for a module this kernel lacks. */
+    public synchronized SimulatedKernel moduleMissing(String name) {
+        modulesFailing.add(name);
+        return this;
+    }
+
     // ---- configuration by the test -------------------------------------------------------------
 
     /** Declares the driver that claims the device on {@code drivers_probe} when no override is set. */

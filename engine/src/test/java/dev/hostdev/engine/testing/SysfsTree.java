@@ -157,6 +157,12 @@ public final class SysfsTree {
         return this;
     }
 
+    /** A physical slot: {@code sys/bus/pci/slots/LABEL/address} reading {@code domainBusDevice} (e.g. {@code 0000:02:00}). */
+    public SysfsTree slot(String label, String domainBusDevice) {
+        write("bus/pci/slots/" + label + "/address", domainBusDevice);
+        return this;
+    }
+
     /** The real directory of a PCI device added earlier. */
     public Path pciDeviceDir(String address) {
         Path dir = pciDirs.get(PciAddress.parse(address).toString());
@@ -211,8 +217,18 @@ public final class SysfsTree {
                 + String.format("PCI_CLASS=%X%nPCI_ID=%04X:%04X%nPCI_SUBSYS_ID=%04X:%04X%nPCI_SLOT_NAME=%s",
                         klass, b.vendor, b.device, b.subsystemVendor, b.subsystemDevice, addr));
         int size = b.pcieType >= 0 ? 4096 : 256;
-        bytesAt(dir, "config", ConfigSpace.build(b.vendor, b.device, klass, b.revision, b.subsystemVendor,
-                b.subsystemDevice, b.multiFunction, b.pcieType, b.secondaryBus, size));
+        byte[] config = ConfigSpace.build(b.vendor, b.device, klass, b.revision, b.subsystemVendor,
+                b.subsystemDevice, b.multiFunction, b.pcieType, b.secondaryBus, size);
+        if (b.serialNumber != null) {
+            ConfigSpace.putSerialNumber(config, b.serialNumber);
+        }
+        if (b.configBytes != null) {
+            config = java.util.Arrays.copyOf(config, b.configBytes);
+        }
+        bytesAt(dir, "config", config);
+        if (b.nvmeSerial != null) {
+            writeAt(mkdirs(rel + "/nvme/nvme0"), "serial", b.nvmeSerial);
+        }
         link(dir.resolve("subsystem"), sysPath("bus/pci"));
         link(sysPath("bus/pci/devices/" + addr), dir);
         if (b.driver != null) {
@@ -417,6 +433,9 @@ public final class SysfsTree {
         private int vfIndex;
         private Boolean bootVga;
         private final List<long[]> bars = new ArrayList<>();
+        private Long serialNumber;
+        private Integer configBytes;
+        private String nvmeSerial;
 
         PciBuilder(SysfsTree tree, PciAddress address) {
             this.tree = tree;
@@ -574,6 +593,24 @@ public final class SysfsTree {
         /** A memory BAR {@code index} (0–5) at {@code start} of {@code size} bytes. */
         public PciBuilder bar(int index, long start, long size) {
             bars.add(new long[] {index, start, size});
+            return this;
+        }
+
+        /** A PCI Express Device Serial Number extended capability (at 0x100) holding {@code dsn}. */
+        public PciBuilder serialNumber(long dsn) {
+            serialNumber = dsn;
+            return this;
+        }
+
+        /** Cuts {@code config} to {@code n} bytes, as the kernel does (64) for a reader without CAP_SYS_ADMIN. */
+        public PciBuilder configBytes(int n) {
+            configBytes = n;
+            return this;
+        }
+
+        /** An NVMe controller: {@code nvme/nvme0/serial} reads {@code serial} (padded with spaces, as the kernel does). */
+        public PciBuilder nvmeSerial(String serial) {
+            nvmeSerial = serial;
             return this;
         }
 

@@ -3,6 +3,7 @@ package dev.hostdev.launcher.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.DeviceArguments;
 import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.launcher.hotplug.AttachResult;
 import dev.hostdev.launcher.hotplug.Attacher;
@@ -44,7 +45,7 @@ public final class AttachCommand implements Callable<Integer> {
 
     // Not an exclusive @ArgGroup: picocli does not match a positional inside a group after NAME
     // ("Unmatched argument at index 2"), so the choice between DEV and --emulated is checked in device().
-    @Parameters(index = "1", arity = "0..1", paramLabel = "DEV", description = "Host device: " + DeviceRef.SPELLINGS + ".")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DEV", description = "Host device: " + DeviceArguments.SPELLINGS + ".")
     String hostDevice;
 
     @Option(names = "--emulated", paramLabel = "MODEL", description = "Hotplug a device QEMU emulates instead of DEV, e.g. e1000e.")
@@ -102,7 +103,7 @@ public final class AttachCommand implements Callable<Integer> {
                 throw HostdevException.usage("not a QEMU device name: '" + model + "'", "see: qemu-system-x86_64 -device help");
             }
         }
-        DeviceRef ref = DeviceRef.parse(hostDevice);
+        DeviceRef ref = DeviceArguments.resolve(hostDevice, common.sysfs());
         if (ref instanceof DeviceRef.Pci p) {
             return new HotplugDevice.HostPci(p.address(), managed);
         }

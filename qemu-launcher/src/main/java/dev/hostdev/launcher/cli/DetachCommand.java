@@ -34,7 +34,8 @@ public final class DetachCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "DEV", description = "PCI devices: 03:07.0, 0000:03:07.0 or pci_0000_03_07_0.")
+    @Parameters(arity = "1..*", paramLabel = "DEV", description = "PCI devices: 03:07.0, 0000:03:07.0, pci_0000_03_07_0, or a selector that survives renumbering: "
+                    + "path:pci0000:00/1c.0/00.0, serial:SN, slot:3[#N], id:10de:2204[#N] (docs/guide.md).")
     List<String> devices;
 
     @Option(names = "--driver", paramLabel = "NAME", defaultValue = DriverChooser.AUTO,
@@ -66,7 +67,7 @@ public final class DetachCommand implements Callable<Integer> {
         DetachOptions options = DetachOptions.defaults().withDriver(driver).withWholeGroup(group).withForce(force)
                 .withDryRun(dryRun);
         BindResult result = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev detach")
-                .detach(DetachCommandSupport.pciDevices(devices, "detach"), options);
+                .detach(DetachCommandSupport.pciDevices(devices, "detach", common.sysfs()), options);
         DetachCommandSupport.print(spec, result, json.enabled());
         return 0;
     }

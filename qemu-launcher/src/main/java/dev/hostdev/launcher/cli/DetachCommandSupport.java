@@ -9,8 +9,10 @@ import dev.hostdev.engine.bind.BindResult;
 import dev.hostdev.engine.bind.BindingState;
 import dev.hostdev.engine.bind.DeviceBinder;
 import dev.hostdev.engine.bind.DeviceOutcome;
+import dev.hostdev.engine.bind.ModuleLoader;
 import dev.hostdev.engine.bind.Outcome;
 import dev.hostdev.engine.bind.SysfsWrite;
+import dev.hostdev.engine.pci.DeviceArguments;
 import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.sysfs.AttributeWriter;
@@ -34,6 +36,12 @@ final class DetachCommandSupport {
      * in a simulated kernel here, in-process, so that no user-visible option can fake the kernel.
      */
     static volatile Function<HostRoot, AttributeWriter> kernel = root -> new NativeAttributeWriter();
+
+    /**
+     * How missing driver modules are loaded: modprobe for the real host, a refusal under any other root
+     * ({@link ModuleLoader#forRoot}); the CLI's tests load into the simulated kernel here.
+     */
+    static volatile Function<HostRoot, ModuleLoader> modules = ModuleLoader::forRoot;
 
     private DetachCommandSupport() {
     }
@@ -60,17 +68,21 @@ final class DetachCommandSupport {
                 }
             }
         };
-        return new DeviceBinder(sysfs, observer, requester);
+        return new DeviceBinder(sysfs, observer, requester, modules.apply(root));
     }
 
-    /** Parses device names; only PCI devices are detached or reattached. */
-    static List<PciAddress> pciDevices(List<String> names, String command) {
+    /**
+     * Parses device names and resolves selectors ({@code path:}, {@code serial:}, {@code slot:}, {@code id:}) under
+     * the root; only PCI devices are detached or reattached.
+     */
+    static List<PciAddress> pciDevices(List<String> names, String command, Sysfs sysfs) {
         List<PciAddress> out = new ArrayList<>();
         for (String name : names) {
-            DeviceRef ref = DeviceRef.parse(name);
+            DeviceRef ref = DeviceArguments.resolve(name, sysfs);
             if (!(ref instanceof DeviceRef.Pci pci)) {
                 throw HostdevException.usage("'" + name + "' is a USB device: only PCI devices are " + command + "ed",
-                        "USB devices go to a VM as they are (usb-host); name PCI devices as 03:07.0, 0000:03:07.0 or pci_0000_03_07_0");
+                        "USB devices go to a VM as they are (usb-host); name PCI devices as 03:07.0, 0000:03:07.0, pci_0000_03_07_0 "
+                                + "or a selector (path:, serial:, slot:, id:)");
             }
             out.add(pci.address());
         }

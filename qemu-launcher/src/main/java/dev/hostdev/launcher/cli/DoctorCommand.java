@@ -57,7 +57,8 @@ public final class DoctorCommand implements Callable<Integer> {
     String user;
 
     @Parameters(paramLabel = "DEV", arity = "0..*",
-            description = "PCI devices to check one by one (03:07.0, 0000:03:07.0 or pci_0000_03_07_0).")
+            description = "PCI devices to check one by one (03:07.0, 0000:03:07.0, pci_0000_03_07_0, or a selector: "
+                    + "path:pci0000:00/1c.0/00.0, serial:SN, slot:3[#N], id:10de:2204[#N]).")
     List<String> devices = new ArrayList<>();
 
     @Override
@@ -66,7 +67,7 @@ public final class DoctorCommand implements Callable<Integer> {
         DoctorContext context = DoctorContext.of(root);
         HostFiles files = context.files();
         if (specFile != null) {
-            context = context.withSpec(SpecFacts.read(specFile));
+            context = context.withSpec(SpecFacts.read(specFile, new dev.hostdev.engine.pci.PciSelectorResolver(common.sysfs())));
         }
         if (user != null) {
             context = context.withUser(HostUser.lookup(files, user).orElseThrow(() -> HostdevException.usage(
@@ -76,7 +77,7 @@ public final class DoctorCommand implements Callable<Integer> {
         if (root.isSystemRoot()) {
             context = context.withVfioProbe(new NativeVfioProbe());
         }
-        List<PciAddress> addresses = devices.stream().map(DoctorCommand::pciDevice).toList();
+        List<PciAddress> addresses = devices.stream().map(name -> pciDevice(name, common)).toList();
         if (addresses.isEmpty() && context.spec().isPresent()) {
             addresses = context.spec().get().pciDevices();
         }
@@ -108,11 +109,11 @@ public final class DoctorCommand implements Callable<Integer> {
     }
 
     /** The one device-name parser every command uses (no blanks or control characters), PCI only. */
-    private static PciAddress pciDevice(String name) {
-        if (dev.hostdev.engine.pci.DeviceRef.parse(name) instanceof dev.hostdev.engine.pci.DeviceRef.Pci p) {
+    private static PciAddress pciDevice(String name, CommonOptions common) {
+        if (dev.hostdev.engine.pci.DeviceArguments.resolve(name, common.sysfs()) instanceof dev.hostdev.engine.pci.DeviceRef.Pci p) {
             return p.address();
         }
         throw dev.hostdev.engine.HostdevException.usage("doctor checks PCI devices; '" + name + "' is a USB device",
-                "name a PCI device: 03:07.0, 0000:03:07.0 or pci_0000_03_07_0");
+                "name a PCI device: 03:07.0, 0000:03:07.0, pci_0000_03_07_0 or a selector (path:, serial:, slot:, id:)");
     }
 }

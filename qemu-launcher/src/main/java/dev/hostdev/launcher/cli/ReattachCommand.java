@@ -30,7 +30,8 @@ public final class ReattachCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "DEV", description = "PCI devices: 03:07.0, 0000:03:07.0 or pci_0000_03_07_0.")
+    @Parameters(arity = "1..*", paramLabel = "DEV", description = "PCI devices: 03:07.0, 0000:03:07.0, pci_0000_03_07_0, or a selector that survives renumbering: "
+                    + "path:pci0000:00/1c.0/00.0, serial:SN, slot:3[#N], id:10de:2204[#N] (docs/guide.md).")
     List<String> devices;
 
     @Option(names = "--dry-run", description = "Print every sysfs write, in order, and write nothing.")
@@ -39,7 +40,7 @@ public final class ReattachCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         BindResult result = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev reattach")
-                .reattach(DetachCommandSupport.pciDevices(devices, "reattach"), new ReattachOptions(dryRun));
+                .reattach(DetachCommandSupport.pciDevices(devices, "reattach", common.sysfs()), new ReattachOptions(dryRun));
         DetachCommandSupport.print(spec, result, json.enabled());
         return DetachCommandSupport.anyLeftUnbound(result) ? ErrorCode.KERNEL.exitStatus() : 0;
     }

@@ -1,6 +1,8 @@
 package dev.hostdev.launcher.cli;
 
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.DeviceArguments;
+import dev.hostdev.engine.pci.PciSelector;
 import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciInventory;
@@ -40,7 +42,9 @@ public final class ShowCommand implements Callable<Integer> {
             description = {"A PCI address (03:07.0, 0000:03:07.0, pci_0000_03_07_0), a USB bus-port (1-2, 1-2.3, "
                     + "usb_1_2_3), a USB root hub (usb1, usb_usb1), or a vendor:device ID (046d:c52b, 8086:10d3): "
                     + "USB devices first, then PCI; an ID several devices share is refused, naming them.",
-                "Every name 'hostdev list' and 'hostdev show' print for a device is accepted."})
+                "Every name 'hostdev list' and 'hostdev show' print for a device is accepted, and a selector that survives "
+                        + "renumbering: path:pci0000:00/1c.0/00.0, serial:SN, slot:3[#N], id:10de:2204[#N] (a PCI vendor:device "
+                        + "ID ranked among identical devices)."})
     String device;
 
     @ArgGroup(exclusive = true)
@@ -63,7 +67,11 @@ public final class ShowCommand implements Callable<Integer> {
         Sysfs sysfs = common.sysfs();
         OptionalInt rootHub = UsbNodedevName.tryParseRootHub(device);
         String out;
-        if (rootHub.isPresent()) {
+        if (PciSelector.isSelector(device)) {
+            DeviceRef ref = DeviceArguments.resolve(device, sysfs);
+            out = ref instanceof DeviceRef.Pci pci ? pci(sysfs, pci.address())
+                    : usb(sysfs.root(), new UsbInventory(sysfs).find(((DeviceRef.UsbPort) ref).address()), true);
+        } else if (rootHub.isPresent()) {
             out = usb(sysfs.root(), new UsbInventory(sysfs).rootHub(rootHub.getAsInt()), false);
         } else {
             DeviceRef ref = DeviceRef.parse(device);

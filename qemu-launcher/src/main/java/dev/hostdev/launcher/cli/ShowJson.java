@@ -23,6 +23,17 @@ final class ShowJson {
             g.writeStringField("type", "pci");
             ListJson.pciFields(g, d.summary(), r.names());
             g.writeStringField("path", "/sys/" + d.sysfsPath());
+            ListJson.nullable(g, "topology_path", r.selectors().path());
+            g.writeArrayFieldStart("selectors");
+            for (String s : r.selectors().selectors()) {
+                g.writeString(s);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("selector_notes");
+            for (String s : r.selectors().notes()) {
+                g.writeString(s);
+            }
+            g.writeEndArray();
             ListJson.nullable(g, "parent", d.parent().map(PciAddress::toString));
             g.writeStringField("subsystem_vendor_id", String.format("0x%04x", d.subsystemVendorId()));
             g.writeStringField("subsystem_device_id", String.format("0x%04x", d.subsystemDeviceId()));

@@ -10,6 +10,7 @@ import dev.hostdev.engine.iommu.Viability;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciDevice;
 import dev.hostdev.engine.pci.PciInventory;
+import dev.hostdev.engine.pci.PciSelectorResolver;
 import dev.hostdev.engine.pci.PciNames;
 import dev.hostdev.engine.pci.PciSummary;
 import dev.hostdev.engine.state.DeviceRecord;
@@ -32,11 +33,13 @@ import java.util.Set;
  * @param groupMembers the group's members (the device included), as listed
  * @param viability    whether the group could be given to a VM once this device is detached (its other
  *                     members as they stand), empty without a group
+ * @param selectors    the selectors that name the device alone on this host ({@code path:}, {@code serial:}, …)
  * @param record       Hostdev's record if Hostdev detached it ({@code /run/hostdev/devices/ADDR.json})
  * @param hostUses     how the host uses it; empty when that could not be determined
  */
 record ShowPciReport(PciDevice device, PciNames names, Optional<IommuGroup> group, List<PciSummary> groupMembers,
-        Optional<Viability> viability, Optional<DeviceRecord> record, Optional<List<HostUse>> hostUses) {
+        Optional<Viability> viability, Optional<DeviceRecord> record, Optional<List<HostUse>> hostUses,
+        PciSelectorResolver.Report selectors) {
 
     ShowPciReport {
         Objects.requireNonNull(device);
@@ -55,7 +58,8 @@ record ShowPciReport(PciDevice device, PciNames names, Optional<IommuGroup> grou
         List<PciSummary> named = new ArrayList<>(members);
         named.add(device.summary());
         return new ShowPciReport(device, PciNames.lookup(sysfs.root(), named), group, members, viability,
-                new DeviceRecords(new StateDirectory(sysfs.root())).find(address), hostUses(sysfs, address));
+                new DeviceRecords(new StateDirectory(sysfs.root())).find(address), hostUses(sysfs, address),
+                new PciSelectorResolver(sysfs).report(address));
     }
 
     /** The host guard's findings, or empty when /proc or /sys lack what it reads. */

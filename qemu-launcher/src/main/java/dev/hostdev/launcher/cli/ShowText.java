@@ -21,6 +21,11 @@ final class ShowText {
         ListText.pciLine(s, d.summary(), r.names());
         field(s, "nodedev name", d.address().nodedevName());
         field(s, "path", "/sys/" + d.sysfsPath());
+        field(s, "topology path", r.selectors().path().orElse("unknown"));
+        field(s, "selectors", r.selectors().selectors().isEmpty() ? "none" : String.join("  ", r.selectors().selectors()));
+        for (String note : r.selectors().notes()) {
+            field(s, "selector note", note);
+        }
         field(s, "parent", d.parent().map(PciAddress::toString).orElse("none (root bus)"));
         field(s, "subsystem", String.format("[%04x:%04x]", d.subsystemVendorId(), d.subsystemDeviceId()));
         field(s, "driver", d.driver().orElse("none"));

@@ -54,7 +54,7 @@ public final class SriovCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PciAddress address = DetachCommandSupport.pciDevices(List.of(pf), "inspect").get(0);
+        PciAddress address = DetachCommandSupport.pciDevices(List.of(pf), "inspect", common.sysfs()).get(0);
         PrintWriter out = spec.commandLine().getOut();
         if (set == null) {
             if (dryRun) {

@@ -12,6 +12,7 @@ import dev.hostdev.launcher.cmdline.ManagedDevice;
 import dev.hostdev.launcher.cmdline.PreflightChecker;
 import dev.hostdev.launcher.cmdline.QemuCapabilities;
 import dev.hostdev.launcher.cmdline.QemuDevice;
+import dev.hostdev.engine.pci.PciSelectorResolver;
 import dev.hostdev.launcher.spec.VmSpecLoader;
 import dev.hostdev.launcher.topology.SysfsPciFacts;
 import java.io.PrintWriter;
@@ -58,7 +59,7 @@ public final class VmCmdlineCommand implements Callable<Integer> {
         Sysfs sysfs = common.sysfs();
         LaunchOptions options = LaunchOptions.forHost(common.hostRoot(),
                 new VmCommandContext(common, spec.commandLine().getErr()).vmsDir());
-        LaunchPlan plan = LaunchPlanner.plan(VmSpecLoader.load(specFile), new SysfsPciFacts(sysfs),
+        LaunchPlan plan = LaunchPlanner.plan(VmSpecLoader.load(specFile, new PciSelectorResolver(common.sysfs())), new SysfsPciFacts(sysfs),
                 paused ? options.paused() : options);
         List<String> notes = new ArrayList<>(plan.notes());
         checkDevices(plan, notes);

@@ -38,6 +38,11 @@ public record SpecFacts(Path file, long memoryBytes, boolean guestIommu, List<Pc
         return of(file, VmSpecLoader.load(file));
     }
 
+    /** Loads the spec and resolves its PCI selectors on the host, as {@code vm start} does. */
+    public static SpecFacts read(Path file, dev.hostdev.engine.pci.PciSelectorResolver resolver) {
+        return of(file, VmSpecLoader.load(file, resolver));
+    }
+
     /** The facts of a loaded spec. */
     public static SpecFacts of(Path file, VmSpec spec) {
         return new SpecFacts(file, spec.memory().bytes(), spec.iommu() != Iommu.NONE,

@@ -2,15 +2,18 @@ package dev.hostdev.launcher.spec;
 
 import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.engine.pci.PciSelector;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A host device given to the VM ({@code [[hostdev]]}): exactly one of a PCI address or a USB
- * device.
+ * A host device given to the VM ({@code [[hostdev]]}): a PCI device (by address, or by a selector that
+ * survives renumbering) or a USB device.
  *
  * @param id       the QEMU device id ({@code hostdev0}, … by position unless the spec names one)
- * @param pci      the PCI device, or empty for USB
+ * @param pci      the PCI device's address: as written, or what {@code selector} resolved to on this host;
+ *                 empty for USB, and for a selector not resolved yet (a spec read without a host)
+ * @param selector the PCI selector as written ({@code path}, {@code serial}, {@code slot}, {@code vendor_device}), if any
  * @param usb      the USB device ({@link DeviceRef.Usb} by IDs or {@link DeviceRef.UsbPort} by bus-port), or empty for PCI
  * @param managed  detach from the host driver at start and give back at the end (PCI; default true)
  * @param startup  what to do when it is missing at start
@@ -18,14 +21,15 @@ import java.util.Optional;
  * @param legacy   place it behind the pcie-pci-bridge even if it is PCI Express (PCI)
  * @param at       where its device key is written ({@code FILE:LINE}), for hints; {@code null} when not from a file
  */
-public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<DeviceRef> usb, boolean managed,
-                          StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at) {
+public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb,
+                          boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at) {
     /** Requires exactly one source; PCI-only options only with PCI. */
     public HostdevSpec {
         Objects.requireNonNull(id);
         Objects.requireNonNull(startup);
         Objects.requireNonNull(expect);
-        if (pci.isPresent() == usb.isPresent()) {
+        Objects.requireNonNull(selector);
+        if ((pci.isPresent() || selector.isPresent()) == usb.isPresent()) {
             throw new IllegalArgumentException("a hostdev is either PCI or USB");
         }
         if (usb.isPresent() && usb.get() instanceof DeviceRef.Pci) {
@@ -39,7 +43,7 @@ public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<DeviceRe
     /** A hostdev not read from a file. */
     public HostdevSpec(String id, Optional<PciAddress> pci, Optional<DeviceRef> usb, boolean managed,
                        StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy) {
-        this(id, pci, usb, managed, startup, expect, legacy, null);
+        this(id, pci, Optional.empty(), usb, managed, startup, expect, legacy, null);
     }
 
     /** Its table as a hint names it: {@code [[hostdev]] at FILE:LINE}, or by id when not from a file. */
@@ -49,11 +53,14 @@ public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<DeviceRe
 
     /** Whether it is a PCI device. */
     public boolean isPci() {
-        return pci.isPresent();
+        return pci.isPresent() || selector.isPresent();
     }
 
-    /** The device as written: PCI address or USB reference. */
+    /** The device as written: PCI address (with the selector that found it) or USB reference. */
     public String source() {
+        if (selector.isPresent()) {
+            return pci.map(a -> a + " (" + selector.get().spelling() + ")").orElse(selector.get().spelling());
+        }
         return pci.map(PciAddress::toString).orElseGet(() -> usb.orElseThrow().toString());
     }
 }

@@ -8,6 +8,8 @@ import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.DeviceRef;
 import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.engine.pci.PciSelector;
+import dev.hostdev.engine.pci.PciSelectorResolver;
 import dev.hostdev.engine.Utf8Input;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +60,18 @@ public final class VmSpecLoader {
      * @throws HostdevException not_found if the file is absent, usage for anything wrong in it
      */
     public static VmSpec load(Path file) {
+        return load(file, null);
+    }
+
+    /**
+     * Loads a spec file and resolves its PCI selectors ({@code path}, {@code serial}, {@code slot},
+     * {@code vendor_device}) to the devices they name on this host: what a command that acts on the host uses.
+     *
+     * @param resolver the host's devices; null leaves selectors unresolved (a spec checked without a host)
+     * @throws HostdevException not_found if the file or a selected device is absent, usage for anything wrong
+     *                          in it (an ambiguous selector included), each naming the file and line
+     */
+    public static VmSpec load(Path file, PciSelectorResolver resolver) {
         String text;
         try {
             text = Utf8Input.readFile(file, "spec file");
@@ -67,7 +81,7 @@ public final class VmSpecLoader {
             throw new HostdevException(ErrorCode.USAGE, "cannot read spec file " + file + ": " + e.getMessage(), null, e);
         }
         Path abs = file.toAbsolutePath().normalize();
-        return parse(text, file.toString(), abs.getParent());
+        return parse(text, file.toString(), abs.getParent(), resolver);
     }
 
     /**
@@ -77,6 +91,16 @@ public final class VmSpecLoader {
      * @param baseDir  what relative paths are resolved against
      */
     public static VmSpec parse(String text, String fileName, Path baseDir) {
+        return parse(text, fileName, baseDir, null);
+    }
+
+    /**
+     * Parses spec text and resolves its PCI selectors with {@code resolver} (null: leave them unresolved).
+     *
+     * @param fileName how messages name the file
+     * @param baseDir  what relative paths are resolved against
+     */
+    public static VmSpec parse(String text, String fileName, Path baseDir, PciSelectorResolver resolver) {
         SpecSource source = new SpecSource(fileName, baseDir.toAbsolutePath().normalize(), TomlLineIndex.of(text));
         JsonNode tree;
         try {
@@ -95,7 +119,7 @@ public final class VmSpecLoader {
         if (tree == null || !tree.isObject()) {
             throw source.errorAtLine(0, "empty spec file", "a spec needs at least name = \"…\"; see docs/spec.md");
         }
-        return new Reading(source).read(new TomlTable(source, "", (ObjectNode) tree));
+        return new Reading(source, resolver).read(new TomlTable(source, "", (ObjectNode) tree));
     }
 
     /** One reading of a file, with the ids and devices seen so far. */
@@ -107,8 +131,11 @@ public final class VmSpecLoader {
         private final Map<String, String> usbSeen = new HashMap<>();
         private final Map<PciAddress, String> hotplugSeen = new HashMap<>();
 
-        Reading(SpecSource source) {
+        private final PciSelectorResolver resolver;
+
+        Reading(SpecSource source, PciSelectorResolver resolver) {
             this.source = source;
+            this.resolver = resolver;
         }
 
         VmSpec read(TomlTable top) {
@@ -229,9 +256,20 @@ public final class VmSpecLoader {
         private HostdevSpec hostdev(TomlTable t, int index) {
             Optional<PciAddress> pci = t.parsed("pci", PciAddress::parse);
             Optional<DeviceRef> usb = t.parsed("usb", VmSpecLoader::usbDevice);
-            if (pci.isPresent() == usb.isPresent()) {
-                throw t.tableError(pci.isPresent() ? "names both pci and usb" : "names no device",
-                        "give one of pci = \"0000:03:07.0\" or usb = \"046d:c52b\" (or usb = \"1-2\")");
+            Optional<String> selectorKey = HostdevSelectorKeys.present(t);
+            Optional<PciSelector> selector = HostdevSelectorKeys.read(t);
+            int sources = (pci.isPresent() ? 1 : 0) + (usb.isPresent() ? 1 : 0) + (selector.isPresent() ? 1 : 0);
+            if (sources != 1) {
+                List<String> given = new ArrayList<>();
+                pci.ifPresent(p -> given.add("pci"));
+                usb.ifPresent(u -> given.add("usb"));
+                selectorKey.ifPresent(given::add);
+                throw t.tableError(sources == 0 ? "names no device" : "names the device twice (" + String.join(" and ", given) + ")",
+                        "give one of pci = \"0000:03:07.0\", a selector (path = \"pci0000:00/1c.0/00.0\", serial = \"…\", "
+                                + "slot = \"3\", vendor_device = \"10de:2204\"), or usb = \"046d:c52b\" (or usb = \"1-2\")");
+            }
+            if (selector.isPresent() && resolver != null) {
+                pci = Optional.of(HostdevSelectorKeys.resolve(t, selectorKey.get(), selector.get(), resolver));
             }
             Optional<Boolean> managed = t.bool("managed");
             Optional<StartupPolicy> startup = t.parsed("startup",
@@ -250,15 +288,17 @@ public final class VmSpecLoader {
                 throw t.error("startup", "applies to USB hostdevs only (as libvirt's startupPolicy)",
                         "a missing PCI device always stops the start; remove startup here");
             }
-            String key = pci.isPresent() ? "pci" : "usb";
-            String sourceName = pci.map(PciAddress::toString).orElseGet(() -> usb.get().toString());
-            String previous = pci.isPresent() ? pciSeen.putIfAbsent(pci.get(), t.name()) : usbSeen.putIfAbsent(sourceName, t.name());
+            String key = selectorKey.orElse(pci.isPresent() ? "pci" : "usb");
+            String sourceName = pci.map(PciAddress::toString).orElseGet(() -> usb.map(Object::toString)
+                    .orElseGet(() -> selector.get().spelling()));
+            String previous = pci.isPresent() ? pciSeen.putIfAbsent(pci.get(), t.name())
+                    : usb.isPresent() ? usbSeen.putIfAbsent(sourceName, t.name()) : null;
             if (previous != null) {
                 throw t.error(key, "names " + sourceName + ", which " + previous + " already gives to this VM",
                         "a device can be given once; remove one of the two");
             }
             String finalId = id.orElseGet(() -> generatedId("hostdev", index));
-            return new HostdevSpec(finalId, pci, usb, managed.orElse(pci.isPresent()), startup.orElse(StartupPolicy.MANDATORY),
+            return new HostdevSpec(finalId, pci, selector, usb, managed.orElse(usb.isEmpty()), startup.orElse(StartupPolicy.MANDATORY),
                     expect, legacy, t.where(key));
         }
 

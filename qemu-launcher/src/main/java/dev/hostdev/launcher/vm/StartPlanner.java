@@ -54,7 +54,7 @@ public final class StartPlanner {
      */
     public StartPlan plan(Path specFile, java.util.function.Function<String, ManagedDevices> managedFor,
                           java.util.function.Consumer<String> notes) {
-        VmSpec vm = VmSpecLoader.load(specFile);
+        VmSpec vm = VmSpecLoader.load(specFile, new dev.hostdev.engine.pci.PciSelectorResolver(sysfs));
         ManagedDevices managed = managedFor.apply(vm.name());
         SysfsPciFacts facts = new SysfsPciFacts(sysfs);
         LaunchOptions options = LaunchOptions.forHost(root, vmsDir).paused();

@@ -271,7 +271,7 @@ class VmSpecLoaderTest {
     @Test
     void hostdevMistakes() {
         assertError("name = \"x\"\n[[hostdev]]\nmanaged = true\n", "vm.toml:2: hostdev[0]: names no device", "usb =");
-        assertError("name = \"x\"\n[[hostdev]]\npci = \"03:00.0\"\nusb = \"1-1\"\n", "vm.toml:2: hostdev[0]: names both pci and usb", null);
+        assertError("name = \"x\"\n[[hostdev]]\npci = \"03:00.0\"\nusb = \"1-1\"\n", "vm.toml:2: hostdev[0]: names the device twice (pci and usb)", null);
         assertError("name = \"x\"\n[[hostdev]]\nusb = \"1-1\"\nmanaged = true\n", "vm.toml:4: hostdev[0].managed applies to PCI hostdevs only", null);
         assertError("name = \"x\"\n[[hostdev]]\npci = \"03:00.0\"\nstartup = \"optional\"\n",
                 "vm.toml:4: hostdev[0].startup applies to USB hostdevs only", null);
