@@ -22,6 +22,8 @@ import java.util.Optional;
  */
 public record ProcessIdentity(long pid, long startEpochMillis, String executable) {
     private static final String DELETED = " (deleted)";
+    /** How long a process just started through setsid is given to exec its command. */
+    private static final long EXEC_WAIT_MILLIS = 2000;
 
     /** Requires a positive pid. */
     @JsonCreator
@@ -53,7 +55,31 @@ public record ProcessIdentity(long pid, long startEpochMillis, String executable
      */
     public static ProcessIdentity of(ProcessHandle h, String command) {
         long started = h.info().startInstant().map(i -> i.toEpochMilli()).orElse(0L);
-        return new ProcessIdentity(h.pid(), started, realPath(command).orElseGet(() -> executableOf(h.pid()).orElse(null)));
+        ProcessIdentity id = new ProcessIdentity(h.pid(), started,
+                realPath(command).orElseGet(() -> executableOf(h.pid()).orElse(null)));
+        id.awaitExec(h);
+        return id;
+    }
+
+    /**
+     * Waits (at most {@link #EXEC_WAIT_MILLIS}) until the process runs the recorded executable: until setsid
+     * has exec'ed the command, {@link #isAlive} rightly says this is not it, and a record written or read in
+     * that moment would call a VM's new supervisor gone. Returns at once when the process has ended.
+     */
+    private void awaitExec(ProcessHandle h) {
+        if (executable == null) {
+            return;
+        }
+        long deadline = System.nanoTime() + EXEC_WAIT_MILLIS * 1_000_000L;
+        while (h.isAlive() && !executableOf(pid).map(e -> sameExecutable(e, executable)).orElse(false)
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static Optional<String> realPath(String command) {
