@@ -21,9 +21,10 @@ import java.util.stream.Collectors;
  * @param checked       what the checks found: the first plan's checks, as the report judged them
  * @param claimsChecked the host PCI devices no VM or other manager was found holding
  * @param detachWrites  the sysfs writes that detach the managed devices (planned)
+ * @param detachActions what that detach does besides writing, e.g. {@code 0000:04:01.0: would load module vfio-pci}
  */
 public record StartPlan(Path specFile, LaunchPlan launch, List<String> checked, List<String> claimsChecked,
-                        List<SysfsWrite> detachWrites) {
+                        List<SysfsWrite> detachWrites, List<String> detachActions) {
     /** Copies the lists. */
     public StartPlan {
         Objects.requireNonNull(specFile);
@@ -31,6 +32,7 @@ public record StartPlan(Path specFile, LaunchPlan launch, List<String> checked, 
         checked = List.copyOf(checked);
         claimsChecked = List.copyOf(claimsChecked);
         detachWrites = List.copyOf(detachWrites);
+        detachActions = List.copyOf(detachActions);
     }
 
     /** What each of {@code checks} found, as the report says: held, or left out (an optional USB device absent). */
@@ -53,6 +55,7 @@ public record StartPlan(Path specFile, LaunchPlan launch, List<String> checked, 
         if (!claimsChecked.isEmpty()) {
             steps.add(new PlanStep.Checked("no VM, QEMU or libvirt domain holds " + String.join(", ", claimsChecked)));
         }
+        detachActions.forEach(a -> steps.add(new PlanStep.Action(a)));
         steps.add(new PlanStep.SysfsWrites("detach managed devices to vfio-pci"
                 + (launch.managed().isEmpty() ? " (none)" : ""), detachWrites));
         steps.add(new PlanStep.Action("run (paused, in its own session; output to " + launch.paths().dir().resolve("qemu.log") + "): "

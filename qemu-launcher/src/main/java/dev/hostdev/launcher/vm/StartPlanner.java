@@ -2,6 +2,7 @@ package dev.hostdev.launcher.vm;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.bind.BindResult;
 import dev.hostdev.engine.bind.SysfsWrite;
 import dev.hostdev.engine.guard.HostGuard;
 import dev.hostdev.engine.pci.PciAddress;
@@ -72,10 +73,16 @@ public final class StartPlanner {
             throw new HostdevException(e.code(), "cannot start VM " + vm.name() + ": " + e.getMessage(), e.hint(), e);
         }
         List<PciAddress> managedHosts = plan.managed().stream().map(ManagedDevice::address).toList();
-        List<SysfsWrite> writes = managedHosts.isEmpty() ? List.of()
-                : CommandHints.forStart(() -> managed.detach(managedHosts, true), managedHosts, a -> where(vm, a)).writes();
+        List<SysfsWrite> writes = List.of();
+        List<String> actions = new java.util.ArrayList<>();
+        if (!managedHosts.isEmpty()) {
+            BindResult detach = CommandHints.forStart(() -> managed.detach(managedHosts, true), managedHosts, a -> where(vm, a));
+            writes = detach.writes();
+            // what the detach does besides writing (a module it would load), as the detach's own dry run says it
+            detach.devices().forEach(d -> d.warnings().forEach(w -> actions.add(d.device() + ": " + w)));
+        }
         return new StartPlan(specFile, plan, StartPlan.judged(first.checks(), report),
-                hosts.stream().map(PciAddress::toString).toList(), writes);
+                hosts.stream().map(PciAddress::toString).toList(), writes, actions);
     }
 
     private void refuseIfRunning(String name) {

@@ -82,6 +82,7 @@ class ModuleLoadingCommandTest {
         CliRun r = CliRun.run("--run-dir", runDir.toString(), "vm", "start", spec.toString(), "--dry-run", "--root", dir.toString());
         assertEquals(0, r.exitCode(), r.out() + r.err());
         assertTrue(r.out().contains("write /sys/bus/pci/devices/0000:04:01.0/driver_override vfio-pci"), r.out());
+        assertTrue(r.out().contains("0000:04:01.0: would load module vfio-pci"), "the dry run says what it would load: " + r.out());
         assertEquals(List.of(), kernel.modulesLoaded());
     }
 }
