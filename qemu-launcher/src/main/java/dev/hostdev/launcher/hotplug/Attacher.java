@@ -108,6 +108,9 @@ public final class Attacher {
             SlotKind kind = kindOf(device);
             String host = device instanceof HotplugDevice.HostPci p ? p.address().toString() : null;
             Slot s = r.slots().pick(kind, host).orElseThrow(() -> noRoom(r, kind, device));
+            if (device instanceof HotplugDevice.HostPci p && kind == SlotKind.ROOT_PORT) {
+                PortFit.check(r.name(), s, p.address(), facts).ifPresent(checked::add);
+            }
             slot = Optional.of(s);
             Placement at = s.kind() == SlotKind.ROOT_PORT ? Placement.onRootPort(s.bus())
                     : new Placement(s.bus(), Integer.decode(s.addr()), 0);

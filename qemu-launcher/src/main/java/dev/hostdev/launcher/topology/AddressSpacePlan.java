@@ -51,7 +51,7 @@ public record AddressSpacePlan(long belowFourG, long aboveFourG, long holeStart,
     public List<String> explain() {
         List<String> out = new ArrayList<>();
         for (Pref64Window w : windows) {
-            out.add(w.what() + ": " + size(w.bars()) + (w.bars() == w.bytes() ? "" : " -> window " + size(w.bytes())));
+            out.add(w.what() + (w.bars() == w.bytes() ? "" : " -> window " + size(w.bytes())));
         }
         out.add("64-bit windows: " + (windows.isEmpty() ? "none" : size(total()))
                 + "; pci-hole64-size " + size(holeSize) + (explicit ? "" : " (QEMU's default, not set)")

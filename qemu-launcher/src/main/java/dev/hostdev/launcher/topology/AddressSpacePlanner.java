@@ -41,17 +41,19 @@ public final class AddressSpacePlanner {
             PciAddress a = h.pci().get();
             Optional<BarSizes> bars = facts.barSizes(a);
             if (bars.isPresent() && bars.get().pref64() > 0) {
-                windows.add(Pref64Window.of("hostdev " + h.id() + " (" + a + ") 64-bit prefetchable BARs", bars.get().pref64()));
+                windows.add(Pref64Window.of("hostdev " + h.id() + " (" + a + ") 64-bit prefetchable BARs " + bars.get().describePref64(),
+                        bars.get().pref64()));
             }
         }
         for (EmulatedDeviceSpec d : spec.devices()) {
             if (d.memory().isPresent() && DeviceMemory.BAR_MODELS.contains(d.model())) {
-                windows.add(Pref64Window.of("device " + d.id() + " (" + d.model() + " memory BAR)", d.memory().get().bytes()));
+                windows.add(Pref64Window.of("device " + d.id() + " (" + d.model() + ") memory BAR " + d.memory().get(),
+                        d.memory().get().bytes()));
             }
         }
         for (RootPortPlan p : topology.rootPorts()) {
-            p.reservation().pref64().ifPresent(r -> windows.add(new Pref64Window("hotplug port " + p.port().id() + " (pref64-reserve"
-                    + p.reservation().forDevice().map(a -> ", sized for " + a).orElse("") + ")", r.bytes(),
+            p.reservation().pref64().ifPresent(r -> windows.add(new Pref64Window("hotplug port " + p.port().id() + " pref64-reserve " + r
+                    + p.reservation().forDevice().map(a -> " (sized for " + a + ")").orElse(""), r.bytes(),
                     Pref64Window.of("", r.bytes()).bytes())));
         }
         long ram = spec.memory().bytes();
@@ -79,7 +81,7 @@ public final class AddressSpacePlanner {
         }
         int bits = plan.physBits().bits().getAsInt();
         int needed = 64 - Long.numberOfLeadingZeros(plan.end() - 1);
-        List<String> what = plan.windows().stream().map(w -> w.what() + " " + AddressSpacePlan.size(w.bars())).toList();
+        List<String> what = plan.windows().stream().map(w -> w.what() + " (window " + AddressSpacePlan.size(w.bytes()) + ")").toList();
         String message = "VM " + vm + "'s 64-bit PCI devices do not fit the guest's physical address space: "
                 + (what.isEmpty() ? "no device windows" : String.join(", ", what)) + " need a " + AddressSpacePlan.size(plan.holeSize())
                 + " pci-hole64, which the firmware aligns to " + AddressSpacePlan.size(plan.alignment()) + " after "
