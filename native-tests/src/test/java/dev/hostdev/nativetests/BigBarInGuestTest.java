@@ -119,6 +119,18 @@ class BigBarInGuestTest {
         assertTrue(devices.contains("vfio-pci " + addr), "the nested QEMU took the 4 GiB-BAR device at start: " + devices);
         JsonNode atStart = JSON.readTree(lastLine(o.get("qmp-start")));
         assertEquals(hole, atStart.path("hole64").asLong(), "the nested q35 host has the hole Hostdev sized: " + atStart);
+        JsonNode vram = find(atStart.path("port"), "vram");
+        JsonNode bar2 = null;
+        for (JsonNode r : vram.path("regions")) {
+            if (r.path("bar").asInt() == 2) {
+                bar2 = r;
+            }
+        }
+        assertTrue(bar2 != null && bar2.path("size").asLong() == FOUR_G && bar2.path("prefetch").asBoolean()
+                && bar2.path("mem_type_64").asBoolean(), "the nested QEMU exposes the 4 GiB 64-bit prefetchable BAR2: " + vram);
+        long at = bar2.path("address").asLong();
+        assertTrue(at >= FOUR_G && at % FOUR_G == 0, "the nested firmware placed it above 4G, aligned (no 'no space'): " + bar2);
+        System.out.printf("[lab] nested firmware placed %s BAR2 (4 GiB) at %#x behind %s%n", addr, at, vram.path("bus").asText());
         assertEquals(0, o.get("stop").exit(), o.get("stop").stderr());
         assertEquals("- (null)", GuestHostdev.parseState(o.get("after-stop").stdout()).get(addr), "given back (it had no driver)");
 
@@ -149,6 +161,20 @@ class BigBarInGuestTest {
         assertEquals(0, o.get("sized-stop").exit(), o.get("sized-stop").stderr());
         assertEquals("- (null)", GuestHostdev.parseState(o.get("after-sized").stdout()).get(addr));
         assertEquals("0", o.get("qemu-left").stdout().strip(), "no QEMU left in the lab");
+    }
+
+    /** The device with this qdev id anywhere under a query-pci device (behind bridges). */
+    private static JsonNode find(JsonNode device, String id) {
+        if (id.equals(device.path("qdev_id").asText())) {
+            return device;
+        }
+        for (JsonNode d : device.path("pci_bridge").path("devices")) {
+            JsonNode found = find(d, id);
+            if (!found.isMissingNode()) {
+                return found;
+            }
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     private static String lastLine(StepOutcome s) {

@@ -21,6 +21,18 @@ final class PortFit {
     }
 
     /**
+     * Whether a conventional PCI device goes to a root port with a reserved 64-bit window rather than a
+     * pcie-pci-bridge slot: when it has 64-bit prefetchable BARs and such a port is free. QEMU accepts a
+     * conventional device on a root port (the guest sees it without a PCI Express capability); behind the
+     * bridge nothing reserves a window for it.
+     */
+    static boolean wantsReservedPort(dev.hostdev.launcher.vm.SlotMap slots, PciAddress device, PciFacts facts) {
+        boolean big = facts.barSizes(device).map(b -> b.pref64() > 0).orElse(false);
+        return big && slots.slots().stream().anyMatch(s -> s.kind() == dev.hostdev.launcher.vm.SlotKind.ROOT_PORT && s.isFree()
+                && s.pref64Reserve() != null);
+    }
+
+    /**
      * @return what was checked, for the plan; empty if there was nothing to check
      * @throws HostdevException state if the port's window is smaller than the device's BARs need
      */

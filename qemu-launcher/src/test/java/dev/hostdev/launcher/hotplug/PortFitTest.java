@@ -52,4 +52,15 @@ class PortFitTest {
         assertEquals(512L << 20, slots.slots().get(0).pref64Reserve());
         assertEquals(1L << 30, slots.slots().get(1).pref64Reserve());
     }
+
+    @Test
+    void aConventionalDeviceWithBigBarsTakesAReservedRootPortWhenOneIsFree() {
+        String legacy = "0000:66:00.0";
+        FakePciFacts facts = FakePciFacts.none().pcieWithResource(legacy, FakePciFacts.GPU_RESOURCE);
+        PciAddress a = PciAddress.parse(legacy);
+        assertTrue(PortFit.wantsReservedPort(new SlotMap(java.util.List.of(port(1L << 30, null))), a, facts));
+        assertEquals(false, PortFit.wantsReservedPort(new SlotMap(java.util.List.of(port(null, null))), a, facts), "no reserved port");
+        assertEquals(false, PortFit.wantsReservedPort(new SlotMap(java.util.List.of(port(1L << 30, null))), PciAddress.parse("0000:67:00.0"),
+                FakePciFacts.none().conventional("0000:67:00.0")), "no 64-bit BARs: the bridge as before");
+    }
 }

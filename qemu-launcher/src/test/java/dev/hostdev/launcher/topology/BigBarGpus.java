@@ -26,7 +26,12 @@ public final class BigBarGpus {
 
     /** Adds a GPU at {@code address} whose VRAM BAR is {@code vram} bytes; {@code bootVga} marks the firmware's console. */
     public static void add(SysfsTree tree, String address, long vram, boolean bootVga) {
-        tree.pci(address).pcie().klass(0x030000).vendor(0x10de).device(0x2204).bootVga(bootVga).iommuGroup(7).add();
+        add(tree, address, vram, bootVga, 7);
+    }
+
+    /** The same in IOMMU group {@code group}. */
+    public static void add(SysfsTree tree, String address, long vram, boolean bootVga, int group) {
+        tree.pci(address).pcie().klass(0x030000).vendor(0x10de).device(0x2204).bootVga(bootVga).iommuGroup(group).add();
         Path dir = tree.pciDeviceDir(address);
         long base = 0x4000000000L;
         String text = String.join("\n",
