@@ -187,7 +187,7 @@ public final class LaunchPlanner {
             }
             return asked.isPresent() ? new GuestPhysBits(asked, "phys_bits in the spec")
                     : new GuestPhysBits(options.hostPhysBits(), options.hostPhysBits().isPresent()
-                    ? "the host's (KVM, host-phys-bits; /proc/cpuinfo address sizes)" : "the host's, unknown (no address sizes in /proc/cpuinfo)");
+                    ? "the host's width under KVM (host-phys-bits; /proc/cpuinfo address sizes)" : "the host's, unknown (no address sizes in /proc/cpuinfo)");
         }
         return asked.isPresent() ? new GuestPhysBits(asked, "phys_bits in the spec")
                 : new GuestPhysBits(OptionalInt.of(GuestPhysBits.TCG_DEFAULT), "QEMU's TCG default");
