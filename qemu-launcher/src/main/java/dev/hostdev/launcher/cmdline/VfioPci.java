@@ -45,6 +45,9 @@ public record VfioPci(String id, PciAddress host, Placement placement) implement
         }
         p.put("id", id);
         p.put("bus", placement.bus());
+        if (placement.multifunction()) {
+            p.put("multifunction", true);
+        }
         p.put("addr", placement.addr());
         return p;
     }
