@@ -49,9 +49,10 @@ public record AttachPlan(String vm, VmDevice recorded, Slot slot, HotplugDevice.
         return all;
     }
 
-    /** The host devices detached (managed): the device's, with every function of it when hotplugged whole. */
+    /** The host devices detached (managed), ascending: the device's, with every function of it when hotplugged whole. */
     public List<String> managedHosts() {
-        return managedHost == null ? List.of() : allRecorded().stream().map(VmDevice::host).toList();
+        return managedHost == null ? List.of() : allRecorded().stream().map(VmDevice::host)
+                .sorted(java.util.Comparator.comparing(dev.hostdev.engine.pci.PciAddress::parse)).toList();
     }
 
     /** The plan as steps. */
