@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code hostdev attach NAME DEV [--managed]} or {@code hostdev attach NAME --emulated MODEL}: hotplugs
  * a host PCI or USB device, or an emulated one, into a running VM, on a free root port (or a
- * pcie-pci-bridge slot for conventional PCI) at {@code addr=0x0}.
+ * pcie-pci-bridge slot for conventional PCI) at {@code addr=0x0}; with {@code --functions all}, every function of a
+ * multi-function host device into one root port.
  */
 @Command(name = "attach", mixinStandardHelpOptions = true, description = "Hotplug a device into a running VM (as 'virsh attach-device --live'):"
         + " a host PCI device (vfio-pci), a host USB device (usb-host) or, with --emulated, a device QEMU emulates (e1000e,"
@@ -67,14 +68,14 @@ public final class AttachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
-        HotplugDevice device = device();
-        RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
         if (functions != null && !functions.equals("all")) {
             throw HostdevException.usage("--functions takes 'all', not '" + functions + "'",
                     "attach the device's function 0 with --functions all, or leave --functions out to attach DEV alone");
         }
+        PrintWriter out = spec.commandLine().getOut();
+        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
+        HotplugDevice device = device();
+        RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
         AttachResult r = new Attacher(vm, new SysfsPciFacts(common.sysfs()), new HostDeviceChecks(common.sysfs()))
                 .attach(device, id, functions != null, dryRun);
         VmDevice d = r.device();
