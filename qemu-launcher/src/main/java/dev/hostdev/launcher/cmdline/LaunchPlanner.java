@@ -17,6 +17,7 @@ import dev.hostdev.launcher.spec.VmSpec;
 import dev.hostdev.launcher.topology.AddressSpacePlan;
 import dev.hostdev.launcher.topology.AddressSpacePlanner;
 import dev.hostdev.launcher.topology.GuestPhysBits;
+import dev.hostdev.launcher.topology.AllFunctions;
 import dev.hostdev.launcher.topology.PciFacts;
 import dev.hostdev.launcher.topology.Placement;
 import dev.hostdev.launcher.topology.Q35Planner;
@@ -47,6 +48,7 @@ public final class LaunchPlanner {
     /** Plans a launch. */
     public static LaunchPlan plan(VmSpec spec, PciFacts facts, LaunchOptions options) {
         List<String> notes = new ArrayList<>();
+        spec = AllFunctions.expand(spec, facts, notes);
         Q35Topology topology = Q35Planner.plan(spec, facts, notes);
         Accel accel = spec.accel() == Accel.AUTO ? (options.kvmUsable() ? Accel.KVM : Accel.TCG) : spec.accel();
         if (spec.accel() == Accel.AUTO && accel == Accel.TCG) {
@@ -204,6 +206,10 @@ public final class LaunchPlanner {
 
     private static EmulatedDevice pciDevice(String model, String id, Q35Topology topology, Map<String, Object> props) {
         Placement p = placement(topology, id);
+        if (p.multifunction()) {
+            props = new LinkedHashMap<>(props);
+            props.put("multifunction", true);
+        }
         return new EmulatedDevice(model, id, p.bus(), Optional.of(p.addr()), props);
     }
 

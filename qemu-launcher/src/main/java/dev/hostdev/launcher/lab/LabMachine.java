@@ -85,6 +85,22 @@ public final class LabMachine {
         return new LabMachine(specText.replace(id, id + "drive = " + LabSpec.quote(image.toAbsolutePath().toString()) + "\n"));
     }
 
+    /** The MAC addresses of the two functions {@link #withTwoFunctionNic()} adds. */
+    public static final String TWO_FUNCTION_MAC_0 = "52:54:00:1a:b2:00", TWO_FUNCTION_MAC_1 = "52:54:00:1a:b2:01";
+
+    /**
+     * This machine with a two-function device: two e1000e as functions 0 and 1 of one root port's slot 0
+     * ({@code slot_group}, {@code multifunction=on} on function 0), a stand-in for a GPU with its audio function.
+     * In the guest both functions share one IOMMU group (an e1000e has no ACS).
+     */
+    public LabMachine withTwoFunctionNic() {
+        return new LabMachine(specText + "\n# a two-function device (issue 14.2): e1000e at functions 0 and 1 of one slot\n"
+                + "[[device]]\nmodel = \"e1000e\"\nid = \"dualf0\"\nslot_group = \"dual\"\nfunction = 0\n"
+                + "props = { mac = \"" + TWO_FUNCTION_MAC_0 + "\" }\n\n"
+                + "[[device]]\nmodel = \"e1000e\"\nid = \"dualf1\"\nslot_group = \"dual\"\nfunction = 1\n"
+                + "props = { mac = \"" + TWO_FUNCTION_MAC_1 + "\" }\n");
+    }
+
     /** The QEMU id of the big-BAR stand-in {@link #withBigBar} adds. */
     public static final String BIG_BAR_DEVICE_ID = "bigbar";
     /** QEMU's ivshmem (ivshmem-plain and ivshmem-doorbell share it). */

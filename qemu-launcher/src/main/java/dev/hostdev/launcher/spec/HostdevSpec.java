@@ -21,10 +21,11 @@ import java.util.Optional;
  * @param legacy   place it behind the pcie-pci-bridge even if it is PCI Express (PCI)
  * @param at       where its device key is written ({@code FILE:LINE}), for hints; {@code null} when not from a file
  * @param gpu      ROM and display options for vfio-pci (PCI)
+ * @param slotKeys how it shares a guest slot with the other functions of its device ({@code functions}, {@code guest_slot}; PCI)
  */
 public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb,
                           boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at,
-                          GpuOptions gpu) {
+                          GpuOptions gpu, SlotKeys slotKeys) {
     /** Requires exactly one source; PCI-only options only with PCI. */
     public HostdevSpec {
         Objects.requireNonNull(id);
@@ -44,12 +45,33 @@ public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelec
         if (usb.isPresent() && !gpu.isEmpty()) {
             throw new IllegalArgumentException("GPU options apply to PCI hostdevs");
         }
+        Objects.requireNonNull(slotKeys);
+        if (usb.isPresent() && !slotKeys.isDefault()) {
+            throw new IllegalArgumentException("functions and guest_slot apply to PCI hostdevs");
+        }
     }
 
-    /** A hostdev without GPU options. */
+    /** A hostdev without GPU options, with the default slot keys. */
     public HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb,
                        boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at) {
-        this(id, pci, selector, usb, managed, startup, expect, legacy, at, GpuOptions.NONE);
+        this(id, pci, selector, usb, managed, startup, expect, legacy, at, GpuOptions.NONE, SlotKeys.DEFAULT);
+    }
+
+    /** A hostdev with the default slot keys. */
+    public HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb,
+                       boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at,
+                       GpuOptions gpu) {
+        this(id, pci, selector, usb, managed, startup, expect, legacy, at, gpu, SlotKeys.DEFAULT);
+    }
+
+    /**
+     * Another function of this device, given with it by {@code functions = "all"}: same options, no
+     * {@code expect} (its IDs are function 0's), no GPU options (a ROM or x-vga is function 0's), the slot keys
+     * of a plain member.
+     */
+    public HostdevSpec sibling(String siblingId, PciAddress function) {
+        return new HostdevSpec(siblingId, Optional.of(function), Optional.empty(), Optional.empty(), managed, startup,
+                Optional.empty(), legacy, at, GpuOptions.NONE, SlotKeys.DEFAULT);
     }
 
     /** A hostdev not read from a file. */

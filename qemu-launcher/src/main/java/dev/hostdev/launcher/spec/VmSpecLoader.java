@@ -131,6 +131,7 @@ public final class VmSpecLoader {
         private final Map<PciAddress, String> pciSeen = new HashMap<>();
         private final Map<String, String> usbSeen = new HashMap<>();
         private final Map<PciAddress, String> hotplugSeen = new HashMap<>();
+        private final SlotGroupKeys slotGroups = new SlotGroupKeys();
 
         private final PciSelectorResolver resolver;
 
@@ -192,6 +193,7 @@ public final class VmSpecLoader {
             for (TomlTable t : deviceTables) {
                 devices.add(device(t));
             }
+            slotGroups.finish();
             top.finish(TOP_LEVEL_KEYS);
             if (cpus > MAX_CPUS_WITHOUT_IOMMU && accel == Accel.TCG) {
                 // Measured with QEMU 7.2: "current -smp configuration requires kernel irqchip and X2APIC API support".
@@ -278,11 +280,12 @@ public final class VmSpecLoader {
                     s -> enumValue(StartupPolicy.class, s, "mandatory, requisite or optional"));
             Optional<DeviceIdentity> expect = t.parsed("expect", DeviceIdentity::parse);
             boolean legacy = t.bool("legacy").orElse(false);
+            SlotKeys slotKeys = SlotKeys.read(t);
             Optional<String> id = t.string("id");
             GpuOptions gpu = GpuKeys.read(t, source.baseDir());
             t.finish(TOP_LEVEL_KEYS);
             if (usb.isPresent()) {
-                for (String key : concat(List.of("managed", "expect", "legacy"), GpuKeys.KEYS)) {
+                for (String key : concat(concat(List.of("managed", "expect", "legacy"), GpuKeys.KEYS), List.of(SlotKeys.FUNCTIONS, SlotKeys.GUEST_SLOT))) {
                     if (t.has(key)) {
                         throw t.error(key, "applies to PCI hostdevs only", "remove it from this USB hostdev");
                     }
@@ -300,9 +303,13 @@ public final class VmSpecLoader {
                 throw t.error(key, "names " + sourceName + ", which " + previous + " already gives to this VM",
                         "a device can be given once; remove one of the two");
             }
+            if (slotKeys.allFunctions() && pci.isPresent() && pci.get().function() != 0) {
+                throw t.error(SlotKeys.FUNCTIONS, "= \"all\" belongs on function 0 of the device, not on " + pci.get(),
+                        "name " + pci.get().functionZero() + " here, or remove functions to give " + pci.get() + " alone");
+            }
             String finalId = id.orElseGet(() -> generatedId("hostdev", index));
             return new HostdevSpec(finalId, pci, selector, usb, managed.orElse(usb.isEmpty()), startup.orElse(StartupPolicy.MANDATORY),
-                    expect, legacy, t.where(key), gpu);
+                    expect, legacy, t.where(key), gpu, slotKeys);
         }
 
         private HotplugSpec hotplug(TomlTable t) {
@@ -381,12 +388,13 @@ public final class VmSpecLoader {
             if (memory.isPresent() && props.containsKey("memdev")) {
                 throw t.error("memory", "and props.memdev both give the device memory", "keep memory = … (Hostdev then creates the backend)");
             }
+            Optional<FunctionSlot> slot = slotGroups.read(t, finalBus);
             t.finish(TOP_LEVEL_KEYS);
             String finalId = id.orElseGet(() -> {
                 int n = modelCounts.merge(model, 1, Integer::sum) - 1;
                 return generatedId(model.replaceAll("[^A-Za-z0-9_-]", "-"), n);
             });
-            return new EmulatedDeviceSpec(finalId, model, finalBus, drive, props, memory);
+            return new EmulatedDeviceSpec(finalId, model, finalBus, drive, props, memory, slot);
         }
 
         /** Checks and records an id the file gives. */
