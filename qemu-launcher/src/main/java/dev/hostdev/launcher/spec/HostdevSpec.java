@@ -20,16 +20,24 @@ import java.util.Optional;
  * @param expect   the IDs it must have, if pinned (PCI)
  * @param legacy   place it behind the pcie-pci-bridge even if it is PCI Express (PCI)
  * @param at       where its device key is written ({@code FILE:LINE}), for hints; {@code null} when not from a file
+ * @param vfOf     a VF of this physical function ({@code vf_of}); {@code pci} is then the VF chosen at start, empty until chosen
+ * @param driver   the VFIO driver a managed detach gives it to: {@code auto}, {@code keep} or a driver's name (PCI)
  */
 public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb,
-                          boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at) {
+                          boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at,
+                          Optional<VfOf> vfOf, String driver) {
     /** Requires exactly one source; PCI-only options only with PCI. */
     public HostdevSpec {
         Objects.requireNonNull(id);
         Objects.requireNonNull(startup);
         Objects.requireNonNull(expect);
         Objects.requireNonNull(selector);
-        if ((pci.isPresent() || selector.isPresent()) == usb.isPresent()) {
+        Objects.requireNonNull(vfOf);
+        Objects.requireNonNull(driver);
+        if (vfOf.isPresent() && selector.isPresent()) {
+            throw new IllegalArgumentException("vf_of and a selector both name the device");
+        }
+        if ((pci.isPresent() || selector.isPresent() || vfOf.isPresent()) == usb.isPresent()) {
             throw new IllegalArgumentException("a hostdev is either PCI or USB");
         }
         if (usb.isPresent() && usb.get() instanceof DeviceRef.Pci) {
@@ -43,7 +51,18 @@ public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelec
     /** A hostdev not read from a file. */
     public HostdevSpec(String id, Optional<PciAddress> pci, Optional<DeviceRef> usb, boolean managed,
                        StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy) {
-        this(id, pci, Optional.empty(), usb, managed, startup, expect, legacy, null);
+        this(id, pci, Optional.empty(), usb, managed, startup, expect, legacy, null, Optional.empty(), "auto");
+    }
+
+    /** A hostdev read from a file, with no {@code vf_of} and the default driver. */
+    public HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb,
+                       boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at) {
+        this(id, pci, selector, usb, managed, startup, expect, legacy, at, Optional.empty(), "auto");
+    }
+
+    /** A copy given this PCI device: the VF chosen for {@code vf_of}. */
+    public HostdevSpec withPci(PciAddress address) {
+        return new HostdevSpec(id, Optional.of(address), selector, usb, managed, startup, expect, legacy, at, vfOf, driver);
     }
 
     /** Its table as a hint names it: {@code [[hostdev]] at FILE:LINE}, or by id when not from a file. */
@@ -53,11 +72,14 @@ public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelec
 
     /** Whether it is a PCI device. */
     public boolean isPci() {
-        return pci.isPresent() || selector.isPresent();
+        return pci.isPresent() || selector.isPresent() || vfOf.isPresent();
     }
 
     /** The device as written: PCI address (with the selector that found it) or USB reference. */
     public String source() {
+        if (vfOf.isPresent()) {
+            return pci.map(a -> a + " (" + vfOf.get().source() + ")").orElse(vfOf.get().source());
+        }
         if (selector.isPresent()) {
             return pci.map(a -> a + " (" + selector.get().spelling() + ")").orElse(selector.get().spelling());
         }

@@ -67,6 +67,12 @@ public record VmSpec(String name, MemorySize memory, int cpus, Accel accel, Opti
         return hostdevs.stream().filter(h -> !h.isPci()).toList();
     }
 
+    /** A copy with these hostdevs (e.g. the VFs chosen for {@code vf_of}). */
+    public VmSpec withHostdevs(List<HostdevSpec> h) {
+        return new VmSpec(name, memory, cpus, accel, emulator, spareRootPorts, iommu, kernel, disks, shares, serial, h, hotplug,
+                devices, legacyHotplug);
+    }
+
     /** The hostdev with this id, if any. */
     public Optional<HostdevSpec> hostdev(String id) {
         return hostdevs.stream().filter(h -> h.id().equals(id)).findFirst();
