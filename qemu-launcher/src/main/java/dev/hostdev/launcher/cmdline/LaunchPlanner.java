@@ -88,7 +88,16 @@ public final class LaunchPlanner {
         String xhciId = Q35Planner.XHCI_ID;
         boolean explicitXhci = false;
         Map<EmulatedDeviceSpec, Map<String, Object>> usbDevices = new LinkedHashMap<>();
+        // Bus-less devices first: the devices that name them (nvme's subsys=ID) must find them on the command line.
         for (EmulatedDeviceSpec d : spec.devices()) {
+            if (d.bus() == DeviceBus.NONE) {
+                devices.add(new BuslessDevice(d.model(), d.id(), d.props()));
+            }
+        }
+        for (EmulatedDeviceSpec d : spec.devices()) {
+            if (d.bus() == DeviceBus.NONE) {
+                continue;
+            }
             Map<String, Object> props = new LinkedHashMap<>(d.props());
             d.drive().ifPresent(file -> {
                 String drive = "drive-" + d.id();

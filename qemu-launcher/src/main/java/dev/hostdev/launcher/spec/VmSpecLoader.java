@@ -345,8 +345,13 @@ public final class VmSpecLoader {
             if (own.isPresent()) {
                 throw t.error("model", "'" + model + "' is not an emulated device for [[device]]", "use " + own.get());
             }
-            Optional<DeviceBus> bus = t.parsed("bus", s -> enumValue(DeviceBus.class, s.replace('-', '_'), "root-port, bridge or xhci"));
+            Optional<DeviceBus> bus = t.parsed("bus", s -> enumValue(DeviceBus.class, s.replace('-', '_'), "root-port, bridge, xhci or none"));
             DeviceBus finalBus = bus.orElse(DeviceModels.defaultBus(model));
+            if (DeviceModels.BUSLESS.contains(model) != (finalBus == DeviceBus.NONE)) {
+                throw t.error("bus", DeviceModels.BUSLESS.contains(model) ? "of " + model + " must be none: QEMU attaches it to no bus"
+                        : "none is for devices QEMU attaches to no bus (" + String.join(", ", new java.util.TreeSet<>(DeviceModels.BUSLESS)) + ")",
+                        "remove bus to use the default for " + model);
+            }
             if (DeviceModels.isUsb(model) != (finalBus == DeviceBus.XHCI)) {
                 throw t.error("bus", DeviceModels.isUsb(model) ? "of a USB device must be xhci" : "xhci is for usb-* devices",
                         "remove bus to use the default for " + model);
