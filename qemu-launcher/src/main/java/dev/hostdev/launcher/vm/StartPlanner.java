@@ -55,8 +55,11 @@ public final class StartPlanner {
      */
     public StartPlan plan(Path specFile, java.util.function.Function<String, ManagedDevices> managedFor,
                           java.util.function.Consumer<String> notes) {
-        VfAssignment.Assigned assigned = new VfAssignment(sysfs, registry)
-                .assign(VmSpecLoader.load(specFile, new dev.hostdev.engine.pci.PciSelectorResolver(sysfs)));
+        VmSpec loaded = VmSpecLoader.load(specFile, new dev.hostdev.engine.pci.PciSelectorResolver(sysfs));
+        if (loaded.hostdevs().stream().anyMatch(h -> h.vfOf().isPresent())) {
+            refuseIfRunning(loaded.name()); // its own VF would otherwise be "used by" itself, and none free
+        }
+        VfAssignment.Assigned assigned = new VfAssignment(sysfs, registry).assign(loaded);
         VmSpec vm = assigned.spec();
         ManagedDevices managed = managedFor.apply(vm.name());
         SysfsPciFacts facts = new SysfsPciFacts(sysfs);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciSelectorResolver;
 import dev.hostdev.engine.sysfs.AttributeWriter;
 import dev.hostdev.engine.sysfs.HostRoot;
@@ -280,6 +279,13 @@ class VfOfTest {
         CliRun badDriver = hostdev("vm", "cmdline", spec("s", "[[hostdev]]\npci = \"" + MLX + "\"\ndriver = \"../x\"\n").toString());
         assertEquals(2, badDriver.exitCode(), badDriver.err());
         assertTrue(badDriver.err().contains("is not a driver name"), badDriver.err());
-        PciAddress.parse(PF);
+    }
+
+    @Test
+    void aRunningVmStartedAgainIsToldItRunsNotThatItsOwnVfIsTaken() throws Exception {
+        running("a", alive(), List.of("0000:03:00.1", "0000:03:00.2", "0000:03:00.3"), List.of());
+        CliRun r = hostdev("vm", "start", "--dry-run", spec("a", "[[hostdev]]\nvf_of = \"" + PF + "\"\n").toString());
+        assertEquals(6, r.exitCode(), r.err());
+        assertTrue(r.err().contains("VM a is already running"), r.err());
     }
 }
