@@ -20,12 +20,13 @@ import java.util.Optional;
  * @param expect   the IDs it must have, if pinned (PCI)
  * @param legacy   place it behind the pcie-pci-bridge even if it is PCI Express (PCI)
  * @param at       where its device key is written ({@code FILE:LINE}), for hints; {@code null} when not from a file
+ * @param gpu      ROM and display options for vfio-pci (PCI)
  * @param vfOf     a VF of this physical function ({@code vf_of}); {@code pci} is then the VF chosen at start, empty until chosen
  * @param driver   the VFIO driver a managed detach gives it to: {@code auto}, {@code keep} or a driver's name (PCI)
  */
 public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb,
                           boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at,
-                          Optional<VfOf> vfOf, String driver) {
+                          GpuOptions gpu, Optional<VfOf> vfOf, String driver) {
     /** Requires exactly one source; PCI-only options only with PCI. */
     public HostdevSpec {
         Objects.requireNonNull(id);
@@ -46,23 +47,34 @@ public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelec
         if (usb.isPresent() && (legacy || expect.isPresent())) {
             throw new IllegalArgumentException("legacy and expect apply to PCI hostdevs");
         }
+        Objects.requireNonNull(gpu);
+        if (usb.isPresent() && !gpu.isEmpty()) {
+            throw new IllegalArgumentException("GPU options apply to PCI hostdevs");
+        }
+    }
+
+    /** A hostdev without GPU options, {@code vf_of} or driver choice. */
+    public HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb,
+                       boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at) {
+        this(id, pci, selector, usb, managed, startup, expect, legacy, at, GpuOptions.NONE);
+    }
+
+    /** A hostdev with no {@code vf_of} and the default driver. */
+    public HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb,
+                       boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at,
+                       GpuOptions gpu) {
+        this(id, pci, selector, usb, managed, startup, expect, legacy, at, gpu, Optional.empty(), "auto");
     }
 
     /** A hostdev not read from a file. */
     public HostdevSpec(String id, Optional<PciAddress> pci, Optional<DeviceRef> usb, boolean managed,
                        StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy) {
-        this(id, pci, Optional.empty(), usb, managed, startup, expect, legacy, null, Optional.empty(), "auto");
-    }
-
-    /** A hostdev read from a file, with no {@code vf_of} and the default driver. */
-    public HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb,
-                       boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at) {
-        this(id, pci, selector, usb, managed, startup, expect, legacy, at, Optional.empty(), "auto");
+        this(id, pci, Optional.empty(), usb, managed, startup, expect, legacy, null, GpuOptions.NONE);
     }
 
     /** A copy given this PCI device: the VF chosen for {@code vf_of}. */
     public HostdevSpec withPci(PciAddress address) {
-        return new HostdevSpec(id, Optional.of(address), selector, usb, managed, startup, expect, legacy, at, vfOf, driver);
+        return new HostdevSpec(id, Optional.of(address), selector, usb, managed, startup, expect, legacy, at, gpu, vfOf, driver);
     }
 
     /** Its table as a hint names it: {@code [[hostdev]] at FILE:LINE}, or by id when not from a file. */
