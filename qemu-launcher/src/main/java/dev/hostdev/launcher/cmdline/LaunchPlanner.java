@@ -100,7 +100,16 @@ public final class LaunchPlanner {
         boolean explicitXhci = false;
         Map<EmulatedDeviceSpec, Map<String, Object>> usbDevices = new LinkedHashMap<>();
         List<MemoryBackend> backends = new ArrayList<>();
+        // Bus-less devices first: the devices that name them (nvme's subsys=ID) must find them on the command line.
         for (EmulatedDeviceSpec d : spec.devices()) {
+            if (d.bus() == DeviceBus.NONE) {
+                devices.add(new BuslessDevice(d.model(), d.id(), d.props()));
+            }
+        }
+        for (EmulatedDeviceSpec d : spec.devices()) {
+            if (d.bus() == DeviceBus.NONE) {
+                continue;
+            }
             Map<String, Object> props = new LinkedHashMap<>(d.props());
             d.memory().ifPresent(size -> {
                 String backend = DeviceMemory.backendId(d.id());

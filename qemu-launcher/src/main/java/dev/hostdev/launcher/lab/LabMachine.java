@@ -101,6 +101,28 @@ public final class LabMachine {
                 + "props = { mac = \"" + TWO_FUNCTION_MAC_1 + "\" }\n");
     }
 
+    /** The serial of the SR-IOV NVMe controller {@link #withSriovNvme()} adds (a {@code serial:} selector finds its PF). */
+    public static final String SRIOV_NVME_SERIAL = "hostdevsriov1";
+
+    /**
+     * This machine with an SR-IOV NVMe controller (issue 14.5): an {@code nvme-subsys} and an {@code nvme} in it whose
+     * PF can make 2 VFs (QEMU refuses {@code max_ioqpairs - sriov_vq_flexible < 2}), serial {@value #SRIOV_NVME_SERIAL}.
+     */
+    public LabMachine withSriovNvme() {
+        return new LabMachine(specText + """
+
+                # an SR-IOV NVMe controller in an NVMe subsystem: its PF makes up to 2 VFs
+                [[device]]
+                model = "nvme-subsys"
+                id = "subsys0"
+
+                [[device]]
+                model = "nvme"
+                id = "sriovnvme"
+                props = { serial = "%s", subsys = "subsys0", sriov_max_vfs = 2, sriov_vq_flexible = 4, sriov_vi_flexible = 2, max_ioqpairs = 6, msix_qsize = 4 }
+                """.formatted(SRIOV_NVME_SERIAL));
+    }
+
     /** The QEMU id of the big-BAR stand-in {@link #withBigBar} adds. */
     public static final String BIG_BAR_DEVICE_ID = "bigbar";
     /** QEMU's ivshmem (ivshmem-plain and ivshmem-doorbell share it). */

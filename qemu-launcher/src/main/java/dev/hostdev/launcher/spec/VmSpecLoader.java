@@ -262,14 +262,18 @@ public final class VmSpecLoader {
             Optional<DeviceRef> usb = t.parsed("usb", VmSpecLoader::usbDevice);
             Optional<String> selectorKey = HostdevSelectorKeys.present(t);
             Optional<PciSelector> selector = HostdevSelectorKeys.read(t);
-            int sources = (pci.isPresent() ? 1 : 0) + (usb.isPresent() ? 1 : 0) + (selector.isPresent() ? 1 : 0);
+            Optional<VfOf> vfOf = HostdevVfKeys.read(t, resolver);
+            String driver = HostdevVfKeys.driver(t);
+            int sources = (pci.isPresent() ? 1 : 0) + (usb.isPresent() ? 1 : 0) + (selector.isPresent() ? 1 : 0)
+                    + (vfOf.isPresent() ? 1 : 0);
             if (sources != 1) {
                 List<String> given = new ArrayList<>();
                 pci.ifPresent(p -> given.add("pci"));
                 usb.ifPresent(u -> given.add("usb"));
                 selectorKey.ifPresent(given::add);
+                vfOf.ifPresent(v -> given.add("vf_of"));
                 throw t.tableError(sources == 0 ? "names no device" : "names the device twice (" + String.join(" and ", given) + ")",
-                        "give one of pci = \"0000:03:07.0\", a selector (path = \"pci0000:00/1c.0/00.0\", serial = \"…\", "
+                        "give one of pci = \"0000:03:07.0\", vf_of = \"0000:03:00.0\" (any free VF of that PF), a selector (path = \"pci0000:00/1c.0/00.0\", serial = \"…\", "
                                 + "slot = \"3\", vendor_device = \"10de:2204\"), or usb = \"046d:c52b\" (or usb = \"1-2\")");
             }
             if (selector.isPresent() && resolver != null) {
@@ -284,6 +288,11 @@ public final class VmSpecLoader {
             Optional<String> id = t.string("id");
             GpuOptions gpu = GpuKeys.read(t, source.baseDir());
             t.finish(TOP_LEVEL_KEYS);
+            if (t.has("driver") && (usb.isPresent() || !managed.orElse(true))) {
+                throw t.error("driver", usb.isPresent() ? "applies to PCI hostdevs only" : "applies to managed hostdevs (Hostdev detaches them at start)",
+                        usb.isPresent() ? "remove it from this USB hostdev" : "an unmanaged device stays on the driver you gave it "
+                                + "('hostdev detach --driver NAME'): remove driver here, or set managed = true");
+            }
             if (usb.isPresent()) {
                 for (String key : concat(concat(List.of("managed", "expect", "legacy"), GpuKeys.KEYS), List.of(SlotKeys.FUNCTIONS, SlotKeys.GUEST_SLOT))) {
                     if (t.has(key)) {
@@ -294,9 +303,9 @@ public final class VmSpecLoader {
                 throw t.error("startup", "applies to USB hostdevs only (as libvirt's startupPolicy)",
                         "a missing PCI device always stops the start; remove startup here");
             }
-            String key = selectorKey.orElse(pci.isPresent() ? "pci" : "usb");
+            String key = vfOf.isPresent() ? "vf_of" : selectorKey.orElse(pci.isPresent() ? "pci" : "usb");
             String sourceName = pci.map(PciAddress::toString).orElseGet(() -> usb.map(Object::toString)
-                    .orElseGet(() -> selector.get().spelling()));
+                    .orElseGet(() -> selector.map(PciSelector::spelling).orElseGet(() -> vfOf.get().source())));
             String previous = pci.isPresent() ? pciSeen.putIfAbsent(pci.get(), t.name())
                     : usb.isPresent() ? usbSeen.putIfAbsent(sourceName, t.name()) : null;
             if (previous != null) {
@@ -309,7 +318,7 @@ public final class VmSpecLoader {
             }
             String finalId = id.orElseGet(() -> generatedId("hostdev", index));
             return new HostdevSpec(finalId, pci, selector, usb, managed.orElse(usb.isEmpty()), startup.orElse(StartupPolicy.MANDATORY),
-                    expect, legacy, t.where(key), gpu, slotKeys);
+                    expect, legacy, t.where(key), gpu, slotKeys, vfOf, driver);
         }
 
         private HotplugSpec hotplug(TomlTable t) {
@@ -346,8 +355,13 @@ public final class VmSpecLoader {
             if (own.isPresent()) {
                 throw t.error("model", "'" + model + "' is not an emulated device for [[device]]", "use " + own.get());
             }
-            Optional<DeviceBus> bus = t.parsed("bus", s -> enumValue(DeviceBus.class, s.replace('-', '_'), "root-port, bridge or xhci"));
+            Optional<DeviceBus> bus = t.parsed("bus", s -> enumValue(DeviceBus.class, s.replace('-', '_'), "root-port, bridge, xhci or none"));
             DeviceBus finalBus = bus.orElse(DeviceModels.defaultBus(model));
+            if (DeviceModels.BUSLESS.contains(model) != (finalBus == DeviceBus.NONE)) {
+                throw t.error("bus", DeviceModels.BUSLESS.contains(model) ? "of " + model + " must be none: QEMU attaches it to no bus"
+                        : "none is for devices QEMU attaches to no bus (" + String.join(", ", new java.util.TreeSet<>(DeviceModels.BUSLESS)) + ")",
+                        "remove bus to use the default for " + model);
+            }
             if (DeviceModels.isUsb(model) != (finalBus == DeviceBus.XHCI)) {
                 throw t.error("bus", DeviceModels.isUsb(model) ? "of a USB device must be xhci" : "xhci is for usb-* devices",
                         "remove bus to use the default for " + model);
