@@ -110,10 +110,6 @@ public final class SoakCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         List<HotplugDevice> devices = devices();
-        List<String> ids = new ArrayList<>();
-        for (int i = 1; i <= devices.size(); i++) {
-            ids.add("soak" + i);
-        }
         if (cycles < 1) {
             throw HostdevException.usage("--cycles must be at least 1, not " + cycles, null);
         }
@@ -126,6 +122,7 @@ public final class SoakCommand implements Callable<Integer> {
         }
         VmCommandContext ctx = new VmCommandContext(common, err);
         RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
+        List<String> ids = freeIds(vm.record(), devices.size());
         SysfsPciFacts facts = new SysfsPciFacts(common.sysfs());
         HostDeviceChecks checks = new HostDeviceChecks(common.sysfs());
         GuestCheck check = guestCheck == null ? null : new ExchangeGuestCheck(guestExchange, guestCheck, guestTimeout);
@@ -215,6 +212,20 @@ public final class SoakCommand implements Callable<Integer> {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot write the plot " + plot + ": " + e.getMessage(),
                     "check the directory exists and is writable", e);
         }
+    }
+
+    /** {@code soak1}, {@code soak2}… skipping ids the VM has (a device an earlier soak left pending keeps its id). */
+    static List<String> freeIds(VmRecord r, int count) {
+        java.util.Set<String> taken = new java.util.HashSet<>();
+        r.devices().forEach(d -> taken.add(d.id()));
+        r.slots().slots().forEach(s -> taken.add(s.occupant()));
+        List<String> ids = new ArrayList<>();
+        for (int n = 1; ids.size() < count; n++) {
+            if (!taken.contains("soak" + n)) {
+                ids.add("soak" + n);
+            }
+        }
+        return ids;
     }
 
     private List<HotplugDevice> devices() {
