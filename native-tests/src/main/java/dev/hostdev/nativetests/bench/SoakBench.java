@@ -43,7 +43,8 @@ import java.util.Locale;
  * {@code DEVICE_DELETED}; one connection, no record, no lock, no confirmation). Hostdev's side is the soak library
  * exactly as {@code hostdev soak} runs it ({@link SoakRunner} over {@link VmCycleSteps}: {@code Attacher} and
  * {@code Unplugger}). The two sides take turns in blocks of {@value #BLOCK} cycles, after {@value #WARMUP} unmeasured
- * cycles each (the JIT), into the same VM, each on a root port of its own. Prints p50/p90/p99/max of a whole
+ * cycles each (the JIT), into the same VM, each on a root port of its own; the raw side keeps one connection for a block (QEMU's monitor takes one
+ * client at a time), Hostdev's connects for each attach and unplug as the commands do. Prints p50/p90/p99/max of a whole
  * cycle each way, the ratios at p50 and p99 (the goal: at most 1.2), and the VmRSS of this JVM (Hostdev's process)
  * and of QEMU at the start and end of the measured cycles. Argument: cycles a side (default 1000).
  */
@@ -83,36 +84,30 @@ public final class SoakBench {
             SoakRunner soak = new SoakRunner("soakbench", List.of(new HotplugDevice.Emulated("e1000e")), List.of("soak1"),
                     new VmCycleSteps(vm, new SysfsPciFacts(sysfs), new HostDeviceChecks(sysfs), Duration.ofSeconds(20)), null, null,
                     () -> new MemorySample(mem.rssKib(self), mem.rssKib(qemuPid)));
-            try (Raw raw = new Raw(dir.qmpSocket())) {
-                check(soak.run(WARMUP, false, null));
-                for (int i = 0; i < WARMUP; i++) {
-                    raw.cycle(rawBus);
-                }
-                MemorySample start = new MemorySample(mem.rssKib(self), mem.rssKib(qemuPid));
-                List<Long> hostdev = new ArrayList<>();
-                List<Long> direct = new ArrayList<>();
-                long t0 = System.nanoTime();
-                for (int done = 0; done < cycles; done += BLOCK) {
-                    int n = Math.min(BLOCK, cycles - done);
-                    SoakReport block = check(soak.run(n, false, null));
-                    block.cycles().forEach(c -> hostdev.add(c.cycleNanos()));
-                    for (int i = 0; i < n; i++) {
-                        direct.add(raw.cycle(rawBus));
-                    }
-                    System.out.printf(Locale.ROOT, "  %4d cycles a side, %.0f s%n", done + n, (System.nanoTime() - t0) / 1e9);
-                }
-                MemorySample end = new MemorySample(mem.rssKib(self), mem.rssKib(qemuPid));
-                LatencyStats h = LatencyStats.of(hostdev);
-                LatencyStats q = LatencyStats.of(direct);
-                System.out.println("soak of an emulated e1000e in the lab guest, " + cycles + " cycles a side, every unplug acknowledged"
-                        + " by the guest kernel (DEVICE_DELETED)");
-                System.out.println("  raw QMP (device_add, device_del, DEVICE_DELETED): " + q.describe());
-                System.out.println("  hostdev soak (Attacher + Unplugger):               " + h.describe());
-                System.out.printf(Locale.ROOT, "  ratio hostdev/raw: p50 %.2fx, p99 %.2fx (goal <= 1.2x)%n", (double) h.p50() / q.p50(),
-                        (double) h.p99() / q.p99());
-                System.out.println("  VmRSS hostdev (this JVM): " + start.hostdevKib() + " KiB -> " + end.hostdevKib() + " KiB; QEMU: "
-                        + start.qemuKib() + " KiB -> " + end.qemuKib() + " KiB");
+            check(soak.run(WARMUP, false, null));
+            rawBlock(dir.qmpSocket(), rawBus, WARMUP);
+            MemorySample start = new MemorySample(mem.rssKib(self), mem.rssKib(qemuPid));
+            List<Long> hostdev = new ArrayList<>();
+            List<Long> direct = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int done = 0; done < cycles; done += BLOCK) {
+                int n = Math.min(BLOCK, cycles - done);
+                SoakReport block = check(soak.run(n, false, null));
+                block.cycles().forEach(c -> hostdev.add(c.cycleNanos()));
+                direct.addAll(rawBlock(dir.qmpSocket(), rawBus, n));
+                System.out.printf(Locale.ROOT, "  %4d cycles a side, %.0f s%n", done + n, (System.nanoTime() - t0) / 1e9);
             }
+            MemorySample end = new MemorySample(mem.rssKib(self), mem.rssKib(qemuPid));
+            LatencyStats h = LatencyStats.of(hostdev);
+            LatencyStats q = LatencyStats.of(direct);
+            System.out.println("soak of an emulated e1000e in the lab guest, " + cycles + " cycles a side, every unplug acknowledged"
+                    + " by the guest kernel (DEVICE_DELETED)");
+            System.out.println("  raw QMP (device_add, device_del, DEVICE_DELETED): " + q.describe());
+            System.out.println("  hostdev soak (Attacher + Unplugger):               " + h.describe());
+            System.out.printf(Locale.ROOT, "  ratio hostdev/raw: p50 %.2fx, p99 %.2fx (goal <= 1.2x)%n", (double) h.p50() / q.p50(),
+                    (double) h.p99() / q.p99());
+            System.out.println("  VmRSS hostdev (this JVM): " + start.hostdevKib() + " KiB -> " + end.hostdevKib() + " KiB; QEMU: "
+                    + start.qemuKib() + " KiB -> " + end.qemuKib() + " KiB");
         } finally {
             Cli.newCommandLine().execute("vm", "stop", "soakbench", "--timeout", "2", "--run-dir", runDir.toString());
             dir.read().ifPresent(rec -> {
@@ -124,6 +119,20 @@ public final class SoakBench {
                 }
             });
         }
+    }
+
+    /**
+     * {@code n} raw cycles on a connection of their own: QEMU's monitor takes one client at a time, and Hostdev's side
+     * connects for each attach and unplug, so the raw side holds the socket only for its block.
+     */
+    private static List<Long> rawBlock(Path socket, String bus, int n) throws IOException {
+        List<Long> times = new ArrayList<>();
+        try (Raw raw = new Raw(socket)) {
+            for (int i = 0; i < n; i++) {
+                times.add(raw.cycle(bus));
+            }
+        }
+        return times;
     }
 
     private static SoakReport check(SoakReport r) {
