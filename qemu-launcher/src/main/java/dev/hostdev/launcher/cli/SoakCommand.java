@@ -61,7 +61,7 @@ public final class SoakCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The VM (running).")
+    @Parameters(index = "0", paramLabel = "NAME", description = "The VM (running), or the spec file it was started from (NAME.toml).")
     String name;
 
     @Parameters(index = "1..*", arity = "0..*", paramLabel = "DEV", description = "Host devices: " + DeviceArguments.SPELLINGS + ".")
@@ -109,6 +109,9 @@ public final class SoakCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (name.endsWith(".toml")) {
+            name = dev.hostdev.launcher.spec.VmSpecLoader.load(Path.of(name), new dev.hostdev.engine.pci.PciSelectorResolver(common.sysfs())).name();
+        }
         List<HotplugDevice> devices = devices();
         if (cycles < 1) {
             throw HostdevException.usage("--cycles must be at least 1, not " + cycles, null);

@@ -98,7 +98,7 @@ class SoakIntegrationTest {
         CliRun status = hostdev("vm", "status", "rig", "--json");
         assertTrue(status.out().contains("\"id\":\"soak1\""), "QEMU still has it, so it stays recorded: " + status.out());
 
-        CliRun next = hostdev("soak", "rig", "--emulated", "usb-kbd", "--cycles", "2", "--json");
+        CliRun next = hostdev("soak", spec.toString(), "--emulated", "usb-kbd", "--cycles", "2", "--json"); // the VM of that spec
         assertEquals(0, next.exitCode(), next.out() + next.err());
         assertEquals("soak2", JSON.readTree(next.out()).path("devices").get(0).path("id").asText(), "the pending device keeps its id");
     }
