@@ -34,6 +34,10 @@ class SoakInLabTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int CYCLES = 200;
 
+    /** Waits until the guest's kernel lists an e1000e (8086:10d3). */
+    static final String SEES_E1000E = "i=0; while [ $i -lt 400 ]; do for d in /sys/bus/pci/devices/*; do read v < $d/device;"
+            + " [ \"$v\" = 0x10d3 ] && exit 0; done; i=$((i+1)); sleep 0.05; done; exit 1";
+
     /** Waits until the guest sees the e1000e; at cycle 3 binds it to vfio-pci and has a nested QEMU hold it. */
     static final String CHECK_HOLDING_AT_CYCLE_3 = """
             for i in $(seq 200); do lspci -n | grep -q %1$s && break; sleep 0.05; done
@@ -89,6 +93,18 @@ class SoakInLabTest {
             assertTrue(r.path("rss_kib").path("hostdev").path("end").asLong() > 0, soak.out);
             String svg = Files.readString(plot, StandardCharsets.UTF_8);
             assertTrue(svg.startsWith("<?xml") && svg.contains("<polyline") && svg.strip().endsWith("</svg>"), "an SVG chart: " + plot);
+
+            // with a guest check: how long until the guest's kernel lists the device (sh builtins only: each program
+            // started in the guest costs a read over 9p); text output and a progress line, as a person sees them
+            Path checkedPlot = Path.of(System.getProperty("soak.plot", work.resolve("checked.svg").toString()));
+            Run checked = hostdev(jar, runDir, "soak", "soaklab", "--emulated", "e1000e", "--cycles", "20", "--timeout", "20",
+                    "--guest-check", SEES_E1000E, "--guest-exchange", guest.exchangeDir().toString(), "--plot", checkedPlot.toString(),
+                    "--progress");
+            System.out.println("[lab] soak with a guest check:\n" + checked.out + checked.err);
+            assertEquals(0, checked.status, checked.toString());
+            assertTrue(checked.out.contains("20 of 20 cycles run, 20 passed, 0 failed"), checked.out);
+            assertTrue(checked.out.contains("guest-visible  p50 "), checked.out);
+            assertTrue(checked.err.contains("soak: cycle 20/20, 20 passed, 0 failed"), checked.err);
 
             // a guest that holds the device from cycle 3 on: the soak stops there and says why
             Run held = hostdev(jar, runDir, "soak", "soaklab", "--emulated", "e1000e", "--cycles", "10", "--timeout", "8",

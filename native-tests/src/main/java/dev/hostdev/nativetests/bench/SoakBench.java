@@ -183,10 +183,19 @@ public final class SoakBench {
                     throw new IOException("EOF");
                 }
                 if (line.startsWith("{\"error\"")) {
-                    if (deleted && line.contains("DeviceNotFound")) {
-                        return -1;
+                    if (!line.contains("DeviceNotFound")) {
+                        throw new IOException(line);
                     }
-                    throw new IOException(line);
+                    // gone before device_del: its DEVICE_DELETED may still be on its way (QEMU emits it when the
+                    // device is finalized); read it here, or the next cycle would take it for its own
+                    while (!deleted) {
+                        String next = in.readLine();
+                        if (next == null) {
+                            throw new IOException("EOF");
+                        }
+                        deleted = next.contains("\"DEVICE_DELETED\"") && next.contains("\"device\": \"raw1\"");
+                    }
+                    return -1;
                 }
                 if (line.startsWith("{\"return\"")) {
                     replied = true;
