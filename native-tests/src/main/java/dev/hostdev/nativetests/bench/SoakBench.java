@@ -47,7 +47,8 @@ import java.util.Locale;
  * cycles each (the JIT), into the same VM, each on a root port of its own; the raw side keeps one connection for a block (QEMU's monitor takes one
  * client at a time), Hostdev's connects for each attach and unplug as the commands do. Prints p50/p90/p99/max of a whole
  * cycle each way, the ratios at p50 and p99 (the goal: at most 1.2), and the VmRSS of this JVM (Hostdev's process)
- * and of QEMU at the start and end of the measured cycles. Argument: cycles a side (default 1000).
+ * and of QEMU at the start and end of the measured cycles (and the heap in use after a full GC). Run it with the JVM options of the
+ * {@code hostdev} script ({@code -XX:+UseSerialGC -Xmn8m}) for the RSS {@code hostdev soak} has. Argument: cycles a side (default 1000).
  */
 public final class SoakBench {
     private static final int BLOCK = 50;
@@ -87,6 +88,7 @@ public final class SoakBench {
                     () -> new MemorySample(mem.rssKib(self), mem.rssKib(qemuPid)));
             soak.run(WARMUP, true, null);
             rawBlock(dir.qmpSocket(), rawBus, WARMUP);
+            long heapStart = heapAfterGc();
             MemorySample start = new MemorySample(mem.rssKib(self), mem.rssKib(qemuPid));
             List<Long> hostdev = new ArrayList<>();
             List<Long> direct = new ArrayList<>();
@@ -102,6 +104,7 @@ public final class SoakBench {
                 System.out.printf(Locale.ROOT, "  %4d cycles a side, %.0f s%n", done + n, (System.nanoTime() - t0) / 1e9);
             }
             MemorySample end = new MemorySample(mem.rssKib(self), mem.rssKib(qemuPid));
+            long heapEnd = heapAfterGc();
             LatencyStats h = LatencyStats.of(hostdev);
             LatencyStats q = LatencyStats.of(direct);
             System.out.println("soak of an emulated e1000e in the lab guest, " + cycles + " cycles a side, every unplug acknowledged"
@@ -113,7 +116,9 @@ public final class SoakBench {
             System.out.printf(Locale.ROOT, "  ratio hostdev/raw: p50 %.2fx, p99 %.2fx (goal <= 1.2x)%n", (double) h.p50() / q.p50(),
                     (double) h.p99() / q.p99());
             System.out.println("  VmRSS hostdev (this JVM): " + start.hostdevKib() + " KiB -> " + end.hostdevKib() + " KiB; QEMU: "
-                    + start.qemuKib() + " KiB -> " + end.qemuKib() + " KiB");
+                    + start.qemuKib() + " KiB -> " + end.qemuKib() + " KiB; Java heap in use after a full GC: " + heapStart / 1024
+                    + " KiB -> " + heapEnd / 1024 + " KiB (JVM: " + String.join(" ",
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) + ")");
         } finally {
             Cli.newCommandLine().execute("vm", "stop", "soakbench", "--timeout", "2", "--run-dir", runDir.toString());
             dir.read().ifPresent(rec -> {
@@ -148,6 +153,13 @@ public final class SoakBench {
 
     /** Raw cycles whose device the guest removed before device_del (see {@link Raw#cycle}). */
     private static int rawVanished;
+
+    /** Bytes of Java heap in use after a full collection: what the soak keeps, whatever the collector left in RSS. */
+    private static long heapAfterGc() {
+        System.gc();
+        Runtime rt = Runtime.getRuntime();
+        return rt.totalMemory() - rt.freeMemory();
+    }
 
     /** The baseline: one QMP connection, the three messages of a cycle, lines in and out. */
     private static final class Raw implements AutoCloseable {
