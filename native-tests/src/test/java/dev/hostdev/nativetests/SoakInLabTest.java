@@ -119,7 +119,7 @@ class SoakInLabTest {
             assertEquals(3, stopped.path("cycle").asInt(), held.out);
             assertEquals("unplug", stopped.path("phase").asText());
             assertEquals("timeout", stopped.path("code").asText());
-            assertTrue(stopped.path("message").asText().startsWith("no guest acknowledged the unplug of soak1 from VM soaklab within 8 s"),
+            assertTrue(stopped.path("message").asText().startsWith("no guest acknowledged the unplug of soak1-3 from VM soaklab within 8 s"),
                     stopped.toString());
             assertEquals(2, h.path("latency_ms").path("guest_visible").path("count").asInt(), held.out);
 
@@ -131,7 +131,7 @@ class SoakInLabTest {
             JsonNode after = JSON.readTree(hostdev(jar, runDir, "vm", "status", "soaklab", "--json").out);
             List<String> ids = new ArrayList<>();
             after.path("devices").forEach(d -> ids.add(d.path("id").asText()));
-            assertTrue(ids.contains("soak1"), "the unplug stays pending, the device recorded: " + ids);
+            assertTrue(ids.contains("soak1-3"), "the unplug stays pending, the device recorded: " + ids);
 
             Run stop = hostdev(jar, runDir, "vm", "stop", "soaklab", "--timeout", "2");
             assertEquals(0, stop.status, stop.toString());

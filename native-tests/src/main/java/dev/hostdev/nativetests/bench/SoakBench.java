@@ -47,7 +47,8 @@ import java.util.Locale;
  * cycles each (the JIT), into the same VM, each on a root port of its own; the raw side keeps one connection for a block (QEMU's monitor takes one
  * client at a time), Hostdev's connects for each attach and unplug as the commands do. Prints p50/p90/p99/max of a whole
  * cycle each way, the ratios at p50 and p99 (the goal: at most 1.2), and the VmRSS of this JVM (Hostdev's process)
- * and of QEMU at the start and end of the measured cycles (and the heap in use after a full GC). Run it with the JVM options of the
+ * and of QEMU at the start and end of the measured cycles (and the heap in use after a full GC); its work directory (on tmpfs) is removed at the end unless
+ * {@code -Dkeep=true}. Run it with the JVM options of the
  * {@code hostdev} script ({@code -XX:+UseSerialGC -Xmn8m}) for the RSS {@code hostdev soak} has. Argument: cycles a side (default 1000).
  */
 public final class SoakBench {
@@ -129,6 +130,13 @@ public final class SoakBench {
                     rec.supervisor().handle().ifPresent(ProcessHandle::destroyForcibly);
                 }
             });
+            if (Boolean.getBoolean("keep")) {
+                System.out.println("kept " + work + " (the VM's QMP transcript: " + dir.qmpLog() + ")");
+            } else {
+                try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
         }
     }
 
@@ -182,10 +190,11 @@ public final class SoakBench {
          * unplug and removed the device before device_del (its DEVICE_DELETED came first; Attacher reports the same).
          */
         long cycle(String bus) throws IOException {
+            String id = "raw" + (++count); // an id of its own each cycle, as the soak's
             long t0 = System.nanoTime();
-            send("{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"e1000e\",\"id\":\"raw1\",\"bus\":\"" + bus + "\",\"addr\":\"0x0\"}}");
+            send("{\"execute\":\"device_add\",\"arguments\":{\"driver\":\"e1000e\",\"id\":\"" + id + "\",\"bus\":\"" + bus + "\",\"addr\":\"0x0\"}}");
             reply();
-            send("{\"execute\":\"device_del\",\"arguments\":{\"id\":\"raw1\"}}");
+            send("{\"execute\":\"device_del\",\"arguments\":{\"id\":\"" + id + "\"}}");
             boolean deleted = vanished;
             vanished = false;
             boolean replied = false;
@@ -205,13 +214,13 @@ public final class SoakBench {
                         if (next == null) {
                             throw new IOException("EOF");
                         }
-                        deleted = next.contains("\"DEVICE_DELETED\"") && next.contains("\"device\": \"raw1\"");
+                        deleted = next.contains("\"DEVICE_DELETED\"") && next.contains("\"device\": \"" + id + "\"");
                     }
                     return -1;
                 }
                 if (line.startsWith("{\"return\"")) {
                     replied = true;
-                } else if (line.contains("\"DEVICE_DELETED\"") && line.contains("\"device\": \"raw1\"")) {
+                } else if (line.contains("\"DEVICE_DELETED\"") && line.contains("\"device\": \"" + id + "\"")) {
                     deleted = true;
                 }
             }
@@ -224,6 +233,7 @@ public final class SoakBench {
         }
 
         private boolean vanished;
+        private int count;
 
         private void reply() throws IOException {
             while (true) {
@@ -231,7 +241,7 @@ public final class SoakBench {
                 if (line == null) {
                     throw new IOException("EOF");
                 }
-                if (line.contains("\"DEVICE_DELETED\"") && line.contains("\"device\": \"raw1\"")) {
+                if (line.contains("\"DEVICE_DELETED\"") && line.contains("\"device\": \"raw" + count + "\"")) {
                     vanished = true;
                 }
                 if (line.startsWith("{\"error\"")) {

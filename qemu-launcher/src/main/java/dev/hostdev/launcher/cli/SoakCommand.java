@@ -171,9 +171,9 @@ public final class SoakCommand implements Callable<Integer> {
         Attacher attacher = new Attacher(vm, facts, checks);
         List<String> lines = new ArrayList<>();
         List<AttachResult> plans = new ArrayList<>();
-        lines.add("soak VM " + name + ": " + cycles + " cycle(s), each:");
+        lines.add("soak VM " + name + ": " + cycles + " cycle(s), each as cycle 1 (ids " + String.join(", ", ids) + " with -N in cycle N):");
         for (int i = 0; i < devices.size(); i++) {
-            AttachResult a = attacher.attach(devices.get(i), ids.get(i), true);
+            AttachResult a = attacher.attach(devices.get(i), SoakRunner.idOf(ids.get(i), 1), true);
             plans.add(a);
             a.plan().lines().forEach(l -> lines.add("  " + l));
         }
@@ -181,7 +181,8 @@ public final class SoakCommand implements Callable<Integer> {
             lines.add("  guest check through " + guestExchange + " (up to " + guestTimeout.toSeconds() + " s): " + guestCheck);
         }
         for (int i = devices.size() - 1; i >= 0; i--) {
-            lines.add("  unplug " + ids.get(i) + ": " + QmpCall.deviceDel(ids.get(i)).render() + ", wait up to " + timeout.toSeconds()
+            String id = SoakRunner.idOf(ids.get(i), 1);
+            lines.add("  unplug " + id + ": " + QmpCall.deviceDel(id).render() + ", wait up to " + timeout.toSeconds()
                     + " s for DEVICE_DELETED" + (plans.get(i).device().managed() ? ", give " + plans.get(i).device().host() + " back" : ""));
             if (health != null && devices.get(i) instanceof HotplugDevice.HostPci p) {
                 lines.add("  health of " + p.address() + ": " + String.join("; ", health.describe(p.address())));
@@ -217,15 +218,19 @@ public final class SoakCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code soak1}, {@code soak2}… skipping ids the VM has (a device an earlier soak left pending keeps its id). */
+    /**
+     * Id stems {@code soak1}, {@code soak2}… (cycle N's ids are {@code soak1-N}…), skipping stems of ids the VM has: a
+     * device an earlier soak left pending keeps its id.
+     */
     static List<String> freeIds(VmRecord r, int count) {
         java.util.Set<String> taken = new java.util.HashSet<>();
         r.devices().forEach(d -> taken.add(d.id()));
         r.slots().slots().forEach(s -> taken.add(s.occupant()));
         List<String> ids = new ArrayList<>();
         for (int n = 1; ids.size() < count; n++) {
-            if (!taken.contains("soak" + n)) {
-                ids.add("soak" + n);
+            String stem = "soak" + n;
+            if (taken.stream().noneMatch(t -> t != null && (t.equals(stem) || t.startsWith(stem + "-")))) {
+                ids.add(stem);
             }
         }
         return ids;

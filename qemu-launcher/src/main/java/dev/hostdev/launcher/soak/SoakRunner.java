@@ -14,6 +14,9 @@ import java.util.function.Supplier;
  * Runs the cycles: attach every device (in order), run the guest check, unplug every device attached (in reverse
  * order, also after a failure, so that the VM is left as it was), then check each released host device's health.
  * A cycle fails on the first step that fails; the soak stops at the first failed cycle unless told to keep going.
+ * Each cycle gives its devices ids of their own ({@code soak1-7}: device 1 in cycle 7): QEMU sends a device's
+ * {@code DEVICE_DELETED} when the device is finalized, which can be after the next {@code device_add} was answered,
+ * and an event naming the id just plugged in again would be taken for the new device's removal.
  */
 public final class SoakRunner {
     /** Called after each cycle (the progress line). */
@@ -37,7 +40,7 @@ public final class SoakRunner {
 
     /**
      * @param devices    the devices to cycle
-     * @param ids        their ids in the VM, one per device
+     * @param ids        the stems of their ids in the VM, one per device ({@code soak1}: {@code soak1-N} in cycle N)
      * @param guestCheck the check after attach, or {@code null}
      * @param health     the host check after release (used for host PCI devices), or {@code null}
      * @param memory     reads the memory of Hostdev and QEMU now
@@ -106,6 +109,7 @@ public final class SoakRunner {
         }
 
         CycleResult run() {
+            List<String> ids = SoakRunner.this.ids.stream().map(stem -> idOf(stem, n)).toList();
             long t0 = System.nanoTime();
             List<Integer> attached = new ArrayList<>();
             for (int i = 0; i < devices.size(); i++) {
@@ -163,6 +167,11 @@ public final class SoakRunner {
                 failure = new SoakFailure(n, phase, device, e.code(), e.getMessage(), e.hint());
             }
         }
+    }
+
+    /** The id of the device with id stem {@code stem} in cycle {@code cycle}. */
+    public static String idOf(String stem, int cycle) {
+        return stem + "-" + cycle;
     }
 
     /** The host PCI devices among {@code devices} (those whose health is checked). */

@@ -93,13 +93,13 @@ class SoakIntegrationTest {
         CliRun pci = hostdev("soak", "rig", "--emulated", "e1000e", "--cycles", "5", "--timeout", "1");
         assertEquals(10, pci.exitCode(), pci.out() + pci.err());
         assertTrue(pci.out().startsWith("soak of e1000e on VM rig: 1 of 5 cycles run, 0 passed, 1 failed"), pci.out());
-        assertTrue(pci.err().startsWith("hostdev: stopped at cycle 1: unplug of soak1 failed: no guest acknowledged the unplug of soak1"),
+        assertTrue(pci.err().startsWith("hostdev: stopped at cycle 1: unplug of soak1-1 failed: no guest acknowledged the unplug of soak1-1"),
                 pci.err());
         CliRun status = hostdev("vm", "status", "rig", "--json");
-        assertTrue(status.out().contains("\"id\":\"soak1\""), "QEMU still has it, so it stays recorded: " + status.out());
+        assertTrue(status.out().contains("\"id\":\"soak1-1\""), "QEMU still has it, so it stays recorded: " + status.out());
 
         CliRun next = hostdev("soak", spec.toString(), "--emulated", "usb-kbd", "--cycles", "2", "--json"); // the VM of that spec
         assertEquals(0, next.exitCode(), next.out() + next.err());
-        assertEquals("soak2", JSON.readTree(next.out()).path("devices").get(0).path("id").asText(), "the pending device keeps its id");
+        assertEquals("soak2", JSON.readTree(next.out()).path("devices").get(0).path("id").asText(), "soak1-1 is pending: the next soak takes the next stem");
     }
 }

@@ -34,7 +34,7 @@ class SoakRunnerTest {
 
         @Override
         public void attach(HotplugDevice device, String id) {
-            if (id.equals("soak1")) {
+            if (id.startsWith("soak1-")) {
                 cycle++;
             }
             log.add(cycle + " attach " + id);
@@ -72,7 +72,7 @@ class SoakRunnerTest {
         assertEquals(200_000_000L, r.del().p99());
         assertNull(r.guestVisible(), "no guest check, nothing guest-visible measured");
         assertEquals(new MemorySample(1000L, null), r.start());
-        assertEquals(List.of("1 attach soak1", "1 unplug soak1", "2 attach soak1", "2 unplug soak1"), steps.log.subList(0, 4));
+        assertEquals(List.of("1 attach soak1-1", "1 unplug soak1-1", "2 attach soak1-2", "2 unplug soak1-2"), steps.log.subList(0, 4));
     }
 
     @Test
@@ -85,9 +85,9 @@ class SoakRunnerTest {
         SoakFailure f = r.firstFailure();
         assertEquals(3, f.cycle());
         assertEquals(SoakFailure.Phase.UNPLUG, f.phase());
-        assertEquals("soak1", f.device());
+        assertEquals("soak1-3", f.device(), "each cycle's ids are its own");
         assertEquals(ErrorCode.TIMEOUT, f.code());
-        assertEquals("cycle 3: unplug of soak1 failed: no guest acknowledged the unplug of soak1", f.describe());
+        assertEquals("cycle 3: unplug of soak1-3 failed: no guest acknowledged the unplug of soak1-3", f.describe());
         assertEquals(List.of("1:1/0", "2:2/0", "3:2/1"), progress);
         assertEquals(2, r.del().count(), "a failed cycle's figures are left out of the percentiles");
     }
@@ -100,7 +100,7 @@ class SoakRunnerTest {
         assertEquals(3, r.failed());
         assertEquals(List.of(2, 4, 5), r.failures().stream().map(SoakFailure::cycle).toList());
         assertEquals(SoakFailure.Phase.ATTACH, r.failures().get(0).phase());
-        assertTrue(steps.log.contains("2 attach soak1") && !steps.log.contains("2 unplug soak1"), "nothing attached, nothing unplugged: " + steps.log);
+        assertTrue(steps.log.contains("2 attach soak1-2") && !steps.log.contains("2 unplug soak1-2"), "nothing attached, nothing unplugged: " + steps.log);
     }
 
     @Test
@@ -119,11 +119,11 @@ class SoakRunnerTest {
         };
         SoakReport r = runner(steps, refusing, null, NIC, new HotplugDevice.Emulated("virtio-net-pci")).run(5, false, null);
         assertEquals(2, r.cycles().size());
-        assertEquals(List.of("1 attach soak1", "1 attach soak2", "1 unplug soak2", "1 unplug soak1",
-                "2 attach soak1", "2 attach soak2", "2 unplug soak2", "2 unplug soak1"), steps.log);
+        assertEquals(List.of("1 attach soak1-1", "1 attach soak2-1", "1 unplug soak2-1", "1 unplug soak1-1",
+                "2 attach soak1-2", "2 attach soak2-2", "2 unplug soak2-2", "2 unplug soak1-2"), steps.log);
         SoakFailure f = r.firstFailure();
         assertEquals(SoakFailure.Phase.GUEST_CHECK, f.phase());
-        assertEquals("cycle 2: guest-check of soak1,soak2 failed: the guest check `lspci | grep -q 10d3` exited 1", f.describe());
+        assertEquals("cycle 2: guest-check of soak1-2,soak2-2 failed: the guest check `lspci | grep -q 10d3` exited 1", f.describe());
         assertEquals(1, r.guestVisible().count());
         assertEquals("lspci | grep -q 10d3", r.guestCheck());
     }
