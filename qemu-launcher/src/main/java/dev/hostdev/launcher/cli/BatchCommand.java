@@ -67,6 +67,7 @@ public final class BatchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        ProcessClock.inBatch();
         CommandLine inner = Cli.newCommandLine();
         inner.setDefaultValueProvider(arg -> arg instanceof OptionSpec o ? defaultFromBatch(o) : null);
         inner.setExecutionStrategy(this::runUnlessItChoosesTheHost);

@@ -1,0 +1,43 @@
+package dev.hostdev.launcher.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * How long the user has waited for this command: since its process started, JVM start-up and the reading of the
+ * command line included, so that a time a command prints is the time waited, or says what it leaves out. Inside a
+ * {@code hostdev batch} the process started long before the command, and nothing is said.
+ */
+final class ProcessClock {
+    private static volatile boolean batch;
+
+    private ProcessClock() {
+    }
+
+    /** Commands run from now on are lines of a batch. */
+    static void inBatch() {
+        batch = true;
+    }
+
+    /** The time since this process started (to the kernel's 10 ms), or empty inside a batch or when unknown. */
+    static Optional<Duration> sinceProcessStart() {
+        if (batch) {
+            return Optional.empty();
+        }
+        return ProcessHandle.current().info().startInstant().map(start -> Duration.between(start, Instant.now()));
+    }
+
+    /**
+     * {@code " (1352 ms since hostdev started; the other 865 ms: the JVM starting and reading the command line)"} for a
+     * command that measured {@code own}, or an empty string inside a batch.
+     */
+    static String waited(Duration own) {
+        Optional<Duration> all = sinceProcessStart();
+        if (all.isEmpty() || all.get().compareTo(own) < 0) {
+            return "";
+        }
+        return " (" + all.get().toMillis() + " ms since hostdev started; the other " + all.get().minus(own).toMillis()
+                + " ms: the JVM starting and reading the command line)";
+    }
+}
