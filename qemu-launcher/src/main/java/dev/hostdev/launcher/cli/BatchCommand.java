@@ -65,9 +65,17 @@ public final class BatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        ProcessClock.enterBatch(); // a line's command did not start with the process: it prints no time since then
+        try {
+            return runLines();
+        } finally {
+            ProcessClock.leaveBatch();
+        }
+    }
+
+    private Integer runLines() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ProcessClock.inBatch();
         CommandLine inner = Cli.newCommandLine();
         inner.setDefaultValueProvider(arg -> arg instanceof OptionSpec o ? defaultFromBatch(o) : null);
         inner.setExecutionStrategy(this::runUnlessItChoosesTheHost);

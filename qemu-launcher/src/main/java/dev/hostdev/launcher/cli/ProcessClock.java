@@ -10,34 +10,39 @@ import java.util.Optional;
  * {@code hostdev batch} the process started long before the command, and nothing is said.
  */
 final class ProcessClock {
-    private static volatile boolean batch;
+    private static final ThreadLocal<Boolean> BATCH = new ThreadLocal<>();
 
     private ProcessClock() {
     }
 
-    /** Commands run from now on are lines of a batch. */
-    static void inBatch() {
-        batch = true;
+    /** Commands this thread runs from now on are lines of a batch. */
+    static void enterBatch() {
+        BATCH.set(Boolean.TRUE);
+    }
+
+    /** The batch this thread ran has ended. */
+    static void leaveBatch() {
+        BATCH.remove();
     }
 
     /** The time since this process started (to the kernel's 10 ms), or empty inside a batch or when unknown. */
     static Optional<Duration> sinceProcessStart() {
-        if (batch) {
+        if (Boolean.TRUE.equals(BATCH.get())) {
             return Optional.empty();
         }
         return ProcessHandle.current().info().startInstant().map(start -> Duration.between(start, Instant.now()));
     }
 
     /**
-     * {@code " (1352 ms since hostdev started; the other 865 ms: the JVM starting and reading the command line)"} for a
-     * command that measured {@code own}, or an empty string inside a batch.
+     * {@code "1352 ms since hostdev started (865 ms of it the JVM starting and reading the command line)"} for a command
+     * whose own part took {@code own}, or empty inside a batch.
      */
-    static String waited(Duration own) {
+    static Optional<String> waited(Duration own) {
         Optional<Duration> all = sinceProcessStart();
         if (all.isEmpty() || all.get().compareTo(own) < 0) {
-            return "";
+            return Optional.empty();
         }
-        return " (" + all.get().toMillis() + " ms since hostdev started; the other " + all.get().minus(own).toMillis()
-                + " ms: the JVM starting and reading the command line)";
+        return Optional.of(all.get().toMillis() + " ms since hostdev started (" + all.get().minus(own).toMillis()
+                + " ms of it the JVM starting and reading the command line)");
     }
 }

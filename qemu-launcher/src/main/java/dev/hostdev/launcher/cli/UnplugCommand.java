@@ -91,9 +91,10 @@ public final class UnplugCommand implements Callable<Integer> {
                     + " stays recorded" + (r.device().managed() && r.device().host() != null ? " and " + r.device().host() + " on vfio-pci" : "")
                     + " until 'hostdev unplug " + name + " " + id + "' finds it gone");
         } else {
-            out.println("unplugged " + id + " from VM " + name + " (the guest released it " + r.took().toMillis() + " ms after device_del" + ProcessClock.waited(r.took())
+            out.println("unplugged " + id + " from VM " + name + " (the guest released it " + r.took().toMillis() + " ms after device_del"
                     + (r.retries() > 0 ? ", after " + r.retries() + " busy retries" : "") + ")"
-                    + (r.returned().isEmpty() ? "" : "; gave " + String.join(", ", r.returned()) + " back to its host driver"));
+                    + (r.returned().isEmpty() ? "" : "; gave " + String.join(", ", r.returned()) + " back to its host driver")
+                    + ProcessClock.waited(r.took()).map(w -> "; " + w).orElse(""));
         }
         out.flush();
         return 0;

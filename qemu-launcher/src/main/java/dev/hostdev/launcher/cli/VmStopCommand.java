@@ -83,7 +83,7 @@ public final class VmStopCommand implements Callable<Integer> {
                 case SIGKILL -> "QEMU was killed (SIGKILL)";
             };
             out.printf("VM %s is %s: %s; took %d ms%s%n", name, result.record().state().jsonName(), how, result.took().toMillis(),
-                    ProcessClock.waited(result.took()));
+                    ProcessClock.waited(result.took()).map(w -> ", " + w).orElse(""));
         }
         out.flush();
         return 0;

@@ -172,7 +172,7 @@ public final class Unplugger {
                     }
                     if (still.contains(id) || monitor.inQueryPci(id)) {
                         throw new HostdevException(ErrorCode.TIMEOUT, "no guest acknowledged the unplug of " + id + " from VM "
-                                + vm.name() + " within " + timeout.toSeconds() + " s" + (pending ? " (an earlier unplug was already pending)" : "")
+                                + vm.name() + " within " + seconds(timeout) + (pending ? " (an earlier unplug was already pending)" : "")
                                 + ": QEMU still has it and the unplug stays pending. A VM with no guest OS (firmware only), or a guest"
                                 + " without PCI hotplug support, never acknowledges one",
                                 "the device stays recorded" + (device.managed() ? " and " + device.host() + " stays on vfio-pci" : "")
@@ -197,6 +197,15 @@ public final class Unplugger {
             returned.add(device.host());
         }
         return new UnplugResult(device, took, returned, retries, true);
+    }
+
+    /** {@code 15 s}, {@code 1.5 s}, {@code 300 ms}: a timeout as the user gave it (a 300 ms one is not "0 s"). */
+    private static String seconds(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms / 1000 + "." + String.valueOf(1000 + ms % 1000).substring(1).replaceAll("0+$", "") + " s";
     }
 
     private static boolean isGuestBusy(QmpCommandException e) {
