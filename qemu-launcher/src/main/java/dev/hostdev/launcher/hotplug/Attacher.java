@@ -213,7 +213,9 @@ public final class Attacher {
                                 + " but it is not in " + QmpCall.PERIPHERAL, "see 'hostdev vm status " + r.name() + "' and " + vm.dir().qmpLog());
                     }
                 }
-                if (monitor.deviceDeletedHeard(recorded.id())) {
+                // QEMU takes a device out of its tree before it sends DEVICE_DELETED: the event of an earlier
+                // device of this id can come after this device_add. Only a device QEMU no longer has was removed.
+                if (monitor.deviceDeletedHeard(recorded.id()) && !monitor.peripheralIds().contains(recorded.id())) {
                     throw new HostdevException(ErrorCode.QEMU, "the guest removed " + recorded.id() + " as soon as it was plugged in"
                             + " (a hotplug while the guest boots can be taken as an unplug)", "wait until the guest has booted, then attach again");
                 }
