@@ -24,6 +24,8 @@ public record ProcessIdentity(long pid, long startEpochMillis, String executable
     private static final String DELETED = " (deleted)";
     /** How long a process just started through setsid is given to exec its command. */
     private static final long EXEC_WAIT_MILLIS = 2000;
+    /** How far two readings of one process's start time may differ: one {@code btime} second and the ticks' rounding. */
+    static final long START_TOLERANCE_MILLIS = 2000;
 
     /** Requires a positive pid. */
     @JsonCreator
@@ -134,9 +136,14 @@ public record ProcessIdentity(long pid, long startEpochMillis, String executable
                 && executableOf(pid).map(e -> sameExecutable(e, executable)).orElse(false);
     }
 
-    /** Whether a process started at {@code started} (0: unknown) is this one, not another that reuses its pid. */
+    /**
+     * Whether a process started at {@code started} (0: unknown) is this one, not another that reuses its pid.
+     * Start times are the boot time ({@code btime}, whole seconds, which the kernel derives anew on each read
+     * and which may move by a second between two JVMs, e.g. on a loaded VM) plus the process's start ticks: the
+     * JVM that recorded the process and the one that checks it may see a second apart for the same process.
+     */
     private boolean startsAsRecorded(long started) {
-        return started != 0 && Math.abs(started - startEpochMillis) < 1000;
+        return started != 0 && Math.abs(started - startEpochMillis) <= START_TOLERANCE_MILLIS;
     }
 
     /** The executable of a process; a binary replaced on disk (a package upgrade) is still the same program. */

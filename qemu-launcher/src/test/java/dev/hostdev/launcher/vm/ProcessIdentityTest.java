@@ -39,6 +39,17 @@ class ProcessIdentityTest {
     }
 
     @Test
+    void aStartTimeReadAgainstABootTimeOneSecondOffIsStillTheSameProcess() {
+        // btime, read by another JVM (vm start's) a moment earlier, may be a second off this one's: a live QEMU
+        // then looked dead to vm stop, which recorded it crashed and left it running
+        ProcessIdentity me = ProcessIdentity.of(ProcessHandle.current());
+        assertTrue(new ProcessIdentity(me.pid(), me.startEpochMillis() + 1005, me.executable()).isAlive());
+        assertTrue(new ProcessIdentity(me.pid(), me.startEpochMillis() - 1005, me.executable()).isAlive());
+        assertFalse(new ProcessIdentity(me.pid(), me.startEpochMillis() + ProcessIdentity.START_TOLERANCE_MILLIS + 1000,
+                me.executable()).isAlive(), "beyond the tolerance: another process with this pid");
+    }
+
+    @Test
     void aZombieHasEnded() throws Exception {
         // the child of a shell that is stopped cannot be reaped: it stays a zombie until the shell goes on
         Process sh = new ProcessBuilder("sh", "-c", "sleep 0.3 & echo $!; kill -STOP $$; wait").start();
