@@ -8,6 +8,7 @@ import dev.hostdev.engine.sysfs.Sysfs;
 import dev.hostdev.launcher.cmdline.LaunchOptions;
 import dev.hostdev.launcher.cmdline.LaunchPlan;
 import dev.hostdev.launcher.cmdline.LaunchPlanner;
+import dev.hostdev.launcher.placement.HostNumaFacts;
 import dev.hostdev.launcher.cmdline.ManagedDevice;
 import dev.hostdev.launcher.cmdline.PreflightChecker;
 import dev.hostdev.launcher.cmdline.QemuCapabilities;
@@ -60,7 +61,7 @@ public final class VmCmdlineCommand implements Callable<Integer> {
         LaunchOptions options = LaunchOptions.forHost(common.hostRoot(),
                 new VmCommandContext(common, spec.commandLine().getErr()).vmsDir());
         LaunchPlan plan = LaunchPlanner.plan(VmSpecLoader.load(specFile, new PciSelectorResolver(common.sysfs())), new SysfsPciFacts(sysfs),
-                paused ? options.paused() : options);
+                paused ? options.paused() : options, HostNumaFacts.of(sysfs));
         List<String> notes = new ArrayList<>(plan.notes());
         checkDevices(plan, notes);
         VmCmdlineReport report = new VmCmdlineReport(plan, new PreflightChecker(sysfs).check(plan), currentDrivers(plan, sysfs),

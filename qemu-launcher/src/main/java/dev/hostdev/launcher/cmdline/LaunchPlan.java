@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.launcher.spec.Accel;
+import dev.hostdev.launcher.placement.PlacementPlan;
 import dev.hostdev.launcher.spec.VmSpec;
+import dev.hostdev.launcher.topology.PxbLayout;
 import dev.hostdev.launcher.topology.Q35Topology;
 import java.util.List;
 import java.util.Objects;
@@ -24,14 +26,19 @@ import java.util.Optional;
  * @param checks   what the starter verifies before detaching anything
  * @param notes    assumptions made while planning, for the user
  * @param paths    the runtime directory
+ * @param placement where the VM runs on the host ({@code [placement]}), if the spec says
+ * @param pxb      the pxb-pcie expanders of devices on guest NUMA nodes
  */
 public record LaunchPlan(VmSpec spec, List<String> argv, Accel accel, Q35Topology topology, List<QemuDevice> devices,
-                         List<ManagedDevice> managed, List<PreflightCheck> checks, List<String> notes, VmRuntimePaths paths) {
+                         List<ManagedDevice> managed, List<PreflightCheck> checks, List<String> notes, VmRuntimePaths paths,
+                         Optional<PlacementPlan> placement, PxbLayout pxb) {
     /** Copies the lists. */
     public LaunchPlan {
         Objects.requireNonNull(spec);
         Objects.requireNonNull(topology);
         Objects.requireNonNull(paths);
+        Objects.requireNonNull(placement);
+        Objects.requireNonNull(pxb);
         argv = List.copyOf(argv);
         devices = List.copyOf(devices);
         managed = List.copyOf(managed);
@@ -46,7 +53,7 @@ public record LaunchPlan(VmSpec spec, List<String> argv, Accel accel, Q35Topolog
 
     /**
      * As JSON: {@code {"name","accel","argv":[…],"qmp_socket","pidfile","topology":{…},
-     * "managed":[{"id","address"}…],"checks":[…],"notes":[…]}}.
+     * "managed":[{"id","address"}…],"checks":[…],"notes":[…],"placement":{…, "expanders":[…]}|null}} (placement: {@link PlacementPlan#toJson()}).
      */
     public ObjectNode toJson() {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -66,6 +73,13 @@ public record LaunchPlan(VmSpec spec, List<String> argv, Accel accel, Q35Topolog
         checks.forEach(x -> c.add(x.describe()));
         ArrayNode n = o.putArray("notes");
         notes.forEach(n::add);
+        if (placement.isPresent()) {
+            ObjectNode p = placement.get().toJson();
+            p.set("expanders", pxb.toJson());
+            o.set("placement", p);
+        } else {
+            o.putNull("placement");
+        }
         return o;
     }
 }

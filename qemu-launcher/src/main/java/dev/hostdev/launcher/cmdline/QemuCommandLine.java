@@ -30,10 +30,11 @@ import java.util.Optional;
  * @param drives       block backends
  * @param fsdevs       9p backends
  * @param devices      devices
+ * @param numa         the guest's NUMA nodes and their memory backends, after {@code -smp}
  */
 public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Accel accel, MemorySize memory, int cpus,
                               SerialSpec serial, VmRuntimePaths paths, boolean startPaused, Optional<KernelBoot> kernel,
-                              List<BlockDrive> drives, List<Fsdev> fsdevs, List<QemuDevice> devices) {
+                              List<BlockDrive> drives, List<Fsdev> fsdevs, List<QemuDevice> devices, GuestNuma numa) {
     /** The id of the QMP monitor's character device. */
     public static final String QMP_CHARDEV = "qmp";
     /** The id of the supervisor's own QMP monitor's character device (it listens there for {@code SHUTDOWN}). */
@@ -51,6 +52,7 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
         drives = List.copyOf(drives);
         fsdevs = List.copyOf(fsdevs);
         devices = List.copyOf(devices);
+        Objects.requireNonNull(numa);
     }
 
     /** The argument list, argv[0] first, to pass to a process as is (no shell). */
@@ -72,6 +74,7 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
         a.add(memory.mebibytes() + "M");
         a.add("-smp");
         a.add(Integer.toString(cpus));
+        a.addAll(numa.argv());
         a.add("-nodefaults");
         a.add("-no-user-config");
         a.add("-display");

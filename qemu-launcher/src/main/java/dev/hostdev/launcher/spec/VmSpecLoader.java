@@ -40,7 +40,8 @@ public final class VmSpecLoader {
     static final Set<String> RESERVED_IDS = Set.of("usb", "iommu", "qmp", "serial0");
     /** The keys of the file's top level. */
     static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "memory", "cpus", "accel", "emulator", "spare_root_ports",
-            "iommu", "kernel", "initrd", "append", "serial", "legacy_hotplug", "disk", "share", "hostdev", "hotplug", "device");
+            "iommu", "kernel", "initrd", "append", "serial", "legacy_hotplug", "disk", "share", "hostdev", "hotplug", "device",
+            "placement");
     private static final Pattern PROP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Set<String> PLAN_PROPS = Set.of("driver", "id", "bus", "addr");
     static final long MIN_MEMORY = 16 * MemorySize.MIB;
@@ -190,6 +191,7 @@ public final class VmSpecLoader {
             for (TomlTable t : deviceTables) {
                 devices.add(device(t));
             }
+            Optional<PlacementSpec> placement = PlacementKeys.read(top, cpus, memory, TOP_LEVEL_KEYS);
             top.finish(TOP_LEVEL_KEYS);
             if (cpus > MAX_CPUS_WITHOUT_IOMMU && accel == Accel.TCG) {
                 // Measured with QEMU 7.2: "current -smp configuration requires kernel irqchip and X2APIC API support".
@@ -207,7 +209,7 @@ public final class VmSpecLoader {
                         + " root ports; pcie.0 has room for " + MAX_ROOT_PORTS, null);
             }
             return new VmSpec(name, memory, cpus, accel, emulator, spare, iommu, kernel, disks, shares, serial,
-                    hostdevs, hotplug, devices, legacyHotplug);
+                    hostdevs, hotplug, devices, legacyHotplug, placement);
         }
 
         private Optional<KernelBoot> kernel(TomlTable top) {
