@@ -55,9 +55,11 @@ public final class Pinner {
                     CpuList.of(placement.vcpuCpus().get(index)))));
         }
         if (!placement.emulatorCpus().isEmpty()) {
-            String[] tasks = sysfs.root().resolve("/proc/" + qemuPid + "/task").toFile().list();
-            for (String task : tasks == null ? new String[0] : tasks) {
-                if (!task.matches("[0-9]{1,9}") || vcpus.containsValue(Integer.parseInt(task))) {
+            String[] listed = sysfs.root().resolve("/proc/" + qemuPid + "/task").toFile().list();
+            List<String> tasks = java.util.Arrays.stream(listed == null ? new String[0] : listed).filter(x -> x.matches("[0-9]{1,9}"))
+                    .sorted(java.util.Comparator.comparingInt(Integer::parseInt)).toList();
+            for (String task : tasks) {
+                if (vcpus.containsValue(Integer.parseInt(task))) {
                     continue;
                 }
                 String name = readComm(qemuPid, task);
