@@ -75,7 +75,7 @@ public final class PlacementPlanner {
                 emulator = choice.housekeeping();
             }
             CpuList quiet = host.quietCpus().and(CpuList.of(vcpuCpus));
-            notes.add("vcpu_pin auto: " + spec.cpus() + " vCPUs on node " + node.getAsInt() + " CPUs " + CpuList.of(vcpuCpus)
+            notes.add("vcpu_pin auto: " + spec.cpus() + (spec.cpus() == 1 ? " vCPU" : " vCPUs") + " on node " + node.getAsInt() + " CPUs " + CpuList.of(vcpuCpus)
                     + (quiet.isEmpty() ? " (the node has no isolated or nohz_full cores: ordinary tasks may share them)"
                     : " (" + quiet.size() + " of them isolated or nohz_full)") + ", SMT siblings kept together");
         }
