@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
             VmStopCommand.class,
             VmListCommand.class,
             VmStatusCommand.class,
+            VmPinCommand.class,
             VmRmCommand.class,
             VmSuperviseCommand.class,
             HelpCommand.class,

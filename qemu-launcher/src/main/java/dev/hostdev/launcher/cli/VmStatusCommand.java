@@ -88,7 +88,7 @@ public final class VmStatusCommand implements Callable<Integer> {
     }
 
     /** The PCI hostdevs on vfio-pci, by id: whose interrupts are shown. */
-    private static java.util.Map<String, dev.hostdev.engine.pci.PciAddress> vfioDevices(VmRecord r) {
+    static java.util.Map<String, dev.hostdev.engine.pci.PciAddress> vfioDevices(VmRecord r) {
         java.util.Map<String, dev.hostdev.engine.pci.PciAddress> out = new java.util.LinkedHashMap<>();
         for (VmDevice d : r.devices()) {
             if ("vfio-pci".equals(d.driver()) && d.host() != null) {

@@ -80,6 +80,11 @@ public final class StartPlacement {
         return pinner.apply(pinner.plan(plan, qemuPid, vcpus, vfio));
     }
 
+    /** Carries out steps {@link #pinPlan} made; returns what could not be done without failing. */
+    public List<String> apply(List<PinStep> steps) {
+        return pinner.apply(steps);
+    }
+
     /** The steps {@link #pin} would take for a running QEMU, for a dry run. */
     public List<PinStep> pinPlan(PlacementPlan plan, int qemuPid, SortedMap<Integer, Integer> vcpus, Map<String, PciAddress> vfio) {
         return pinner.plan(plan, qemuPid, vcpus, vfio);
