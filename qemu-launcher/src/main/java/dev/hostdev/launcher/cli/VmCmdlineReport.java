@@ -75,6 +75,8 @@ record VmCmdlineReport(LaunchPlan plan, PreflightReport checks, Map<PciAddress, 
             p.describe().forEach(l -> out.println("#   " + l));
             p.problems().forEach(l -> out.println("#   FAILS: " + l));
         });
+        out.println("# Address space (64-bit PCI hole for big BARs):");
+        plan.addressSpace().explain().forEach(step -> out.println("#   " + step));
         out.println("# Managed devices (detached from their host driver to vfio-pci before QEMU starts, given back when it ends):");
         if (plan.managed().isEmpty()) {
             out.println("#   none");

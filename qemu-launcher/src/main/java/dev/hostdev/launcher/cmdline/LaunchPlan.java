@@ -7,6 +7,7 @@ import dev.hostdev.launcher.spec.Accel;
 import dev.hostdev.launcher.placement.PlacementPlan;
 import dev.hostdev.launcher.spec.VmSpec;
 import dev.hostdev.launcher.topology.PxbLayout;
+import dev.hostdev.launcher.topology.AddressSpacePlan;
 import dev.hostdev.launcher.topology.Q35Topology;
 import java.util.List;
 import java.util.Objects;
@@ -26,17 +27,19 @@ import java.util.Optional;
  * @param checks   what the starter verifies before detaching anything
  * @param notes    assumptions made while planning, for the user
  * @param paths    the runtime directory
+ * @param addressSpace the 64-bit PCI hole and the arithmetic behind it
  * @param placement where the VM runs on the host ({@code [placement]}), if the spec says
  * @param pxb      the pxb-pcie expanders of devices on guest NUMA nodes
  */
 public record LaunchPlan(VmSpec spec, List<String> argv, Accel accel, Q35Topology topology, List<QemuDevice> devices,
                          List<ManagedDevice> managed, List<PreflightCheck> checks, List<String> notes, VmRuntimePaths paths,
-                         Optional<PlacementPlan> placement, PxbLayout pxb) {
+                         AddressSpacePlan addressSpace, Optional<PlacementPlan> placement, PxbLayout pxb) {
     /** Copies the lists. */
     public LaunchPlan {
         Objects.requireNonNull(spec);
         Objects.requireNonNull(topology);
         Objects.requireNonNull(paths);
+        Objects.requireNonNull(addressSpace);
         Objects.requireNonNull(placement);
         Objects.requireNonNull(pxb);
         argv = List.copyOf(argv);
@@ -52,7 +55,7 @@ public record LaunchPlan(VmSpec spec, List<String> argv, Accel accel, Q35Topolog
     }
 
     /**
-     * As JSON: {@code {"name","accel","argv":[…],"qmp_socket","pidfile","topology":{…},
+     * As JSON: {@code {"name","accel","argv":[…],"qmp_socket","pidfile","topology":{…},"address_space":{…},
      * "managed":[{"id","address"}…],"checks":[…],"notes":[…],"placement":{…, "expanders":[…]}|null}} (placement: {@link PlacementPlan#toJson()}).
      */
     public ObjectNode toJson() {
@@ -65,6 +68,7 @@ public record LaunchPlan(VmSpec spec, List<String> argv, Accel accel, Q35Topolog
         o.put("qmp_socket", paths.qmpSocket().toString());
         o.put("pidfile", paths.pidFile().toString());
         o.set("topology", topology.toJson());
+        o.set("address_space", addressSpace.toJson());
         ArrayNode m = o.putArray("managed");
         for (ManagedDevice d : managed) {
             m.addObject().put("id", d.hostdevId()).put("address", d.address().toString());

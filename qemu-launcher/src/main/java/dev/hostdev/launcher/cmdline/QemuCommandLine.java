@@ -30,11 +30,13 @@ import java.util.Optional;
  * @param drives       block backends
  * @param fsdevs       9p backends
  * @param devices      devices
+ * @param platform     CPU address width, firmware, 64-bit PCI hole, devices' memory backends
  * @param numa         the guest's NUMA nodes and their memory backends, after {@code -smp}
  */
 public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Accel accel, MemorySize memory, int cpus,
                               SerialSpec serial, VmRuntimePaths paths, boolean startPaused, Optional<KernelBoot> kernel,
-                              List<BlockDrive> drives, List<Fsdev> fsdevs, List<QemuDevice> devices, GuestNuma numa) {
+                              List<BlockDrive> drives, List<Fsdev> fsdevs, List<QemuDevice> devices,
+                              PlatformArgs platform, GuestNuma numa) {
     /** The id of the QMP monitor's character device. */
     public static final String QMP_CHARDEV = "qmp";
     /** The id of the supervisor's own QMP monitor's character device (it listens there for {@code SHUTDOWN}). */
@@ -52,7 +54,16 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
         drives = List.copyOf(drives);
         fsdevs = List.copyOf(fsdevs);
         devices = List.copyOf(devices);
+        Objects.requireNonNull(platform);
         Objects.requireNonNull(numa);
+    }
+
+    /** A command line with QEMU's default platform and no guest NUMA nodes. */
+    public QemuCommandLine(Path binary, String name, boolean splitIrqchip, Accel accel, MemorySize memory, int cpus,
+                           SerialSpec serial, VmRuntimePaths paths, boolean startPaused, Optional<KernelBoot> kernel,
+                           List<BlockDrive> drives, List<Fsdev> fsdevs, List<QemuDevice> devices) {
+        this(binary, name, splitIrqchip, accel, memory, cpus, serial, paths, startPaused, kernel, drives, fsdevs, devices,
+                PlatformArgs.NONE, GuestNuma.none());
     }
 
     /** The argument list, argv[0] first, to pass to a process as is (no shell). */
@@ -64,11 +75,16 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
         a.add("guest=" + name + ",debug-threads=on");
         a.add("-machine");
         a.add(splitIrqchip ? "q35,kernel-irqchip=split" : "q35");
+        a.addAll(platform.machineArguments());
         a.add("-accel");
         a.add(accel.qemuName());
         if (accel == Accel.KVM) {
             a.add("-cpu");
-            a.add("host");
+            a.add("host" + platform.cpuOptions().map(o -> "," + o).orElse(""));
+        } else if (platform.cpuOptions().isPresent()) {
+            // TCG's default model, with the address width asked for
+            a.add("-cpu");
+            a.add("qemu64," + platform.cpuOptions().get());
         }
         a.add("-m");
         a.add(memory.mebibytes() + "M");
@@ -118,6 +134,10 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
         for (Fsdev f : fsdevs) {
             a.add("-fsdev");
             a.add(f.argument());
+        }
+        for (MemoryBackend m : platform.backends()) {
+            a.add("-object");
+            a.add(m.argument());
         }
         for (QemuDevice d : devices) {
             a.add("-device");

@@ -22,6 +22,7 @@ import dev.hostdev.launcher.vm.Slot;
 import dev.hostdev.launcher.vm.SlotKind;
 import dev.hostdev.launcher.vm.VmDevice;
 import dev.hostdev.launcher.vm.VmRecord;
+import dev.hostdev.launcher.vm.VmRecordFile;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -105,9 +106,12 @@ public final class Attacher {
         } else if (device instanceof HotplugDevice.Emulated e && DeviceModels.defaultBus(e.model()) == DeviceBus.XHCI) {
             qdev = new EmulatedDevice(e.model(), newId, usbBus(r, device), Optional.empty(), Map.of());
         } else {
-            SlotKind kind = kindOf(device);
+            SlotKind kind = kindOf(r, device);
             String host = device instanceof HotplugDevice.HostPci p ? p.address().toString() : null;
             Slot s = r.slots().pick(kind, host).orElseThrow(() -> noRoom(r, kind, device));
+            if (device instanceof HotplugDevice.HostPci p && kind == SlotKind.ROOT_PORT) {
+                PortFit.check(r.name(), s, p.address(), facts).ifPresent(checked::add);
+            }
             slot = Optional.of(s);
             Placement at = s.kind() == SlotKind.ROOT_PORT ? Placement.onRootPort(s.bus())
                     : new Placement(s.bus(), Integer.decode(s.addr()), 0);
@@ -145,7 +149,7 @@ public final class Attacher {
         try (QemuMonitor monitor = vm.monitor(r, "attach", qmpTimeout)) {
             // QEMU runs commands in order: the confirmation goes with device_add, and the record of the
             // slot taken is written while QEMU works, then put in place only once the device is confirmed.
-            try (VmRuntimeDir.Staged record = vm.dir().stage(r.withDevice(recorded, plan.slot(), null))) { // r is current: the lock is held
+            try (VmRecordFile.Staged record = vm.dir().stage(r.withDevice(recorded, plan.slot(), null))) { // r is current: the lock is held
                 addSent = true;
                 Set<String> present = monitor.deviceAdd(plan.deviceAdd(), qmpTimeout);
                 if (!present.contains(recorded.id())) {
@@ -200,13 +204,17 @@ public final class Attacher {
         }
     }
 
-    private SlotKind kindOf(HotplugDevice device) {
+    private SlotKind kindOf(VmRecord r, HotplugDevice device) {
         if (device instanceof HotplugDevice.Emulated e) {
             return DeviceModels.defaultBus(e.model()) == DeviceBus.BRIDGE ? SlotKind.BRIDGE_SLOT : SlotKind.ROOT_PORT;
         }
         HotplugDevice.HostPci p = (HotplugDevice.HostPci) device;
         boolean pcie = facts.isPcie(p.address()).orElseThrow(() -> HostdevException.notFound(
                 "PCI device " + p.address() + " is not on this host", "check the address with 'hostdev list'"));
+        if (!pcie && PortFit.wantsReservedPort(r.slots(), p.address(), facts)) {
+            // behind the pcie-pci-bridge no window is reserved for it: its 64-bit BARs could not be mapped
+            return SlotKind.ROOT_PORT;
+        }
         return pcie ? SlotKind.ROOT_PORT : SlotKind.BRIDGE_SLOT;
     }
 
