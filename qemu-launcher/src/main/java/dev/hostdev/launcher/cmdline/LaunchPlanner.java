@@ -20,6 +20,7 @@ import dev.hostdev.launcher.placement.PlacementPlanner;
 import dev.hostdev.launcher.topology.AddressSpacePlan;
 import dev.hostdev.launcher.topology.AddressSpacePlanner;
 import dev.hostdev.launcher.topology.GuestPhysBits;
+import dev.hostdev.launcher.topology.AllFunctions;
 import dev.hostdev.launcher.topology.PciFacts;
 import dev.hostdev.launcher.topology.PxbLayout;
 import dev.hostdev.launcher.topology.Placement;
@@ -56,6 +57,7 @@ public final class LaunchPlanner {
     /** Plans a launch, reading the host's NUMA topology for the spec's {@code [placement]}. */
     public static LaunchPlan plan(VmSpec spec, PciFacts facts, LaunchOptions options, HostNumaFacts numa) {
         List<String> notes = new ArrayList<>();
+        spec = AllFunctions.expand(spec, facts, notes);
         Optional<PlacementPlan> placement = PlacementPlanner.plan(spec, numa);
         Map<String, Integer> onNodes = new LinkedHashMap<>(placement.map(PlacementPlan::deviceNodes).orElse(Map.of()));
         for (HostdevSpec h : spec.pciHostdevs()) {
@@ -119,7 +121,16 @@ public final class LaunchPlanner {
         boolean explicitXhci = false;
         Map<EmulatedDeviceSpec, Map<String, Object>> usbDevices = new LinkedHashMap<>();
         List<MemoryBackend> backends = new ArrayList<>();
+        // Bus-less devices first: the devices that name them (nvme's subsys=ID) must find them on the command line.
         for (EmulatedDeviceSpec d : spec.devices()) {
+            if (d.bus() == DeviceBus.NONE) {
+                devices.add(new BuslessDevice(d.model(), d.id(), d.props()));
+            }
+        }
+        for (EmulatedDeviceSpec d : spec.devices()) {
+            if (d.bus() == DeviceBus.NONE) {
+                continue;
+            }
             Map<String, Object> props = new LinkedHashMap<>(d.props());
             d.memory().ifPresent(size -> {
                 String backend = DeviceMemory.backendId(d.id());
@@ -228,6 +239,10 @@ public final class LaunchPlanner {
 
     private static EmulatedDevice pciDevice(String model, String id, Q35Topology topology, PxbLayout pxb, Map<String, Object> props) {
         Placement p = placement(topology, pxb, id);
+        if (p.multifunction()) {
+            props = new LinkedHashMap<>(props);
+            props.put("multifunction", true);
+        }
         return new EmulatedDevice(model, id, p.bus(), Optional.of(p.addr()), props);
     }
 

@@ -53,6 +53,9 @@ public record VfioPci(String id, PciAddress host, Placement placement, GpuOption
         }
         p.put("id", id);
         p.put("bus", placement.bus());
+        if (placement.multifunction()) {
+            p.put("multifunction", true);
+        }
         p.put("addr", placement.addr());
         // rombar is a number to QEMU (uint32), not on/off
         gpu.rombar().ifPresent(b -> p.put("rombar", b ? 1 : 0));

@@ -88,6 +88,12 @@ public record VmSpec(String name, MemorySize memory, int cpus, Accel accel, Opti
                 devices.stream().filter(d -> !ids.contains(d.id())).toList(), legacyHotplug, platform, placement);
     }
 
+    /** This spec with other hostdevs (e.g. a device's functions added by {@code functions = "all"}). */
+    public VmSpec withHostdevs(List<HostdevSpec> others) {
+        return new VmSpec(name, memory, cpus, accel, emulator, spareRootPorts, iommu, kernel, disks, shares, serial,
+                others, hotplug, devices, legacyHotplug, platform, placement);
+    }
+
     /** The hostdev with this id, if any. */
     public Optional<HostdevSpec> hostdev(String id) {
         return hostdevs.stream().filter(h -> h.id().equals(id)).findFirst();
