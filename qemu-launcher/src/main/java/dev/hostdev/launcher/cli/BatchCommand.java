@@ -65,6 +65,15 @@ public final class BatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        ProcessClock.enterBatch(); // a line's command did not start with the process: it prints no time since then
+        try {
+            return runLines();
+        } finally {
+            ProcessClock.leaveBatch();
+        }
+    }
+
+    private Integer runLines() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CommandLine inner = Cli.newCommandLine();

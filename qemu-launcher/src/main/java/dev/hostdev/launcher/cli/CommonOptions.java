@@ -22,7 +22,7 @@ public final class CommonOptions {
     /** The global options of the command line this command belongs to (defaults for a command used alone). */
     GlobalOptions globals() {
         Object top = mixee == null ? null : mixee.root().userObject();
-        return top instanceof HostdevCommand h ? h.globals : new GlobalOptions();
+        return top instanceof HostdevCommandBase h ? h.globals : new GlobalOptions();
     }
 
     /** The host root chosen. */

@@ -2,16 +2,13 @@ package dev.hostdev.launcher.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
 
-/** The {@code hostdev} command: give a QEMU VM a host's PCI or USB device, without libvirt. */
+/**
+ * The {@code hostdev} command: give a QEMU VM a host's PCI or USB device, without libvirt. Its attributes and
+ * global options are {@link HostdevCommandBase}'s; this class adds the list of subcommands, the one list of them
+ * ({@link Cli#forArgs} looks a command's class up in it).
+ */
 @Command(name = "hostdev",
-        mixinStandardHelpOptions = true,
-        versionProvider = VersionProvider.class,
-        description = "Give a QEMU virtual machine a host's PCI or USB device, without libvirt.",
         subcommands = {
             ListCommand.class,
             ShowCommand.class,
@@ -29,23 +26,5 @@ import picocli.CommandLine.Spec;
             LabCommand.class,
             HelpCommand.class,
         })
-// The exit statuses (from ErrorCode) and the closing sections are added by spec(): see ManualSections.
-public final class HostdevCommand implements Runnable {
-    /** The options every subcommand inherits. */
-    @Mixin
-    GlobalOptions globals = new GlobalOptions();
-
-    CommandSpec spec;
-
-    /** picocli hands the model over here: the help gets its exit statuses from ErrorCode (one table). */
-    @Spec
-    void spec(CommandSpec spec) {
-        this.spec = spec;
-        ManualSections.addToHelp(spec);
-    }
-
-    @Override
-    public void run() {
-        throw new ParameterException(spec.commandLine(), "a command is required (list, show, detach, vm, ...)");
-    }
+public final class HostdevCommand extends HostdevCommandBase {
 }

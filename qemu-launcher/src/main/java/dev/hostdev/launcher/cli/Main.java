@@ -7,11 +7,12 @@ public final class Main {
 
     /**
      * Runs the command line and exits with its status. A plain {@code list} skips building the command
-     * tree (see {@link ListFastPath}): it must start about as fast as a bare JVM.
+     * tree (see {@link ListFastPath}): it must start about as fast as a bare JVM; any other command gets a model
+     * of only itself ({@link Cli#forArgs}).
      */
     public static void main(String[] args) {
         Integer fast = ListFastPath.tryRun(args, new java.io.PrintWriter(System.out, true),
                 new java.io.PrintWriter(System.err, true));
-        System.exit(fast != null ? fast : Cli.newCommandLine().execute(args));
+        System.exit(fast != null ? fast : Cli.forArgs(args).execute(args));
     }
 }

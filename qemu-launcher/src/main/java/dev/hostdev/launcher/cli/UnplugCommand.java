@@ -50,18 +50,24 @@ public final class UnplugCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the QMP commands and sysfs writes; do nothing.")
     boolean dryRun;
 
+    @Option(names = "--no-wait", description = "Send device_del and return without waiting for the guest (rigs whose guests run"
+            + " firmware only and never acknowledge). The device stays recorded, and a managed host device on vfio-pci, until a"
+            + " later 'hostdev unplug NAME ID' finds it gone; --json says \"released\":false. A busy guest is still retried"
+            + " until --timeout.")
+    boolean noWait;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
         Unplugger unplugger = new Unplugger(new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose()));
         if (dryRun) {
-            VmOperationPlan plan = unplugger.plan(id, timeout);
+            VmOperationPlan plan = unplugger.plan(id, timeout, !noWait);
             if (json.enabled()) {
                 ObjectNode o = JsonLine.object();
                 o.put("vm", name).put("id", id).put("dry_run", true);
                 o.set("device_del", QmpCall.deviceDel(id).arguments());
-                o.put("timeout_ms", timeout.toMillis());
+                o.put("timeout_ms", timeout.toMillis()).put("no_wait", noWait);
                 var writes = o.putArray("reattach_writes");
                 plan.stepsOf(PlanStep.SysfsWrites.class).forEach(w -> writes.addAll(JsonLine.writes(w.writes())));
                 JsonLine.print(out, o);
@@ -71,18 +77,24 @@ public final class UnplugCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        UnplugResult r = unplugger.unplug(id, timeout);
+        UnplugResult r = noWait ? unplugger.request(id, timeout) : unplugger.unplug(id, timeout);
         if (json.enabled()) {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
-            o.put("vm", name).put("id", id).put("dry_run", false).put("released", true).put("took_ms", r.took().toMillis())
-                    .put("busy_retries", r.retries());
+            o.put("vm", name).put("id", id).put("dry_run", false).put("released", r.acked()).put("no_wait", noWait)
+                    .put("took_ms", r.took().toMillis()).put("busy_retries", r.retries());
             var a = o.putArray("given_back");
             r.returned().forEach(a::add);
             JsonLine.print(out, o);
+        } else if (!r.acked()) {
+            out.println("asked VM " + name + " to unplug " + id + " (QEMU accepted device_del in " + r.took().toMillis() + " ms"
+                    + (r.retries() > 0 ? ", after " + r.retries() + " busy retries" : "") + "); not waiting for the guest: " + id
+                    + " stays recorded" + (r.device().managed() && r.device().host() != null ? " and " + r.device().host() + " on vfio-pci" : "")
+                    + " until 'hostdev unplug " + name + " " + id + "' finds it gone");
         } else {
-            out.println("unplugged " + id + " from VM " + name + " (the guest released it in " + r.took().toMillis() + " ms"
+            out.println("unplugged " + id + " from VM " + name + " (the guest released it " + r.took().toMillis() + " ms after device_del"
                     + (r.retries() > 0 ? ", after " + r.retries() + " busy retries" : "") + ")"
-                    + (r.returned().isEmpty() ? "" : "; gave " + String.join(", ", r.returned()) + " back to its host driver"));
+                    + (r.returned().isEmpty() ? "" : "; gave " + String.join(", ", r.returned()) + " back to its host driver")
+                    + ProcessClock.waited(r.took()).map(w -> "; " + w).orElse(""));
         }
         out.flush();
         return 0;

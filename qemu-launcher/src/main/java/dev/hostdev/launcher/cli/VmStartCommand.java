@@ -98,7 +98,8 @@ public final class VmStartCommand implements Callable<Integer> {
         if (json.enabled()) {
             JsonLine.print(out, VmStatusJson.of(r, r.state(), dir).put("dry_run", false));
         } else {
-            out.printf("started VM %s (QEMU pid %d) in %d ms; QMP socket %s%n", r.name(), r.qemu().pid(), ms, dir.qmpSocket());
+            out.printf("started VM %s (QEMU pid %d) in %d ms%s; QMP socket %s%n", r.name(), r.qemu().pid(), ms,
+                    ProcessClock.waited(Duration.ofMillis(ms)).map(w -> ", " + w).orElse(""), dir.qmpSocket());
         }
         out.flush();
         if (foreground) {

@@ -82,7 +82,8 @@ public final class VmStopCommand implements Callable<Integer> {
                 case SIGTERM -> "QEMU exited on SIGTERM";
                 case SIGKILL -> "QEMU was killed (SIGKILL)";
             };
-            out.printf("VM %s is %s: %s; took %d ms%n", name, result.record().state().jsonName(), how, result.took().toMillis());
+            out.printf("VM %s is %s: %s; took %d ms%s%n", name, result.record().state().jsonName(), how, result.took().toMillis(),
+                    ProcessClock.waited(result.took()).map(w -> ", " + w).orElse(""));
         }
         out.flush();
         return 0;

@@ -17,14 +17,17 @@ import dev.hostdev.launcher.vm.VmRuntimeDir;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Unplugs a device from a running VM: {@code device_del}, then {@code DEVICE_DELETED} for it (with
- * {@code /machine/peripheral} as the cross-check). Only a device really gone is taken off the record
- * and its managed host device given back. The other endings are errors that say which they are:
- * guest busy (retried with backoff until the timeout), VM paused (nothing will acknowledge), or
- * timed out with the unplug still pending (no guest OS, or a guest that ignores it). The plan is made
- * with the same checks for the dry run and the real run.
+ * Unplugs a device from a running VM: {@code device_del}, then {@code DEVICE_DELETED} for it. The event is
+ * QEMU's word that the device is gone, so an acknowledged unplug asks QEMU nothing more; only when the event
+ * does not come does it ask ({@code qom-list /machine/peripheral}) whether the device went unheard. Only a device
+ * really gone is taken off the record and its managed host device given back. The other endings are errors
+ * that say which they are: guest busy (retried with backoff until the timeout), VM paused (nothing will
+ * acknowledge), or timed out with the unplug still pending (no guest OS, or a guest that ignores it).
+ * {@link #request} sends the {@code device_del} without waiting (rigs whose guests run firmware only). The
+ * plan is made with the same checks for the dry run and the real run.
  */
 public final class Unplugger {
     /** Default wait: covers native PCIe hotplug's 5 s attention-button delay with room to spare. */
@@ -47,6 +50,15 @@ public final class Unplugger {
      * QEMU still runs; the device is recorded).
      */
     public VmOperationPlan plan(String id, Duration timeout) {
+        return plan(id, timeout, true);
+    }
+
+    /**
+     * The plan of unplugging {@code id}, waiting for the guest ({@link #unplug}) or not ({@link #request}).
+     *
+     * @param wait whether the real run waits for {@code DEVICE_DELETED}
+     */
+    public VmOperationPlan plan(String id, Duration timeout, boolean wait) {
         VmRecord r = vm.record();
         VmDevice d = target(r, r.effectiveState(), id);
         List<VmDevice> slot = slotOf(r, d);
@@ -58,6 +70,13 @@ public final class Unplugger {
                 + ": they are unplugged as one slot" : "")));
         steps.add(new PlanStep.Qmp(QmpCall.queryStatus(), "running: a paused guest acknowledges no PCI unplug"));
         steps.add(new PlanStep.Qmp(QmpCall.deviceDel(del), null));
+        if (!wait) {
+            steps.add(new PlanStep.Action("do not wait for DEVICE_DELETED of " + ids + " (a guest busy is retried with backoff for up to "
+                    + timeout.toMillis() + " ms): unless the event has already come, " + ids + " stays recorded"
+                    + (d.managed() && d.host() != null ? " and " + d.host() + " stays on vfio-pci" : "")
+                    + " until a later 'hostdev unplug " + r.name() + " " + id + "' finds it gone"));
+            return new VmOperationPlan("unplug " + id + " from VM " + r.name() + " without waiting", steps);
+        }
         steps.add(new PlanStep.Wait("DEVICE_DELETED of " + ids + " (a guest busy is retried with backoff)", timeout,
                 "fail with the unplug left pending; cross-check " + QmpCall.listPeripherals().render()));
         steps.add(new PlanStep.Action("take " + ids + " off the record"));
@@ -101,6 +120,23 @@ public final class Unplugger {
      *                          did not release it in time (the unplug stays pending), QEMU when QEMU refused
      */
     public UnplugResult unplug(String id, Duration timeout) {
+        return unplug(id, timeout, true);
+    }
+
+    /**
+     * Sends {@code device_del} for {@code id} (retrying a busy guest with backoff until {@code timeout}) and
+     * returns without waiting for the guest: for rigs whose guests never acknowledge (firmware only). A device
+     * whose {@code DEVICE_DELETED} has already come, or that QEMU no longer has, is released as by
+     * {@link #unplug}; otherwise the result is not {@linkplain UnplugResult#acked() acknowledged} and the device
+     * stays recorded (and a managed host device on vfio-pci) until a later {@link #unplug} finds it gone.
+     *
+     * @throws HostdevException TIMEOUT when the guest stayed busy, QEMU when QEMU refused
+     */
+    public UnplugResult request(String id, Duration timeout) {
+        return unplug(id, timeout, false);
+    }
+
+    private UnplugResult unplug(String id, Duration timeout, boolean wait) {
         try (VmRuntimeDir.Lock lock = vm.lock("unplug")) {
             VmRecord r = vm.record();
             VmDevice device = target(r, r.state(), id); // QEMU's liveness: its monitor answers for it
@@ -135,12 +171,20 @@ public final class Unplugger {
                         backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
                     }
                 }
+                if (!wait) {
+                    if (slot.stream().allMatch(each -> monitor.deviceDeletedHeard(each.id()))) {
+                        return released(slot, t0, retries); // USB, or an unplug pending from before, completed at once
+                    }
+                    return new UnplugResult(device, Duration.ofNanos(System.nanoTime() - t0), List.of(), retries, false);
+                }
                 boolean paused = !status.running();
                 Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
                 if (paused && left.compareTo(PAUSED_WAIT) > 0) {
                     left = PAUSED_WAIT; // USB unplug completes without the guest; PCI would wait for ever
                 }
                 try {
+                    // QEMU sends DEVICE_DELETED once the device is unrealized and gone from its tree: nothing to
+                    // ask QEMU after it (a whole query-pci per unplug grew the QMP transcript by 8 KB a cycle)
                     for (VmDevice each : slot) {
                         monitor.awaitDeviceDeleted(each.id(), Duration.ofNanos(Math.max(1, Math.min(left.toNanos(), deadline - System.nanoTime()))));
                     }
@@ -148,27 +192,24 @@ public final class Unplugger {
                     if (e.code() != ErrorCode.TIMEOUT) {
                         throw e;
                     }
-                    if (paused && monitor.peripheralIds().contains(del)) {
+                    Set<String> still = monitor.peripheralIds();
+                    if (paused && still.contains(del)) {
                         throw new HostdevException(ErrorCode.STATE, "VM " + vm.name() + " is paused (QEMU status "
                                 + status.status() + "): QEMU took device_del for " + id
                                 + " but no guest runs to acknowledge it; the unplug stays pending until the guest runs",
                                 "resume the guest; the device stays recorded until it is really gone");
                     }
-                    if (!java.util.Collections.disjoint(monitor.peripheralIds(), slot.stream().map(VmDevice::id).toList())) {
+                    if (!java.util.Collections.disjoint(still, slot.stream().map(VmDevice::id).toList())
+                            || slot.stream().anyMatch(each -> monitor.inQueryPci(each.id()))) {
                         throw new HostdevException(ErrorCode.TIMEOUT, "no guest acknowledged the unplug of " + id + " from VM "
-                                + vm.name() + " within " + timeout.toSeconds() + " s" + (pending ? " (an earlier unplug was already pending)" : "")
+                                + vm.name() + " within " + seconds(timeout) + (pending ? " (an earlier unplug was already pending)" : "")
                                 + ": QEMU still has it and the unplug stays pending. A VM with no guest OS (firmware only), or a guest"
                                 + " without PCI hotplug support, never acknowledges one",
                                 "the device stays recorded" + (device.managed() ? " and " + device.host() + " stays on vfio-pci" : "")
-                                        + "; if the guest runs an OS, try a longer --timeout; 'hostdev vm stop' ends the VM");
+                                        + "; if the guest runs an OS, try a longer --timeout, or 'hostdev unplug --no-wait' not to wait;"
+                                        + " 'hostdev vm stop' ends the VM");
                     }
                     // gone without the event (it came while nobody listened): released all the same
-                }
-                for (VmDevice each : slot) {
-                    if (monitor.peripheralIds().contains(each.id()) || monitor.inQueryPci(each.id())) {
-                        throw new HostdevException(ErrorCode.QEMU, "QEMU sent DEVICE_DELETED for " + each.id() + " but still lists it",
-                                "see 'hostdev vm status " + vm.name() + "' and " + vm.dir().qmpLog());
-                    }
                 }
             }
             return released(slot, t0, retries);
@@ -191,7 +232,16 @@ public final class Unplugger {
             }
             vm.dir().write(now);
         }
-        return new UnplugResult(slot.get(0), took, returned, retries);
+        return new UnplugResult(slot.get(0), took, returned, retries, true);
+    }
+
+    /** {@code 15 s}, {@code 1.5 s}, {@code 300 ms}: a timeout as the user gave it (a 300 ms one is not "0 s"). */
+    private static String seconds(Duration d) {
+        long ms = d.toMillis();
+        if (ms < 1000) {
+            return ms + " ms";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + " s" : ms / 1000 + "." + String.valueOf(1000 + ms % 1000).substring(1).replaceAll("0+$", "") + " s";
     }
 
     private static boolean isGuestBusy(QmpCommandException e) {

@@ -22,6 +22,14 @@ import java.util.List;
 public final class Supervisor {
     /** How long the supervisor keeps trying to reach QEMU's monitor (QEMU may still be starting). */
     private static final Duration CONNECT_WAIT = Duration.ofSeconds(30);
+    /**
+     * A JVM sized for its one job, which is mostly waiting: a small serial heap (it holds a VM record and QMP
+     * events), one compiler thread of C1 only, a small code cache and thread stacks, no perf data file. Measured
+     * in docs/benchmarks.md ("the supervisor"): the memory a supervisor holds is mostly the JVM itself, its
+     * classes and its class-data archive, which these options do not change much.
+     */
+    static final List<String> JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1",
+            "-Xms4m", "-Xmx32m", "-Xss512k", "-XX:ReservedCodeCacheSize=8m", "-XX:-UsePerfData");
 
     private Supervisor() {
     }
@@ -39,14 +47,17 @@ public final class Supervisor {
             cmd.add("/usr/bin/setsid");
         }
         String classPath = absoluteClassPath();
-        cmd.addAll(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx64m"));
+        cmd.add(java);
+        cmd.addAll(JVM_OPTIONS);
         cmd.addAll(sharedArchive(classPath));
+        cmd.addAll(jnaLibrary(classPath));
         cmd.addAll(List.of("-cp", classPath, "dev.hostdev.launcher.cli.Main", "vm", "supervise", dir.name(), "--root", root.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.supervisorLog().toFile()))
                 .redirectErrorStream(true);
         pb.environment().put("HOSTDEV_RUN_DIR", vmsDir.toString());
+        pb.environment().put("MALLOC_ARENA_MAX", "1"); // one malloc arena: the JVM's few native allocations need no more
         try {
             return ProcessIdentity.of(pb.start().toHandle(), java);
         } catch (IOException e) {
@@ -71,23 +82,68 @@ public final class Supervisor {
     }
 
     /**
-     * The class-data-sharing archive the {@code hostdev} script keeps beside the jar for commands other
-     * than list, when there is one: the supervisor then starts in about half the time.
+     * The class-data-sharing archive the {@code hostdev} script keeps beside the jar, when there is a fresh one that
+     * is as trusted as the jar (see {@link #trusted}): the supervisor's own ({@code hostdev-supervise.jsa}, only the
+     * classes a supervisor loads: the JVM relocates, and so dirties, every page of the archive it maps, so a smaller
+     * archive is memory each VM saves), else the one for every command. The supervisor then starts in about half the time.
      */
-    private static List<String> sharedArchive(String classPath) {
-        if (classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar")) {
+    static List<String> sharedArchive(String classPath) {
+        Path jar = jarOf(classPath);
+        if (jar == null) {
             return List.of();
         }
-        Path jar = Path.of(classPath);
-        Path archive = jar.resolveSibling("hostdev-all.jsa");
-        try {
-            if (Files.isRegularFile(archive) && Files.getLastModifiedTime(archive).compareTo(Files.getLastModifiedTime(jar)) >= 0) {
+        for (String name : List.of("hostdev-supervise.jsa", "hostdev-all.jsa")) {
+            Path archive = jar.resolveSibling(name);
+            if (freshBeside(archive, jar) && trusted(archive)) {
                 return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
             }
-        } catch (IOException e) {
-            // no archive then
         }
         return List.of();
+    }
+
+    /** JNA's native library as the script takes it out of the jar ({@code jna/libjnidispatch.so}), when fresh and trusted. */
+    static List<String> jnaLibrary(String classPath) {
+        Path jar = jarOf(classPath);
+        if (jar == null) {
+            return List.of();
+        }
+        Path dir = jar.resolveSibling("jna");
+        Path lib = dir.resolve("libjnidispatch.so");
+        if (freshBeside(lib, jar) && trusted(dir) && trusted(lib)) {
+            return List.of("-Djna.boot.library.path=" + dir, "-Djna.nosys=true");
+        }
+        return List.of();
+    }
+
+    private static Path jarOf(String classPath) {
+        if (classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar")) {
+            return null;
+        }
+        return Path.of(classPath);
+    }
+
+    private static boolean freshBeside(Path file, Path jar) {
+        try {
+            return Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(jar)) >= 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * An archive or native library is code the supervisor's JVM runs as root: it must belong to root or to the user
+     * running Hostdev and be writable by nobody else (the rule the {@code hostdev} script applies; a link is refused).
+     */
+    static boolean trusted(Path p) {
+        try {
+            int uid = (Integer) Files.getAttribute(p, "unix:uid", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            int mode = (Integer) Files.getAttribute(p, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            return !Files.isSymbolicLink(p) && (uid == 0 || uid == self) && (mode & 0022) == 0;
+        } catch (IOException | UnsupportedOperationException | ClassCastException e) {
+            return false;
+        }
     }
 
     /** This JVM's class path with every entry absolute: the supervisor must not depend on the directory it runs in. */

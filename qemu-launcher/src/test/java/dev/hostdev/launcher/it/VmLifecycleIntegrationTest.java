@@ -149,10 +149,16 @@ class VmLifecycleIntegrationTest {
                     "the firmware has run, so query-pci lists the device behind its root port");
         }
 
+        long logBefore = Files.size(dir.qmpLog());
         CliRun usbOut = hostdev("unplug", "itvm", "kbd");
         assertEquals(0, usbOut.exitCode(), usbOut.err());
         assertTrue(usbOut.out().startsWith("unplugged kbd from VM itvm"), usbOut.out());
         assertTrue(dir.require().device("kbd").isEmpty());
+        String unplugLog = Files.readString(dir.qmpLog()).substring((int) logBefore);
+        assertTrue(unplugLog.contains("DEVICE_DELETED") && (unplugLog.contains("\"device\": \"kbd\"") || unplugLog.contains("\"device\":\"kbd\"")),
+                "acknowledged by the event: " + unplugLog);
+        assertFalse(unplugLog.contains("query-pci") || unplugLog.contains("qom-list"),
+                "an acknowledged unplug asks QEMU nothing after DEVICE_DELETED: " + unplugLog);
 
         long t0 = System.nanoTime();
         CliRun pci = hostdev("unplug", "itvm", "nic1", "--timeout", "1");
@@ -162,6 +168,17 @@ class VmLifecycleIntegrationTest {
         assertTrue(dir.require().device("nic1").isPresent(), "a device not released stays recorded");
         try (QmpClient q = qmp(dir)) {
             assertTrue(peripheralIds(q).contains("nic1"), "and QEMU still has it");
+        }
+
+        String legacyId = l.get("id").asText();
+        CliRun noWait = hostdev("unplug", "itvm", legacyId, "--no-wait", "--json");
+        assertEquals(0, noWait.exitCode(), "--no-wait returns once QEMU took device_del\n" + noWait.err());
+        JsonNode n = JSON.readTree(noWait.out());
+        assertFalse(n.get("released").asBoolean(), "not acknowledged: " + noWait.out());
+        assertTrue(n.get("no_wait").asBoolean(), noWait.out());
+        assertTrue(dir.require().device(legacyId).isPresent(), "still recorded until it is gone");
+        try (QmpClient q = qmp(dir)) {
+            assertTrue(peripheralIds(q).contains(legacyId), "QEMU still has it: no guest OS acknowledges");
         }
     }
 
