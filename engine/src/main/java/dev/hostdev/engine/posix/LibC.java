@@ -38,6 +38,10 @@ final class LibC {
 
     static native int socket(int domain, int type, int protocol) throws LastErrorException;
 
+    static native int sched_setaffinity(int pid, NativeLong cpusetsize, byte[] mask) throws LastErrorException;
+
+    static native int sched_getaffinity(int pid, NativeLong cpusetsize, byte[] mask) throws LastErrorException;
+
     static native int geteuid();
 
     static native String strerror(int errnum);

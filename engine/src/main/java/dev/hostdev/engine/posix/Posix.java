@@ -85,6 +85,38 @@ public final class Posix {
         return LibC.socket(domain, type, protocol);
     }
 
+    /** Bytes of a CPU mask: room for 8192 CPUs (the kernel's largest NR_CPUS on x86-64), a whole number of longs. */
+    private static final int CPU_MASK_BYTES = 1024;
+
+    /**
+     * sched_setaffinity(2) of one thread (a task id from {@code /proc/PID/task}, or a vCPU's thread id).
+     *
+     * @param cpus CPU numbers, each below 8192
+     */
+    public static void setAffinity(int tid, java.util.Collection<Integer> cpus) {
+        byte[] mask = new byte[CPU_MASK_BYTES];
+        for (int cpu : cpus) {
+            if (cpu < 0 || cpu >= CPU_MASK_BYTES * 8) {
+                throw new IllegalArgumentException("CPU " + cpu + " out of range");
+            }
+            mask[cpu / 8] |= (byte) (1 << (cpu % 8));
+        }
+        LibC.sched_setaffinity(tid, new NativeLong(mask.length), mask);
+    }
+
+    /** sched_getaffinity(2) of one thread: the CPUs it may run on, ascending. */
+    public static java.util.List<Integer> affinity(int tid) {
+        byte[] mask = new byte[CPU_MASK_BYTES];
+        LibC.sched_getaffinity(tid, new NativeLong(mask.length), mask);
+        java.util.List<Integer> cpus = new java.util.ArrayList<>();
+        for (int i = 0; i < mask.length * 8; i++) {
+            if ((mask[i / 8] & (1 << (i % 8))) != 0) {
+                cpus.add(i);
+            }
+        }
+        return cpus;
+    }
+
     /** The effective uid of this process: the user whose files Hostdev trusts, with root's. */
     public static int effectiveUid() {
         return EffectiveUid.VALUE;

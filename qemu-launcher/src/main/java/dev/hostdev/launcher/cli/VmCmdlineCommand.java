@@ -8,6 +8,7 @@ import dev.hostdev.engine.sysfs.Sysfs;
 import dev.hostdev.launcher.cmdline.LaunchOptions;
 import dev.hostdev.launcher.cmdline.LaunchPlan;
 import dev.hostdev.launcher.cmdline.LaunchPlanner;
+import dev.hostdev.launcher.placement.HostNumaFacts;
 import dev.hostdev.launcher.cmdline.ManagedDevice;
 import dev.hostdev.launcher.cmdline.PreflightChecker;
 import dev.hostdev.launcher.cmdline.QemuCapabilities;
@@ -63,7 +64,8 @@ public final class VmCmdlineCommand implements Callable<Integer> {
                 new VmCommandContext(common, spec.commandLine().getErr()).vmsDir());
         VfAssignment.Assigned assigned = new VfAssignment(sysfs, new VmRegistry(options.vmsDir()))
                 .assign(VmSpecLoader.load(specFile, new PciSelectorResolver(common.sysfs())));
-        LaunchPlan plan = LaunchPlanner.plan(assigned.spec(), new SysfsPciFacts(sysfs), paused ? options.paused() : options);
+        LaunchPlan plan = LaunchPlanner.plan(assigned.spec(), new SysfsPciFacts(sysfs), paused ? options.paused() : options,
+                HostNumaFacts.of(sysfs));
         List<String> notes = new ArrayList<>();
         assigned.choices().forEach(c -> notes.add("vm start would choose " + c));
         notes.addAll(plan.notes());

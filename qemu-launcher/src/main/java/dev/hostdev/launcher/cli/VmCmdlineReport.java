@@ -66,6 +66,15 @@ record VmCmdlineReport(LaunchPlan plan, PreflightReport checks, Map<PciAddress, 
                     p.occupant().orElse("free") + functions(p) + reservation(p));
         }
         plan.topology().bridge().ifPresent(b -> printBridge(out, b));
+        for (var x : plan.pxb().expanders()) {
+            out.printf("#   %-7s pcie.0:%-7s pxb-pcie numa_node=%d bus_nr=0x%x: %s%n", x.id(), String.format("0x%x", x.slot()),
+                    x.guestNode(), x.busNr(), x.ports().stream().map(p -> p.id() + " " + p.device()).toList());
+        }
+        plan.placement().ifPresent(p -> {
+            out.println("# Placement (where the VM runs on the host; 'vm start' pins after QEMU starts):");
+            p.describe().forEach(l -> out.println("#   " + l));
+            p.problems().forEach(l -> out.println("#   FAILS: " + l));
+        });
         out.println("# Address space (64-bit PCI hole for big BARs):");
         plan.addressSpace().explain().forEach(step -> out.println("#   " + step));
         out.println("# Managed devices (detached from their host driver to vfio-pci before QEMU starts, given back when it ends):");

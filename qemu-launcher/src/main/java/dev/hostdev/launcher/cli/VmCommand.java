@@ -11,6 +11,7 @@ import picocli.CommandLine.HelpCommand;
             VmStopCommand.class,
             VmListCommand.class,
             VmStatusCommand.class,
+            VmPinCommand.class,
             VmRmCommand.class,
             VmSuperviseCommand.class,
             HelpCommand.class,

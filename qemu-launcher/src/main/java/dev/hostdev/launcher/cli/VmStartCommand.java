@@ -10,6 +10,7 @@ import dev.hostdev.launcher.vm.StartPlanner;
 import dev.hostdev.launcher.vm.Supervisor;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
+import dev.hostdev.launcher.placement.StartPlacement;
 import dev.hostdev.launcher.vm.VmStarter;
 import dev.hostdev.launcher.vm.VmStatusJson;
 import dev.hostdev.launcher.vm.VfLocks;
@@ -87,7 +88,7 @@ public final class VmStartCommand implements Callable<Integer> {
         try (VmRuntimeDir.Lock lock = dir.lock("start", Duration.ofSeconds(10))) {
             StartOptions startOptions = new StartOptions(foreground, timeout, progress, ctx.verbose(),
                     foreground ? null : d -> Supervisor.spawn(d, ctx.vmsDir(), common.hostRoot().path()));
-            started = new VmStarter(dir, managed, startOptions).start(plan);
+            started = new VmStarter(dir, managed, startOptions, StartPlacement.of(common.sysfs())).start(plan);
         }
         if (vfLocks != null) {
             vfLocks.close(); // the record names the VFs now: another start sees them as claimed

@@ -1,5 +1,6 @@
 package dev.hostdev.launcher.cli;
 
+import dev.hostdev.launcher.placement.PlacementObserver;
 import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.Slot;
 import dev.hostdev.launcher.vm.SlotKind;
@@ -46,8 +47,12 @@ public final class VmStatusCommand implements Callable<Integer> {
         RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
         VmStatus s = vm.status(QMP_TIMEOUT);
         VmRecord r = s.record();
+        com.fasterxml.jackson.databind.node.ObjectNode placement = s.state().hasProcess() && r.qemu() != null && r.qemuAlive()
+                ? new PlacementObserver(common.sysfs()).observe((int) r.qemu().pid(), vfioDevices(r)) : null;
         if (json.enabled()) {
-            JsonLine.print(out, VmStatusJson.of(s, vm.dir()));
+            com.fasterxml.jackson.databind.node.ObjectNode o = VmStatusJson.of(s, vm.dir());
+            o.set("placement", placement == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : placement);
+            JsonLine.print(out, o);
             return 0;
         }
         out.println("VM " + r.name() + ": " + s.state().jsonName() + (s.state().hasProcess() && r.qemu() != null ? " (QEMU pid " + r.qemu().pid() + ")" : ""));
@@ -74,8 +79,42 @@ public final class VmStatusCommand implements Callable<Integer> {
         if (!r.managed().isEmpty()) {
             out.println("  managed devices detached for this VM: " + String.join(", ", r.managed()));
         }
+        if (placement != null && placement.get("vcpus").size() > 0) {
+            printPlacement(out, placement);
+        }
         s.warnings().forEach(w -> out.println("  warning: " + w));
         out.flush();
         return 0;
+    }
+
+    /** The PCI hostdevs on vfio-pci, by id: whose interrupts are shown. */
+    static java.util.Map<String, dev.hostdev.engine.pci.PciAddress> vfioDevices(VmRecord r) {
+        java.util.Map<String, dev.hostdev.engine.pci.PciAddress> out = new java.util.LinkedHashMap<>();
+        for (VmDevice d : r.devices()) {
+            if ("vfio-pci".equals(d.driver()) && d.host() != null) {
+                dev.hostdev.engine.pci.PciAddress a = dev.hostdev.engine.pci.PciAddress.tryParse(d.host());
+                if (a != null) {
+                    out.put(d.id(), a);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static void printPlacement(PrintWriter out, com.fasterxml.jackson.databind.JsonNode p) {
+        out.println("  where it runs (now, from /proc):");
+        for (var v : p.get("vcpus")) {
+            out.println("    vcpu " + v.get("vcpu").asInt() + " (thread " + v.get("thread_id").asInt() + ") on CPUs " + v.get("cpus").asText());
+        }
+        java.util.Map<String, Integer> others = new java.util.TreeMap<>();
+        p.get("emulator_threads").forEach(t -> others.merge(t.get("cpus").asText(), 1, Integer::sum));
+        others.forEach((cpus, n) -> out.println("    " + n + " other QEMU thread" + (n == 1 ? "" : "s") + " on CPUs " + cpus));
+        StringBuilder mem = new StringBuilder();
+        p.get("memory_nodes").forEach(m -> mem.append(mem.length() == 0 ? "" : ", ").append("node ").append(m.get("node").asInt())
+                .append(' ').append(m.get("bytes").asLong() >> 20).append(" MiB"));
+        out.println("    memory: " + (mem.length() == 0 ? "unknown" : mem) + (p.get("memory_bind").isNull() ? "" : " (bound to node " + p.get("memory_bind").asText() + ")"));
+        for (var i : p.get("irqs")) {
+            out.println("    irq " + i.get("irq").asInt() + " (" + i.get("device").asText() + ") on CPUs " + i.get("cpus").asText());
+        }
     }
 }

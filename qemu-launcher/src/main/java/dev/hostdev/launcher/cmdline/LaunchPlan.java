@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.launcher.spec.Accel;
+import dev.hostdev.launcher.placement.PlacementPlan;
 import dev.hostdev.launcher.spec.VmSpec;
+import dev.hostdev.launcher.topology.PxbLayout;
 import dev.hostdev.launcher.topology.AddressSpacePlan;
 import dev.hostdev.launcher.topology.Q35Topology;
 import java.util.List;
@@ -26,16 +28,20 @@ import java.util.Optional;
  * @param notes    assumptions made while planning, for the user
  * @param paths    the runtime directory
  * @param addressSpace the 64-bit PCI hole and the arithmetic behind it
+ * @param placement where the VM runs on the host ({@code [placement]}), if the spec says
+ * @param pxb      the pxb-pcie expanders of devices on guest NUMA nodes
  */
 public record LaunchPlan(VmSpec spec, List<String> argv, Accel accel, Q35Topology topology, List<QemuDevice> devices,
                          List<ManagedDevice> managed, List<PreflightCheck> checks, List<String> notes, VmRuntimePaths paths,
-                         AddressSpacePlan addressSpace) {
+                         AddressSpacePlan addressSpace, Optional<PlacementPlan> placement, PxbLayout pxb) {
     /** Copies the lists. */
     public LaunchPlan {
         Objects.requireNonNull(spec);
         Objects.requireNonNull(topology);
         Objects.requireNonNull(paths);
         Objects.requireNonNull(addressSpace);
+        Objects.requireNonNull(placement);
+        Objects.requireNonNull(pxb);
         argv = List.copyOf(argv);
         devices = List.copyOf(devices);
         managed = List.copyOf(managed);
@@ -50,7 +56,7 @@ public record LaunchPlan(VmSpec spec, List<String> argv, Accel accel, Q35Topolog
 
     /**
      * As JSON: {@code {"name","accel","argv":[…],"qmp_socket","pidfile","topology":{…},"address_space":{…},
-     * "managed":[{"id","address"}…],"checks":[…],"notes":[…]}}.
+     * "managed":[{"id","address"}…],"checks":[…],"notes":[…],"placement":{…, "expanders":[…]}|null}} (placement: {@link PlacementPlan#toJson()}).
      */
     public ObjectNode toJson() {
         JsonNodeFactory f = JsonNodeFactory.instance;
@@ -71,6 +77,13 @@ public record LaunchPlan(VmSpec spec, List<String> argv, Accel accel, Q35Topolog
         checks.forEach(x -> c.add(x.describe()));
         ArrayNode n = o.putArray("notes");
         notes.forEach(n::add);
+        if (placement.isPresent()) {
+            ObjectNode p = placement.get().toJson();
+            p.set("expanders", pxb.toJson());
+            o.set("placement", p);
+        } else {
+            o.putNull("placement");
+        }
         return o;
     }
 }

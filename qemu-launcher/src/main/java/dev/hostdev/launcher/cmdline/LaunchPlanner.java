@@ -14,11 +14,15 @@ import dev.hostdev.launcher.spec.Iommu;
 import dev.hostdev.launcher.spec.SerialSpec;
 import dev.hostdev.launcher.spec.ShareSpec;
 import dev.hostdev.launcher.spec.VmSpec;
+import dev.hostdev.launcher.placement.HostNumaFacts;
+import dev.hostdev.launcher.placement.PlacementPlan;
+import dev.hostdev.launcher.placement.PlacementPlanner;
 import dev.hostdev.launcher.topology.AddressSpacePlan;
 import dev.hostdev.launcher.topology.AddressSpacePlanner;
 import dev.hostdev.launcher.topology.GuestPhysBits;
 import dev.hostdev.launcher.topology.AllFunctions;
 import dev.hostdev.launcher.topology.PciFacts;
+import dev.hostdev.launcher.topology.PxbLayout;
 import dev.hostdev.launcher.topology.Placement;
 import dev.hostdev.launcher.topology.Q35Planner;
 import dev.hostdev.launcher.topology.Q35Topology;
@@ -45,11 +49,27 @@ public final class LaunchPlanner {
     private LaunchPlanner() {
     }
 
-    /** Plans a launch. */
+    /** Plans a launch of a spec whose {@code [placement]}, if any, needs nothing of the host (guest nodes only). */
     public static LaunchPlan plan(VmSpec spec, PciFacts facts, LaunchOptions options) {
+        return plan(spec, facts, options, HostNumaFacts.unavailable());
+    }
+
+    /** Plans a launch, reading the host's NUMA topology for the spec's {@code [placement]}. */
+    public static LaunchPlan plan(VmSpec spec, PciFacts facts, LaunchOptions options, HostNumaFacts numa) {
         List<String> notes = new ArrayList<>();
         spec = AllFunctions.expand(spec, facts, notes);
-        Q35Topology topology = Q35Planner.plan(spec, facts, notes);
+        Optional<PlacementPlan> placement = PlacementPlanner.plan(spec, numa);
+        Map<String, Integer> onNodes = new LinkedHashMap<>(placement.map(PlacementPlan::deviceNodes).orElse(Map.of()));
+        for (HostdevSpec h : spec.pciHostdevs()) {
+            if (onNodes.containsKey(h.id()) && Q35Planner.isBehindBridge(h, facts)) {
+                onNodes.remove(h.id());
+                notes.add(h.id() + " is a conventional PCI device behind the pcie-pci-bridge: it stays there, off the pxb-pcie of its guest node");
+            }
+        }
+        // devices on guest nodes sit on root ports of a pxb-pcie per node, planned apart from pcie.0's
+        Q35Topology topology = Q35Planner.plan(onNodes.isEmpty() ? spec : spec.without(onNodes.keySet()), facts, notes);
+        PxbLayout pxb = PxbLayout.plan(onNodes, topology.rootPorts().stream().map(p -> p.port().slot())
+                .collect(java.util.stream.Collectors.toSet()));
         Accel accel = spec.accel() == Accel.AUTO ? (options.kvmUsable() ? Accel.KVM : Accel.TCG) : spec.accel();
         if (spec.accel() == Accel.AUTO && accel == Accel.TCG) {
             notes.add("accel auto: no usable /dev/kvm with hardware virtualization (vmx/svm) here, so QEMU emulates the CPU (tcg)");
@@ -66,6 +86,7 @@ public final class LaunchPlanner {
             devices.add(PcieRootPort.of(p));
         }
         topology.bridge().ifPresent(b -> devices.add(new PciePciBridge(b.id(), Placement.onRootPort(b.rootPort()))));
+        devices.addAll(PxbDevices.of(pxb));
 
         int bootIndex = 1;
         for (DiskSpec d : spec.disks()) {
@@ -76,20 +97,20 @@ public final class LaunchPlanner {
             if (spec.kernel().isEmpty()) {
                 props.put("bootindex", bootIndex++);
             }
-            devices.add(pciDevice("virtio-blk-pci", d.id(), topology, props));
+            devices.add(pciDevice("virtio-blk-pci", d.id(), topology, pxb, props));
         }
         for (ShareSpec s : spec.shares()) {
             fsdevs.add(new Fsdev(s.id(), s.path(), s.readonly()));
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("fsdev", s.id());
             props.put("mount_tag", s.tag());
-            devices.add(pciDevice("virtio-9p-pci", s.id(), topology, props));
+            devices.add(pciDevice("virtio-9p-pci", s.id(), topology, pxb, props));
         }
 
         List<ManagedDevice> managed = new ArrayList<>();
         List<PreflightCheck> checks = new ArrayList<>();
         for (HostdevSpec h : spec.pciHostdevs()) {
-            devices.add(new VfioPci(h.id(), h.pci().orElseThrow(), placement(topology, h.id()), h.gpu()));
+            devices.add(new VfioPci(h.id(), h.pci().orElseThrow(), placement(topology, pxb, h.id()), h.gpu()));
             h.gpu().romfile().ifPresent(f -> checks.add(new PreflightCheck.RomImage(h.id(), f, h.where())));
             if (h.managed()) {
                 managed.add(new ManagedDevice(h.id(), h.pci().orElseThrow()));
@@ -128,7 +149,7 @@ public final class LaunchPlanner {
             if (d.bus() == DeviceBus.XHCI) {
                 usbDevices.put(d, props);
             } else {
-                devices.add(pciDevice(d.model(), d.id(), topology, props));
+                devices.add(pciDevice(d.model(), d.id(), topology, pxb, props));
                 if (d.model().equals(DeviceModels.XHCI) && !explicitXhci) {
                     explicitXhci = true;
                     xhciId = d.id();
@@ -136,7 +157,7 @@ public final class LaunchPlanner {
             }
         }
         if (!explicitXhci && topology.placementOf(Q35Planner.XHCI_ID).isPresent()) {
-            devices.add(new QemuXhci(Q35Planner.XHCI_ID, placement(topology, Q35Planner.XHCI_ID)));
+            devices.add(new QemuXhci(Q35Planner.XHCI_ID, placement(topology, pxb, Q35Planner.XHCI_ID)));
         }
         String usbBus = xhciId + ".0";
         for (HostdevSpec h : spec.usbHostdevs()) {
@@ -178,8 +199,11 @@ public final class LaunchPlanner {
         checks.add(new PreflightCheck.QemuDevices(binary,
                 devices.stream().map(QemuDevice::driver).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new))));
         QemuCommandLine cmdline = new QemuCommandLine(binary, spec.name(), spec.iommu() == Iommu.INTEL, accel,
-                spec.memory(), spec.cpus(), spec.serial(), paths, options.startPaused(), spec.kernel(), drives, fsdevs, devices, platform);
-        return new LaunchPlan(spec, cmdline.argv(), accel, topology, devices, managed, checks, notes, paths, addressSpace);
+                spec.memory(), spec.cpus(), spec.serial(), paths, options.startPaused(), spec.kernel(), drives, fsdevs, devices, platform,
+                new GuestNuma(placement.map(PlacementPlan::guestNodes).orElse(List.of())));
+        placement.ifPresent(p -> notes.addAll(p.notes()));
+        return new LaunchPlan(spec, cmdline.argv(), accel, topology, devices, managed, checks, notes, paths, addressSpace,
+                placement, pxb);
     }
 
     /**
@@ -213,8 +237,8 @@ public final class LaunchPlanner {
         return accel == Accel.KVM && plan.explicit() ? Optional.of("host-phys-bits=on") : Optional.empty();
     }
 
-    private static EmulatedDevice pciDevice(String model, String id, Q35Topology topology, Map<String, Object> props) {
-        Placement p = placement(topology, id);
+    private static EmulatedDevice pciDevice(String model, String id, Q35Topology topology, PxbLayout pxb, Map<String, Object> props) {
+        Placement p = placement(topology, pxb, id);
         if (p.multifunction()) {
             props = new LinkedHashMap<>(props);
             props.put("multifunction", true);
@@ -222,7 +246,8 @@ public final class LaunchPlanner {
         return new EmulatedDevice(model, id, p.bus(), Optional.of(p.addr()), props);
     }
 
-    private static Placement placement(Q35Topology topology, String id) {
-        return topology.placementOf(id).orElseThrow(() -> new IllegalStateException("no placement for " + id));
+    private static Placement placement(Q35Topology topology, PxbLayout pxb, String id) {
+        return pxb.placementOf(id).or(() -> topology.placementOf(id))
+                .orElseThrow(() -> new IllegalStateException("no placement for " + id));
     }
 }

@@ -31,11 +31,12 @@ import java.util.Optional;
  * @param fsdevs       9p backends
  * @param devices      devices
  * @param platform     CPU address width, firmware, 64-bit PCI hole, devices' memory backends
+ * @param numa         the guest's NUMA nodes and their memory backends, after {@code -smp}
  */
 public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Accel accel, MemorySize memory, int cpus,
                               SerialSpec serial, VmRuntimePaths paths, boolean startPaused, Optional<KernelBoot> kernel,
                               List<BlockDrive> drives, List<Fsdev> fsdevs, List<QemuDevice> devices,
-                              PlatformArgs platform) {
+                              PlatformArgs platform, GuestNuma numa) {
     /** The id of the QMP monitor's character device. */
     public static final String QMP_CHARDEV = "qmp";
     /** The id of the supervisor's own QMP monitor's character device (it listens there for {@code SHUTDOWN}). */
@@ -54,14 +55,15 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
         fsdevs = List.copyOf(fsdevs);
         devices = List.copyOf(devices);
         Objects.requireNonNull(platform);
+        Objects.requireNonNull(numa);
     }
 
-    /** A command line with QEMU's default platform. */
+    /** A command line with QEMU's default platform and no guest NUMA nodes. */
     public QemuCommandLine(Path binary, String name, boolean splitIrqchip, Accel accel, MemorySize memory, int cpus,
                            SerialSpec serial, VmRuntimePaths paths, boolean startPaused, Optional<KernelBoot> kernel,
                            List<BlockDrive> drives, List<Fsdev> fsdevs, List<QemuDevice> devices) {
         this(binary, name, splitIrqchip, accel, memory, cpus, serial, paths, startPaused, kernel, drives, fsdevs, devices,
-                PlatformArgs.NONE);
+                PlatformArgs.NONE, GuestNuma.none());
     }
 
     /** The argument list, argv[0] first, to pass to a process as is (no shell). */
@@ -88,6 +90,7 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
         a.add(memory.mebibytes() + "M");
         a.add("-smp");
         a.add(Integer.toString(cpus));
+        a.addAll(numa.argv());
         a.add("-nodefaults");
         a.add("-no-user-config");
         a.add("-display");

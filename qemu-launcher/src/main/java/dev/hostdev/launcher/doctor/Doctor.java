@@ -29,6 +29,7 @@ public final class Doctor {
                 new VfioContainerCheck(),
                 new VfioApiCheck(),
                 new MemlockCheck(),
+                new PlacementCheck(),
                 new VfioGroupAccessCheck(devices),
                 new SelinuxCheck(),
                 new AppArmorCheck());

@@ -152,6 +152,30 @@ public final class QemuMonitor implements AutoCloseable {
         return false;
     }
 
+    /** {@code query-cpus-fast}: the host thread id of each vCPU, by vCPU index. */
+    public java.util.SortedMap<Integer, Integer> vcpuThreads() {
+        return vcpuThreads(run(QmpCall.queryCpusFast()));
+    }
+
+    /**
+     * Reads a {@code query-cpus-fast} reply: {@code [{"cpu-index":0,"thread-id":1234,…}…]}.
+     *
+     * @throws HostdevException (qmp) if an entry lacks either number
+     */
+    public static java.util.SortedMap<Integer, Integer> vcpuThreads(JsonNode reply) {
+        java.util.SortedMap<Integer, Integer> out = new java.util.TreeMap<>();
+        for (JsonNode cpu : reply) {
+            JsonNode index = cpu.get("cpu-index");
+            JsonNode thread = cpu.get("thread-id");
+            if (index == null || !index.canConvertToInt() || thread == null || !thread.canConvertToInt() || thread.asInt() <= 0) {
+                throw new dev.hostdev.engine.HostdevException(dev.hostdev.engine.ErrorCode.QMP,
+                        "query-cpus-fast: an entry without cpu-index and thread-id: " + cpu, null);
+            }
+            out.put(index.asInt(), thread.asInt());
+        }
+        return out;
+    }
+
     /** {@code cont}. */
     public void cont() {
         run(QmpCall.cont());

@@ -48,6 +48,11 @@ public record QmpCall(String command, ObjectNode arguments) {
         return new QmpCall("query-pci", null);
     }
 
+    /** {@code query-cpus-fast}: each vCPU's index and host thread id. */
+    public static QmpCall queryCpusFast() {
+        return new QmpCall("query-cpus-fast", null);
+    }
+
     /** {@code cont}: resume the guest's CPUs. */
     public static QmpCall cont() {
         return new QmpCall("cont", null);

@@ -26,12 +26,13 @@ import java.util.regex.Pattern;
  * @param devices         emulated devices, in file order
  * @param legacyHotplug   add a pcie-pci-bridge even with no conventional PCI device, for hotplugging one later
  * @param platform        firmware and guest physical address width
+ * @param placement       {@code [placement]}: host node, pinning, hugepages, guest NUMA nodes
  */
 public record VmSpec(String name, MemorySize memory, int cpus, Accel accel, Optional<Path> emulator,
                      int spareRootPorts, Iommu iommu, Optional<KernelBoot> kernel, List<DiskSpec> disks,
                      List<ShareSpec> shares, SerialSpec serial, List<HostdevSpec> hostdevs,
                      List<HotplugSpec> hotplug, List<EmulatedDeviceSpec> devices, boolean legacyHotplug,
-                     GuestPlatform platform) {
+                     GuestPlatform platform, Optional<PlacementSpec> placement) {
     /** A VM name: used in paths and by QEMU, so letters, digits, '_', '.', '-' only ({@link VmName}). */
     public static final Pattern NAME = VmName.PATTERN;
 
@@ -52,6 +53,7 @@ public record VmSpec(String name, MemorySize memory, int cpus, Accel accel, Opti
         Objects.requireNonNull(iommu);
         Objects.requireNonNull(kernel);
         Objects.requireNonNull(serial);
+        Objects.requireNonNull(placement);
         disks = List.copyOf(disks);
         shares = List.copyOf(shares);
         hostdevs = List.copyOf(hostdevs);
@@ -66,7 +68,7 @@ public record VmSpec(String name, MemorySize memory, int cpus, Accel accel, Opti
                   List<ShareSpec> shares, SerialSpec serial, List<HostdevSpec> hostdevs,
                   List<HotplugSpec> hotplug, List<EmulatedDeviceSpec> devices, boolean legacyHotplug) {
         this(name, memory, cpus, accel, emulator, spareRootPorts, iommu, kernel, disks, shares, serial, hostdevs, hotplug,
-                devices, legacyHotplug, GuestPlatform.DEFAULT);
+                devices, legacyHotplug, GuestPlatform.DEFAULT, Optional.empty());
     }
 
     /** The PCI hostdevs, in file order. */
@@ -79,10 +81,17 @@ public record VmSpec(String name, MemorySize memory, int cpus, Accel accel, Opti
         return hostdevs.stream().filter(h -> !h.isPci()).toList();
     }
 
+    /** The same VM without the hostdevs and emulated devices of these ids (what pcie.0's plan holds when some sit on expanders). */
+    public VmSpec without(java.util.Set<String> ids) {
+        return new VmSpec(name, memory, cpus, accel, emulator, spareRootPorts, iommu, kernel, disks, shares, serial,
+                hostdevs.stream().filter(h -> !ids.contains(h.id())).toList(), hotplug,
+                devices.stream().filter(d -> !ids.contains(d.id())).toList(), legacyHotplug, platform, placement);
+    }
+
     /** This spec with other hostdevs (e.g. a device's functions added by {@code functions = "all"}). */
     public VmSpec withHostdevs(List<HostdevSpec> others) {
         return new VmSpec(name, memory, cpus, accel, emulator, spareRootPorts, iommu, kernel, disks, shares, serial,
-                others, hotplug, devices, legacyHotplug);
+                others, hotplug, devices, legacyHotplug, platform, placement);
     }
 
     /** The hostdev with this id, if any. */

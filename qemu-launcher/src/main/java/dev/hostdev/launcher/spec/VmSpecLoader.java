@@ -41,7 +41,7 @@ public final class VmSpecLoader {
     /** The keys of the file's top level. */
     static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "memory", "cpus", "accel", "emulator", "spare_root_ports",
             "iommu", "kernel", "initrd", "append", "serial", "legacy_hotplug", "disk", "share", "hostdev", "hotplug", "device",
-            "firmware", "firmware_file", "phys_bits");
+            "firmware", "firmware_file", "phys_bits", "placement");
     private static final Pattern PROP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Set<String> PLAN_PROPS = Set.of("driver", "id", "bus", "addr");
     static final long MIN_MEMORY = 16 * MemorySize.MIB;
@@ -193,6 +193,7 @@ public final class VmSpecLoader {
             for (TomlTable t : deviceTables) {
                 devices.add(device(t));
             }
+            Optional<PlacementSpec> placement = PlacementKeys.read(top, cpus, memory, TOP_LEVEL_KEYS);
             slotGroups.finish();
             top.finish(TOP_LEVEL_KEYS);
             if (cpus > MAX_CPUS_WITHOUT_IOMMU && accel == Accel.TCG) {
@@ -211,7 +212,7 @@ public final class VmSpecLoader {
                         + " root ports; pcie.0 has room for " + MAX_ROOT_PORTS, null);
             }
             return new VmSpec(name, memory, cpus, accel, emulator, spare, iommu, kernel, disks, shares, serial,
-                    hostdevs, hotplug, devices, legacyHotplug, platform);
+                    hostdevs, hotplug, devices, legacyHotplug, platform, placement);
         }
 
         private Optional<KernelBoot> kernel(TomlTable top) {

@@ -58,6 +58,8 @@ public record StartPlan(Path specFile, LaunchPlan launch, List<String> checked, 
         detachActions.forEach(a -> steps.add(new PlanStep.Action(a)));
         steps.add(new PlanStep.SysfsWrites("detach managed devices to vfio-pci"
                 + (launch.managed().isEmpty() ? " (none)" : ""), detachWrites));
+        launch.placement().flatMap(dev.hostdev.launcher.placement.StartPlacement::reservation).ifPresent(w ->
+                steps.add(new PlanStep.SysfsWrites("reserve the missing hugepages on the VM's node", List.of(w))));
         steps.add(new PlanStep.Action("run (paused, in its own session; output to " + launch.paths().dir().resolve("qemu.log") + "): "
                 + launch.argv().stream().map(ShellQuoting::quote).collect(Collectors.joining(" "))));
         steps.add(new PlanStep.Action("QMP on " + launch.paths().qmpSocket() + ": {\"execute\":\"qmp_capabilities\"} (QEMU "
@@ -65,6 +67,13 @@ public record StartPlan(Path specFile, LaunchPlan launch, List<String> checked, 
                 + " or newer)"));
         steps.add(new PlanStep.Qmp(QmpCall.listPeripherals(),
                 String.join(", ", launch.devices().stream().map(d -> d.id()).toList())));
+        launch.placement().filter(p -> p.pinsAfterStart()).ifPresent(p -> {
+            steps.add(new PlanStep.Qmp(QmpCall.queryCpusFast(), "the thread id of each of " + launch.spec().cpus() + " vCPUs"));
+            p.describe().stream().filter(l -> l.startsWith("vcpu ") || l.startsWith("emulator") || l.startsWith("VFIO"))
+                    .forEach(l -> steps.add(new PlanStep.Action("pin " + l + (l.startsWith("VFIO")
+                            ? " (write each /proc/irq/N/smp_affinity_list of the devices' vfio interrupts found then)"
+                            : l.startsWith("emulator") ? " (sched_setaffinity of every other thread in /proc/PID/task)" : " (sched_setaffinity)"))));
+        });
         steps.add(new PlanStep.Qmp(QmpCall.cont(), null));
         steps.add(new PlanStep.Action("start 'hostdev vm supervise " + launch.spec().name()
                 + "' to give managed devices back when QEMU ends (not with --foreground)"));

@@ -15,6 +15,7 @@ import dev.hostdev.launcher.cmdline.ManagedDevice;
 import dev.hostdev.launcher.cmdline.PreflightChecker;
 import dev.hostdev.launcher.cmdline.PreflightReport;
 import dev.hostdev.launcher.cmdline.VfioPci;
+import dev.hostdev.launcher.placement.HostNumaFacts;
 import dev.hostdev.launcher.spec.HostdevSpec;
 import dev.hostdev.launcher.spec.VmSpec;
 import dev.hostdev.launcher.spec.VmSpecLoader;
@@ -64,11 +65,18 @@ public final class StartPlanner {
         ManagedDevices managed = managedFor.apply(vm.name());
         SysfsPciFacts facts = new SysfsPciFacts(sysfs);
         LaunchOptions options = LaunchOptions.forHost(root, vmsDir).paused();
-        LaunchPlan first = LaunchPlanner.plan(vm, facts, options);
+        HostNumaFacts numa = HostNumaFacts.of(sysfs);
+        LaunchPlan first = LaunchPlanner.plan(vm, facts, options, numa);
+        first.placement().ifPresent(p -> {
+            if (!p.problems().isEmpty()) {
+                throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot start VM " + vm.name() + ": " + p.problems().get(0),
+                        "see 'hostdev vm cmdline " + specFile + "' for the whole placement");
+            }
+        });
         PreflightReport report = PreflightChecker.forSpec(sysfs, vm).check(first);
         report.throwIfFailed();
         Set<String> omitted = report.omitted();
-        LaunchPlan plan = omitted.isEmpty() ? first : LaunchPlanner.plan(vm, facts, options.omitting(omitted));
+        LaunchPlan plan = omitted.isEmpty() ? first : LaunchPlanner.plan(vm, facts, options.omitting(omitted), numa);
         plan.notes().forEach(notes);
         refuseIfRunning(vm.name());
         List<PciAddress> hosts = plan.devices().stream().filter(d -> d instanceof VfioPci).map(d -> ((VfioPci) d).host()).toList();

@@ -14,6 +14,7 @@ import dev.hostdev.launcher.cmdline.QemuDevice;
 import dev.hostdev.launcher.cmdline.QemuXhci;
 import dev.hostdev.launcher.cmdline.UsbHost;
 import dev.hostdev.launcher.cmdline.VfioPci;
+import dev.hostdev.launcher.placement.StartPlacement;
 import dev.hostdev.launcher.qmp.QemuMonitor;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -34,15 +35,25 @@ public final class VmStarter {
     private final VmRuntimeDir dir;
     private final ManagedDevices managed;
     private final StartOptions options;
+    private final StartPlacement placement;
 
     /**
      * @param dir     the VM's runtime directory (from the plan's paths)
      * @param managed how managed devices are detached and given back
      */
     public VmStarter(VmRuntimeDir dir, ManagedDevices managed, StartOptions options) {
+        this(dir, managed, options, null);
+    }
+
+    /**
+     * @param placement reserves hugepages and pins for the plan's {@code [placement]}; {@code null} when the
+     *                  plan has none (a plan with one then fails: nothing would carry it out)
+     */
+    public VmStarter(VmRuntimeDir dir, ManagedDevices managed, StartOptions options, StartPlacement placement) {
         this.dir = dir;
         this.managed = managed;
         this.options = options;
+        this.placement = placement;
     }
 
     /**
@@ -68,6 +79,9 @@ public final class VmStarter {
             throw new IllegalArgumentException("the plan must start QEMU paused (-S)");
         }
         refuseIfRunning();
+        if (plan.placement().isPresent() && placement == null) {
+            throw new IllegalStateException("a plan with [placement] needs a StartPlacement to carry it out");
+        }
         VmRecord record = new VmRecord(plan.spec().name(), specFile.toAbsolutePath().toString(), plan.argv(), VmState.STARTING,
                 null, null, Instant.now().toString(), plan.spec().spareRootPorts(), usbBus(plan), SlotMap.of(plan.topology()),
                 devices(plan), List.of(), null);
@@ -82,6 +96,9 @@ public final class VmStarter {
             detached.addAll(detachManaged(plan));
             record = withManaged(record, detached);
             dir.write(record);
+            if (plan.placement().isPresent()) {
+                placement.reserveHugepages(plan.placement().get(), options.out());
+            }
             qemu = QemuProcess.start(plan.argv(), dir.qemuLog(), !options.foreground());
             record = record.withQemu(qemu.identity());
             dir.write(record);
@@ -91,6 +108,11 @@ public final class VmStarter {
                     options.readyTimeout())) {
                 dir.restrictSocket();
                 verifyDevices(qmp, plan, qemu);
+                if (plan.placement().isPresent() && plan.placement().get().pinsAfterStart()) {
+                    // pinned before the guest runs a single instruction
+                    placement.pin(plan.placement().get(), (int) qemu.pid(), qmp.vcpuThreads(), vfioDevices(plan))
+                            .forEach(w -> options.out().println("warning: " + w));
+                }
                 if (supervisor != null) {
                     // Not waiting for it to listen (a JVM starting takes longer than QEMU): QEMU's
                     // -action shutdown=pause keeps a power-off meanwhile until it hears of it.
@@ -220,6 +242,12 @@ public final class VmStarter {
         }
         dir.removeProcessFiles();
         options.out().flush();
+    }
+
+    private static java.util.Map<String, PciAddress> vfioDevices(LaunchPlan plan) {
+        java.util.Map<String, PciAddress> out = new java.util.LinkedHashMap<>();
+        plan.devices().stream().filter(d -> d instanceof VfioPci).forEach(d -> out.put(d.id(), ((VfioPci) d).host()));
+        return out;
     }
 
     private static String usbBus(LaunchPlan plan) {

@@ -68,7 +68,7 @@ class DoctorCommandTest {
         assertEquals(0, r.exitCode(), r.out() + r.err());
         assertTrue(r.out().contains("ok    iommu "), r.out());
         assertTrue(r.out().contains("n-a   selinux "), r.out());
-        assertTrue(r.out().strip().endsWith("0 fail, 5 n-a"), r.out());
+        assertTrue(r.out().strip().endsWith("0 fail, 6 n-a"), r.out());
         assertFalse(r.out().contains("fix:"), "nothing to fix on a ready host: " + r.out());
     }
 
@@ -88,7 +88,7 @@ class DoctorCommandTest {
         JsonNode report = new ObjectMapper().readTree(r.out());
         Map<String, JsonNode> checks = byId(report);
         for (String id : new String[] {"cpu-virtualization", "kvm", "iommu", "interrupt-remapping", "xen",
-            "vfio-modules", "vfio-container", "vfio-api", "memlock", "vfio-group-access", "selinux", "apparmor"}) {
+            "vfio-modules", "vfio-container", "vfio-api", "memlock", "placement", "vfio-group-access", "selinux", "apparmor"}) {
             assertTrue(checks.containsKey(id), "check " + id + " in " + r.out());
         }
         assertEquals("fail", checks.get("iommu").get("status").asText());

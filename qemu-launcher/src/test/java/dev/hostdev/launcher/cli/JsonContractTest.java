@@ -129,6 +129,19 @@ class JsonContractTest {
     }
 
     @Test
+    void vmCmdlineWithPlacementOnATwoSocketHost() throws Exception {
+        Path host = dir.resolve("two-socket");
+        dev.hostdev.engine.testing.NumaHosts.twoSocket(host, 4);
+        Path perf = dir.resolve("perf.toml");
+        Files.writeString(perf, "name = \"perf\"\naccel = \"tcg\"\nmemory = \"2G\"\ncpus = 4\n[[hostdev]]\npci = \""
+                + dev.hostdev.engine.testing.NumaHosts.NIC_NODE1 + "\"\n[placement]\nnuma = \"device\"\nvcpu_pin = \"auto\"\nhugepages = \"2M\"\n");
+        CliRun r = CliRun.run("vm", "cmdline", perf.toString(), "--json", "--root", host.toString(), "--run-dir", dir.resolve("vms").toString());
+        assertExit(0, r, "vm cmdline perf.toml --json");
+        assertValid("vm-cmdline", r.out(), "vm cmdline with [placement]");
+        assertTrue(r.out().contains("\"placement\":{\"host_node\":1,"), r.out());
+    }
+
+    @Test
     void everySchemaNamesEveryKeyAsRequiredAndNoOthers() throws Exception {
         for (String name : JsonSchemas.names()) {
             JsonNode schema = new ObjectMapper().readTree(JsonSchemas.DIR.resolve(name + ".schema.json").toFile());

@@ -1,0 +1,79 @@
+package dev.hostdev.launcher.cli;
+
+import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.PciSelectorResolver;
+import dev.hostdev.launcher.placement.HostNumaFacts;
+import dev.hostdev.launcher.placement.PinStep;
+import dev.hostdev.launcher.placement.PlacementPlan;
+import dev.hostdev.launcher.placement.PlacementPlanner;
+import dev.hostdev.launcher.placement.StartPlacement;
+import dev.hostdev.launcher.qmp.QemuMonitor;
+import dev.hostdev.launcher.spec.VmName;
+import dev.hostdev.launcher.spec.VmSpec;
+import dev.hostdev.launcher.spec.VmSpecLoader;
+import dev.hostdev.launcher.vm.RunningVm;
+import dev.hostdev.launcher.vm.VmRecord;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code hostdev vm pin NAME}: pins a running VM again as its spec's {@code [placement]} says — vCPU threads,
+ * QEMU's other threads, and the VFIO devices' interrupts, which appear only once the guest's driver has
+ * enabled MSI/MSI-X (after {@code vm start} has pinned what there was).
+ */
+@Command(name = "pin", mixinStandardHelpOptions = true, description = {
+    "Pin a running VM again by its spec's [placement]: vCPU threads, QEMU's other threads, and the interrupts",
+    "of its VFIO devices (they appear once the guest's driver enables MSI/MSI-X: run this after the guest is up)."})
+public final class VmPinCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The VM ('hostdev vm list' shows them).")
+    String name;
+
+    @Option(names = "--dry-run", description = "Print each affinity change it would make; change nothing.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() {
+        if (name == null || !VmName.isValid(name)) {
+            throw HostdevException.usage("not a VM name: '" + name + "'", VmName.RULE);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
+        RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
+        VmRecord r = vm.record();
+        VmSpec vmSpec = VmSpecLoader.load(Path.of(r.spec()), new PciSelectorResolver(common.sysfs()));
+        PlacementPlan plan = PlacementPlanner.plan(vmSpec, HostNumaFacts.of(common.sysfs())).orElseThrow(() ->
+                HostdevException.usage("VM " + name + "'s spec " + r.spec() + " has no [placement]", "add one; see docs/spec.md"));
+        SortedMap<Integer, Integer> vcpus;
+        try (QemuMonitor qmp = vm.monitor(r, "pin", Duration.ofSeconds(5))) {
+            vcpus = qmp.vcpuThreads();
+        }
+        StartPlacement placement = StartPlacement.of(common.sysfs());
+        List<PinStep> steps = placement.pinPlan(plan, (int) r.qemu().pid(), vcpus, VmStatusCommand.vfioDevices(r));
+        if (dryRun) {
+            out.println("# vm pin " + name + " --dry-run: nothing is changed");
+            steps.forEach(s -> out.println(s.describe()));
+        } else {
+            List<String> warnings = placement.apply(steps);
+            steps.forEach(s -> out.println(s.describe()));
+            warnings.forEach(w -> out.println("warning: " + w));
+        }
+        out.flush();
+        return 0;
+    }
+}
