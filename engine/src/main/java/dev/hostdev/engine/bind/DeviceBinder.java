@@ -103,6 +103,15 @@ public final class DeviceBinder {
         return records.find(device);
     }
 
+    /**
+     * The journal entries a previous boot left (a state directory that outlives a reboot), each described as
+     * ended by a host reboot. They are never acted on: the reboot reset their devices, and this boot may already
+     * have bound those devices as it should. With {@code retire} each is removed once reported.
+     */
+    public List<String> previousBoot(boolean retire) {
+        return recovery.previousBoot(retire);
+    }
+
     // ---- detach ---------------------------------------------------------------------------------------
 
     /**
