@@ -62,13 +62,32 @@ public final class DetachCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print every sysfs write, in order, and write nothing.")
     boolean dryRun;
 
+    @Option(names = "--persistent", description = "Also hold the devices at every boot, as driverctl set-override does: record "
+            + "each (by its most stable selector: serial, else path, …) in host.d/persistent.toml beside the host "
+            + "configuration, which 'hostdev apply' reads. With --dry-run, prints the file change.")
+    boolean persistent;
+
+    @Mixin
+    HostConfigOption config;
+
     @Override
     public Integer call() {
         DetachOptions options = DetachOptions.defaults().withDriver(driver).withWholeGroup(group).withForce(force)
                 .withDryRun(dryRun);
+        List<dev.hostdev.engine.pci.PciAddress> addresses = DetachCommandSupport.pciDevices(devices, "detach", common.sysfs());
+        PersistentChange change = persistent ? PersistentChange.hold(config.files(common), common.sysfs(), addresses,
+                driver.equals(DriverChooser.AUTO) ? "auto" : driver) : null;
         BindResult result = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev detach")
-                .detach(DetachCommandSupport.pciDevices(devices, "detach", common.sysfs()), options);
+                .detach(addresses, options);
         DetachCommandSupport.print(spec, result, json.enabled());
+        if (change != null) {
+            if (dryRun) {
+                change.printPlan(json.enabled() ? spec.commandLine().getErr() : spec.commandLine().getOut());
+                (json.enabled() ? spec.commandLine().getErr() : spec.commandLine().getOut()).flush();
+            } else {
+                change.write(spec.commandLine().getErr());
+            }
+        }
         return 0;
     }
 }

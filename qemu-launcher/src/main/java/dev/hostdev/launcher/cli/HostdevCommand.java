@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
             ReattachCommand.class,
             RecoverCommand.class,
             SriovCommand.class,
+            ApplyCommand.class,
             DoctorCommand.class,
             VmCommand.class,
             AttachCommand.class,

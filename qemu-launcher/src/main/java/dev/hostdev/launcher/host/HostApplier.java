@@ -70,7 +70,6 @@ public final class HostApplier {
      *                          finds it), or naming the entry whose device cannot be found
      */
     public ApplyReport apply(HostConfig config, Mode mode, List<String> previousBoot) {
-        List<ApplyReport.Item> modules = modules(config, mode);
         List<ApplyReport.Item> sriov = new ArrayList<>();
         boolean vfsChange = false;
         // Plan the VF counts and the devices first: a refusal then comes before anything is written.
@@ -90,6 +89,7 @@ public final class HostApplier {
         if (mode != Mode.CHECK) {
             planDevices(config, devices, vfsChange);
         }
+        List<ApplyReport.Item> modules = modules(config, mode);
         for (Map.Entry<HostConfig.VfCount, PciAddress> e : pfs.entrySet()) {
             sriov.add(vfCount(e.getKey(), e.getValue(), mode));
         }
