@@ -2,7 +2,11 @@ package dev.hostdev.launcher.host;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.pci.DeviceSerials;
 import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.engine.state.DeviceRecord;
+import dev.hostdev.engine.state.DeviceRecords;
+import dev.hostdev.engine.state.StateDirectory;
 import dev.hostdev.engine.pci.PciDevice;
 import dev.hostdev.engine.pci.PciInventory;
 import dev.hostdev.engine.pci.PciSelector;
@@ -18,13 +22,30 @@ import java.util.Optional;
  * the host changed (VFs created).
  */
 public final class ConfigDevices {
+    private final Sysfs sysfs;
     private final PciSelectorResolver resolver;
     private final PciInventory inventory;
 
     /** Devices under {@code sysfs}. */
     public ConfigDevices(Sysfs sysfs) {
+        this.sysfs = sysfs;
         this.resolver = new PciSelectorResolver(sysfs);
         this.inventory = new PciInventory(sysfs);
+    }
+
+    /**
+     * A device Hostdev detached whose record kept a serial number it no longer shows (an NVMe controller's serial
+     * is in sysfs only while nvme has it) and that is still on the driver Hostdev gave it.
+     */
+    private Optional<PciAddress> detachedWithSerial(PciSelector.Serial serial) {
+        List<PciAddress> found = new java.util.ArrayList<>();
+        for (DeviceRecord r : new DeviceRecords(new StateDirectory(sysfs.root())).all()) {
+            if (r.serials().stream().anyMatch(s -> DeviceSerials.same(s, serial.value()))
+                    && inventory.get(r.pciAddress()).flatMap(PciDevice::driver).equals(Optional.of(r.driver()))) {
+                found.add(r.pciAddress());
+            }
+        }
+        return found.size() == 1 ? Optional.of(found.get(0)) : Optional.empty();
     }
 
     /**
@@ -38,8 +59,17 @@ public final class ConfigDevices {
         try {
             address = name.pci().isPresent() ? name.pci().get() : resolver.resolve(name.selector().get());
         } catch (HostdevException e) {
+            Optional<PciAddress> recorded = e.code() == ErrorCode.NOT_FOUND && name.selector().orElse(null) instanceof PciSelector.Serial s
+                    ? detachedWithSerial(s) : Optional.empty();
+            if (recorded.isPresent()) {
+                return checked(name, recorded.get());
+            }
             throw new HostdevException(e.code(), name.where() + ": " + e.getMessage(), e.hint(), e);
         }
+        return checked(name, address);
+    }
+
+    private PciAddress checked(HostConfig.DeviceName name, PciAddress address) {
         Optional<PciDevice> d = inventory.get(address);
         if (d.isEmpty()) {
             throw HostdevException.notFound(name.where() + ": no PCI device " + address,

@@ -180,6 +180,23 @@ class ApplyCommandTest {
     }
 
     @Test
+    void anNvmeHeldByItsSerialIsStillFoundOnceNvmeHasLetItGo() throws Exception {
+        tree.pci("0000:00:1d.0").rootPort().secondaryBus(6).driver("pcieport").iommuGroup(8).add();
+        tree.pci("0000:06:00.0").parent("0000:00:1d.0").vendor(0x144d).device(0xa808).klass(0x010802).pcie()
+                .driver("nvme").iommuGroup(9).nvmeSerial("S4EWNX0R123456").add();
+        CliRun detach = hostdev("detach", "--persistent", "0000:06:00.0");
+        assertEquals(0, detach.exitCode(), detach.err());
+        String dropIn = Files.readString(dir.resolve("etc/hostdev/host.d/persistent.toml"));
+        assertTrue(dropIn.contains("serial = \"S4EWNX0R123456\"\nexpect = \"144d:a808\"\n"), "the most stable name: " + dropIn);
+        // As the real kernel does: the serial shows only under nvme/nvmeN, which goes with the nvme driver.
+        java.nio.file.Files.walk(tree.pciDeviceDir("0000:06:00.0").resolve("nvme")).sorted(java.util.Comparator.reverseOrder())
+                .forEach(p -> p.toFile().delete());
+        CliRun check = hostdev("apply", "--check");
+        assertEquals(0, check.exitCode(), check.out() + check.err());
+        assertTrue(check.out().contains("the host matches"), check.out());
+    }
+
+    @Test
     void withNoConfigurationThereIsNothingToDo() {
         CliRun r = hostdev("apply");
         assertEquals(0, r.exitCode(), r.err());
