@@ -79,7 +79,7 @@ class ApplianceRebootLabTest {
     }
 
     private static GuestResult run(LabVm vm, String script) {
-        GuestResult r = vm.run(script, Duration.ofMinutes(4));
+        GuestResult r = vm.run(script, Duration.ofMinutes(10)); // a dozen JVMs in a TCG guest, on a loaded host
         System.out.println("[lab] " + r.stdout().strip().replace("\n", "\n[lab]   "));
         if (!r.stderr().isBlank()) {
             System.out.println("[lab] stderr: " + r.stderr().strip().replace("\n", "\n[lab]   "));
