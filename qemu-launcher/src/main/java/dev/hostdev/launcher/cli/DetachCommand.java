@@ -64,7 +64,8 @@ public final class DetachCommand implements Callable<Integer> {
 
     @Option(names = "--persistent", description = "Also hold the devices at every boot, as driverctl set-override does: record "
             + "each (by its most stable selector: serial, else path, …) in host.d/persistent.toml beside the host "
-            + "configuration, which 'hostdev apply' reads. With --dry-run, prints the file change.")
+            + "configuration, which 'hostdev apply' reads; with --group, every endpoint of the groups. With --dry-run, "
+            + "prints the file change.")
     boolean persistent;
 
     @Mixin
@@ -75,10 +76,17 @@ public final class DetachCommand implements Callable<Integer> {
         DetachOptions options = DetachOptions.defaults().withDriver(driver).withWholeGroup(group).withForce(force)
                 .withDryRun(dryRun);
         List<dev.hostdev.engine.pci.PciAddress> addresses = DetachCommandSupport.pciDevices(devices, "detach", common.sysfs());
-        PersistentChange change = persistent ? PersistentChange.hold(config.files(common), common.sysfs(), addresses,
-                driver.equals(DriverChooser.AUTO) ? "auto" : driver) : null;
-        BindResult result = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev detach")
-                .detach(addresses, options);
+        dev.hostdev.engine.bind.DeviceBinder binder = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev detach");
+        PersistentChange change = null;
+        if (persistent) {
+            // With --group, every endpoint the detach moves is held at boot, or apply would find the group not viable.
+            List<dev.hostdev.engine.pci.PciAddress> held = !group ? addresses : binder.detach(addresses, options.withDryRun(true))
+                    .devices().stream().filter(o -> o.outcome() != dev.hostdev.engine.bind.Outcome.SKIPPED_BRIDGE)
+                    .map(dev.hostdev.engine.bind.DeviceOutcome::device).toList();
+            change = PersistentChange.hold(config.files(common), common.sysfs(), held,
+                    driver.equals(DriverChooser.AUTO) ? "auto" : driver);
+        }
+        BindResult result = binder.detach(addresses, options);
         DetachCommandSupport.print(spec, result, json.enabled());
         if (change != null) {
             if (dryRun) {

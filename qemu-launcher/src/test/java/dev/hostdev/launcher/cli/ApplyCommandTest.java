@@ -239,6 +239,18 @@ class ApplyCommandTest {
     }
 
     @Test
+    void detachPersistentWithGroupHoldsEveryEndpointOfTheGroup() throws Exception {
+        CliRun r = hostdev("detach", "--persistent", "--group", "01:00.0");
+        assertEquals(0, r.exitCode(), r.err());
+        String dropIn = Files.readString(dir.resolve("etc/hostdev/host.d/persistent.toml"));
+        assertTrue(dropIn.contains("path = \"pci0000:00/1c.0/00.0\"") && dropIn.contains("path = \"pci0000:00/1c.0/00.1\""), dropIn);
+        assertEquals(0, hostdev("reattach", "01:00.0", "01:00.1").exitCode());
+        CliRun apply = hostdev("apply");
+        assertEquals(0, apply.exitCode(), apply.out() + apply.err());
+        assertEquals("vfio-pci", driver("0000:01:00.1"));
+    }
+
+    @Test
     void reattachPersistentRefusesADeviceTheUsersOwnFileHolds() throws Exception {
         Files.writeString(hostToml, "[[device]]\npci = \"0000:04:01.0\"\n");
         assertEquals(0, hostdev("apply").exitCode());
@@ -267,7 +279,9 @@ class ApplyCommandTest {
                 null, "2026-12-03T05:00:00Z", 0, null, new SlotMap(List.of()), List.of(), List.of("0000:01:00.0"), null));
         // The reboot: a new boot id; the new boot's own apply holds the NIC as configured.
         tree.file("/proc/sys/kernel/random/boot_id", "99999999-2222-3333-4444-555555555555\n");
-        Files.writeString(hostToml, "[[device]]\npath = \"pci0000:00/1e.0/00.0/01.0\"\n");
+        // This boot holds the GPU and its audio function (the old VM's managed device) on vfio-pci for another use.
+        Files.writeString(hostToml, "[[device]]\npath = \"pci0000:00/1e.0/00.0/01.0\"\n[[device]]\npci = \"01:00.0\"\n"
+                + "[[device]]\npci = \"01:00.1\"\n");
 
         CliRun list = hostdev("vm", "list");
         assertTrue(list.out().contains("web                  crashed") && list.out().contains("host-reboot"), list.out());
@@ -284,6 +298,12 @@ class ApplyCommandTest {
         CliRun recover = hostdev("recover");
         assertEquals(0, recover.exitCode(), recover.err());
         assertEquals("vfio-pci", driver("0000:04:01.0"), "recover did not \"roll back\" what this boot bound");
-        assertEquals("nouveau", driver("0000:01:00.0"), "the old VM's managed device is not given back");
+        int writes = kernel.writes().size();
+        CliRun stop = hostdev("vm", "stop", "web");
+        assertEquals(0, stop.exitCode(), stop.out() + stop.err());
+        assertEquals("vfio-pci", driver("0000:01:00.0"), "the old VM's managed device is not \"given back\" under this boot");
+        assertEquals(writes, kernel.writes().size(), stop.out() + stop.err());
+        CliRun status = hostdev("vm", "status", "web", "--json");
+        assertTrue(status.out().contains("\"state\":\"crashed\"") && status.out().contains("\"reason\":\"host-reboot\""), status.out());
     }
 }
