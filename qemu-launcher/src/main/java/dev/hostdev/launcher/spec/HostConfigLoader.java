@@ -62,8 +62,8 @@ public final class HostConfigLoader {
      * Reads the main file and the drop-ins beside it.
      *
      * @param main         the main file, e.g. {@code /etc/hostdev/host.toml} under the root
-     * @param mainRequired whether a missing main file is an error (it was named with {@code --config}); if not,
-     *                     a missing main file reads as empty
+     * @param mainRequired whether a missing main file with no drop-ins beside it is an error (it was named with
+     *                     {@code --config}); otherwise a missing main file reads as empty
      * @throws HostdevException not_found (a required main file is absent), environment (a file or directory
      *                          fails the trust checks), usage (anything wrong in a file, with FILE:LINE)
      */
@@ -75,9 +75,6 @@ public final class HostConfigLoader {
         }
         if (TrustRules.exists(main)) {
             files.add(main);
-        } else if (mainRequired) {
-            throw HostdevException.notFound("no host configuration " + main,
-                    "write it (docs/guide.md, \"appliance\"), or leave --config out to use /etc/hostdev/host.toml");
         }
         Path dropIns = dir.resolve(DROP_IN_DIR);
         if (TrustRules.exists(dropIns)) {
@@ -89,6 +86,11 @@ public final class HostConfigLoader {
                 throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot list " + dropIns + ": " + e.getMessage(),
                         "run as root", e);
             }
+        }
+        if (files.isEmpty() && mainRequired) {
+            // A named file may be absent when its drop-ins (detach --persistent's) say it all.
+            throw HostdevException.notFound("no host configuration " + main + ", and no drop-ins in " + dropIns,
+                    "write it (docs/guide.md, \"appliance\"), or leave --config out to use /etc/hostdev/host.toml");
         }
         Reading reading = new Reading();
         for (Path f : files) {

@@ -239,6 +239,17 @@ class ApplyCommandTest {
     }
 
     @Test
+    void aConfigNamedWithConfigMayBeJustTheDropInsBesideIt() throws Exception {
+        String config = dir.resolve("appliance/host.toml").toString();
+        assertEquals(3, hostdev("apply", "--check", "--config", config).exitCode(), "neither the file nor drop-ins");
+        assertEquals(0, hostdev("detach", "--persistent", "--config", config, "04:01.0").exitCode());
+        assertTrue(Files.exists(dir.resolve("appliance/host.d/persistent.toml")));
+        CliRun check = hostdev("apply", "--check", "--config", config);
+        assertEquals(0, check.exitCode(), check.out() + check.err());
+        assertTrue(check.out().contains("the host matches " + dir.resolve("appliance/host.d/persistent.toml")), check.out());
+    }
+
+    @Test
     void detachPersistentWithGroupHoldsEveryEndpointOfTheGroup() throws Exception {
         CliRun r = hostdev("detach", "--persistent", "--group", "01:00.0");
         assertEquals(0, r.exitCode(), r.err());
