@@ -79,7 +79,8 @@ public final class ConfigDevices {
         if (name.expect().isPresent()) {
             PciDevice p = d.get();
             if (!name.expect().get().matches(p.vendorId(), p.deviceId(), p.subsystemVendorId(), p.subsystemDeviceId())) {
-                throw new HostdevException(ErrorCode.STATE, name.where() + ": " + name.spelling() + " is " + address + ", a "
+                throw new HostdevException(ErrorCode.STATE, name.where() + ": " + name.spelling()
+                        + (name.pci().isPresent() ? " is a " : " is " + address + ", a ")
                         + String.format("%04x:%04x", p.vendorId(), p.deviceId()) + ", not the " + name.expect().get()
                         + " the entry expects: not the same device", "find the device you mean with 'hostdev list' and "
                         + "name it by a selector that survives renumbering ('hostdev show DEV' prints them)");
