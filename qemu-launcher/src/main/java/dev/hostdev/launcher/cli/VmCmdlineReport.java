@@ -66,6 +66,8 @@ record VmCmdlineReport(LaunchPlan plan, PreflightReport checks, Map<PciAddress, 
                     p.occupant().orElse("free") + reservation(p));
         }
         plan.topology().bridge().ifPresent(b -> printBridge(out, b));
+        out.println("# Address space (64-bit PCI hole for big BARs):");
+        plan.addressSpace().explain().forEach(step -> out.println("#   " + step));
         out.println("# Managed devices (detached from their host driver to vfio-pci before QEMU starts, given back when it ends):");
         if (plan.managed().isEmpty()) {
             out.println("#   none");

@@ -106,9 +106,12 @@ public final class Attacher {
         } else if (device instanceof HotplugDevice.Emulated e && DeviceModels.defaultBus(e.model()) == DeviceBus.XHCI) {
             qdev = new EmulatedDevice(e.model(), newId, usbBus(r, device), Optional.empty(), Map.of());
         } else {
-            SlotKind kind = kindOf(device);
+            SlotKind kind = kindOf(r, device);
             String host = device instanceof HotplugDevice.HostPci p ? p.address().toString() : null;
             Slot s = r.slots().pick(kind, host).orElseThrow(() -> noRoom(r, kind, device));
+            if (device instanceof HotplugDevice.HostPci p && kind == SlotKind.ROOT_PORT) {
+                PortFit.check(r.name(), s, p.address(), facts).ifPresent(checked::add);
+            }
             slot = Optional.of(s);
             Placement at = s.kind() == SlotKind.ROOT_PORT ? Placement.onRootPort(s.bus())
                     : new Placement(s.bus(), Integer.decode(s.addr()), 0);
@@ -201,13 +204,17 @@ public final class Attacher {
         }
     }
 
-    private SlotKind kindOf(HotplugDevice device) {
+    private SlotKind kindOf(VmRecord r, HotplugDevice device) {
         if (device instanceof HotplugDevice.Emulated e) {
             return DeviceModels.defaultBus(e.model()) == DeviceBus.BRIDGE ? SlotKind.BRIDGE_SLOT : SlotKind.ROOT_PORT;
         }
         HotplugDevice.HostPci p = (HotplugDevice.HostPci) device;
         boolean pcie = facts.isPcie(p.address()).orElseThrow(() -> HostdevException.notFound(
                 "PCI device " + p.address() + " is not on this host", "check the address with 'hostdev list'"));
+        if (!pcie && PortFit.wantsReservedPort(r.slots(), p.address(), facts)) {
+            // behind the pcie-pci-bridge no window is reserved for it: its 64-bit BARs could not be mapped
+            return SlotKind.ROOT_PORT;
+        }
         return pcie ? SlotKind.ROOT_PORT : SlotKind.BRIDGE_SLOT;
     }
 

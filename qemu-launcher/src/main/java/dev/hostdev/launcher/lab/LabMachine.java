@@ -112,6 +112,20 @@ public final class LabMachine {
         return new LabMachine(specText.substring(0, first) + device + specText.substring(first));
     }
 
+    /** The QEMU id of the big-BAR stand-in {@link #withBigBar} adds. */
+    public static final String BIG_BAR_DEVICE_ID = "bigbar";
+    /** QEMU's ivshmem (ivshmem-plain and ivshmem-doorbell share it). */
+    public static final String IVSHMEM_ID = "1af4:1110";
+
+    /**
+     * This machine with a stand-in for a GPU's VRAM BAR: an {@code ivshmem-plain} (id {@value #BIG_BAR_DEVICE_ID})
+     * whose 4 GiB memory backend the guest sees as a 64-bit prefetchable BAR2.
+     */
+    public LabMachine withBigBar() {
+        return new LabMachine(specText + "\n# a GPU's VRAM BAR stand-in: 4 GiB of RAM as ivshmem's 64-bit prefetchable BAR2\n"
+                + "[[device]]\nmodel = \"ivshmem-plain\"\nid = \"" + BIG_BAR_DEVICE_ID + "\"\nmemory = \"4G\"\n");
+    }
+
     /** The spec's text, as written into the work directory. */
     public String specText() {
         return specText;

@@ -14,8 +14,10 @@ import java.util.Optional;
  * @param bus   where it is plugged
  * @param drive for block devices (nvme, virtio-blk-pci): a raw image given to it through {@code -drive if=none}
  * @param props extra QEMU properties, in file order; values are String, Long or Boolean
+ * @param memory RAM for a memory backend the device takes ({@link DeviceMemory}), if any
  */
-public record EmulatedDeviceSpec(String id, String model, DeviceBus bus, Optional<Path> drive, Map<String, Object> props) {
+public record EmulatedDeviceSpec(String id, String model, DeviceBus bus, Optional<Path> drive, Map<String, Object> props,
+                                 Optional<MemorySize> memory) {
     /** Copies the properties (keeping order). */
     public EmulatedDeviceSpec {
         Objects.requireNonNull(id);
@@ -23,5 +25,11 @@ public record EmulatedDeviceSpec(String id, String model, DeviceBus bus, Optiona
         Objects.requireNonNull(bus);
         Objects.requireNonNull(drive);
         props = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(props));
+        Objects.requireNonNull(memory);
+    }
+
+    /** A device without a memory backend. */
+    public EmulatedDeviceSpec(String id, String model, DeviceBus bus, Optional<Path> drive, Map<String, Object> props) {
+        this(id, model, bus, drive, props, Optional.empty());
     }
 }

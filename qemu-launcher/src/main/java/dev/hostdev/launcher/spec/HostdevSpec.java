@@ -20,9 +20,11 @@ import java.util.Optional;
  * @param expect   the IDs it must have, if pinned (PCI)
  * @param legacy   place it behind the pcie-pci-bridge even if it is PCI Express (PCI)
  * @param at       where its device key is written ({@code FILE:LINE}), for hints; {@code null} when not from a file
+ * @param gpu      ROM and display options for vfio-pci (PCI)
  */
 public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb,
-                          boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at) {
+                          boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at,
+                          GpuOptions gpu) {
     /** Requires exactly one source; PCI-only options only with PCI. */
     public HostdevSpec {
         Objects.requireNonNull(id);
@@ -38,6 +40,16 @@ public record HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelec
         if (usb.isPresent() && (legacy || expect.isPresent())) {
             throw new IllegalArgumentException("legacy and expect apply to PCI hostdevs");
         }
+        Objects.requireNonNull(gpu);
+        if (usb.isPresent() && !gpu.isEmpty()) {
+            throw new IllegalArgumentException("GPU options apply to PCI hostdevs");
+        }
+    }
+
+    /** A hostdev without GPU options. */
+    public HostdevSpec(String id, Optional<PciAddress> pci, Optional<PciSelector> selector, Optional<DeviceRef> usb,
+                       boolean managed, StartupPolicy startup, Optional<DeviceIdentity> expect, boolean legacy, String at) {
+        this(id, pci, selector, usb, managed, startup, expect, legacy, at, GpuOptions.NONE);
     }
 
     /** A hostdev not read from a file. */

@@ -40,7 +40,8 @@ public final class VmSpecLoader {
     static final Set<String> RESERVED_IDS = Set.of("usb", "iommu", "qmp", "serial0");
     /** The keys of the file's top level. */
     static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "memory", "cpus", "accel", "emulator", "spare_root_ports",
-            "iommu", "kernel", "initrd", "append", "serial", "legacy_hotplug", "disk", "share", "hostdev", "hotplug", "device");
+            "iommu", "kernel", "initrd", "append", "serial", "legacy_hotplug", "disk", "share", "hostdev", "hotplug", "device",
+            "firmware", "firmware_file", "phys_bits");
     private static final Pattern PROP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Set<String> PLAN_PROPS = Set.of("driver", "id", "bus", "addr");
     static final long MIN_MEMORY = 16 * MemorySize.MIB;
@@ -160,6 +161,7 @@ public final class VmSpecLoader {
             Optional<KernelBoot> kernel = kernel(top);
             SerialSpec serial = top.string("serial").map(s -> SerialSpec.parse(s, source.baseDir())).orElse(new SerialSpec.None());
             boolean legacyHotplug = top.bool("legacy_hotplug").orElse(false);
+            GuestPlatform platform = PlatformKeys.read(top, source.baseDir());
 
             List<DiskSpec> disks = new ArrayList<>();
             for (TomlTable t : top.tables("disk")) {
@@ -207,7 +209,7 @@ public final class VmSpecLoader {
                         + " root ports; pcie.0 has room for " + MAX_ROOT_PORTS, null);
             }
             return new VmSpec(name, memory, cpus, accel, emulator, spare, iommu, kernel, disks, shares, serial,
-                    hostdevs, hotplug, devices, legacyHotplug);
+                    hostdevs, hotplug, devices, legacyHotplug, platform);
         }
 
         private Optional<KernelBoot> kernel(TomlTable top) {
@@ -277,9 +279,10 @@ public final class VmSpecLoader {
             Optional<DeviceIdentity> expect = t.parsed("expect", DeviceIdentity::parse);
             boolean legacy = t.bool("legacy").orElse(false);
             Optional<String> id = t.string("id");
+            GpuOptions gpu = GpuKeys.read(t, source.baseDir());
             t.finish(TOP_LEVEL_KEYS);
             if (usb.isPresent()) {
-                for (String key : List.of("managed", "expect", "legacy")) {
+                for (String key : concat(List.of("managed", "expect", "legacy"), GpuKeys.KEYS)) {
                     if (t.has(key)) {
                         throw t.error(key, "applies to PCI hostdevs only", "remove it from this USB hostdev");
                     }
@@ -299,7 +302,7 @@ public final class VmSpecLoader {
             }
             String finalId = id.orElseGet(() -> generatedId("hostdev", index));
             return new HostdevSpec(finalId, pci, selector, usb, managed.orElse(usb.isEmpty()), startup.orElse(StartupPolicy.MANDATORY),
-                    expect, legacy, t.where(key));
+                    expect, legacy, t.where(key), gpu);
         }
 
         private HotplugSpec hotplug(TomlTable t) {
@@ -374,12 +377,16 @@ public final class VmSpecLoader {
                 }
             }
             Optional<String> id = t.string("id");
+            Optional<MemorySize> memory = DeviceMemory.read(t, model);
+            if (memory.isPresent() && props.containsKey("memdev")) {
+                throw t.error("memory", "and props.memdev both give the device memory", "keep memory = … (Hostdev then creates the backend)");
+            }
             t.finish(TOP_LEVEL_KEYS);
             String finalId = id.orElseGet(() -> {
                 int n = modelCounts.merge(model, 1, Integer::sum) - 1;
                 return generatedId(model.replaceAll("[^A-Za-z0-9_-]", "-"), n);
             });
-            return new EmulatedDeviceSpec(finalId, model, finalBus, drive, props);
+            return new EmulatedDeviceSpec(finalId, model, finalBus, drive, props, memory);
         }
 
         /** Checks and records an id the file gives. */
@@ -415,6 +422,12 @@ public final class VmSpecLoader {
         private Path path(String text) {
             return source.baseDir().resolve(text).normalize();
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /** A USB device: vendor:product or bus-port, as the engine's {@link DeviceRef} spells them. */
