@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,24 +48,24 @@ public final class ApplyCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @ArgGroup(exclusive = true)
-    How how = new How();
+    // Plain options, not an exclusive @ArgGroup: 'hostdev batch' reuses one picocli model, which resets options
+    // between lines but kept a group's instance, so an 'apply --check' line made every later 'apply' a check too.
+    @Option(names = "--dry-run", description = "Print every module load and sysfs write apply would make, and write nothing.")
+    boolean dryRun;
 
-    /** --dry-run or --check, not both. */
-    static final class How {
-        @Option(names = "--dry-run", description = "Print every module load and sysfs write apply would make, and write nothing.")
-        boolean dryRun;
-
-        @Option(names = "--check", description = "Write nothing; list each way the host differs from the configuration "
-                + "and exit 11 (wrong state) if it does, 0 if it matches.")
-        boolean check;
-    }
+    @Option(names = "--check", description = "Write nothing; list each way the host differs from the configuration "
+            + "and exit 11 (wrong state) if it does, 0 if it matches.")
+    boolean check;
 
     @Override
     public Integer call() {
+        if (dryRun && check) {
+            throw dev.hostdev.engine.HostdevException.usage("--dry-run and --check go separately",
+                    "--check lists the differences, --dry-run the writes that would remove them: give one");
+        }
         HostConfigFiles files = config.files(common);
         HostConfig cfg = HostConfigLoader.load(files.main(), files.explicit());
-        HostApplier.Mode mode = how.check ? HostApplier.Mode.CHECK : how.dryRun ? HostApplier.Mode.DRY_RUN : HostApplier.Mode.APPLY;
+        HostApplier.Mode mode = check ? HostApplier.Mode.CHECK : dryRun ? HostApplier.Mode.DRY_RUN : HostApplier.Mode.APPLY;
         DeviceBinder binder = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev apply");
         List<String> previous = PreviousBoot.report(binder, new VmCommandContext(common, spec.commandLine().getErr()).registry(),
                 mode == HostApplier.Mode.APPLY);

@@ -145,6 +145,22 @@ class ApplyCommandTest {
     }
 
     @Test
+    void inABatchACheckLineDoesNotMakeTheNextApplyACheck() throws Exception {
+        // Found by the two-boot lab proof: one reused picocli model kept --check of an earlier line.
+        Files.writeString(hostToml, CONFIG);
+        Path lines = dir.resolve("lines");
+        Files.writeString(lines, "apply --check\napply\napply --check\n");
+        CliRun r = hostdev("batch", lines.toString(), "--keep-going", "--json");
+        List<String> results = r.out().lines().toList();
+        assertEquals(3, results.size(), r.out() + r.err());
+        assertTrue(results.get(0).contains("\"exit\":11"), results.get(0));
+        assertTrue(results.get(1).contains("\"exit\":0") && results.get(1).contains("made 2 changes"), results.get(1));
+        assertTrue(results.get(2).contains("\"exit\":0"), results.get(2));
+        assertEquals("vfio-pci", driver("0000:04:01.0"));
+        assertEquals(2, hostdev("apply", "--check", "--dry-run").exitCode());
+    }
+
+    @Test
     void aDeviceTheHostUsesIsRefusedBeforeAnyWrite() throws Exception {
         Files.writeString(hostToml, CONFIG + """
 
