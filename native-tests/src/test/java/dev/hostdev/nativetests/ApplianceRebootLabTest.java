@@ -200,7 +200,7 @@ class ApplianceRebootLabTest {
             assertEquals("nvme", two.get("nvme_driver_before"), out);
             assertEquals(0, lines.get(2).path("exit").asInt(), lines.get(2)::toString);
             assertEquals(11, lines.get(3).path("exit").asInt(), "apply --check: the host differs: " + lines.get(3));
-            assertTrue(lines.get(3).path("stdout").asText().contains("differs: device serial:" + SERIAL + " (" + two.get("nvme") + "): nvme, configured a VFIO driver"), out);
+            assertTrue(lines.get(3).path("stdout").asText().contains("differs: device serial:" + SERIAL + " (" + two.get("nvme") + "): nvme, configured vfio-pci"), out);
             assertEquals(0, lines.get(4).path("exit").asInt(), lines.get(4)::toString);
             String applied = lines.get(4).path("stdout").asText();
             assertEquals("vfio-pci", two.get("nvme_driver_after"), out);
