@@ -12,6 +12,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             VmCmdlineCommand.class,
             VmStartCommand.class,
+            VmRunCommand.class,
             VmStopCommand.class,
             VmListCommand.class,
             VmStatusCommand.class,
