@@ -88,7 +88,9 @@ public final class VmRunCommand implements Callable<Integer> {
         out.printf("started VM %s (QEMU pid %d); QMP socket %s%n", name, started.qemu().pid(), dir.qmpSocket());
         ServiceVm.Outcome outcome = service.run(started);
         String words = outcome.end().describe(name, outcome.qemuEnd(), outcome.qemuStatus(), stopTimeout);
-        out.println(words);
+        if (outcome.end() == VmRunEnd.POWERED_OFF) {
+            out.println(words);
+        }
         out.println("VM " + name + " is " + outcome.record().state().jsonName());
         out.flush();
         if (outcome.end() == VmRunEnd.POWERED_OFF) {
