@@ -40,7 +40,7 @@ class VmRunInLabTest {
         String cp = hostdev.jar() + ":" + LabVmExtension.testClasses();
         String d = "/tmp/vmrun";
         String script = "mkdir -p " + d + "\n"
-                + GuestHostdev.stateScript(nic) + " | sed 's/^/before: /'\n"
+                + "(" + GuestHostdev.stateScript(nic) + ") | sed 's/^/before: /'\n"
                 + hostdev.java() + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp " + cp + " " + NotifyListenerMain.class.getName()
                 + " " + SOCKET + " > " + d + "/notify.txt 2>&1 &\n"
                 + "LP=$!\n"
@@ -49,11 +49,11 @@ class VmRunInLabTest {
                 + d + "/run.txt 2>&1 &\n"
                 + "RP=$!\n"
                 + "for i in $(seq 1200); do grep -q READY=1 " + d + "/notify.txt && break; sleep 0.1; done\n"
-                + GuestHostdev.stateScript(nic) + " | sed 's/^/running: /'\n"
+                + "(" + GuestHostdev.stateScript(nic) + ") | sed 's/^/running: /'\n"
                 + "kill -TERM $RP\n"
                 + "wait $RP\n"
                 + "echo \"vm-run-exit=$?\"\n"
-                + GuestHostdev.stateScript(nic) + " | sed 's/^/after: /'\n"
+                + "(" + GuestHostdev.stateScript(nic) + ") | sed 's/^/after: /'\n"
                 + "kill $LP\n"
                 + "echo '--- notify'; cat " + d + "/notify.txt\n"
                 + "echo '--- vm run'; cat " + d + "/run.txt\n";
