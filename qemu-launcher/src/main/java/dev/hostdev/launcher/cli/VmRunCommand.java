@@ -34,12 +34,12 @@ import picocli.CommandLine.Spec;
         + "then SIGTERM and SIGKILL. Managed devices are given back however it ends. The exit status says how the VM ended."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {VmRunCommand.STATUS_POWERED_OFF, VmRunCommand.STATUS_CRASHED, VmRunCommand.STATUS_FORCED,
-            VmRunCommand.STATUS_KILLED, "2-12:the VM did not start: as for 'vm start' (see 'hostdev --help')",
+            VmRunCommand.STATUS_KILLED, "2-12:the VM did not start, as for 'vm start' (8: QEMU failed to start; 10: its QMP did not answer in time)",
             "70:internal error (a bug in Hostdev)"})
 public final class VmRunCommand implements Callable<Integer> {
     /** The exit statuses of the ends ({@link VmRunEnd}), for the help and the man page; a test holds them to the enum. */
     static final String STATUS_POWERED_OFF = "0:the guest powered off (by itself, or asked on a stop signal)";
-    static final String STATUS_CRASHED = "8:QEMU crashed (no SHUTDOWN event, no killing signal) or the guest panicked";
+    static final String STATUS_CRASHED = "8:QEMU crashed, or the guest panicked";
     static final String STATUS_FORCED = "10:forced off: the guest did not power off within --stop-timeout";
     static final String STATUS_KILLED = "13:QEMU was killed by a signal, or quit by another process";
 
