@@ -18,9 +18,9 @@ import java.util.Set;
  */
 final class BlockDevices {
     private final Sysfs sysfs;
-    private final HostFiles files;
+    private final LiveFiles files;
 
-    BlockDevices(Sysfs sysfs, HostFiles files) {
+    BlockDevices(Sysfs sysfs, LiveFiles files) {
         this.sysfs = sysfs;
         this.files = files;
     }

@@ -24,9 +24,9 @@ final class ClaimScanner {
                     + "slot=['\"](0x[0-9a-fA-F]+)['\"][^>]*?function=['\"](0x[0-9a-fA-F]+)['\"]");
     private static final Pattern NAME = Pattern.compile("<name>([^<]+)</name>");
 
-    private final HostFiles files;
+    private final LiveFiles files;
 
-    ClaimScanner(HostFiles files) {
+    ClaimScanner(LiveFiles files) {
         this.files = files;
     }
 
@@ -50,11 +50,11 @@ final class ClaimScanner {
                 if (cmdline.isEmpty() || cmdline.get().length == 0) {
                     continue;
                 }
-                List<String> args = QemuCommandLine.arguments(cmdline.get());
-                for (PciAddress host : QemuCommandLine.vfioHosts(args)) {
+                List<String> args = QemuVfioArguments.arguments(cmdline.get());
+                for (PciAddress host : QemuVfioArguments.vfioHosts(args)) {
                     if (devices.contains(host)) {
                         String program = args.get(0).substring(args.get(0).lastIndexOf('/') + 1);
-                        String vm = QemuCommandLine.vmName(args).map(n -> ", VM " + n).orElse("");
+                        String vm = QemuVfioArguments.vmName(args).map(n -> ", VM " + n).orElse("");
                         claims.add(new Claim(host, "QEMU pid " + pid + " (" + program + vm + ")"));
                     }
                 }

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  */
 public final class HostGuard {
     private final Sysfs sysfs;
-    private final HostFiles files;
+    private final LiveFiles files;
     private final Supplier<Set<String>> withIpv4;
     private final List<ClaimSource> claimSources;
 
@@ -41,7 +41,7 @@ public final class HostGuard {
     /** @param claimSources the claim sources beyond /proc and libvirt (tests give their own) */
     HostGuard(Sysfs sysfs, Supplier<Set<String>> withIpv4, List<ClaimSource> claimSources) {
         this.sysfs = sysfs;
-        this.files = new HostFiles(sysfs.root());
+        this.files = new LiveFiles(sysfs.root());
         this.withIpv4 = withIpv4;
         this.claimSources = List.copyOf(claimSources);
     }

@@ -25,6 +25,6 @@ record MountInfo(String majorMinor, String mountPoint, String fsType, String sou
         if (dash < 0 || f.length < dash + 3) {
             return Optional.empty();
         }
-        return Optional.of(new MountInfo(f[2], HostFiles.unescape(f[4]), f[dash + 1], HostFiles.unescape(f[dash + 2])));
+        return Optional.of(new MountInfo(f[2], LiveFiles.unescape(f[4]), f[dash + 1], LiveFiles.unescape(f[dash + 2])));
     }
 }

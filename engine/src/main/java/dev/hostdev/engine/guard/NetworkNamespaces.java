@@ -46,10 +46,10 @@ final class NetworkNamespaces {
         }
     }
 
-    private final HostFiles files;
+    private final LiveFiles files;
     private final Processes processes;
 
-    NetworkNamespaces(HostFiles files, Processes processes) {
+    NetworkNamespaces(LiveFiles files, Processes processes) {
         this.files = files;
         this.processes = processes;
     }

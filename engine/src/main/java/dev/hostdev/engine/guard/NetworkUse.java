@@ -27,12 +27,12 @@ final class NetworkUse {
     private static final int IFF_UP = 0x1;
     private static final int MAX_DEPTH = 8;
     private final Sysfs sysfs;
-    private final HostFiles files;
+    private final LiveFiles files;
     private final Processes processes;
     private final Set<String> withIpv4;
 
     /** @param withIpv4 the interfaces with an IPv4 address (known only for the machine itself) */
-    NetworkUse(Sysfs sysfs, HostFiles files, Processes processes, Set<String> withIpv4) {
+    NetworkUse(Sysfs sysfs, LiveFiles files, Processes processes, Set<String> withIpv4) {
         this.sysfs = sysfs;
         this.files = files;
         this.processes = processes;

@@ -23,11 +23,11 @@ final class OpenBlockDevices {
     private static final int S_IFMT = 0170000;
     private static final int S_IFBLK = 0060000;
 
-    private final HostFiles files;
+    private final LiveFiles files;
     private final Processes processes;
     private final BlockDevices blocks;
 
-    OpenBlockDevices(HostFiles files, Processes processes, BlockDevices blocks) {
+    OpenBlockDevices(LiveFiles files, Processes processes, BlockDevices blocks) {
         this.files = files;
         this.processes = processes;
         this.blocks = blocks;

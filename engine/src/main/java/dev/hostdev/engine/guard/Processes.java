@@ -13,10 +13,10 @@ import java.util.Optional;
  * namespaces do not show. Processes are read once per instance.
  */
 final class Processes {
-    private final HostFiles files;
+    private final LiveFiles files;
     private List<String> pids;
 
-    Processes(HostFiles files) {
+    Processes(LiveFiles files) {
         this.files = files;
     }
 

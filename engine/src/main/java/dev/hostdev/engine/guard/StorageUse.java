@@ -20,11 +20,11 @@ import java.util.Set;
  * btrfs filesystem on several devices holds all of them ({@code /sys/fs/btrfs/FSID/devices}).
  */
 final class StorageUse {
-    private final HostFiles files;
+    private final LiveFiles files;
     private final Processes processes;
     private final BlockDevices blocks;
 
-    StorageUse(Sysfs sysfs, HostFiles files, Processes processes) {
+    StorageUse(Sysfs sysfs, LiveFiles files, Processes processes) {
         this.files = files;
         this.processes = processes;
         this.blocks = new BlockDevices(sysfs, files);
@@ -38,8 +38,8 @@ final class StorageUse {
             if (f.length < 3 || !f[0].startsWith("/dev/")) {
                 continue;
             }
-            String source = HostFiles.unescape(f[0]);
-            String mountPoint = HostFiles.unescape(f[1]);
+            String source = LiveFiles.unescape(f[0]);
+            String mountPoint = LiveFiles.unescape(f[1]);
             HostUse.Kind kind = mountPoint.equals("/") ? HostUse.Kind.ROOT_DISK : HostUse.Kind.MOUNTED_FILESYSTEM;
             String device = hostBlockName(source);
             mounted.add(device);
@@ -51,7 +51,7 @@ final class StorageUse {
             if (f.length < 2 || !f[0].startsWith("/dev/") || !f[1].equals("partition")) {
                 continue;
             }
-            String source = HostFiles.unescape(f[0]);
+            String source = LiveFiles.unescape(f[0]);
             for (PciAddress a : blocks.pciBehind(hostBlockName(source))) {
                 uses.add(new HostUse(a, HostUse.Kind.SWAP, source + " is active swap"));
             }

@@ -22,6 +22,7 @@ import dev.hostdev.launcher.vm.Slot;
 import dev.hostdev.launcher.vm.SlotKind;
 import dev.hostdev.launcher.vm.VmDevice;
 import dev.hostdev.launcher.vm.VmRecord;
+import dev.hostdev.launcher.vm.VmRecordFile;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,7 +146,7 @@ public final class Attacher {
         try (QemuMonitor monitor = vm.monitor(r, "attach", qmpTimeout)) {
             // QEMU runs commands in order: the confirmation goes with device_add, and the record of the
             // slot taken is written while QEMU works, then put in place only once the device is confirmed.
-            try (VmRuntimeDir.Staged record = vm.dir().stage(r.withDevice(recorded, plan.slot(), null))) { // r is current: the lock is held
+            try (VmRecordFile.Staged record = vm.dir().stage(r.withDevice(recorded, plan.slot(), null))) { // r is current: the lock is held
                 addSent = true;
                 Set<String> present = monitor.deviceAdd(plan.deviceAdd(), qmpTimeout);
                 if (!present.contains(recorded.id())) {

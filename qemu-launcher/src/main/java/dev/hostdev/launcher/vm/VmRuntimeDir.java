@@ -1,15 +1,9 @@
 package dev.hostdev.launcher.vm;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
-import dev.hostdev.engine.state.AtomicFile;
 import dev.hostdev.engine.state.LockFile;
 import dev.hostdev.engine.state.TrustRules;
-import dev.hostdev.engine.state.TrustRules.FileStat;
 import dev.hostdev.launcher.cmdline.VmRuntimePaths;
 import dev.hostdev.launcher.spec.VmName;
 import java.io.IOException;
@@ -23,12 +17,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
  * A VM's runtime directory ({@code $HOSTDEV_RUN_DIR/NAME}, mode 0700) and what Hostdev keeps there
- * beside QEMU's socket and pid file: {@code state.json}, QEMU's output ({@code qemu.log}), the QMP
+ * beside QEMU's socket and pid file: {@code state.json} (read and written by {@link VmRecordFile}), QEMU's output ({@code qemu.log}), the QMP
  * transcript ({@code qmp.log}), the supervisor's log, and a lock serialising commands that change the VM.
  * The name is checked ({@link VmName}) when this object is made, before any file is looked at; the
  * directory and what Hostdev reads from it are checked by {@link TrustRules} before each use; only
@@ -36,11 +28,9 @@ import java.util.concurrent.ConcurrentMap;
  * exist, changes nothing on disk.
  */
 public final class VmRuntimeDir {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
     private final String name;
     private final VmRuntimePaths paths;
+    private final VmRecordFile records;
 
     /**
      * The runtime directory of VM {@code name} under {@code vmsDir}.
@@ -50,6 +40,7 @@ public final class VmRuntimeDir {
     public VmRuntimeDir(Path vmsDir, String name) {
         this.name = VmName.check(name);
         this.paths = VmRuntimePaths.of(vmsDir, name);
+        this.records = new VmRecordFile(this);
     }
 
     /**
@@ -60,6 +51,7 @@ public final class VmRuntimeDir {
     public VmRuntimeDir(String name, VmRuntimePaths paths) {
         this.name = VmName.check(name);
         this.paths = paths;
+        this.records = new VmRecordFile(this);
     }
 
     /** The VM's name. */
@@ -126,7 +118,7 @@ public final class VmRuntimeDir {
      * Checks the directory and the run directory above it by {@link TrustRules}; false if either does
      * not exist (nothing is created).
      */
-    private boolean trustedIfPresent() {
+    boolean trustedIfPresent() {
         return TrustRules.trustedDirectoryIfPresent(dir().getParent()) && TrustRules.trustedDirectoryIfPresent(dir());
     }
 
@@ -135,150 +127,29 @@ public final class VmRuntimeDir {
         return trustedIfPresent() && TrustRules.trustedFile(stateFile()).isPresent();
     }
 
-    /**
-     * The record last read or written in this process, with the identity of the file it came from.
-     * Every write renames a new file into place, so an unchanged inode, size and time mean unchanged
-     * content: a caller that attaches again and again (an API user, {@code hostdev batch}) parses the
-     * file only when someone else changed it.
-     */
-    private record Cached(FileStat stat, VmRecord record) {
-        boolean describes(FileStat a) {
-            return a.equals(stat);
-        }
+    /** The record file in this directory: read, written and staged through it. */
+    public VmRecordFile records() {
+        return records;
     }
 
-    /** By state file: every {@code VmRuntimeDir} of a VM shares it, as a batch makes one per command. */
-    private static final ConcurrentMap<Path, Cached> CACHE = new ConcurrentHashMap<>();
-
-    /**
-     * The record, if there is one.
-     *
-     * @throws HostdevException ENVIRONMENT if the directory or the file breaks {@link TrustRules} (never
-     *                          read then), USAGE if the file is not a record (naming it, and where it is damaged)
-     */
+    /** The record, if there is one; see {@link VmRecordFile#read}. */
     public Optional<VmRecord> read() {
-        if (!trustedIfPresent()) {
-            return Optional.empty();
-        }
-        Optional<FileStat> before = TrustRules.trustedFile(stateFile());
-        if (before.isEmpty()) {
-            return Optional.empty();
-        }
-        Cached c = CACHE.get(stateFile());
-        if (c != null && c.describes(before.get())) {
-            return Optional.of(c.record());
-        }
-        byte[] bytes;
-        try {
-            Optional<byte[]> read = TrustRules.read(stateFile());
-            if (read.isEmpty()) {
-                return Optional.empty();
-            }
-            bytes = read.get();
-        } catch (IOException e) {
-            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot read " + stateFile() + ": " + e.getMessage(), null, e);
-        }
-        VmRecord record = parse(bytes);
-        // the attributes seen before reading: were the file replaced meanwhile, the next read sees another inode
-        CACHE.put(stateFile(), new Cached(before.get(), record));
-        return Optional.of(record);
+        return records.read();
     }
 
-    private VmRecord parse(byte[] bytes) {
-        try {
-            VmRecord r = MAPPER.readValue(bytes, VmRecord.class);
-            if (r == null) {
-                throw damaged("it is empty or holds only null", null);
-            }
-            if (!r.name().equals(name)) {
-                throw damaged("it records VM '" + r.name() + "', not '" + name + "'", null);
-            }
-            return r;
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-            throw damaged(where + e.getOriginalMessage().lines().findFirst().orElse(""), e);
-        } catch (IOException | RuntimeException e) {
-            if (e instanceof HostdevException h) {
-                throw h;
-            }
-            throw damaged(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse(""), e);
-        }
-    }
-
-    private HostdevException damaged(String what, Throwable cause) {
-        return new HostdevException(ErrorCode.USAGE, "the record " + stateFile() + " is damaged: " + what,
-                "look at it; once QEMU of VM " + name + " is gone (check 'ps -C qemu-system-x86_64 -f'), remove " + dir(), cause);
-    }
-
-    /**
-     * The record.
-     *
-     * @throws HostdevException (NOT_FOUND) naming the VM when there is none
-     */
+    /** The record, or NOT_FOUND naming the VM; see {@link VmRecordFile#require}. */
     public VmRecord require() {
-        return read().orElseThrow(() -> HostdevException.notFound("no VM named '" + name + "' (nothing in " + dir() + ")",
-                "'hostdev vm list' shows the VMs; HOSTDEV_RUN_DIR selects where they are kept"));
+        return records.require();
     }
 
-    /**
-     * Replaces the record atomically (a new file renamed over the old: a reader sees one or the other).
-     * Not forced to disk: the directory lives under /run, and a host that crashes takes its VMs with it.
-     */
+    /** Replaces the record atomically; see {@link VmRecordFile#write}. */
     public void write(VmRecord record) {
-        try (Staged staged = stage(record)) {
-            staged.commit();
-        }
+        records.write(record);
     }
 
-    /**
-     * Writes {@code record} beside the current one without replacing it: {@link Staged#commit} then puts
-     * it in place with one rename ({@link AtomicFile}, without fsync: the directory lives under /run). A
-     * caller that waits for QEMU anyway (an attach) writes its record meanwhile, and commits it once QEMU
-     * has confirmed, or closes it unused.
-     */
-    public Staged stage(VmRecord record) {
-        if (!trustedIfPresent()) {
-            throw HostdevException.notFound("no VM named '" + name + "' (no directory " + dir() + ")",
-                    "'hostdev vm list' shows the VMs; HOSTDEV_RUN_DIR selects where they are kept");
-        }
-        byte[] bytes;
-        try {
-            bytes = MAPPER.writeValueAsBytes(record);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a VM record that Jackson cannot write: " + e.getMessage(), e);
-        }
-        AtomicFile.Staged staged = AtomicFile.stage(stateFile(), bytes, false);
-        try {
-            // a rename keeps the inode, size and time: what the cache will see once the file is in place
-            FileStat stat = TrustRules.trustedFile(staged.tempFile()).orElseThrow();
-            return new Staged(staged, new Cached(stat, record));
-        } catch (RuntimeException e) {
-            staged.close();
-            throw e;
-        }
-    }
-
-    /** A record written beside the current one; see {@link #stage}. Closing it uncommitted removes it. */
-    public final class Staged implements AutoCloseable {
-        private final AtomicFile.Staged file;
-        private final Cached cached;
-
-        private Staged(AtomicFile.Staged file, Cached cached) {
-            this.file = file;
-            this.cached = cached;
-        }
-
-        /** Puts the record in place of the current one. */
-        public void commit() {
-            file.commit();
-            CACHE.put(stateFile(), cached); // every writer holds the VM's lock: nobody replaced it since
-        }
-
-        @Override
-        public void close() {
-            file.close();
-        }
+    /** Writes the record beside the current one, to commit later; see {@link VmRecordFile#stage}. */
+    public VmRecordFile.Staged stage(VmRecord record) {
+        return records.stage(record);
     }
 
     /** Makes QEMU's sockets (QMP and the supervisor's) readable and writable by their owner only. */
@@ -351,7 +222,7 @@ public final class VmRuntimeDir {
             throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot delete " + dir() + ": " + e,
                     "a file appeared there meanwhile; look at it, then remove the directory", e);
         }
-        CACHE.remove(stateFile());
+        records.forget();
         return entries;
     }
 

@@ -360,8 +360,8 @@ class LaunchPlannerGoldenTest {
                 managed = false
                 """, FakePciFacts.none().pcie("03:00.0").conventional("05:01.0"));
         assertEquals(Set.of(PciAddress.parse("03:00.0"), PciAddress.parse("05:01.0")),
-                dev.hostdev.engine.guard.QemuCommandLine.vfioHosts(p.argv()), "the engine's guard reads our command line");
-        assertEquals(java.util.Optional.of("vm"), dev.hostdev.engine.guard.QemuCommandLine.vmName(p.argv()));
+                dev.hostdev.engine.guard.QemuVfioArguments.vfioHosts(p.argv()), "the engine's guard reads our command line");
+        assertEquals(java.util.Optional.of("vm"), dev.hostdev.engine.guard.QemuVfioArguments.vmName(p.argv()));
     }
 
     @Test

@@ -52,14 +52,14 @@ class VmRuntimeDirTest {
         VmRecord before = record(VmState.RUNNING, ProcessIdentity.of(ProcessHandle.current()));
         dir.write(before);
         VmRecord after = before.withState(VmState.PAUSED);
-        try (VmRuntimeDir.Staged staged = dir.stage(after)) {
+        try (VmRecordFile.Staged staged = dir.stage(after)) {
             assertEquals(before, dir.require(), "staged, not yet in place");
         }
         assertEquals(before, new VmRuntimeDir(vms, "web").require(), "closed uncommitted: the current record stays");
         try (var files = Files.list(dir.dir())) {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(".state.json.tmp")), "nothing left behind");
         }
-        try (VmRuntimeDir.Staged staged = dir.stage(after)) {
+        try (VmRecordFile.Staged staged = dir.stage(after)) {
             staged.commit();
         }
         assertEquals(after, dir.require());

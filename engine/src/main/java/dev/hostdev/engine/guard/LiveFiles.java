@@ -10,11 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Reads files of /proc, /run and /dev under the host root; a missing or unreadable file reads as empty. */
-final class HostFiles {
+/**
+ * Reads the running host's live state, the files of /proc, /run and /dev under the host root, for the guard; a
+ * missing or unreadable file reads as empty. (The launcher's doctor has its own reader of /etc and /lib/modules.)
+ */
+final class LiveFiles {
     private final HostRoot root;
 
-    HostFiles(HostRoot root) {
+    LiveFiles(HostRoot root) {
         this.root = root;
     }
 

@@ -15,10 +15,10 @@ import java.util.Set;
  * {@code ,,} escape and {@code driver=} form), JSON {@code -device {"driver":"vfio-pci","host":…}} as
  * libvirt writes it, and {@code sysfsdev=/sys/bus/pci/devices/…}.
  */
-public final class QemuCommandLine {
+public final class QemuVfioArguments {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private QemuCommandLine() {
+    private QemuVfioArguments() {
     }
 
     /** Splits {@code /proc/PID/cmdline} content (NUL-separated) into arguments. */

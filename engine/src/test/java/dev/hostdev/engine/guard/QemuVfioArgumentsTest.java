@@ -9,11 +9,11 @@ import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class QemuCommandLineTest {
+class QemuVfioArgumentsTest {
     @Test
     void splitsCmdlineOnNuls() {
-        assertEquals(List.of("qemu", "-device", ""), QemuCommandLine.arguments("qemu\0-device\0\0".getBytes(StandardCharsets.UTF_8)));
-        assertEquals(List.of(), QemuCommandLine.arguments(new byte[0]));
+        assertEquals(List.of("qemu", "-device", ""), QemuVfioArguments.arguments("qemu\0-device\0\0".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(List.of(), QemuVfioArguments.arguments(new byte[0]));
     }
 
     @Test
@@ -22,18 +22,18 @@ class QemuCommandLineTest {
                 "-device", "{\"driver\": \"vfio-pci\", \"sysfsdev\": \"/sys/bus/pci/devices/0000:05:00.0/\"}",
                 "-device", "virtio-net-pci,id=x,,host=06:00.0", "-device", "{not json", "-device");
         assertEquals(Set.of(PciAddress.parse("03:07.0"), PciAddress.parse("04:00.1"), PciAddress.parse("05:00.0")),
-                QemuCommandLine.vfioHosts(args));
+                QemuVfioArguments.vfioHosts(args));
     }
 
     @Test
     void readsTheVmName() {
-        assertEquals(Optional.of("web"), QemuCommandLine.vmName(List.of("q", "-name", "guest=web,debug-threads=on")));
-        assertEquals(Optional.of("db"), QemuCommandLine.vmName(List.of("q", "-name", "db")));
-        assertEquals(Optional.empty(), QemuCommandLine.vmName(List.of("q")));
+        assertEquals(Optional.of("web"), QemuVfioArguments.vmName(List.of("q", "-name", "guest=web,debug-threads=on")));
+        assertEquals(Optional.of("db"), QemuVfioArguments.vmName(List.of("q", "-name", "db")));
+        assertEquals(Optional.empty(), QemuVfioArguments.vmName(List.of("q")));
     }
 
     @Test
     void honoursQemusDoubledCommaEscape() {
-        assertEquals(List.of("a", "b,c=d", "e"), QemuCommandLine.splitOptions("a,b,,c=d,e"));
+        assertEquals(List.of("a", "b,c=d", "e"), QemuVfioArguments.splitOptions("a,b,,c=d,e"));
     }
 }
