@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
     "Run a VM in the foreground for a service manager (systemd Type=notify): start it as 'vm start' does, notify READY=1 "
         + "on $NOTIFY_SOCKET once QMP answers, and stay until QEMU ends.",
     "SIGTERM (systemctl stop), SIGINT or SIGHUP powers the guest off (system_powerdown), quits QEMU after --stop-timeout, "
-        + "then SIGTERM and SIGKILL. Managed devices are given back however it ends. The exit status says how the VM ended."},
+        + "then SIGTERM and SIGKILL ('hostdev vm stop NAME' from elsewhere does the same). Managed devices are given back "
+        + "however it ends. The exit status says how the VM ended."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {VmRunCommand.STATUS_POWERED_OFF, VmRunCommand.STATUS_CRASHED, VmRunCommand.STATUS_FORCED,
             VmRunCommand.STATUS_KILLED, "2-12:the VM did not start, as for 'vm start' (8: QEMU failed to start; 10: its QMP did not answer in time)",
@@ -40,7 +41,7 @@ public final class VmRunCommand implements Callable<Integer> {
     /** The exit statuses of the ends ({@link VmRunEnd}), for the help and the man page; a test holds them to the enum. */
     static final String STATUS_POWERED_OFF = "0:the guest powered off (by itself, or asked on a stop signal)";
     static final String STATUS_CRASHED = "8:QEMU crashed, or the guest panicked";
-    static final String STATUS_FORCED = "10:forced off: the guest did not power off within --stop-timeout";
+    static final String STATUS_FORCED = "10:forced off: the guest did not power off within the stop timeout";
     static final String STATUS_KILLED = "13:QEMU was killed by a signal, or quit by another process";
 
     @Mixin
@@ -95,7 +96,7 @@ public final class VmRunCommand implements Callable<Integer> {
         }
         out.printf("started VM %s (QEMU pid %d); QMP socket %s%n", name, started.qemu().pid(), dir.qmpSocket());
         ServiceVm.Outcome outcome = service.run(started);
-        String words = outcome.end().describe(name, outcome.qemuEnd(), outcome.qemuStatus(), stopTimeout);
+        String words = outcome.words();
         if (outcome.end() == VmRunEnd.POWERED_OFF) {
             out.println(words);
         }
@@ -110,9 +111,10 @@ public final class VmRunCommand implements Callable<Integer> {
     private static String hint(VmRunEnd end, VmRuntimeDir dir) {
         String name = dir.name();
         return switch (end) {
-            case FORCED -> "give the guest longer (--stop-timeout, and TimeoutStopSec= in its unit), or make it honour the ACPI "
+            case FORCED -> "give the guest longer (--stop-timeout and TimeoutStopSec= in its unit, or vm stop's --timeout), or make it honour the ACPI "
                     + "power button (acpid, systemd-logind)";
-            case KILLED -> "see who ended QEMU: 'journalctl -k' for the OOM killer, 'hostdev vm status " + name + "'";
+            case KILLED -> "see who ended QEMU: another QMP client's quit, or a signal ('journalctl -k' shows the OOM killer); "
+                    + "stop a VM under systemd with 'systemctl stop hostdev@" + name + "'";
             case CRASHED -> "see QEMU's log, " + dir.qemuLog() + ", and 'hostdev vm status " + name + "'";
             case POWERED_OFF -> null;
         };

@@ -49,8 +49,9 @@ public final class ServiceVm {
      * @param qemuEnd    how QEMU ended, as heard from its SHUTDOWN event (or none)
      * @param qemuStatus QEMU's exit status (a signal as 128 + its number)
      * @param stop       how the requested stop went, or {@code null} when none was requested
+     * @param words      the end in words ({@link VmRunEnd#describe})
      */
-    public record Outcome(VmRunEnd end, VmRecord record, VmEnd qemuEnd, int qemuStatus, VmStopper.How stop) {
+    public record Outcome(VmRunEnd end, VmRecord record, VmEnd qemuEnd, int qemuStatus, VmStopper.How stop, String words) {
     }
 
     /**
@@ -75,23 +76,31 @@ public final class ServiceVm {
     public Outcome run(VmStarter.Started started) throws InterruptedException {
         String name = started.record().name();
         long qemuPid = started.qemu().pid();
-        notify.ready("VM " + name + " running (QEMU pid " + qemuPid + ")");
-        out.println("VM " + name + " runs in the foreground (QEMU pid " + qemuPid + "); SIGTERM or Ctrl-C powers it off (up to "
-                + PlanStep.seconds(stopTimeout) + ", then quit), and managed devices are given back however it ends"
-                + (notify.enabled() ? "; notified READY=1 on " + notify.socket() : ""));
-        out.flush();
         CompletableFuture<VmStopper.Result> stop = new CompletableFuture<>();
         Thread stopper = new Thread(() -> stopOnRequest(name, stop), "stop VM " + name + " on request");
         stopper.setDaemon(true);
-        stopper.start();
+        java.util.concurrent.atomic.AtomicBoolean stoppingWhenHeard = new java.util.concurrent.atomic.AtomicBoolean();
         VmEnd end;
+        // ready once the end can be heard: listening on QEMU's second monitor, so every end after READY=1 has its reason
         try (ShutdownListener listener = ShutdownListener.connect(dir, started.record().qemu(), LISTEN_WAIT, out)) {
-            end = listener.awaitEnd(heard -> notify.status("VM " + name + ": " + heard.describe()));
+            notify.ready("VM " + name + " running (QEMU pid " + qemuPid + ")");
+            out.println("VM " + name + " runs in the foreground (QEMU pid " + qemuPid + "); SIGTERM or Ctrl-C powers it off (up to "
+                    + PlanStep.seconds(stopTimeout) + ", then quit), and managed devices are given back however it ends"
+                    + (notify.enabled() ? "; notified READY=1 on " + notify.socket() : ""));
+            out.flush();
+            stopper.start();
+            end = listener.awaitEnd(heard -> {
+                notify.status("VM " + name + ": " + heard.describe());
+                // 'hostdev vm stop' from another process marks the record stopping before it acts, and cleans up
+                // (the record then says stopped) only once QEMU is gone: the event comes before that
+                stoppingWhenHeard.set(dir.read().map(r -> r.state() == VmState.STOPPING).orElse(false));
+            });
         }
         while (started.qemu().isAlive()) {
             Thread.sleep(20);
         }
         int status = started.qemu().exitValue();
+        boolean stoppedElsewhere = !stopWasRequested() && stoppingWhenHeard.get();
         VmStopper.How how = null;
         if (stopWasRequested()) {
             how = awaitStop(stop);
@@ -100,9 +109,10 @@ public final class ServiceVm {
         }
         VmRecord after = new VmCleanup(dir, managed, out).afterExit(end);
         VmEnd recorded = after.ended() == null ? end : after.ended();
-        VmRunEnd kind = VmRunEnd.of(recorded, status, how);
-        notify.status(kind.describe(name, recorded, status, stopTimeout));
-        return new Outcome(kind, after, recorded, status, how);
+        VmRunEnd kind = VmRunEnd.of(recorded, status, how, stoppedElsewhere);
+        String words = kind.describe(name, recorded, status, stoppedElsewhere ? null : stopTimeout);
+        notify.status(words);
+        return new Outcome(kind, after, recorded, status, how, words);
     }
 
     /**

@@ -10,7 +10,10 @@ import dev.hostdev.engine.ErrorCode;
 public enum VmRunEnd {
     /** The guest powered off: by itself, or asked by {@code system_powerdown} on SIGTERM. Exit status 0. */
     POWERED_OFF(null),
-    /** Asked to stop, the guest did not power off within the stop timeout: QEMU was quit or killed. Exit status 10. */
+    /**
+     * Asked to stop (a signal, or {@code hostdev vm stop} from elsewhere), the guest did not power off within the
+     * stop timeout: QEMU was quit or killed. Exit status 10.
+     */
     FORCED(ErrorCode.TIMEOUT),
     /** QEMU was killed by a signal, or quit by another process, while nobody asked {@code vm run} to stop. Exit status 13. */
     KILLED(ErrorCode.KILLED),
@@ -46,8 +49,21 @@ public enum VmRunEnd {
      * @param stop       how the stop asked for went, or {@code null} when none was asked
      */
     public static VmRunEnd of(VmEnd end, int qemuStatus, VmStopper.How stop) {
+        return of(end, qemuStatus, stop, false);
+    }
+
+    /**
+     * Classifies an end, knowing whether another process was stopping the VM ({@code hostdev vm stop}, which
+     * marks the record stopping): one that had to quit or kill QEMU forced it off, as a stop on a signal would.
+     *
+     * @param stoppedElsewhere whether the record said stopping when QEMU ended, with no stop asked of {@code vm run}
+     */
+    public static VmRunEnd of(VmEnd end, int qemuStatus, VmStopper.How stop, boolean stoppedElsewhere) {
         if (end.reason().equals("guest-shutdown")) {
             return POWERED_OFF;
+        }
+        if (stop == null && stoppedElsewhere && !end.reason().equals("guest-panic") && !end.reason().equals("host-error")) {
+            return FORCED;
         }
         if (stop == VmStopper.How.POWERDOWN) {
             return POWERED_OFF;
@@ -65,12 +81,17 @@ public enum VmRunEnd {
         return signal == SIGKILL || signal == SIGTERM || signal == SIGINT || signal == SIGHUP ? KILLED : CRASHED;
     }
 
-    /** The end in words, for the last line {@code vm run} prints. */
+    /**
+     * The end in words, for the last line {@code vm run} prints.
+     *
+     * @param stopTimeout the stop timeout {@code vm run} waited, or {@code null} when {@code hostdev vm stop} stopped it from elsewhere
+     */
     public String describe(String vm, VmEnd end, int qemuStatus, java.time.Duration stopTimeout) {
         String how = end.describe() + ", QEMU exit status " + qemuStatus;
         return switch (this) {
             case POWERED_OFF -> "VM " + vm + " powered off: " + how;
-            case FORCED -> "VM " + vm + " was forced off: the guest did not power off within " + PlanStep.seconds(stopTimeout)
+            case FORCED -> "VM " + vm + " was forced off: the guest did not power off within "
+                    + (stopTimeout == null ? "the timeout of 'hostdev vm stop'" : PlanStep.seconds(stopTimeout))
                     + " of system_powerdown (" + how + ")";
             case KILLED -> "VM " + vm + " was killed: " + how;
             case CRASHED -> "VM " + vm + " crashed: " + how;

@@ -129,10 +129,12 @@ public final class VmStopper {
             return How.ALREADY_ENDED;
         }
         boolean quitSent = false;
+        boolean powerdownSent = false;
         try (QemuMonitor monitor = vm.monitor(QMP_TIMEOUT)) {
             if (!force) {
                 say(did, "asked the guest to power off (system_powerdown), waiting up to " + PlanStep.seconds(timeout));
                 monitor.systemPowerdown();
+                powerdownSent = true;
                 if (awaitPowerOff(qemu, monitor, timeout)) {
                     recordHeardEnd(monitor);
                     say(did, "the guest powered off");
@@ -151,6 +153,11 @@ public final class VmStopper {
             }
             recordHeardEnd(monitor);
         } catch (HostdevException e) {
+            if (powerdownSent && !quitSent && waitExit(qemu, QUIT_GRACE)) {
+                // the monitor closed because QEMU exited: the power-off it was asked for (the recorded end says how)
+                say(did, "QEMU exited after system_powerdown (its monitor closed)");
+                return How.POWERDOWN;
+            }
             say(did, "QMP failed (" + e.getMessage() + ")" + (quitSent ? "" : ": no quit was sent"));
         }
         if (quitSent && waitExit(qemu, QUIT_GRACE)) {

@@ -182,6 +182,18 @@ class VmRunUnderServiceManagerIntegrationTest {
     }
 
     @Test
+    void vmStopFromAnotherProcessThatHasToQuitIsAForcedEndToo() throws Exception {
+        vmRun();
+        VmRecord r = awaitReady();
+        CliRun stop = CliRun.run("vm", "stop", "svc", "--timeout", "1", "--root", root.toString());
+        assertEquals(0, stop.exitCode(), stop.err());
+        assertEquals(ErrorCode.TIMEOUT.exitStatus(), exitStatus(Duration.ofSeconds(30)), output());
+        assertTrue(output().contains("VM svc was forced off: the guest did not power off within the timeout of 'hostdev vm stop'"), output());
+        assertEquals(VmState.STOPPED, dir.require().state());
+        assertFalse(r.qemu().isAlive());
+    }
+
+    @Test
     void qemuKilledFromOutsideEndsVmRunWithStatus13AndARecordedCrash() throws Exception {
         vmRun();
         VmRecord r = awaitReady();

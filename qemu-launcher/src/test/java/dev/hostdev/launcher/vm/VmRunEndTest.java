@@ -30,6 +30,14 @@ class VmRunEndTest {
     }
 
     @Test
+    void aVmStopFromElsewhereThatHadToQuitIsForcedToo() {
+        assertEquals(VmRunEnd.FORCED, VmRunEnd.of(end("host-qmp-quit"), 0, null, true));
+        assertEquals(VmRunEnd.FORCED, VmRunEnd.of(VmEnd.withoutShutdownEvent(), 137, null, true), "vm stop's SIGKILL");
+        assertEquals(VmRunEnd.POWERED_OFF, VmRunEnd.of(end("guest-shutdown"), 0, null, true));
+        assertEquals(VmRunEnd.CRASHED, VmRunEnd.of(end("guest-panic"), 0, null, true));
+    }
+
+    @Test
     void qemuEndedFromOutsideIsKilled() {
         assertEquals(VmRunEnd.KILLED, VmRunEnd.of(VmEnd.withoutShutdownEvent(), 137, null), "SIGKILL");
         assertEquals(VmRunEnd.KILLED, VmRunEnd.of(end("host-signal"), 0, null), "SIGTERM to QEMU");
