@@ -76,10 +76,11 @@ public final class ServiceVm {
     public Outcome run(VmStarter.Started started) throws InterruptedException {
         String name = started.record().name();
         long qemuPid = started.qemu().pid();
-        CompletableFuture<VmStopper.Result> stop = new CompletableFuture<>();
-        Thread stopper = new Thread(() -> stopOnRequest(name, stop), "stop VM " + name + " on request");
-        stopper.setDaemon(true);
+        CompletableFuture<VmStopper.How> stop = new CompletableFuture<>();
+        // 'hostdev vm stop' from another process marks the record stopping before it acts: seen while waiting, or when the end is heard
         java.util.concurrent.atomic.AtomicBoolean stoppingWhenHeard = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread stopper = new Thread(() -> stopOnRequest(name, stop, stoppingWhenHeard), "stop VM " + name + " on request");
+        stopper.setDaemon(true);
         VmEnd end;
         // ready once the end can be heard: listening on QEMU's second monitor, so every end after READY=1 has its reason
         try (ShutdownListener listener = ShutdownListener.connect(dir, started.record().qemu(), LISTEN_WAIT, out)) {
@@ -91,9 +92,8 @@ public final class ServiceVm {
             stopper.start();
             end = listener.awaitEnd(heard -> {
                 notify.status("VM " + name + ": " + heard.describe());
-                // 'hostdev vm stop' from another process marks the record stopping before it acts, and cleans up
-                // (the record then says stopped) only once QEMU is gone: the event comes before that
-                stoppingWhenHeard.set(dir.read().map(r -> r.state() == VmState.STOPPING).orElse(false));
+                noticeStopping(stoppingWhenHeard);
+                record(heard);
             });
         }
         while (started.qemu().isAlive()) {
@@ -142,10 +142,36 @@ public final class ServiceVm {
         return new VmOperationPlan("vm run " + name, steps);
     }
 
-    /** Waits for a stop request, then stops the VM as vm stop does; completes {@code result} either way. */
-    private void stopOnRequest(String name, CompletableFuture<VmStopper.Result> result) {
+    /** Records the end as soon as it is heard, as the supervisor does, so that no cleanup records another. */
+    private void record(VmEnd heard) {
+        try (VmRuntimeDir.Lock lock = dir.lock("record the end", Duration.ofSeconds(5))) {
+            dir.read().filter(r -> r.state().hasProcess() && r.ended() == null).ifPresent(r -> dir.write(r.withEnded(heard)));
+        } catch (HostdevException e) {
+            out.println("could not record the end yet: " + e.getMessage()); // the cleanup records it
+        }
+    }
+
+    private void noticeStopping(java.util.concurrent.atomic.AtomicBoolean stopping) {
         try {
-            stopRequested.await();
+            if (dir.read().map(r -> r.state() == VmState.STOPPING).orElse(false)) {
+                stopping.set(true);
+            }
+        } catch (RuntimeException e) {
+            // a record that cannot be read now is read again at the next look; the cleanup reports it
+        }
+    }
+
+    /**
+     * Waits for a stop request, meanwhile noticing a 'hostdev vm stop' from elsewhere, then ends QEMU as vm stop
+     * does, leaving the cleanup to {@link #run}; completes {@code result} either way.
+     */
+    private void stopOnRequest(String name, CompletableFuture<VmStopper.How> result, java.util.concurrent.atomic.AtomicBoolean stopping) {
+        try {
+            while (!stopRequested.await(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (!stopping.get()) {
+                    noticeStopping(stopping);
+                }
+            }
         } catch (InterruptedException e) {
             result.cancel(false);
             return; // QEMU ended without a request
@@ -154,16 +180,16 @@ public final class ServiceVm {
         out.println("stop requested: powering VM " + name + " off");
         out.flush();
         try {
-            result.complete(new VmStopper(new RunningVm(dir, managed, null), out).stop(stopTimeout, false));
+            result.complete(new VmStopper(new RunningVm(dir, managed, null), out).endQemu(stopTimeout, false));
         } catch (RuntimeException e) {
             result.completeExceptionally(e);
         }
     }
 
     /** How the stop went; a stop that failed (QEMU's exit is what counts) is reported and classified from the end alone. */
-    private VmStopper.How awaitStop(CompletableFuture<VmStopper.Result> stop) throws InterruptedException {
+    private VmStopper.How awaitStop(CompletableFuture<VmStopper.How> stop) throws InterruptedException {
         try {
-            return stop.get().how();
+            return stop.get();
         } catch (ExecutionException e) {
             out.println("the stop did not finish cleanly: " + e.getCause().getMessage());
             out.flush();

@@ -136,8 +136,10 @@ class VmRunUnderServiceManagerIntegrationTest {
                     + "$B mount -t devtmpfs dev /dev\n"
                     + "$B insmod /lib/evdev.ko\n"
                     + "$B insmod /lib/button.ko\n"
-                    + "for e in /dev/input/event*; do ($B head -c 1 $e >/dev/null; $B poweroff -f) & done\n"
-                    + "echo '" + READY_LINE + "'\n"
+                    + "set -- /dev/input/event*\n"
+                    + "echo \"hostdev-test: $# input devices\"\n"
+                    // each reader says it is armed once its device is open: an event before that would be lost
+                    + "for e in \"$@\"; do (exec 3<\"$e\"; echo '" + READY_LINE + "'; $B head -c 1 <&3 >/dev/null; $B poweroff -f) & done\n"
                     + "while true; do $B sleep 1000; done\n").getBytes(StandardCharsets.US_ASCII));
         }
         Path serial = root.resolve("serial.log");
@@ -146,7 +148,7 @@ class VmRunUnderServiceManagerIntegrationTest {
         vmRun("--stop-timeout", "60");
         VmRecord r = awaitReady();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!(Files.exists(serial) && Files.readString(serial).contains(READY_LINE))) {
+        while (!(Files.exists(serial) && allArmed(Files.readString(serial)))) {
             assertTrue(System.nanoTime() < deadline, "the guest arms its power button within 60 s: " + (Files.exists(serial) ? Files.readString(serial) : ""));
             Thread.sleep(50);
         }
@@ -162,6 +164,12 @@ class VmRunUnderServiceManagerIntegrationTest {
         assertFalse(r.qemu().isAlive(), "QEMU has ended");
         assertTrue(output().contains("VM svc powered off: the guest powered off (guest-shutdown)"), output());
         System.out.println("vm run: SIGTERM to exit 0 after the guest's power-off took " + ms + " ms");
+    }
+
+    /** Whether every input device's reader has opened it (the power button is one of them). */
+    private static boolean allArmed(String serial) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("hostdev-test: (\\d+) input devices").matcher(serial);
+        return m.find() && serial.split(READY_LINE, -1).length - 1 >= Integer.parseInt(m.group(1));
     }
 
     @Test
