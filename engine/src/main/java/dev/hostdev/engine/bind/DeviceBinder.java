@@ -143,19 +143,19 @@ public final class DeviceBinder {
         DriverChooser chooser = new DriverChooser(sysfs);
         // A driver that is not a VFIO driver is refused before anything else is looked at.
         for (PciAddress a : new LinkedHashSet<>(requested)) {
-            chooser.choose(inventory.find(a).address(), probe.state(a), options.driver());
+            chooser.choose(inventory.find(a).address(), probe.state(a), options.driverFor(a));
         }
         // The host's own use first: "no IOMMU" or "not viable" would be the wrong news about a root disk.
         List<PciAddress> named = new LinkedHashSet<>(requested).stream().filter(a -> {
             BindingState s = probe.state(a);
-            return !s.boundTo(chooser.choose(a, s, options.driver()).driver());
+            return !s.boundTo(chooser.choose(a, s, options.driverFor(a)).driver());
         }).toList();
         guard.checkHostUse(named, options.force());
         DetachSelection sel = select(requested, options);
         List<String> warnings = new ArrayList<>();
         Map<PciAddress, DriverChoice> choices = new LinkedHashMap<>();
         for (PciAddress a : sel.devices().keySet()) {
-            choices.put(a, chooser.choose(a, probe.state(a), options.driver()));
+            choices.put(a, chooser.choose(a, probe.state(a), options.driverFor(a)));
         }
         List<DevicePlan> plans = new ArrayList<>();
         for (PciAddress a : sel.devices().keySet()) {

@@ -135,7 +135,7 @@ public sealed interface PciSelector {
     }
 
     /** Whether {@code text} is spelt as a selector ({@code path:}, {@code serial:}, {@code slot:}, {@code id:}). */
-    static boolean isSelector(String text) {
+    public static boolean isSelector(String text) {
         return text != null && (text.startsWith("path:") || text.startsWith("serial:") || text.startsWith("slot:")
                 || text.startsWith("id:"));
     }
@@ -145,7 +145,7 @@ public sealed interface PciSelector {
      *
      * @throws HostdevException (usage) naming what was given and what is accepted
      */
-    static PciSelector parse(String text) {
+    public static PciSelector parse(String text) {
         if (text == null || text.length() > MAX_LENGTH + 8 || !isSelector(text)) {
             throw HostdevException.usage("not a device selector: '" + Printable.of(text) + "'", "use one of " + SPELLINGS);
         }

@@ -51,6 +51,34 @@ public final class DeviceLocks {
     }
 
     /**
+     * Locks one device, waiting up to {@code wait} for another process to release it (e.g. two {@code vm start}s
+     * choosing among the VFs of one physical function, one after the other).
+     *
+     * @throws HostdevException BUSY naming the holder if it is still held after {@code wait}
+     */
+    public DeviceLock acquire(PciAddress device, java.time.Duration wait) {
+        Path file = dir.lockFile(device);
+        dir.prepare(dir.locksDir());
+        Optional<LockFile> got;
+        try {
+            got = LockFile.lock(file, wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            got = Optional.empty();
+        }
+        LockFile lock = got.orElseThrow(() -> new HostdevException(ErrorCode.BUSY,
+                device + " is still held by another Hostdev process after " + wait.toSeconds() + " s: " + describeHolder(file),
+                "wait for it to finish and try again; if it hangs, look at that process"));
+        try {
+            lock.describeHolder(ProcessHandle.current().pid() + "\n" + requester + "\n");
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+        return new DeviceLock(device, lock);
+    }
+
+    /**
      * Locks several devices, in address order (so two processes locking overlapping sets cannot deadlock),
      * all or none.
      */

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code hostdev attach NAME DEV [--managed]} or {@code hostdev attach NAME --emulated MODEL}: hotplugs
  * a host PCI or USB device, or an emulated one, into a running VM, on a free root port (or a
- * pcie-pci-bridge slot for conventional PCI) at {@code addr=0x0}.
+ * pcie-pci-bridge slot for conventional PCI) at {@code addr=0x0}; with {@code --functions all}, every function of a
+ * multi-function host device into one root port.
  */
 @Command(name = "attach", mixinStandardHelpOptions = true, description = "Hotplug a device into a running VM (as 'virsh attach-device --live'):"
         + " a host PCI device (vfio-pci), a host USB device (usb-host) or, with --emulated, a device QEMU emulates (e1000e,"
@@ -57,17 +58,26 @@ public final class AttachCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "ID", description = "The device id in the VM (default: hpN).")
     String id;
 
+    @Option(names = "--functions", paramLabel = "all", description = "With DEV at function 0 of a multi-function device (a GPU"
+            + " and its audio): attach every function of it, in one root port (functions kept, multifunction=on on function 0;"
+            + " ids ID-f1, ID-f2, ...), functions N..1 first and function 0 last. 'hostdev unplug' of any of them removes them all.")
+    String functions;
+
     @Option(names = "--dry-run", description = "Print the sysfs writes and the QMP command; do nothing.")
     boolean dryRun;
 
     @Override
     public Integer call() {
+        if (functions != null && !functions.equals("all")) {
+            throw HostdevException.usage("--functions takes 'all', not '" + functions + "'",
+                    "attach the device's function 0 with --functions all, or leave --functions out to attach DEV alone");
+        }
         PrintWriter out = spec.commandLine().getOut();
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
         HotplugDevice device = device();
         RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
         AttachResult r = new Attacher(vm, new SysfsPciFacts(common.sysfs()), new HostDeviceChecks(common.sysfs()))
-                .attach(device, id, dryRun);
+                .attach(device, id, functions != null, dryRun);
         VmDevice d = r.device();
         if (json.enabled()) {
             ObjectNode o = JsonNodeFactory.instance.objectNode();
@@ -76,10 +86,21 @@ public final class AttachCommand implements Callable<Integer> {
             o.set("device_add", r.deviceAdd());
             var w = o.putArray("sysfs_writes");
             r.writes().forEach(x -> w.add(x.describe()));
+            var fs = o.putArray("functions");
+            r.functions().forEach(f -> {
+                ObjectNode fo = fs.addObject();
+                fo.put("id", f.recorded().id()).put("host", f.recorded().host()).put("addr", f.recorded().addr());
+                fo.set("device_add", f.deviceAdd().arguments());
+            });
             JsonLine.print(out, o);
         } else if (r.dryRun()) {
             r.plan().lines().forEach(out::println);
         } else {
+            for (int i = r.functions().size() - 1; i >= 0; i--) {
+                VmDevice f = r.functions().get(i).recorded();
+                out.println("attached " + f.driver() + " " + f.host() + " to VM " + name + " as " + f.id() + " on root port "
+                        + f.rootPort() + " (function " + f.addr().replaceAll(".*\\.0x", "") + ")");
+            }
             out.println("attached " + d.driver() + (d.host() == null ? "" : " " + d.host()) + " to VM " + name + " as " + d.id()
                     + (d.rootPort() == null ? " on " + d.bus() : " on root port " + d.rootPort()
                     + (d.bus().equals(d.rootPort()) ? "" : " (" + d.bus() + " slot " + d.addr() + ")")));

@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
             VmCommand.class,
             AttachCommand.class,
             UnplugCommand.class,
+            SoakCommand.class,
             BatchCommand.class,
             LabCommand.class,
             HelpCommand.class,

@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import dev.hostdev.launcher.vm.VfAssignment;
+import dev.hostdev.launcher.vm.VmRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,9 +61,12 @@ public final class VmCmdlineCommand implements Callable<Integer> {
         Sysfs sysfs = common.sysfs();
         LaunchOptions options = LaunchOptions.forHost(common.hostRoot(),
                 new VmCommandContext(common, spec.commandLine().getErr()).vmsDir());
-        LaunchPlan plan = LaunchPlanner.plan(VmSpecLoader.load(specFile, new PciSelectorResolver(common.sysfs())), new SysfsPciFacts(sysfs),
-                paused ? options.paused() : options);
-        List<String> notes = new ArrayList<>(plan.notes());
+        VfAssignment.Assigned assigned = new VfAssignment(sysfs, new VmRegistry(options.vmsDir()))
+                .assign(VmSpecLoader.load(specFile, new PciSelectorResolver(common.sysfs())));
+        LaunchPlan plan = LaunchPlanner.plan(assigned.spec(), new SysfsPciFacts(sysfs), paused ? options.paused() : options);
+        List<String> notes = new ArrayList<>();
+        assigned.choices().forEach(c -> notes.add("vm start would choose " + c));
+        notes.addAll(plan.notes());
         checkDevices(plan, notes);
         VmCmdlineReport report = new VmCmdlineReport(plan, new PreflightChecker(sysfs).check(plan), currentDrivers(plan, sysfs),
                 detachPlan(plan, sysfs), notes);
@@ -97,7 +102,7 @@ public final class VmCmdlineCommand implements Callable<Integer> {
         }
         try {
             List<String> lines = new ArrayList<>();
-            new DeviceBinder(sysfs).detach(present, DetachOptions.defaults().withDryRun(true)).writes()
+            new DeviceBinder(sysfs).detach(present, DetachOptions.defaults().withDrivers(driversOf(plan)).withDryRun(true)).writes()
                     .forEach(w -> lines.add(w.describe()));
             if (lines.isEmpty()) {
                 lines.add("(no writes: already on vfio-pci)");
@@ -106,6 +111,13 @@ public final class VmCmdlineCommand implements Callable<Integer> {
         } catch (HostdevException e) {
             return List.of("vm start would refuse: " + e.getMessage() + (e.hint() == null ? "" : " (" + e.hint() + ")"));
         }
+    }
+
+    /** The driver each managed hostdev asks for ({@code driver = …}). */
+    private static Map<PciAddress, String> driversOf(LaunchPlan plan) {
+        Map<PciAddress, String> out = new TreeMap<>();
+        plan.spec().pciHostdevs().stream().filter(h -> h.managed() && h.pci().isPresent()).forEach(h -> out.put(h.pci().get(), h.driver()));
+        return out;
     }
 
     /** Each managed device's driver now: a name, {@code no driver}, or {@code (absent from this host)}. */

@@ -63,9 +63,11 @@ record VmCmdlineReport(LaunchPlan plan, PreflightReport checks, Map<PciAddress, 
         out.println("# Slots (guest bus:addr):");
         for (RootPortPlan p : plan.topology().rootPorts()) {
             out.printf("#   %-7s pcie.0:%-7s %-8s %s%n", p.port().id(), p.port().placement().addr(), p.role().jsonName(),
-                    p.occupant().orElse("free") + reservation(p));
+                    p.occupant().orElse("free") + functions(p) + reservation(p));
         }
         plan.topology().bridge().ifPresent(b -> printBridge(out, b));
+        out.println("# Address space (64-bit PCI hole for big BARs):");
+        plan.addressSpace().explain().forEach(step -> out.println("#   " + step));
         out.println("# Managed devices (detached from their host driver to vfio-pci before QEMU starts, given back when it ends):");
         if (plan.managed().isEmpty()) {
             out.println("#   none");
@@ -89,6 +91,15 @@ record VmCmdlineReport(LaunchPlan plan, PreflightReport checks, Map<PciAddress, 
         for (String n : notes) {
             out.println("# note: " + n);
         }
+    }
+
+    /** The other functions of a multi-function device at the port: {@code  (function 0; gpu-f1 at 0x0.0x1)}. */
+    private static String functions(RootPortPlan p) {
+        if (!p.holdsMultiFunctionDevice()) {
+            return "";
+        }
+        return " (function 0; " + String.join(", ", p.functions().entrySet().stream()
+                .map(e -> e.getValue() + " at 0x0.0x" + e.getKey()).toList()) + ")";
     }
 
     private static void printBridge(PrintWriter out, BridgePlan b) {

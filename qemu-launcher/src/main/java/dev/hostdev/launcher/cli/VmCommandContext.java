@@ -64,6 +64,11 @@ final class VmCommandContext {
             }
 
             @Override
+            public BindResult detach(List<PciAddress> devices, java.util.Map<PciAddress, String> drivers, boolean dryRun) {
+                return ManagedDevices.engine(binder()).detach(devices, drivers, dryRun);
+            }
+
+            @Override
             public BindResult reattach(List<PciAddress> devices, boolean dryRun) {
                 return ManagedDevices.engine(binder()).reattach(devices, dryRun);
             }

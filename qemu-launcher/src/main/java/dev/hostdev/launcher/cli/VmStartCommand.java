@@ -12,6 +12,7 @@ import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmStarter;
 import dev.hostdev.launcher.vm.VmStatusJson;
+import dev.hostdev.launcher.vm.VfLocks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +61,13 @@ public final class VmStartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         VmCommandContext ctx = new VmCommandContext(common, err);
+        // Held from choosing VFs (vf_of) until the record names them, so two starts never choose the same VF.
+        try (VfLocks vfLocks = dryRun ? null : VfLocks.forSpec(specFile, common.sysfs(), "hostdev vm start " + specFile.getFileName())) {
+            return start(out, err, ctx, vfLocks);
+        }
+    }
+
+    private Integer start(PrintWriter out, PrintWriter err, VmCommandContext ctx, VfLocks vfLocks) throws Exception {
         StartPlan plan = new StartPlanner(common.sysfs(), ctx.vmsDir()).plan(specFile, ctx::managed, n -> err.println("note: " + n));
         ManagedDevices managed = ctx.managed(plan.launch().spec().name());
         if (dryRun && json.enabled()) {
@@ -80,6 +88,9 @@ public final class VmStartCommand implements Callable<Integer> {
             StartOptions startOptions = new StartOptions(foreground, timeout, progress, ctx.verbose(),
                     foreground ? null : d -> Supervisor.spawn(d, ctx.vmsDir(), common.hostRoot().path()));
             started = new VmStarter(dir, managed, startOptions).start(plan);
+        }
+        if (vfLocks != null) {
+            vfLocks.close(); // the record names the VFs now: another start sees them as claimed
         }
         VmRecord r = dir.require();
         long ms = (System.nanoTime() - t0) / 1_000_000;

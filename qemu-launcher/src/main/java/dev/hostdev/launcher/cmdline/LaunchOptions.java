@@ -6,6 +6,7 @@ import dev.hostdev.launcher.doctor.HostFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -15,12 +16,24 @@ import java.util.Set;
  * @param kvmUsable    whether KVM can run this plan's {@code -cpu host} (decides {@code accel = "auto"})
  * @param omitted      ids of optional USB hostdevs found missing, left out of the command line
  * @param startPaused  add {@code -S}: QEMU waits for {@code cont} over QMP
+ * @param hostPhysBits the host CPU's physical address bits (/proc/cpuinfo "address sizes"), the guest's under KVM; empty if unknown
  */
-public record LaunchOptions(Path vmsDir, boolean kvmUsable, Set<String> omitted, boolean startPaused) {
+public record LaunchOptions(Path vmsDir, boolean kvmUsable, Set<String> omitted, boolean startPaused, OptionalInt hostPhysBits) {
     /** Copies the set. */
     public LaunchOptions {
         Objects.requireNonNull(vmsDir);
         omitted = Set.copyOf(omitted);
+        Objects.requireNonNull(hostPhysBits);
+    }
+
+    /** Options with the host's address width unknown. */
+    public LaunchOptions(Path vmsDir, boolean kvmUsable, Set<String> omitted, boolean startPaused) {
+        this(vmsDir, kvmUsable, omitted, startPaused, OptionalInt.empty());
+    }
+
+    /** The same with the host CPU's physical address bits known. */
+    public LaunchOptions withHostPhysBits(int bits) {
+        return new LaunchOptions(vmsDir, kvmUsable, omitted, startPaused, OptionalInt.of(bits));
     }
 
     /** Options for this host: the run directory from the environment, KVM if usable, nothing omitted, not paused. */
@@ -30,17 +43,17 @@ public record LaunchOptions(Path vmsDir, boolean kvmUsable, Set<String> omitted,
 
     /** The same with VMs' runtime directories under {@code vmsDir} (the CLI's --run-dir). */
     public static LaunchOptions forHost(HostRoot root, java.nio.file.Path vmsDir) {
-        return new LaunchOptions(vmsDir, kvmUsable(root), Set.of(), false);
+        return new LaunchOptions(vmsDir, kvmUsable(root), Set.of(), false, HostPhysBits.read(new HostFiles(root)));
     }
 
     /** The same with {@code -S}. */
     public LaunchOptions paused() {
-        return new LaunchOptions(vmsDir, kvmUsable, omitted, true);
+        return new LaunchOptions(vmsDir, kvmUsable, omitted, true, hostPhysBits);
     }
 
     /** The same with some optional USB hostdevs left out. */
     public LaunchOptions omitting(Set<String> ids) {
-        return new LaunchOptions(vmsDir, kvmUsable, ids, startPaused);
+        return new LaunchOptions(vmsDir, kvmUsable, ids, startPaused, hostPhysBits);
     }
 
     /**

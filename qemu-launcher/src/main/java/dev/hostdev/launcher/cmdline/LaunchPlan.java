@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.launcher.spec.Accel;
 import dev.hostdev.launcher.spec.VmSpec;
+import dev.hostdev.launcher.topology.AddressSpacePlan;
 import dev.hostdev.launcher.topology.Q35Topology;
 import java.util.List;
 import java.util.Objects;
@@ -24,14 +25,17 @@ import java.util.Optional;
  * @param checks   what the starter verifies before detaching anything
  * @param notes    assumptions made while planning, for the user
  * @param paths    the runtime directory
+ * @param addressSpace the 64-bit PCI hole and the arithmetic behind it
  */
 public record LaunchPlan(VmSpec spec, List<String> argv, Accel accel, Q35Topology topology, List<QemuDevice> devices,
-                         List<ManagedDevice> managed, List<PreflightCheck> checks, List<String> notes, VmRuntimePaths paths) {
+                         List<ManagedDevice> managed, List<PreflightCheck> checks, List<String> notes, VmRuntimePaths paths,
+                         AddressSpacePlan addressSpace) {
     /** Copies the lists. */
     public LaunchPlan {
         Objects.requireNonNull(spec);
         Objects.requireNonNull(topology);
         Objects.requireNonNull(paths);
+        Objects.requireNonNull(addressSpace);
         argv = List.copyOf(argv);
         devices = List.copyOf(devices);
         managed = List.copyOf(managed);
@@ -45,7 +49,7 @@ public record LaunchPlan(VmSpec spec, List<String> argv, Accel accel, Q35Topolog
     }
 
     /**
-     * As JSON: {@code {"name","accel","argv":[…],"qmp_socket","pidfile","topology":{…},
+     * As JSON: {@code {"name","accel","argv":[…],"qmp_socket","pidfile","topology":{…},"address_space":{…},
      * "managed":[{"id","address"}…],"checks":[…],"notes":[…]}}.
      */
     public ObjectNode toJson() {
@@ -58,6 +62,7 @@ public record LaunchPlan(VmSpec spec, List<String> argv, Accel accel, Q35Topolog
         o.put("qmp_socket", paths.qmpSocket().toString());
         o.put("pidfile", paths.pidFile().toString());
         o.set("topology", topology.toJson());
+        o.set("address_space", addressSpace.toJson());
         ArrayNode m = o.putArray("managed");
         for (ManagedDevice d : managed) {
             m.addObject().put("id", d.hostdevId()).put("address", d.address().toString());

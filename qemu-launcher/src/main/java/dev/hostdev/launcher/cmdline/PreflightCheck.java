@@ -100,4 +100,26 @@ public sealed interface PreflightCheck {
             return what + " " + path + (directory ? " is a directory" : " exists");
         }
     }
+
+    /**
+     * A hostdev's {@code romfile} is a readable regular file starting with the option ROM signature 0x55AA
+     * ({@link dev.hostdev.launcher.spec.RomFile}).
+     *
+     * @param hostdevId its id in the VM
+     * @param path      the ROM image
+     * @param where     the hostdev's table as hints name it
+     */
+    record RomImage(String hostdevId, Path path, String where) implements PreflightCheck {
+        /** Requires the fields. */
+        public RomImage {
+            Objects.requireNonNull(hostdevId);
+            Objects.requireNonNull(path);
+            Objects.requireNonNull(where);
+        }
+
+        @Override
+        public String describe() {
+            return "romfile " + path + " (" + hostdevId + ") is a readable option ROM (0x55AA)";
+        }
+    }
 }

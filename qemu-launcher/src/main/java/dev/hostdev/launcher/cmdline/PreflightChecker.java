@@ -124,6 +124,8 @@ public final class PreflightChecker {
                     }
                 } else if (c instanceof PreflightCheck.HostPath h) {
                     checkPath(h);
+                } else if (c instanceof PreflightCheck.RomImage r) {
+                    dev.hostdev.launcher.spec.RomFile.check(r.path(), r.where());
                 } else if (c instanceof PreflightCheck.QemuDevices q) {
                     QemuCapabilities.of(q.binary()).require(q.drivers());
                 }

@@ -30,10 +30,12 @@ import java.util.Optional;
  * @param drives       block backends
  * @param fsdevs       9p backends
  * @param devices      devices
+ * @param platform     CPU address width, firmware, 64-bit PCI hole, devices' memory backends
  */
 public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Accel accel, MemorySize memory, int cpus,
                               SerialSpec serial, VmRuntimePaths paths, boolean startPaused, Optional<KernelBoot> kernel,
-                              List<BlockDrive> drives, List<Fsdev> fsdevs, List<QemuDevice> devices) {
+                              List<BlockDrive> drives, List<Fsdev> fsdevs, List<QemuDevice> devices,
+                              PlatformArgs platform) {
     /** The id of the QMP monitor's character device. */
     public static final String QMP_CHARDEV = "qmp";
     /** The id of the supervisor's own QMP monitor's character device (it listens there for {@code SHUTDOWN}). */
@@ -51,6 +53,15 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
         drives = List.copyOf(drives);
         fsdevs = List.copyOf(fsdevs);
         devices = List.copyOf(devices);
+        Objects.requireNonNull(platform);
+    }
+
+    /** A command line with QEMU's default platform. */
+    public QemuCommandLine(Path binary, String name, boolean splitIrqchip, Accel accel, MemorySize memory, int cpus,
+                           SerialSpec serial, VmRuntimePaths paths, boolean startPaused, Optional<KernelBoot> kernel,
+                           List<BlockDrive> drives, List<Fsdev> fsdevs, List<QemuDevice> devices) {
+        this(binary, name, splitIrqchip, accel, memory, cpus, serial, paths, startPaused, kernel, drives, fsdevs, devices,
+                PlatformArgs.NONE);
     }
 
     /** The argument list, argv[0] first, to pass to a process as is (no shell). */
@@ -62,11 +73,16 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
         a.add("guest=" + name + ",debug-threads=on");
         a.add("-machine");
         a.add(splitIrqchip ? "q35,kernel-irqchip=split" : "q35");
+        a.addAll(platform.machineArguments());
         a.add("-accel");
         a.add(accel.qemuName());
         if (accel == Accel.KVM) {
             a.add("-cpu");
-            a.add("host");
+            a.add("host" + platform.cpuOptions().map(o -> "," + o).orElse(""));
+        } else if (platform.cpuOptions().isPresent()) {
+            // TCG's default model, with the address width asked for
+            a.add("-cpu");
+            a.add("qemu64," + platform.cpuOptions().get());
         }
         a.add("-m");
         a.add(memory.mebibytes() + "M");
@@ -115,6 +131,10 @@ public record QemuCommandLine(Path binary, String name, boolean splitIrqchip, Ac
         for (Fsdev f : fsdevs) {
             a.add("-fsdev");
             a.add(f.argument());
+        }
+        for (MemoryBackend m : platform.backends()) {
+            a.add("-object");
+            a.add(m.argument());
         }
         for (QemuDevice d : devices) {
             a.add("-device");

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * for QMP {@code device_add}.
  */
 public sealed interface QemuDevice
-        permits PcieRootPort, PciePciBridge, VfioPci, QemuXhci, UsbHost, EmulatedDevice, IntelIommu {
+        permits PcieRootPort, PciePciBridge, VfioPci, QemuXhci, UsbHost, EmulatedDevice, IntelIommu, BuslessDevice {
     /** What QEMU accepts as a device id. */
     Pattern ID = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,127}");
 

@@ -1,6 +1,7 @@
 package dev.hostdev.launcher.cmdline;
 
 import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.launcher.spec.GpuOptions;
 import dev.hostdev.launcher.topology.Placement;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,8 +19,9 @@ import java.util.Objects;
  * @param id        device id
  * @param host      the host device
  * @param placement where it sits in the guest
+ * @param gpu       ROM and display options ({@code rombar}, {@code romfile}, {@code x-vga}, {@code display})
  */
-public record VfioPci(String id, PciAddress host, Placement placement) implements QemuDevice {
+public record VfioPci(String id, PciAddress host, Placement placement, GpuOptions gpu) implements QemuDevice {
     /** Where QEMU finds host PCI devices; QEMU runs on the host, so never under a test root. */
     static final String SYSFS_DEVICES = "/sys/bus/pci/devices/";
 
@@ -28,6 +30,12 @@ public record VfioPci(String id, PciAddress host, Placement placement) implement
         QemuDevice.checkId(id);
         Objects.requireNonNull(host);
         Objects.requireNonNull(placement);
+        Objects.requireNonNull(gpu);
+    }
+
+    /** A device with QEMU's defaults for ROM and display. */
+    public VfioPci(String id, PciAddress host, Placement placement) {
+        this(id, host, placement, GpuOptions.NONE);
     }
 
     @Override
@@ -45,7 +53,17 @@ public record VfioPci(String id, PciAddress host, Placement placement) implement
         }
         p.put("id", id);
         p.put("bus", placement.bus());
+        if (placement.multifunction()) {
+            p.put("multifunction", true);
+        }
         p.put("addr", placement.addr());
+        // rombar is a number to QEMU (uint32), not on/off
+        gpu.rombar().ifPresent(b -> p.put("rombar", b ? 1 : 0));
+        gpu.romfile().ifPresent(f -> p.put("romfile", f.toString()));
+        if (gpu.xVga()) {
+            p.put("x-vga", true);
+        }
+        gpu.display().ifPresent(d -> p.put("display", d.qemuName()));
         return p;
     }
 }

@@ -18,7 +18,7 @@ public final class Doctor {
         this.devices = List.copyOf(devices);
         // The devices named go to the VM together, so each one's group is judged with all of them detached.
         this.deviceChecks = List.of(new GroupViabilityCheck(java.util.Set.copyOf(devices)), new AcsCheck(),
-                new ResetMethodCheck(), new HostUseCheck(), new PcieLinkCheck());
+                new ResetMethodCheck(), new HostUseCheck(), new PcieLinkCheck(), new BootVgaCheck(), new RomCheck());
         this.hostChecks = List.of(
                 new CpuVirtualizationCheck(),
                 new KvmCheck(),

@@ -14,10 +14,19 @@ import java.util.List;
  * @param writes    sysfs writes made (or planned) to detach a managed host device
  * @param dryRun    whether nothing was done
  * @param plan      the plan the dry run printed and the real run carried out
+ * @param functions the other functions of a multi-function device attached whole, in the order added (before
+ *                  {@code device}, function 0); empty otherwise
  */
-public record AttachResult(VmDevice device, ObjectNode deviceAdd, List<SysfsWrite> writes, boolean dryRun, VmOperationPlan plan) {
-    /** Copies the list. */
+public record AttachResult(VmDevice device, ObjectNode deviceAdd, List<SysfsWrite> writes, boolean dryRun, VmOperationPlan plan,
+                           List<FunctionAdd> functions) {
+    /** Copies the lists. */
     public AttachResult {
         writes = List.copyOf(writes);
+        functions = List.copyOf(functions);
+    }
+
+    /** The result of attaching one device. */
+    public AttachResult(VmDevice device, ObjectNode deviceAdd, List<SysfsWrite> writes, boolean dryRun, VmOperationPlan plan) {
+        this(device, deviceAdd, writes, dryRun, plan, List.of());
     }
 }

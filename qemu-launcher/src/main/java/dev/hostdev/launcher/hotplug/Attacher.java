@@ -5,6 +5,7 @@ import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.bind.BindResult;
 import dev.hostdev.engine.bind.Outcome;
 import dev.hostdev.engine.bind.SysfsWrite;
+import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.launcher.cmdline.EmulatedDevice;
 import dev.hostdev.launcher.cmdline.QemuDevice;
 import dev.hostdev.launcher.cmdline.UsbHost;
@@ -73,18 +74,31 @@ public final class Attacher {
      * @param dryRun plan only (every check made): nothing is detached or sent
      */
     public AttachResult attach(HotplugDevice device, String id, boolean dryRun) {
+        return attach(device, id, false, dryRun);
+    }
+
+    /**
+     * Attaches {@code device}; with {@code allFunctions}, a host PCI device at function 0 comes with every other
+     * function of it on this host, all in one root port (function numbers kept, {@code multifunction=on} on
+     * function 0), added from the highest function down and function 0 last, as QEMU wants a multi-function
+     * device hotplugged. The other functions get the ids {@code ID-fN}.
+     *
+     * @param id     the device id (of function 0), or {@code null} to pick {@code hpN}
+     * @param dryRun plan only (every check made): nothing is detached or sent
+     */
+    public AttachResult attach(HotplugDevice device, String id, boolean allFunctions, boolean dryRun) {
         try (VmRuntimeDir.Lock lock = vm.lock("attach")) {
             VmRecord r = vm.record();
-            AttachPlan plan = plan(r, device, id);
+            AttachPlan plan = plan(r, device, id, allFunctions);
             if (dryRun) {
-                return new AttachResult(plan.recorded(), plan.deviceAdd().arguments(), plan.detachWrites(), true, plan.describe());
+                return new AttachResult(plan.recorded(), plan.deviceAdd().arguments(), plan.detachWrites(), true, plan.describe(), plan.others());
             }
             return plug(r, plan);
         }
     }
 
     /** The plan of attaching {@code device} to the VM recorded as {@code r}, every check made. */
-    private AttachPlan plan(VmRecord r, HotplugDevice device, String id) {
+    private AttachPlan plan(VmRecord r, HotplugDevice device, String id, boolean allFunctions) {
         List<String> checked = new ArrayList<>();
         // Whether QEMU still runs is asked of the kernel (/proc) before a host device is detached for it;
         // otherwise its monitor answers for it (RunningVm.monitor).
@@ -99,6 +113,7 @@ public final class Attacher {
         }
         String newId = id == null ? freeId(r) : checkId(r, id);
         checked.addAll(checks.check(r, device, newId));
+        List<PciAddress> functions = allFunctions ? otherFunctions(device) : List.of();
         Optional<Slot> slot = Optional.empty();
         QemuDevice qdev;
         if (device instanceof HotplugDevice.HostUsb u) {
@@ -106,11 +121,18 @@ public final class Attacher {
         } else if (device instanceof HotplugDevice.Emulated e && DeviceModels.defaultBus(e.model()) == DeviceBus.XHCI) {
             qdev = new EmulatedDevice(e.model(), newId, usbBus(r, device), Optional.empty(), Map.of());
         } else {
-            SlotKind kind = kindOf(device);
+            SlotKind kind = kindOf(r, device);
             String host = device instanceof HotplugDevice.HostPci p ? p.address().toString() : null;
             Slot s = r.slots().pick(kind, host).orElseThrow(() -> noRoom(r, kind, device));
+            if (device instanceof HotplugDevice.HostPci p && kind == SlotKind.ROOT_PORT) {
+                PortFit.check(r.name(), s, p.address(), facts).ifPresent(checked::add);
+            }
             slot = Optional.of(s);
-            Placement at = s.kind() == SlotKind.ROOT_PORT ? Placement.onRootPort(s.bus())
+            if (!functions.isEmpty() && s.kind() != SlotKind.ROOT_PORT) {
+                throw HostdevException.usage(device.describe() + " is conventional PCI: its functions cannot be hotplugged whole"
+                        + " into a slot of the pcie-pci-bridge", "attach each function alone (without --functions all)");
+            }
+            Placement at = s.kind() == SlotKind.ROOT_PORT ? Placement.onRootPort(s.bus(), 0, !functions.isEmpty())
                     : new Placement(s.bus(), Integer.decode(s.addr()), 0);
             qdev = device instanceof HotplugDevice.HostPci p ? new VfioPci(newId, p.address(), at)
                     : new EmulatedDevice(((HotplugDevice.Emulated) device).model(), newId, at.bus(), Optional.of(at.addr()), Map.of());
@@ -120,11 +142,39 @@ public final class Attacher {
         VmDevice recorded = new VmDevice(newId, qdev.driver(), qdev.properties().get("bus").toString(),
                 addr == null ? null : addr.toString(), slot.map(Slot::rootPort).orElse(null), hostOf(device),
                 managedHost != null, true);
+        List<FunctionAdd> others = new ArrayList<>();
+        for (int i = functions.size() - 1; i >= 0; i--) { // QEMU's order: the highest function first, function 0 last
+            PciAddress f = functions.get(i);
+            String fid = checkId(r, newId + "-f" + f.function());
+            HotplugDevice.HostPci fdev = new HotplugDevice.HostPci(f, managedHost != null);
+            checked.addAll(checks.check(r, fdev, fid));
+            VfioPci fq = new VfioPci(fid, f, Placement.onRootPort(slot.orElseThrow().bus(), f.function(), false));
+            others.add(new FunctionAdd(new VmDevice(fid, fq.driver(), fq.placement().bus(), fq.placement().addr(),
+                    slot.get().rootPort(), f.toString(), managedHost != null, true), QmpCall.deviceAdd(fq.deviceAddArguments())));
+        }
         // the engine plans the detach with its own checks (host use, claims, group viability) under dry run
+        List<PciAddress> hosts = new ArrayList<>();
+        if (managedHost != null) {
+            hosts.add(managedHost.address());
+            hosts.addAll(functions);
+        }
         List<SysfsWrite> writes = managedHost == null ? List.of()
-                : CommandHints.forAttach(() -> vm.managed().detach(List.of(managedHost.address()), true), managedHost.address()).writes();
+                : CommandHints.forAttach(() -> vm.managed().detach(hosts, true), managedHost.address()).writes();
         return new AttachPlan(r.name(), recorded, slot.orElse(null), managedHost, writes, checked,
-                QmpCall.deviceAdd(qdev.deviceAddArguments()));
+                QmpCall.deviceAdd(qdev.deviceAddArguments()), others);
+    }
+
+    /** The functions other than 0 of a host PCI device at function 0, ascending; empty for a single-function device. */
+    private List<PciAddress> otherFunctions(HotplugDevice device) {
+        if (!(device instanceof HotplugDevice.HostPci p)) {
+            throw HostdevException.usage("--functions all is for host PCI devices, not " + device.describe(),
+                    "leave --functions out");
+        }
+        if (p.address().function() != 0) {
+            throw HostdevException.usage("--functions all gives a multi-function device from its function 0, not " + p.address(),
+                    "attach " + p.address().functionZero() + " --functions all");
+        }
+        return facts.functionsOf(p.address()).stream().filter(a -> !a.equals(p.address())).toList();
     }
 
     private AttachResult plug(VmRecord r, AttachPlan plan) {
@@ -132,13 +182,18 @@ public final class Attacher {
         VmDevice recorded = plan.recorded();
         List<SysfsWrite> writes = List.of();
         boolean detachedHere = false;
+        List<PciAddress> detached = new ArrayList<>();
         if (managedHost != null) {
-            BindResult b = CommandHints.forAttach(() -> vm.managed().detach(List.of(managedHost.address()), false), managedHost.address());
+            List<PciAddress> hosts = plan.managedHosts().stream().map(PciAddress::parse).toList();
+            BindResult b = CommandHints.forAttach(() -> vm.managed().detach(hosts, false), managedHost.address());
             writes = b.writes();
-            detachedHere = b.devices().stream().anyMatch(o -> o.device().equals(managedHost.address()) && o.outcome() == Outcome.DETACHED);
+            b.devices().stream().filter(o -> hosts.contains(o.device()) && o.outcome() == Outcome.DETACHED).forEach(o -> detached.add(o.device()));
+            detachedHere = !detached.isEmpty();
             if (detachedHere) {
-                // recorded before device_add: should Hostdev die now, the supervisor still gives it back
-                r = r.withManaged(managedHost.address().toString());
+                // recorded before device_add: should Hostdev die now, the supervisor still gives them back
+                for (PciAddress a : detached) {
+                    r = r.withManaged(a.toString());
+                }
                 vm.dir().write(r);
             }
         }
@@ -146,12 +201,17 @@ public final class Attacher {
         try (QemuMonitor monitor = vm.monitor(r, "attach", qmpTimeout)) {
             // QEMU runs commands in order: the confirmation goes with device_add, and the record of the
             // slot taken is written while QEMU works, then put in place only once the device is confirmed.
-            try (VmRecordFile.Staged record = vm.dir().stage(r.withDevice(recorded, plan.slot(), null))) { // r is current: the lock is held
+            try (VmRecordFile.Staged record = vm.dir().stage(withDevices(r, plan))) { // r is current: the lock is held
                 addSent = true;
+                for (FunctionAdd f : plan.others()) {
+                    monitor.deviceAdd(f.deviceAdd(), qmpTimeout); // confirmed with function 0's list below
+                }
                 Set<String> present = monitor.deviceAdd(plan.deviceAdd(), qmpTimeout);
-                if (!present.contains(recorded.id())) {
-                    throw new HostdevException(ErrorCode.QEMU, "QEMU accepted device_add for " + recorded.id()
-                            + " but it is not in " + QmpCall.PERIPHERAL, "see 'hostdev vm status " + r.name() + "' and " + vm.dir().qmpLog());
+                for (VmDevice d : plan.allRecorded()) {
+                    if (!present.contains(d.id())) {
+                        throw new HostdevException(ErrorCode.QEMU, "QEMU accepted device_add for " + d.id()
+                                + " but it is not in " + QmpCall.PERIPHERAL, "see 'hostdev vm status " + r.name() + "' and " + vm.dir().qmpLog());
+                    }
                 }
                 if (monitor.deviceDeletedHeard(recorded.id())) {
                     throw new HostdevException(ErrorCode.QEMU, "the guest removed " + recorded.id() + " as soon as it was plugged in"
@@ -163,12 +223,15 @@ public final class Attacher {
             if (addSent && unanswered(e)) {
                 throw keptUnconfirmed(r, plan, e);
             }
+            if (addSent && !plan.others().isEmpty()) {
+                withdrawn(plan, e);
+            }
             if (detachedHere) {
-                giveBack(managedHost, e);
+                giveBack(detached, e);
             }
             throw e;
         }
-        return new AttachResult(recorded, plan.deviceAdd().arguments(), writes, false, plan.describe());
+        return new AttachResult(recorded, plan.deviceAdd().arguments(), writes, false, plan.describe(), plan.others());
     }
 
     /** Whether QEMU left device_add unanswered (timeout, monitor gone): it may have added the device all the same. */
@@ -184,7 +247,7 @@ public final class Attacher {
      */
     private HostdevException keptUnconfirmed(VmRecord r, AttachPlan plan, RuntimeException cause) {
         VmDevice d = plan.recorded();
-        vm.dir().write(r.withDevice(d, plan.slot(), null));
+        vm.dir().write(withDevices(r, plan));
         return new HostdevException(ErrorCode.TIMEOUT, "QEMU did not confirm device_add of " + d.id() + " in VM " + r.name()
                 + " within " + qmpTimeout.toSeconds() + " s (" + cause.getMessage() + "); it may have added it, so " + d.id()
                 + " stays recorded" + (d.host() == null ? "" : " and " + d.host() + " stays on vfio-pci"),
@@ -192,22 +255,65 @@ public final class Attacher {
                         + (d.managed() ? " and gives " + d.host() + " back" : ""), cause);
     }
 
-    private void giveBack(HotplugDevice.HostPci host, RuntimeException cause) {
+    private void giveBack(List<PciAddress> hosts, RuntimeException cause) {
         try {
-            vm.managed().reattach(List.of(host.address()), false);
-            vm.dir().write(vm.record().withoutManaged(host.address().toString()));
+            vm.managed().reattach(hosts, false);
+            VmRecord now = vm.record();
+            for (PciAddress a : hosts) {
+                now = now.withoutManaged(a.toString());
+            }
+            vm.dir().write(now);
         } catch (HostdevException e) {
             cause.addSuppressed(e);
         }
     }
 
-    private SlotKind kindOf(HotplugDevice device) {
+    /** The record with every device of the plan, the slot taken by function 0's. */
+    private static VmRecord withDevices(VmRecord r, AttachPlan plan) {
+        VmRecord out = r;
+        for (FunctionAdd f : plan.others()) {
+            out = out.withDevice(f.recorded(), null, null);
+        }
+        return out.withDevice(plan.recorded(), plan.slot(), null);
+    }
+
+    /**
+     * Takes back the functions already added when a whole-slot attach failed before function 0 was confirmed: QEMU
+     * removes a function the guest never saw (its function 0 is absent) at once. A function QEMU refuses to drop
+     * makes this attach fail as one kept unconfirmed would: the host devices then stay on vfio-pci.
+     */
+    private void withdrawn(AttachPlan plan, RuntimeException cause) {
+        try (QemuMonitor monitor = vm.monitor(vm.record(), "attach", qmpTimeout)) {
+            for (FunctionAdd f : plan.others()) {
+                try {
+                    monitor.requestDeviceDel(f.recorded().id());
+                } catch (QmpCommandException e) {
+                    // DeviceNotFound: it was never added
+                }
+            }
+            Set<String> left = monitor.peripheralIds();
+            List<String> still = plan.allRecorded().stream().map(VmDevice::id).filter(left::contains).toList();
+            if (!still.isEmpty()) {
+                throw new HostdevException(ErrorCode.QEMU, "after the failed attach QEMU still has " + String.join(", ", still),
+                        "see 'hostdev vm status " + vm.name() + "'; 'hostdev vm stop " + vm.name() + "' ends the VM and gives its devices back");
+            }
+        } catch (HostdevException e) {
+            cause.addSuppressed(e);
+            throw new HostdevException(e.code(), e.getMessage(), e.hint(), cause);
+        }
+    }
+
+    private SlotKind kindOf(VmRecord r, HotplugDevice device) {
         if (device instanceof HotplugDevice.Emulated e) {
             return DeviceModels.defaultBus(e.model()) == DeviceBus.BRIDGE ? SlotKind.BRIDGE_SLOT : SlotKind.ROOT_PORT;
         }
         HotplugDevice.HostPci p = (HotplugDevice.HostPci) device;
         boolean pcie = facts.isPcie(p.address()).orElseThrow(() -> HostdevException.notFound(
                 "PCI device " + p.address() + " is not on this host", "check the address with 'hostdev list'"));
+        if (!pcie && PortFit.wantsReservedPort(r.slots(), p.address(), facts)) {
+            // behind the pcie-pci-bridge no window is reserved for it: its 64-bit BARs could not be mapped
+            return SlotKind.ROOT_PORT;
+        }
         return pcie ? SlotKind.ROOT_PORT : SlotKind.BRIDGE_SLOT;
     }
 

@@ -49,18 +49,43 @@ public final class Unplugger {
     public VmOperationPlan plan(String id, Duration timeout) {
         VmRecord r = vm.record();
         VmDevice d = target(r, r.effectiveState(), id);
+        List<VmDevice> slot = slotOf(r, d);
+        String del = slot.get(0).id();
+        String ids = String.join(", ", slot.stream().map(VmDevice::id).toList());
         List<PlanStep> steps = new ArrayList<>();
-        steps.add(new PlanStep.Checked("VM " + r.name() + " is " + r.effectiveState().jsonName() + " and has device " + id));
+        steps.add(new PlanStep.Checked("VM " + r.name() + " is " + r.effectiveState().jsonName() + " and has device " + id
+                + (slot.size() > 1 ? ", one function of the multi-function device " + ids + " in root port " + d.rootPort()
+                + ": they are unplugged as one slot" : "")));
         steps.add(new PlanStep.Qmp(QmpCall.queryStatus(), "running: a paused guest acknowledges no PCI unplug"));
-        steps.add(new PlanStep.Qmp(QmpCall.deviceDel(id), null));
-        steps.add(new PlanStep.Wait("DEVICE_DELETED of " + id + " (a guest busy is retried with backoff)", timeout,
+        steps.add(new PlanStep.Qmp(QmpCall.deviceDel(del), null));
+        steps.add(new PlanStep.Wait("DEVICE_DELETED of " + ids + " (a guest busy is retried with backoff)", timeout,
                 "fail with the unplug left pending; cross-check " + QmpCall.listPeripherals().render()));
-        steps.add(new PlanStep.Action("take " + id + " off the record"));
-        if (d.managed() && d.host() != null && r.managed().contains(d.host())) {
-            List<SysfsWrite> writes = vm.managed().reattach(List.of(PciAddress.parse(d.host())), true).writes();
-            steps.add(new PlanStep.SysfsWrites("give " + d.host() + " back to its host driver", writes));
+        steps.add(new PlanStep.Action("take " + ids + " off the record"));
+        List<String> hosts = managedHosts(r, slot);
+        if (!hosts.isEmpty()) {
+            List<SysfsWrite> writes = vm.managed().reattach(hosts.stream().map(PciAddress::parse).toList(), true).writes();
+            steps.add(new PlanStep.SysfsWrites("give " + String.join(" and ", hosts) + " back to " + (hosts.size() == 1 ? "its host driver"
+                    : "their host drivers"), writes));
         }
         return new VmOperationPlan("unplug " + id + " from VM " + r.name(), steps);
+    }
+
+    /**
+     * The devices unplugged with {@code d}: every function of the multi-function device it belongs to (the devices
+     * directly on its root port), function 0 first; just {@code d} otherwise. QEMU unplugs a slot as one, on
+     * {@code device_del} of function 0.
+     */
+    static List<VmDevice> slotOf(VmRecord r, VmDevice d) {
+        if (d.rootPort() == null || !d.rootPort().equals(d.bus())) {
+            return List.of(d);
+        }
+        List<VmDevice> slot = new ArrayList<>(r.devices().stream().filter(x -> d.bus().equals(x.bus())).toList());
+        slot.sort(java.util.Comparator.comparing(x -> x.addr() == null ? "" : x.addr()));
+        return slot.size() > 1 && "0x0".equals(slot.get(0).addr()) ? slot : List.of(d);
+    }
+
+    private static List<String> managedHosts(VmRecord r, List<VmDevice> slot) {
+        return slot.stream().filter(x -> x.managed() && x.host() != null && r.managed().contains(x.host())).map(VmDevice::host).toList();
     }
 
     private static VmDevice target(VmRecord r, dev.hostdev.launcher.vm.VmState state, String id) {
@@ -79,6 +104,8 @@ public final class Unplugger {
         try (VmRuntimeDir.Lock lock = vm.lock("unplug")) {
             VmRecord r = vm.record();
             VmDevice device = target(r, r.state(), id); // QEMU's liveness: its monitor answers for it
+            List<VmDevice> slot = slotOf(r, device);
+            String del = slot.get(0).id(); // function 0 of a multi-function device: QEMU unplugs the slot
             long t0 = System.nanoTime();
             long deadline = t0 + timeout.toNanos();
             int retries = 0;
@@ -88,11 +115,11 @@ public final class Unplugger {
                 Duration backoff = FIRST_BACKOFF;
                 while (true) {
                     try {
-                        monitor.requestDeviceDel(id);
+                        monitor.requestDeviceDel(del);
                         break;
                     } catch (QmpCommandException e) {
                         if (e.errorClass().equals("DeviceNotFound")) {
-                            return released(device, t0, retries); // gone already: released before we asked
+                            return released(slot, t0, retries); // gone already: released before we asked
                         }
                         if (e.description().contains("already in the process of unplug")) {
                             pending = true; // an earlier device_del still waits for the guest: wait for it too
@@ -114,18 +141,20 @@ public final class Unplugger {
                     left = PAUSED_WAIT; // USB unplug completes without the guest; PCI would wait for ever
                 }
                 try {
-                    monitor.awaitDeviceDeleted(id, left);
+                    for (VmDevice each : slot) {
+                        monitor.awaitDeviceDeleted(each.id(), Duration.ofNanos(Math.max(1, Math.min(left.toNanos(), deadline - System.nanoTime()))));
+                    }
                 } catch (HostdevException e) {
                     if (e.code() != ErrorCode.TIMEOUT) {
                         throw e;
                     }
-                    if (paused && monitor.peripheralIds().contains(id)) {
+                    if (paused && monitor.peripheralIds().contains(del)) {
                         throw new HostdevException(ErrorCode.STATE, "VM " + vm.name() + " is paused (QEMU status "
                                 + status.status() + "): QEMU took device_del for " + id
                                 + " but no guest runs to acknowledge it; the unplug stays pending until the guest runs",
                                 "resume the guest; the device stays recorded until it is really gone");
                     }
-                    if (monitor.peripheralIds().contains(id)) {
+                    if (!java.util.Collections.disjoint(monitor.peripheralIds(), slot.stream().map(VmDevice::id).toList())) {
                         throw new HostdevException(ErrorCode.TIMEOUT, "no guest acknowledged the unplug of " + id + " from VM "
                                 + vm.name() + " within " + timeout.toSeconds() + " s" + (pending ? " (an earlier unplug was already pending)" : "")
                                 + ": QEMU still has it and the unplug stays pending. A VM with no guest OS (firmware only), or a guest"
@@ -135,26 +164,34 @@ public final class Unplugger {
                     }
                     // gone without the event (it came while nobody listened): released all the same
                 }
-                if (monitor.peripheralIds().contains(id) || monitor.inQueryPci(id)) {
-                    throw new HostdevException(ErrorCode.QEMU, "QEMU sent DEVICE_DELETED for " + id + " but still lists it",
-                            "see 'hostdev vm status " + vm.name() + "' and " + vm.dir().qmpLog());
+                for (VmDevice each : slot) {
+                    if (monitor.peripheralIds().contains(each.id()) || monitor.inQueryPci(each.id())) {
+                        throw new HostdevException(ErrorCode.QEMU, "QEMU sent DEVICE_DELETED for " + each.id() + " but still lists it",
+                                "see 'hostdev vm status " + vm.name() + "' and " + vm.dir().qmpLog());
+                    }
                 }
             }
-            return released(device, t0, retries);
+            return released(slot, t0, retries);
         }
     }
 
-    private UnplugResult released(VmDevice device, long t0, int retries) {
+    private UnplugResult released(List<VmDevice> slot, long t0, int retries) {
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
-        VmRecord r = vm.record().withoutDevice(device.id());
-        vm.dir().write(r);
-        List<String> returned = new ArrayList<>();
-        if (device.managed() && device.host() != null && r.managed().contains(device.host())) {
-            vm.managed().reattach(List.of(PciAddress.parse(device.host())), false);
-            vm.dir().write(vm.record().withoutManaged(device.host()));
-            returned.add(device.host());
+        VmRecord r = vm.record();
+        for (VmDevice each : slot) {
+            r = r.withoutDevice(each.id());
         }
-        return new UnplugResult(device, took, returned, retries);
+        vm.dir().write(r);
+        List<String> returned = managedHosts(r, slot);
+        if (!returned.isEmpty()) {
+            vm.managed().reattach(returned.stream().map(PciAddress::parse).toList(), false);
+            VmRecord now = vm.record();
+            for (String h : returned) {
+                now = now.withoutManaged(h);
+            }
+            vm.dir().write(now);
+        }
+        return new UnplugResult(slot.get(0), took, returned, retries);
     }
 
     private static boolean isGuestBusy(QmpCommandException e) {

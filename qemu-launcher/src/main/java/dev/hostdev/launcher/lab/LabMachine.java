@@ -85,6 +85,58 @@ public final class LabMachine {
         return new LabMachine(specText.replace(id, id + "drive = " + LabSpec.quote(image.toAbsolutePath().toString()) + "\n"));
     }
 
+    /** The MAC addresses of the two functions {@link #withTwoFunctionNic()} adds. */
+    public static final String TWO_FUNCTION_MAC_0 = "52:54:00:1a:b2:00", TWO_FUNCTION_MAC_1 = "52:54:00:1a:b2:01";
+
+    /**
+     * This machine with a two-function device: two e1000e as functions 0 and 1 of one root port's slot 0
+     * ({@code slot_group}, {@code multifunction=on} on function 0), a stand-in for a GPU with its audio function.
+     * In the guest both functions share one IOMMU group (an e1000e has no ACS).
+     */
+    public LabMachine withTwoFunctionNic() {
+        return new LabMachine(specText + "\n# a two-function device (issue 14.2): e1000e at functions 0 and 1 of one slot\n"
+                + "[[device]]\nmodel = \"e1000e\"\nid = \"dualf0\"\nslot_group = \"dual\"\nfunction = 0\n"
+                + "props = { mac = \"" + TWO_FUNCTION_MAC_0 + "\" }\n\n"
+                + "[[device]]\nmodel = \"e1000e\"\nid = \"dualf1\"\nslot_group = \"dual\"\nfunction = 1\n"
+                + "props = { mac = \"" + TWO_FUNCTION_MAC_1 + "\" }\n");
+    }
+
+    /** The serial of the SR-IOV NVMe controller {@link #withSriovNvme()} adds (a {@code serial:} selector finds its PF). */
+    public static final String SRIOV_NVME_SERIAL = "hostdevsriov1";
+
+    /**
+     * This machine with an SR-IOV NVMe controller (issue 14.5): an {@code nvme-subsys} and an {@code nvme} in it whose
+     * PF can make 2 VFs (QEMU refuses {@code max_ioqpairs - sriov_vq_flexible < 2}), serial {@value #SRIOV_NVME_SERIAL}.
+     */
+    public LabMachine withSriovNvme() {
+        return new LabMachine(specText + """
+
+                # an SR-IOV NVMe controller in an NVMe subsystem: its PF makes up to 2 VFs
+                [[device]]
+                model = "nvme-subsys"
+                id = "subsys0"
+
+                [[device]]
+                model = "nvme"
+                id = "sriovnvme"
+                props = { serial = "%s", subsys = "subsys0", sriov_max_vfs = 2, sriov_vq_flexible = 4, sriov_vi_flexible = 2, max_ioqpairs = 6, msix_qsize = 4 }
+                """.formatted(SRIOV_NVME_SERIAL));
+    }
+
+    /** The QEMU id of the big-BAR stand-in {@link #withBigBar} adds. */
+    public static final String BIG_BAR_DEVICE_ID = "bigbar";
+    /** QEMU's ivshmem (ivshmem-plain and ivshmem-doorbell share it). */
+    public static final String IVSHMEM_ID = "1af4:1110";
+
+    /**
+     * This machine with a stand-in for a GPU's VRAM BAR: an {@code ivshmem-plain} (id {@value #BIG_BAR_DEVICE_ID})
+     * whose 4 GiB memory backend the guest sees as a 64-bit prefetchable BAR2.
+     */
+    public LabMachine withBigBar() {
+        return new LabMachine(specText + "\n# a GPU's VRAM BAR stand-in: 4 GiB of RAM as ivshmem's 64-bit prefetchable BAR2\n"
+                + "[[device]]\nmodel = \"ivshmem-plain\"\nid = \"" + BIG_BAR_DEVICE_ID + "\"\nmemory = \"4G\"\n");
+    }
+
     /** The spec's text, as written into the work directory. */
     public String specText() {
         return specText;

@@ -7,7 +7,9 @@ public enum DeviceBus {
     /** A slot of the pcie-pci-bridge (conventional PCI; the default for e1000, rtl8139, …). */
     BRIDGE,
     /** The qemu-xhci USB controller (the default for usb-* models). */
-    XHCI;
+    XHCI,
+    /** No bus: a device QEMU attaches to nothing, such as {@code nvme-subsys} (the default, and the only choice, for those). */
+    NONE;
 
     /** The spelling in spec files: {@code root-port}, {@code bridge}, {@code xhci}. */
     public String specName() {

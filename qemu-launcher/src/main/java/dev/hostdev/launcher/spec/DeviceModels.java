@@ -24,6 +24,9 @@ public final class DeviceModels {
     /** Block device models that take a {@code drive} (and need no other controller than the plan's). */
     static final Set<String> BLOCK = Set.of("nvme", "virtio-blk-pci", "usb-storage");
 
+    /** Models QEMU attaches to no bus ({@code bus = "none"}): an NVMe subsystem that nvme controllers join with {@code subsys = ID}. */
+    static final Set<String> BUSLESS = Set.of("nvme-subsys");
+
     /** The USB controller model the plan uses for USB devices. */
     public static final String XHCI = "qemu-xhci";
 
@@ -32,6 +35,9 @@ public final class DeviceModels {
 
     /** The bus a model goes on when the spec does not say. */
     public static DeviceBus defaultBus(String model) {
+        if (BUSLESS.contains(model)) {
+            return DeviceBus.NONE;
+        }
         if (isUsb(model)) {
             return DeviceBus.XHCI;
         }

@@ -25,11 +25,13 @@ import java.util.regex.Pattern;
  * @param hotplug         root ports reserved and sized for devices hotplugged later
  * @param devices         emulated devices, in file order
  * @param legacyHotplug   add a pcie-pci-bridge even with no conventional PCI device, for hotplugging one later
+ * @param platform        firmware and guest physical address width
  */
 public record VmSpec(String name, MemorySize memory, int cpus, Accel accel, Optional<Path> emulator,
                      int spareRootPorts, Iommu iommu, Optional<KernelBoot> kernel, List<DiskSpec> disks,
                      List<ShareSpec> shares, SerialSpec serial, List<HostdevSpec> hostdevs,
-                     List<HotplugSpec> hotplug, List<EmulatedDeviceSpec> devices, boolean legacyHotplug) {
+                     List<HotplugSpec> hotplug, List<EmulatedDeviceSpec> devices, boolean legacyHotplug,
+                     GuestPlatform platform) {
     /** A VM name: used in paths and by QEMU, so letters, digits, '_', '.', '-' only ({@link VmName}). */
     public static final Pattern NAME = VmName.PATTERN;
 
@@ -55,6 +57,16 @@ public record VmSpec(String name, MemorySize memory, int cpus, Accel accel, Opti
         hostdevs = List.copyOf(hostdevs);
         hotplug = List.copyOf(hotplug);
         devices = List.copyOf(devices);
+        Objects.requireNonNull(platform);
+    }
+
+    /** A spec with QEMU's default firmware and address width. */
+    public VmSpec(String name, MemorySize memory, int cpus, Accel accel, Optional<Path> emulator,
+                  int spareRootPorts, Iommu iommu, Optional<KernelBoot> kernel, List<DiskSpec> disks,
+                  List<ShareSpec> shares, SerialSpec serial, List<HostdevSpec> hostdevs,
+                  List<HotplugSpec> hotplug, List<EmulatedDeviceSpec> devices, boolean legacyHotplug) {
+        this(name, memory, cpus, accel, emulator, spareRootPorts, iommu, kernel, disks, shares, serial, hostdevs, hotplug,
+                devices, legacyHotplug, GuestPlatform.DEFAULT);
     }
 
     /** The PCI hostdevs, in file order. */
@@ -65,6 +77,12 @@ public record VmSpec(String name, MemorySize memory, int cpus, Accel accel, Opti
     /** The USB hostdevs, in file order. */
     public List<HostdevSpec> usbHostdevs() {
         return hostdevs.stream().filter(h -> !h.isPci()).toList();
+    }
+
+    /** This spec with other hostdevs (e.g. a device's functions added by {@code functions = "all"}). */
+    public VmSpec withHostdevs(List<HostdevSpec> others) {
+        return new VmSpec(name, memory, cpus, accel, emulator, spareRootPorts, iommu, kernel, disks, shares, serial,
+                others, hotplug, devices, legacyHotplug);
     }
 
     /** The hostdev with this id, if any. */

@@ -40,7 +40,8 @@ public final class VmSpecLoader {
     static final Set<String> RESERVED_IDS = Set.of("usb", "iommu", "qmp", "serial0");
     /** The keys of the file's top level. */
     static final Set<String> TOP_LEVEL_KEYS = Set.of("name", "memory", "cpus", "accel", "emulator", "spare_root_ports",
-            "iommu", "kernel", "initrd", "append", "serial", "legacy_hotplug", "disk", "share", "hostdev", "hotplug", "device");
+            "iommu", "kernel", "initrd", "append", "serial", "legacy_hotplug", "disk", "share", "hostdev", "hotplug", "device",
+            "firmware", "firmware_file", "phys_bits");
     private static final Pattern PROP = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Set<String> PLAN_PROPS = Set.of("driver", "id", "bus", "addr");
     static final long MIN_MEMORY = 16 * MemorySize.MIB;
@@ -130,6 +131,7 @@ public final class VmSpecLoader {
         private final Map<PciAddress, String> pciSeen = new HashMap<>();
         private final Map<String, String> usbSeen = new HashMap<>();
         private final Map<PciAddress, String> hotplugSeen = new HashMap<>();
+        private final SlotGroupKeys slotGroups = new SlotGroupKeys();
 
         private final PciSelectorResolver resolver;
 
@@ -160,6 +162,7 @@ public final class VmSpecLoader {
             Optional<KernelBoot> kernel = kernel(top);
             SerialSpec serial = top.string("serial").map(s -> SerialSpec.parse(s, source.baseDir())).orElse(new SerialSpec.None());
             boolean legacyHotplug = top.bool("legacy_hotplug").orElse(false);
+            GuestPlatform platform = PlatformKeys.read(top, source.baseDir());
 
             List<DiskSpec> disks = new ArrayList<>();
             for (TomlTable t : top.tables("disk")) {
@@ -190,6 +193,7 @@ public final class VmSpecLoader {
             for (TomlTable t : deviceTables) {
                 devices.add(device(t));
             }
+            slotGroups.finish();
             top.finish(TOP_LEVEL_KEYS);
             if (cpus > MAX_CPUS_WITHOUT_IOMMU && accel == Accel.TCG) {
                 // Measured with QEMU 7.2: "current -smp configuration requires kernel irqchip and X2APIC API support".
@@ -207,7 +211,7 @@ public final class VmSpecLoader {
                         + " root ports; pcie.0 has room for " + MAX_ROOT_PORTS, null);
             }
             return new VmSpec(name, memory, cpus, accel, emulator, spare, iommu, kernel, disks, shares, serial,
-                    hostdevs, hotplug, devices, legacyHotplug);
+                    hostdevs, hotplug, devices, legacyHotplug, platform);
         }
 
         private Optional<KernelBoot> kernel(TomlTable top) {
@@ -258,14 +262,18 @@ public final class VmSpecLoader {
             Optional<DeviceRef> usb = t.parsed("usb", VmSpecLoader::usbDevice);
             Optional<String> selectorKey = HostdevSelectorKeys.present(t);
             Optional<PciSelector> selector = HostdevSelectorKeys.read(t);
-            int sources = (pci.isPresent() ? 1 : 0) + (usb.isPresent() ? 1 : 0) + (selector.isPresent() ? 1 : 0);
+            Optional<VfOf> vfOf = HostdevVfKeys.read(t, resolver);
+            String driver = HostdevVfKeys.driver(t);
+            int sources = (pci.isPresent() ? 1 : 0) + (usb.isPresent() ? 1 : 0) + (selector.isPresent() ? 1 : 0)
+                    + (vfOf.isPresent() ? 1 : 0);
             if (sources != 1) {
                 List<String> given = new ArrayList<>();
                 pci.ifPresent(p -> given.add("pci"));
                 usb.ifPresent(u -> given.add("usb"));
                 selectorKey.ifPresent(given::add);
+                vfOf.ifPresent(v -> given.add("vf_of"));
                 throw t.tableError(sources == 0 ? "names no device" : "names the device twice (" + String.join(" and ", given) + ")",
-                        "give one of pci = \"0000:03:07.0\", a selector (path = \"pci0000:00/1c.0/00.0\", serial = \"…\", "
+                        "give one of pci = \"0000:03:07.0\", vf_of = \"0000:03:00.0\" (any free VF of that PF), a selector (path = \"pci0000:00/1c.0/00.0\", serial = \"…\", "
                                 + "slot = \"3\", vendor_device = \"10de:2204\"), or usb = \"046d:c52b\" (or usb = \"1-2\")");
             }
             if (selector.isPresent() && resolver != null) {
@@ -276,10 +284,17 @@ public final class VmSpecLoader {
                     s -> enumValue(StartupPolicy.class, s, "mandatory, requisite or optional"));
             Optional<DeviceIdentity> expect = t.parsed("expect", DeviceIdentity::parse);
             boolean legacy = t.bool("legacy").orElse(false);
+            SlotKeys slotKeys = SlotKeys.read(t);
             Optional<String> id = t.string("id");
+            GpuOptions gpu = GpuKeys.read(t, source.baseDir());
             t.finish(TOP_LEVEL_KEYS);
+            if (t.has("driver") && (usb.isPresent() || !managed.orElse(true))) {
+                throw t.error("driver", usb.isPresent() ? "applies to PCI hostdevs only" : "applies to managed hostdevs (Hostdev detaches them at start)",
+                        usb.isPresent() ? "remove it from this USB hostdev" : "an unmanaged device stays on the driver you gave it "
+                                + "('hostdev detach --driver NAME'): remove driver here, or set managed = true");
+            }
             if (usb.isPresent()) {
-                for (String key : List.of("managed", "expect", "legacy")) {
+                for (String key : concat(concat(List.of("managed", "expect", "legacy"), GpuKeys.KEYS), List.of(SlotKeys.FUNCTIONS, SlotKeys.GUEST_SLOT))) {
                     if (t.has(key)) {
                         throw t.error(key, "applies to PCI hostdevs only", "remove it from this USB hostdev");
                     }
@@ -288,18 +303,22 @@ public final class VmSpecLoader {
                 throw t.error("startup", "applies to USB hostdevs only (as libvirt's startupPolicy)",
                         "a missing PCI device always stops the start; remove startup here");
             }
-            String key = selectorKey.orElse(pci.isPresent() ? "pci" : "usb");
+            String key = vfOf.isPresent() ? "vf_of" : selectorKey.orElse(pci.isPresent() ? "pci" : "usb");
             String sourceName = pci.map(PciAddress::toString).orElseGet(() -> usb.map(Object::toString)
-                    .orElseGet(() -> selector.get().spelling()));
+                    .orElseGet(() -> selector.map(PciSelector::spelling).orElseGet(() -> vfOf.get().source())));
             String previous = pci.isPresent() ? pciSeen.putIfAbsent(pci.get(), t.name())
                     : usb.isPresent() ? usbSeen.putIfAbsent(sourceName, t.name()) : null;
             if (previous != null) {
                 throw t.error(key, "names " + sourceName + ", which " + previous + " already gives to this VM",
                         "a device can be given once; remove one of the two");
             }
+            if (slotKeys.allFunctions() && pci.isPresent() && pci.get().function() != 0) {
+                throw t.error(SlotKeys.FUNCTIONS, "= \"all\" belongs on function 0 of the device, not on " + pci.get(),
+                        "name " + pci.get().functionZero() + " here, or remove functions to give " + pci.get() + " alone");
+            }
             String finalId = id.orElseGet(() -> generatedId("hostdev", index));
             return new HostdevSpec(finalId, pci, selector, usb, managed.orElse(usb.isEmpty()), startup.orElse(StartupPolicy.MANDATORY),
-                    expect, legacy, t.where(key));
+                    expect, legacy, t.where(key), gpu, slotKeys, vfOf, driver);
         }
 
         private HotplugSpec hotplug(TomlTable t) {
@@ -336,8 +355,13 @@ public final class VmSpecLoader {
             if (own.isPresent()) {
                 throw t.error("model", "'" + model + "' is not an emulated device for [[device]]", "use " + own.get());
             }
-            Optional<DeviceBus> bus = t.parsed("bus", s -> enumValue(DeviceBus.class, s.replace('-', '_'), "root-port, bridge or xhci"));
+            Optional<DeviceBus> bus = t.parsed("bus", s -> enumValue(DeviceBus.class, s.replace('-', '_'), "root-port, bridge, xhci or none"));
             DeviceBus finalBus = bus.orElse(DeviceModels.defaultBus(model));
+            if (DeviceModels.BUSLESS.contains(model) != (finalBus == DeviceBus.NONE)) {
+                throw t.error("bus", DeviceModels.BUSLESS.contains(model) ? "of " + model + " must be none: QEMU attaches it to no bus"
+                        : "none is for devices QEMU attaches to no bus (" + String.join(", ", new java.util.TreeSet<>(DeviceModels.BUSLESS)) + ")",
+                        "remove bus to use the default for " + model);
+            }
             if (DeviceModels.isUsb(model) != (finalBus == DeviceBus.XHCI)) {
                 throw t.error("bus", DeviceModels.isUsb(model) ? "of a USB device must be xhci" : "xhci is for usb-* devices",
                         "remove bus to use the default for " + model);
@@ -374,12 +398,17 @@ public final class VmSpecLoader {
                 }
             }
             Optional<String> id = t.string("id");
+            Optional<MemorySize> memory = DeviceMemory.read(t, model);
+            if (memory.isPresent() && props.containsKey("memdev")) {
+                throw t.error("memory", "and props.memdev both give the device memory", "keep memory = … (Hostdev then creates the backend)");
+            }
+            Optional<FunctionSlot> slot = slotGroups.read(t, finalBus);
             t.finish(TOP_LEVEL_KEYS);
             String finalId = id.orElseGet(() -> {
                 int n = modelCounts.merge(model, 1, Integer::sum) - 1;
                 return generatedId(model.replaceAll("[^A-Za-z0-9_-]", "-"), n);
             });
-            return new EmulatedDeviceSpec(finalId, model, finalBus, drive, props);
+            return new EmulatedDeviceSpec(finalId, model, finalBus, drive, props, memory, slot);
         }
 
         /** Checks and records an id the file gives. */
@@ -415,6 +444,12 @@ public final class VmSpecLoader {
         private Path path(String text) {
             return source.baseDir().resolve(text).normalize();
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 
     /** A USB device: vendor:product or bus-port, as the engine's {@link DeviceRef} spells them. */

@@ -8,14 +8,29 @@ import java.util.Objects;
  * @param bus      the QEMU bus id ({@code pcie.0}, {@code pci.3}, …)
  * @param slot     0 to 0x1f
  * @param function 0 to 7
+ * @param multifunction whether the device opens a multi-function slot ({@code multifunction=on}: function 0 of a
+ *                      slot whose other functions hold devices too)
  */
-public record Placement(String bus, int slot, int function) {
+public record Placement(String bus, int slot, int function, boolean multifunction) {
     /** Checks ranges. */
     public Placement {
         Objects.requireNonNull(bus);
         if (slot < 0 || slot > 0x1f || function < 0 || function > 7) {
             throw new IllegalArgumentException("bad slot/function " + slot + "." + function);
         }
+        if (multifunction && function != 0) {
+            throw new IllegalArgumentException("multifunction belongs on function 0, not " + function);
+        }
+    }
+
+    /** A device alone in its slot, or at a function other than 0. */
+    public Placement(String bus, int slot, int function) {
+        this(bus, slot, function, false);
+    }
+
+    /** Function {@code function} of slot 0 of a root port's bus: a multi-function device's place. */
+    public static Placement onRootPort(String portId, int function, boolean multifunction) {
+        return new Placement(portId, 0, function, multifunction);
     }
 
     /** Slot 0 of a root port's bus, where its one device goes. */

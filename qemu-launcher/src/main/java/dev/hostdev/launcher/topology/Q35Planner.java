@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
@@ -26,6 +27,7 @@ import java.util.TreeMap;
  * the bridge), {@code [[hotplug]]} ports, spare ports. Ports added at the end of a spec (spares,
  * hotplug) therefore never move devices already there. Each device sits at {@code addr=0x0} of its
  * port; conventional PCI devices (and those marked legacy) take bridge slots 1, 2, … in file order.
+ * The functions of a multi-function device given whole share the port of its function 0 ({@link SharedSlots}).
  */
 public final class Q35Planner {
     /** The id of the xHCI controller the plan adds for USB devices. */
@@ -66,6 +68,9 @@ public final class Q35Planner {
 
     private Q35Topology layout(VmSpec spec) {
         List<String> bridged = new ArrayList<>();
+        List<HostdevSpec> bridgedHostdevs = spec.pciHostdevs().stream().filter(h -> isBehindBridge(h, facts)).toList();
+        SharedSlots shared = SharedSlots.of(spec.pciHostdevs().stream().filter(h -> !bridgedHostdevs.contains(h)).toList(),
+                bridgedHostdevs, spec.devices(), facts, notes);
         for (DiskSpec d : spec.disks()) {
             add(PortRole.DISK, d.id(), PortReservation.NONE);
         }
@@ -80,14 +85,16 @@ public final class Q35Planner {
             }
             if (isBehindBridge(h, facts)) {
                 bridged.add(h.id());
-            } else {
-                add(PortRole.HOSTDEV, h.id(), PortReservation.NONE);
+            } else if (!shared.isFollower(h.id())) {
+                add(PortRole.HOSTDEV, h.id(), PortReservation.NONE, shared.othersOf(h.id()));
             }
         }
         boolean hasXhci = false;
         for (EmulatedDeviceSpec d : spec.devices()) {
             if (d.bus() == DeviceBus.ROOT_PORT) {
-                add(PortRole.DEVICE, d.id(), PortReservation.NONE);
+                if (!shared.isFollower(d.id())) {
+                    add(PortRole.DEVICE, d.id(), PortReservation.NONE, shared.othersOf(d.id()));
+                }
                 hasXhci |= d.model().equals(DeviceModels.XHCI);
             } else if (d.bus() == DeviceBus.BRIDGE) {
                 bridged.add(d.id());
@@ -125,13 +132,17 @@ public final class Q35Planner {
     }
 
     private RootPortPlan add(PortRole role, String occupant, PortReservation reservation) {
+        return add(role, occupant, reservation, new TreeMap<>());
+    }
+
+    private RootPortPlan add(PortRole role, String occupant, PortReservation reservation, SortedMap<Integer, String> functions) {
         int position = ports.size();
         if (position >= VmSpecLoader.MAX_ROOT_PORTS || nextIndex > 255) {
             throw HostdevException.usage("the VM needs more root ports than pcie.0 holds (" + VmSpecLoader.MAX_ROOT_PORTS + ")",
                     "lower spare_root_ports or give fewer devices");
         }
         RootPort port = new RootPort(nextIndex++, 1 + position / 8, position % 8);
-        RootPortPlan plan = new RootPortPlan(port, role, Optional.ofNullable(occupant), false, reservation);
+        RootPortPlan plan = new RootPortPlan(port, role, Optional.ofNullable(occupant), false, reservation, functions);
         ports.add(plan);
         return plan;
     }
@@ -143,7 +154,7 @@ public final class Q35Planner {
             RootPortPlan p = ports.get(i);
             boolean multi = p.port().function() == 0 && i + 1 < ports.size()
                     && ports.get(i + 1).port().slot() == p.port().slot();
-            out.add(new RootPortPlan(p.port(), p.role(), p.occupant(), multi, p.reservation()));
+            out.add(new RootPortPlan(p.port(), p.role(), p.occupant(), multi, p.reservation(), p.functions()));
         }
         return out;
     }

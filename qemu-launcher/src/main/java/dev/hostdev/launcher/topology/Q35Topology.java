@@ -57,7 +57,12 @@ public record Q35Topology(List<RootPortPlan> rootPorts, Optional<BridgePlan> bri
     public Optional<Placement> placementOf(String deviceId) {
         for (RootPortPlan p : rootPorts) {
             if (p.occupant().map(deviceId::equals).orElse(false)) {
-                return Optional.of(Placement.onRootPort(p.port().id()));
+                return Optional.of(Placement.onRootPort(p.port().id(), 0, p.holdsMultiFunctionDevice()));
+            }
+            for (Map.Entry<Integer, String> f : p.functions().entrySet()) {
+                if (f.getValue().equals(deviceId)) {
+                    return Optional.of(Placement.onRootPort(p.port().id(), f.getKey(), false));
+                }
             }
         }
         if (bridge.isPresent()) {
@@ -72,7 +77,8 @@ public record Q35Topology(List<RootPortPlan> rootPorts, Optional<BridgePlan> bri
 
     /**
      * The slot map as JSON: {@code {"root_ports":[{"id","bus","addr","chassis","port","multifunction","role","device"|null,
-     * "mem_reserve","pref64_reserve","bus_reserve","sized_for"}…], "bridge":{"id","root_port","slots":[{"addr","device"|null}…]}|null}}.
+     * "mem_reserve","pref64_reserve","bus_reserve","sized_for",
+     * "functions":[{"addr":"0x0.0x1","device"}…]}…] (the other functions of a multi-function device at the port's function 0), "bridge":{"id","root_port","slots":[{"addr","device"|null}…]}|null}}.
      * Every bridge slot 1 to 31 is listed, free ones with {@code device: null}. {@link #fromJson} reads it back,
      * so a starter can save the map of a running VM for later hotplugs.
      */
@@ -96,6 +102,8 @@ public record Q35Topology(List<RootPortPlan> rootPorts, Optional<BridgePlan> bri
             o.put("pref64_reserve", r.pref64().map(m -> m.bytes()).orElse(null));
             o.put("bus_reserve", r.busReserve().isPresent() ? r.busReserve().getAsInt() : null);
             o.put("sized_for", r.forDevice().map(Object::toString).orElse(null));
+            ArrayNode functions = o.putArray("functions");
+            p.functions().forEach((fn, id) -> functions.addObject().put("addr", new Placement(p.port().id(), 0, fn).addr()).put("device", id));
         }
         if (bridge.isPresent()) {
             BridgePlan b = bridge.get();
@@ -131,9 +139,13 @@ public record Q35Topology(List<RootPortPlan> rootPorts, Optional<BridgePlan> bri
             PortReservation r = new PortReservation(size(o, "mem_reserve"), size(o, "pref64_reserve"),
                     o.hasNonNull("bus_reserve") ? OptionalInt.of(o.get("bus_reserve").asInt()) : OptionalInt.empty(),
                     o.hasNonNull("sized_for") ? Optional.of(PciAddress.parse(o.get("sized_for").asText())) : Optional.empty());
+            TreeMap<Integer, String> functions = new TreeMap<>();
+            for (JsonNode f : o.path("functions")) {
+                functions.put(parseAddr(id, f.path("addr").asText()).function(), f.path("device").asText());
+            }
             ports.add(new RootPortPlan(port, PortRole.valueOf(o.path("role").asText().toUpperCase(java.util.Locale.ROOT)),
                     o.hasNonNull("device") ? Optional.of(o.get("device").asText()) : Optional.empty(),
-                    o.path("multifunction").asBoolean(), r));
+                    o.path("multifunction").asBoolean(), r, functions));
         }
         Optional<BridgePlan> bridge = Optional.empty();
         JsonNode b = json.path("bridge");

@@ -4,6 +4,7 @@ import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciDevice;
 import dev.hostdev.engine.pci.PciInventory;
 import dev.hostdev.engine.sysfs.Sysfs;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -24,6 +25,12 @@ public final class SysfsPciFacts implements PciFacts {
     @Override
     public Optional<Boolean> isPcie(PciAddress address) {
         return inventory.get(address).map(PciDevice::pcie);
+    }
+
+    @Override
+    public List<PciAddress> functionsOf(PciAddress address) {
+        PciAddress zero = address.functionZero();
+        return inventory.addresses().stream().filter(a -> a.functionZero().equals(zero)).sorted().toList();
     }
 
     @Override

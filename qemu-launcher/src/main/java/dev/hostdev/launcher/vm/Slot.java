@@ -13,9 +13,12 @@ import java.util.Objects;
  * @param role     why the slot exists (the plan's port role, e.g. {@code spare}, {@code hotplug}; {@code bridge_slot})
  * @param sizedFor the host device the root port's windows were sized for, or {@code null}
  * @param occupant the id of the device there, or {@code null} when free
+ * @param pref64Reserve the root port's {@code pref64-reserve} in bytes (the 64-bit prefetchable window the firmware
+ *                 keeps behind it), or {@code null} for the firmware's default
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-public record Slot(SlotKind kind, String bus, String addr, String rootPort, String role, String sizedFor, String occupant) {
+public record Slot(SlotKind kind, String bus, String addr, String rootPort, String role, String sizedFor, String occupant,
+                   Long pref64Reserve) {
     /** Requires kind, bus, addr, root port and role. */
     public Slot {
         Objects.requireNonNull(kind, "kind");
@@ -23,6 +26,11 @@ public record Slot(SlotKind kind, String bus, String addr, String rootPort, Stri
         Objects.requireNonNull(addr, "addr");
         Objects.requireNonNull(rootPort, "rootPort");
         Objects.requireNonNull(role, "role");
+    }
+
+    /** A slot with the firmware's default windows. */
+    public Slot(SlotKind kind, String bus, String addr, String rootPort, String role, String sizedFor, String occupant) {
+        this(kind, bus, addr, rootPort, role, sizedFor, occupant, null);
     }
 
     /** Whether nothing sits here. */
@@ -33,7 +41,7 @@ public record Slot(SlotKind kind, String bus, String addr, String rootPort, Stri
 
     /** This slot with {@code id} in it ({@code null}: emptied). */
     public Slot withOccupant(String id) {
-        return new Slot(kind, bus, addr, rootPort, role, sizedFor, id);
+        return new Slot(kind, bus, addr, rootPort, role, sizedFor, id, pref64Reserve);
     }
 
     /** How a person names it: {@code pci.4} or {@code pci.3 slot 0x5}. */

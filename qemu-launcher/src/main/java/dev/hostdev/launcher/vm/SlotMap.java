@@ -31,7 +31,8 @@ public record SlotMap(List<Slot> slots) {
         for (RootPortPlan p : topology.rootPorts()) {
             String occupant = p.role() == PortRole.BRIDGE ? topology.bridge().map(BridgePlan::id).orElse(null) : p.occupant().orElse(null);
             s.add(new Slot(SlotKind.ROOT_PORT, p.port().id(), "0x0", p.port().id(), p.role().jsonName(),
-                    p.reservation().forDevice().map(Object::toString).orElse(null), occupant));
+                    p.reservation().forDevice().map(Object::toString).orElse(null), occupant,
+                    p.reservation().pref64().map(m -> m.bytes()).orElse(null)));
         }
         topology.bridge().ifPresent(b -> {
             for (int n = BridgePlan.FIRST_SLOT; n <= BridgePlan.LAST_SLOT; n++) {

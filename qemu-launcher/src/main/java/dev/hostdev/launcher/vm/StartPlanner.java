@@ -55,7 +55,12 @@ public final class StartPlanner {
      */
     public StartPlan plan(Path specFile, java.util.function.Function<String, ManagedDevices> managedFor,
                           java.util.function.Consumer<String> notes) {
-        VmSpec vm = VmSpecLoader.load(specFile, new dev.hostdev.engine.pci.PciSelectorResolver(sysfs));
+        VmSpec loaded = VmSpecLoader.load(specFile, new dev.hostdev.engine.pci.PciSelectorResolver(sysfs));
+        if (loaded.hostdevs().stream().anyMatch(h -> h.vfOf().isPresent())) {
+            refuseIfRunning(loaded.name()); // its own VF would otherwise be "used by" itself, and none free
+        }
+        VfAssignment.Assigned assigned = new VfAssignment(sysfs, registry).assign(loaded);
+        VmSpec vm = assigned.spec();
         ManagedDevices managed = managedFor.apply(vm.name());
         SysfsPciFacts facts = new SysfsPciFacts(sysfs);
         LaunchOptions options = LaunchOptions.forHost(root, vmsDir).paused();
@@ -76,12 +81,15 @@ public final class StartPlanner {
         List<SysfsWrite> writes = List.of();
         List<String> actions = new java.util.ArrayList<>();
         if (!managedHosts.isEmpty()) {
-            BindResult detach = CommandHints.forStart(() -> managed.detach(managedHosts, true), managedHosts, a -> where(vm, a));
+            BindResult detach = CommandHints.forStart(() -> managed.detach(managedHosts, drivers(vm), true), managedHosts, a -> where(vm, a));
             writes = detach.writes();
             // what the detach does besides writing (a module it would load), as the detach's own dry run says it
             detach.devices().forEach(d -> d.warnings().forEach(w -> actions.add(d.device() + ": " + w)));
         }
-        return new StartPlan(specFile, plan, StartPlan.judged(first.checks(), report),
+        List<String> checked = new java.util.ArrayList<>();
+        assigned.choices().forEach(c -> checked.add("chose " + c));
+        checked.addAll(StartPlan.judged(first.checks(), report));
+        return new StartPlan(specFile, plan, checked,
                 hosts.stream().map(PciAddress::toString).toList(), writes, actions);
     }
 
@@ -92,6 +100,13 @@ public final class StartPlanner {
                         + " (QEMU pid " + r.qemu().pid() + ")", "stop it first: hostdev vm stop " + r.name());
             }
         });
+    }
+
+    /** The driver each managed PCI hostdev asks for ({@code driver = …}; {@code auto} when the spec does not say). */
+    static java.util.Map<PciAddress, String> drivers(VmSpec vm) {
+        java.util.Map<PciAddress, String> out = new java.util.LinkedHashMap<>();
+        vm.pciHostdevs().stream().filter(h -> h.managed() && h.pci().isPresent()).forEach(h -> out.put(h.pci().get(), h.driver()));
+        return out;
     }
 
     private static String where(VmSpec vm, PciAddress a) {

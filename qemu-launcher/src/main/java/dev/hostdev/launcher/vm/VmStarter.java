@@ -155,16 +155,16 @@ public final class VmStarter {
             return List.of();
         }
         List<PciAddress> addresses = plan.managed().stream().map(ManagedDevice::address).toList();
-        BindResult result = CommandHints.forStart(() -> managed.detach(addresses, false), addresses,
+        BindResult result = CommandHints.forStart(() -> managed.detach(addresses, StartPlanner.drivers(plan.spec()), false), addresses,
                 a -> plan.spec().pciHostdevs().stream().filter(h -> h.pci().orElseThrow().equals(a)).findFirst()
                         .map(dev.hostdev.launcher.spec.HostdevSpec::where).orElse("the spec"));
         List<PciAddress> ours = new ArrayList<>();
         for (DeviceOutcome o : result.devices()) {
             if (o.outcome() == Outcome.DETACHED) {
                 ours.add(o.device());
-                options.out().println("detached " + o.device() + " to vfio-pci" + o.vfioNode().map(n -> " (" + n + ")").orElse(""));
+                options.out().println("detached " + o.device() + " to " + o.driverChoice().map(c -> c.driver()).orElse("vfio-pci") + o.vfioNode().map(n -> " (" + n + ")").orElse(""));
             } else if (o.outcome() == Outcome.ALREADY_DETACHED && addresses.contains(o.device())) {
-                options.out().println(o.device() + " was already on vfio-pci: it stays there when the VM ends");
+                options.out().println(o.device() + " was already on " + o.before().driver().orElse("vfio-pci") + ": it stays there when the VM ends");
             }
         }
         return ours;

@@ -28,4 +28,13 @@ class AttachCommandParsingTest {
         assertEquals(2, neither.exitCode());
         assertTrue(neither.err().contains("name the device to attach"), neither.err());
     }
+
+    @Test
+    void functionsTakesAllOnly() {
+        CliRun r = CliRun.run("attach", "no-such-vm-for-parsing", "0000:02:00.0", "--functions", "two", "--dry-run");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--functions takes 'all', not 'two'"), r.err());
+        CliRun all = CliRun.run("attach", "no-such-vm-for-parsing", "0000:02:00.0", "--functions", "all", "--dry-run");
+        assertEquals(3, all.exitCode(), "parses, then stops at the missing VM: " + all.err());
+    }
 }

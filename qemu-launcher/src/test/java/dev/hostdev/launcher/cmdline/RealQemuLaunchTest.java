@@ -126,6 +126,47 @@ class RealQemuLaunchTest {
         assertTrue(Files.exists(dir.resolve("serial.log")), "serial log file created");
     }
 
+    @Test
+    @Timeout(30)
+    void qemuAcceptsTheSizedHoleFirmwareAddressWidthAndAMemoryBackend() throws Exception {
+        Assumptions.assumeTrue(QemuCapabilities.resolve(Path.of("qemu-system-x86_64")).isPresent(), "qemu-system-x86_64 not installed");
+        Assumptions.assumeTrue(Files.isRegularFile(dev.hostdev.launcher.spec.GuestPlatform.DEFAULT_OVMF), "no OVMF (package ovmf)");
+        Path specFile = dir.resolve("big.toml");
+        // a 512G hotplug window and a 1G ivshmem BAR: a 513G hole aligned to 512G ends past 40 bits
+        Files.writeString(specFile, """
+                name = "big"
+                memory = "128M"
+                accel = "tcg"
+                firmware = "ovmf"
+                phys_bits = 41
+                [[hotplug]]
+                size = "512G"
+                [[device]]
+                model = "ivshmem-plain"
+                id = "shm"
+                memory = "1G"
+                """);
+        LaunchPlan plan = LaunchPlanner.plan(VmSpecLoader.load(specFile), FakePciFacts.none(),
+                new LaunchOptions(dir.resolve("run"), false, Set.of(), true));
+        assertEquals(513L << 30, plan.addressSpace().holeSize());
+        Files.createDirectories(plan.paths().dir());
+        qemu = new ProcessBuilder(plan.argv()).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
+        try (SocketChannel ch = connect(plan.paths().qmpSocket())) {
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            OutputStream out = Channels.newOutputStream(ch);
+            assertTrue(JSON.readTree(in.readLine()).has("QMP"), "greeting");
+            execute(in, out, "qmp_capabilities", null);
+            JsonNode hole = execute(in, out, "qom-get", JSON.createObjectNode().put("path", "/machine/q35").put("property", "pci-hole64-size"));
+            assertEquals(513L << 30, hole.asLong(), "the q35 host has the hole the plan sized");
+            JsonNode size = execute(in, out, "qom-get", JSON.createObjectNode().put("path", "/objects/mem-shm").put("property", "size"));
+            assertEquals(1L << 30, size.asLong(), "the device's memory backend");
+            assertTrue(peripherals(in, out).contains("shm"));
+            execute(in, out, "quit", null);
+        }
+        assertTrue(qemu.waitFor(10, TimeUnit.SECONDS), "QEMU quits");
+        assertEquals(0, qemu.exitValue(), Files.readString(dir.resolve("qemu.log")));
+    }
+
     private SocketChannel connect(Path socket) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {

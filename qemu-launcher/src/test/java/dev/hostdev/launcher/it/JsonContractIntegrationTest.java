@@ -79,6 +79,9 @@ class JsonContractIntegrationTest {
         check("unplug", 0, "unplug", "jsonvm", "kbd", "--dry-run");
         check("unplug", 0, "unplug", "jsonvm", "kbd");
         check("error", 10, "unplug", "jsonvm", "nic1", "--timeout", "500ms");
+        check("soak", 0, "soak", "jsonvm", "--emulated", "usb-kbd", "--cycles", "3", "--dry-run");
+        check("soak", 0, "soak", "jsonvm", "--emulated", "usb-kbd", "--cycles", "3");
+        check("soak", 10, "soak", "jsonvm", "--emulated", "e1000e", "--cycles", "3", "--timeout", "500ms");
         check("vm-stop", 0, "vm", "stop", "jsonvm", "--dry-run");
         check("vm-stop", 0, "vm", "stop", "jsonvm", "--timeout", "1");
         check("vm-stop", 0, "vm", "stop", "jsonvm");

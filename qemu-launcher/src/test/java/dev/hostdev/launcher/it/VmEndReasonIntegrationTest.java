@@ -101,7 +101,12 @@ class VmEndReasonIntegrationTest {
 
     /** Waits for the supervisor to finish its cleanup (it exits then) and returns the record. */
     private VmRecord afterSupervisor(VmRecord r) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        return afterSupervisor(r, 20);
+    }
+
+    /** The same, waiting up to {@code seconds}: a guest kernel that boots under TCG to power off is slow on a loaded host. */
+    private VmRecord afterSupervisor(VmRecord r, int seconds) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while ((r.qemu().isAlive() || r.supervisor().isAlive()) && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -185,7 +190,7 @@ class VmEndReasonIntegrationTest {
         Files.writeString(spec, Files.readString(spec) + "kernel = \"" + kernel + "\"\ninitrd = \"" + initrd
                 + "\"\nappend = \"console=ttyS0 quiet panic=-1\"\n");
         VmRecord r = startVm();
-        VmRecord after = afterSupervisor(r);
+        VmRecord after = afterSupervisor(r, 120);
         assertEquals(VmState.STOPPED, after.state(), Files.readString(dir.supervisorLog()));
         assertEquals("guest-shutdown", after.ended().reason());
         assertEquals(Boolean.TRUE, after.ended().guest());

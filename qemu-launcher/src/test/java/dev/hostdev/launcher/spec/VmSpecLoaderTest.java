@@ -293,7 +293,7 @@ class VmSpecLoaderTest {
     void deviceMistakes() {
         assertError("name = \"x\"\n[[device]]\nmodel = \"vfio-pci\"\n", "vm.toml:3: device[0].model 'vfio-pci' is not an emulated device", "[[hostdev]]");
         assertError("name = \"x\"\n[[device]]\nmodel = \"usb-kbd\"\nbus = \"root-port\"\n", "vm.toml:4: device[0].bus of a USB device must be xhci", null);
-        assertError("name = \"x\"\n[[device]]\nmodel = \"e1000e\"\nbus = \"pcie\"\n", "vm.toml:4: device[0].bus: 'pcie' is not one of root-port, bridge or xhci", null);
+        assertError("name = \"x\"\n[[device]]\nmodel = \"e1000e\"\nbus = \"pcie\"\n", "vm.toml:4: device[0].bus: 'pcie' is not one of root-port, bridge, xhci or none", null);
         assertError("name = \"x\"\n[[device]]\nmodel = \"e1000e\"\nprops = { bus = \"pcie.0\" }\n", "vm.toml:4: device[0].props.bus is set by Hostdev's plan", null);
         assertError("name = \"x\"\n[[device]]\nmodel = \"e1000e\"\n[device.props]\nspeed = 1.5\n",
                 "vm.toml:5: device[0].props.speed must be a string, a whole number or a boolean, not the decimal 1.5", null);
