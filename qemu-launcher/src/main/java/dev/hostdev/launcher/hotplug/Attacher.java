@@ -87,13 +87,30 @@ public final class Attacher {
      * @param dryRun plan only (every check made): nothing is detached or sent
      */
     public AttachResult attach(HotplugDevice device, String id, boolean allFunctions, boolean dryRun) {
+        return attach(device, id, allFunctions, dryRun, null);
+    }
+
+    /**
+     * Attaches {@code device} as {@link #attach(HotplugDevice, String, boolean)} does (same checks, lock and record),
+     * over the connection {@code session} holds instead of one of its own.
+     *
+     * @param id the device id, or {@code null} to pick {@code hpN}
+     */
+    public AttachResult attach(HotplugDevice device, String id, HotplugSession session) {
+        if (!session.vm().dir().qmpSocket().equals(vm.dir().qmpSocket())) {
+            throw new IllegalArgumentException("a session of VM " + session.vm().name() + " for an attacher of VM " + vm.name());
+        }
+        return attach(device, id, false, false, session);
+    }
+
+    private AttachResult attach(HotplugDevice device, String id, boolean allFunctions, boolean dryRun, HotplugSession session) {
         try (VmRuntimeDir.Lock lock = vm.lock("attach")) {
             VmRecord r = vm.record();
             AttachPlan plan = plan(r, device, id, allFunctions);
             if (dryRun) {
                 return new AttachResult(plan.recorded(), plan.deviceAdd().arguments(), plan.detachWrites(), true, plan.describe(), plan.others());
             }
-            return plug(r, plan);
+            return plug(r, plan, session);
         }
     }
 
@@ -177,7 +194,7 @@ public final class Attacher {
         return facts.functionsOf(p.address()).stream().filter(a -> !a.equals(p.address())).toList();
     }
 
-    private AttachResult plug(VmRecord r, AttachPlan plan) {
+    private AttachResult plug(VmRecord r, AttachPlan plan, HotplugSession session) {
         HotplugDevice.HostPci managedHost = plan.managedHost();
         VmDevice recorded = plan.recorded();
         List<SysfsWrite> writes = List.of();
@@ -198,7 +215,9 @@ public final class Attacher {
             }
         }
         boolean addSent = false;
-        try (QemuMonitor monitor = vm.monitor(r, "attach", qmpTimeout)) {
+        VmRecord current = r;
+        try (SessionMonitor held = SessionMonitor.of(session, () -> vm.monitor(current, "attach", qmpTimeout))) {
+            QemuMonitor monitor = held.monitor();
             // QEMU runs commands in order: the confirmation goes with device_add, and the record of the
             // slot taken is written while QEMU works, then put in place only once the device is confirmed.
             try (VmRecordFile.Staged record = vm.dir().stage(withDevices(r, plan))) { // r is current: the lock is held
@@ -222,6 +241,9 @@ public final class Attacher {
                 record.commit();
             }
         } catch (RuntimeException e) {
+            if (session != null) {
+                session.failed(e);
+            }
             if (addSent && unanswered(e)) {
                 throw keptUnconfirmed(r, plan, e);
             }
