@@ -27,6 +27,11 @@ public enum ErrorCode {
     STATE(11, "wrong state"),
     /** The host lacks something Hostdev needs (QEMU, a kernel module, an IOMMU, permissions). */
     ENVIRONMENT(12, "environment: the host lacks something (see 'hostdev doctor')"),
+    /**
+     * A VM run in the foreground ({@code vm run}) ended otherwise than by its guest or its service manager's
+     * stop: QEMU was killed by a signal (SIGKILL, the OOM killer) or told to quit by another process.
+     */
+    KILLED(13, "the VM was killed: its QEMU ended by a signal or another process's quit"),
     /** A bug in Hostdev: reported with its stack trace under -v. */
     INTERNAL(70, "internal error (a bug in Hostdev)");
 

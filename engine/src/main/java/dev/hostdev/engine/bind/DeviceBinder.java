@@ -103,6 +103,15 @@ public final class DeviceBinder {
         return records.find(device);
     }
 
+    /**
+     * The journal entries a previous boot left (a state directory that outlives a reboot), each described as
+     * ended by a host reboot. They are never acted on: the reboot reset their devices, and this boot may already
+     * have bound those devices as it should. With {@code retire} each is removed once reported.
+     */
+    public List<String> previousBoot(boolean retire) {
+        return recovery.previousBoot(retire);
+    }
+
     // ---- detach ---------------------------------------------------------------------------------------
 
     /**
@@ -207,6 +216,7 @@ public final class DeviceBinder {
         List<DevicePlan> work = planning.plans.stream().filter(p -> !p.isNoop()).toList();
         List<DeviceOutcome> outcomes = new ArrayList<>();
         Map<PciAddress, DeviceOutcome> done = new LinkedHashMap<>();
+        Map<PciAddress, List<String>> serials = new LinkedHashMap<>();
         if (!work.isEmpty()) {
             Transaction tx = Transaction.begin(journal, executor, probe, "detach", requester, bootId.orElse(null),
                     work.stream().map(p -> Transaction.journalDevice(p, pciId(p.device()), null, false,
@@ -215,6 +225,9 @@ public final class DeviceBinder {
                 for (DevicePlan plan : work) {
                     observer.progress(plan.device(), "detaching " + plan.device() + " from "
                             + plan.before().driver().orElse("no driver") + " to " + planning.choices.get(plan.device()).describe());
+                    // Read before the host driver lets go: an NVMe controller's serial shows only while nvme has it.
+                    serials.put(plan.device(), dev.hostdev.engine.pci.DeviceSerials.read(sysfs, "bus/pci/devices/"
+                            + plan.device()).serials());
                     PlanExecutor.Execution ex = executor.execute(plan, tx.stepsOf(plan.device()));
                     done.put(plan.device(), new DeviceOutcome(plan.device(), Outcome.DETACHED, plan.before(),
                             probe.state(plan.device()), ex.writes(), ex.vfioNode(), ex.warnings(),
@@ -224,7 +237,7 @@ public final class DeviceBinder {
                 for (DevicePlan plan : work) {
                     records.save(new DeviceRecord(plan.device().toString(), plan.before().driver().orElse(null),
                             plan.before().override().orElse(null), plan.target().driver().orElseThrow(), now, ProcessHandle.current().pid(),
-                            requester));
+                            requester, serials.getOrDefault(plan.device(), List.of())));
                 }
                 tx.commit();
             } catch (RuntimeException failure) {

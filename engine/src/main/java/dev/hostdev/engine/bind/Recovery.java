@@ -67,6 +67,9 @@ final class Recovery {
         }
         List<DeviceOutcome> outcomes = new ArrayList<>();
         for (JournalEntry entry : scan.entries()) {
+            if (ofAnotherBoot(entry)) {
+                continue; // ended by a host reboot: reported by previousBoot, never acted on
+            }
             List<PciAddress> devices = entry.devices().stream().map(d -> PciAddress.parse(d.address())).toList();
             if (dryRun) {
                 try {
@@ -127,7 +130,7 @@ final class Recovery {
             }
         }
         for (JournalEntry entry : scan.entries()) {
-            if (entry.devices().stream().noneMatch(d -> mine.contains(d.address()))) {
+            if (ofAnotherBoot(entry) || entry.devices().stream().noneMatch(d -> mine.contains(d.address()))) {
                 continue;
             }
             for (JournalEntry.JournalDevice d : entry.devices()) {
@@ -143,6 +146,35 @@ final class Recovery {
                         r.reason.hint(), r.reason);
             }
         }
+    }
+
+    /**
+     * Whether an entry was written during another boot: the reboot has reset its devices (drivers re-probed,
+     * {@code driver_override} and VF counts gone), so it describes nothing that is still half done, and this boot
+     * may already have bound those devices as it should.
+     */
+    boolean ofAnotherBoot(JournalEntry entry) {
+        return !Objects.equals(entry.bootId(), bootId.orElse(null));
+    }
+
+    /**
+     * The entries of another boot, each described as ended by a host reboot; with {@code retire}, each is then
+     * removed (nothing else is done for it: its devices are not touched).
+     */
+    List<String> previousBoot(boolean retire) {
+        List<String> out = new ArrayList<>();
+        for (JournalEntry entry : journal.scan().entries()) {
+            if (!ofAnotherBoot(entry)) {
+                continue;
+            }
+            out.add(describe(entry) + " was written during boot " + Optional.ofNullable(entry.bootId()).orElse("(unknown)")
+                    + " and ended by a host reboot (this boot is " + bootId.orElse("unknown") + "): the reboot reset its devices, "
+                    + "nothing was done to them" + (retire ? "; entry removed" : ""));
+            if (retire) {
+                journal.finish(entry);
+            }
+        }
+        return out;
     }
 
     /** An entry that failed its checks: nothing was written for it. */

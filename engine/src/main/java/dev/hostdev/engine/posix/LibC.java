@@ -7,7 +7,7 @@ import com.sun.jna.Pointer;
 
 /**
  * Every C library call Hostdev makes, in one mapping: the engine's sysfs writes, locks and interface
- * query, and the launcher's VFIO probe all go through {@link Posix}, which wraps this. JNA's direct
+ * query, the launcher's VFIO probe and its service-manager notifications all go through {@link Posix}, which wraps this. JNA's direct
  * mapping (a lock is taken on every hotplug: a call costs a fraction of a microsecond instead of the
  * few an interface proxy costs). Registered on first use, so that commands that never make a native
  * call never load JNA's library.
@@ -41,6 +41,12 @@ final class LibC {
     static native int sched_setaffinity(int pid, NativeLong cpusetsize, byte[] mask) throws LastErrorException;
 
     static native int sched_getaffinity(int pid, NativeLong cpusetsize, byte[] mask) throws LastErrorException;
+
+    static native int bind(int fd, byte[] addr, int addrlen) throws LastErrorException;
+
+    static native NativeLong sendto(int fd, byte[] buf, NativeLong len, int flags, byte[] addr, int addrlen) throws LastErrorException;
+
+    static native NativeLong recv(int fd, byte[] buf, NativeLong len, int flags) throws LastErrorException;
 
     static native int geteuid();
 

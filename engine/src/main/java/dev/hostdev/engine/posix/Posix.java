@@ -117,6 +117,81 @@ public final class Posix {
         return cpus;
     }
 
+    /** {@code AF_UNIX}. */
+    private static final int AF_UNIX = 1;
+    /** {@code SOCK_DGRAM | SOCK_CLOEXEC}. */
+    private static final int SOCK_DGRAM_CLOEXEC = 2 | 0x80000;
+    /** {@code MSG_DONTWAIT}. */
+    private static final int MSG_DONTWAIT = 0x40;
+    /** {@code MSG_NOSIGNAL}. */
+    private static final int MSG_NOSIGNAL = 0x4000;
+    /** The size of {@code sun_path} in {@code struct sockaddr_un}. */
+    private static final int SUN_PATH_SIZE = 108;
+
+    /**
+     * A datagram {@code AF_UNIX} socket (close-on-exec), the kind a service manager's notification socket is:
+     * Java 17's channels have no datagram Unix sockets.
+     */
+    public static int unixDatagramSocket() {
+        return LibC.socket(AF_UNIX, SOCK_DGRAM_CLOEXEC, 0);
+    }
+
+    /** bind(2) of a datagram Unix socket to a name: a path, or an abstract name written {@code @name}. */
+    public static void bindUnix(int fd, String name) {
+        byte[] addr = unixAddress(name);
+        LibC.bind(fd, addr, addr.length);
+    }
+
+    /** One sendto(2) of a datagram to a Unix socket named as for {@link #bindUnix}; returns the bytes sent. */
+    public static long sendToUnix(int fd, byte[] message, String name) {
+        byte[] addr = unixAddress(name);
+        return LibC.sendto(fd, message, new NativeLong(message.length), MSG_NOSIGNAL, addr, addr.length).longValue();
+    }
+
+    /**
+     * One recv(2) that does not wait: the length of the datagram read into {@code buf}, or -1 when none is
+     * waiting ({@code EAGAIN}).
+     */
+    public static int receiveNow(int fd, byte[] buf) {
+        try {
+            return (int) LibC.recv(fd, buf, new NativeLong(buf.length), MSG_DONTWAIT).longValue();
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == com.sun.jna.platform.linux.ErrNo.EAGAIN) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * {@code struct sockaddr_un} for a name, trimmed to its used length as the kernel takes it: a path
+     * (NUL-terminated), or, for a name starting with {@code @}, an abstract name (a leading NUL byte instead
+     * of the {@code @}, no terminator: its length is part of the name).
+     *
+     * @throws IllegalArgumentException when the name is empty, too long for {@code sun_path} or has a NUL byte
+     */
+    static byte[] unixAddress(String name) {
+        byte[] path = name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        boolean isAbstract = name.startsWith("@");
+        int used = isAbstract ? path.length : path.length + 1;
+        if (path.length == 0 || (isAbstract && path.length == 1) || used > SUN_PATH_SIZE) {
+            throw new IllegalArgumentException("not a usable Unix socket name (empty, or longer than "
+                    + (SUN_PATH_SIZE - 1) + " bytes): " + name);
+        }
+        for (byte b : path) {
+            if (b == 0) {
+                throw new IllegalArgumentException("a Unix socket name with a NUL byte: " + name.replace('\0', '?'));
+            }
+        }
+        byte[] addr = new byte[2 + used];
+        addr[java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN ? 0 : 1] = (byte) AF_UNIX; // sa_family_t
+        System.arraycopy(path, 0, addr, 2, path.length);
+        if (isAbstract) {
+            addr[2] = 0;
+        }
+        return addr;
+    }
+
     /** The effective uid of this process: the user whose files Hostdev trusts, with root's. */
     public static int effectiveUid() {
         return EffectiveUid.VALUE;

@@ -62,13 +62,40 @@ public final class DetachCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print every sysfs write, in order, and write nothing.")
     boolean dryRun;
 
+    @Option(names = "--persistent", description = "Also hold the devices at every boot, as driverctl set-override does: record "
+            + "each (by its most stable selector: serial, else path, …) in host.d/persistent.toml beside the host "
+            + "configuration, which 'hostdev apply' reads; with --group, every endpoint of the groups. With --dry-run, "
+            + "prints the file change.")
+    boolean persistent;
+
+    @Mixin
+    HostConfigOption config;
+
     @Override
     public Integer call() {
         DetachOptions options = DetachOptions.defaults().withDriver(driver).withWholeGroup(group).withForce(force)
                 .withDryRun(dryRun);
-        BindResult result = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev detach")
-                .detach(DetachCommandSupport.pciDevices(devices, "detach", common.sysfs()), options);
+        List<dev.hostdev.engine.pci.PciAddress> addresses = DetachCommandSupport.pciDevices(devices, "detach", common.sysfs());
+        dev.hostdev.engine.bind.DeviceBinder binder = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev detach");
+        PersistentChange change = null;
+        if (persistent) {
+            // With --group, every endpoint the detach moves is held at boot, or apply would find the group not viable.
+            List<dev.hostdev.engine.pci.PciAddress> held = !group ? addresses : binder.detach(addresses, options.withDryRun(true))
+                    .devices().stream().filter(o -> o.outcome() != dev.hostdev.engine.bind.Outcome.SKIPPED_BRIDGE)
+                    .map(dev.hostdev.engine.bind.DeviceOutcome::device).toList();
+            change = PersistentChange.hold(config.files(common), common.sysfs(), held,
+                    driver.equals(DriverChooser.AUTO) ? "auto" : driver);
+        }
+        BindResult result = binder.detach(addresses, options);
         DetachCommandSupport.print(spec, result, json.enabled());
+        if (change != null) {
+            if (dryRun) {
+                change.printPlan(json.enabled() ? spec.commandLine().getErr() : spec.commandLine().getOut());
+                (json.enabled() ? spec.commandLine().getErr() : spec.commandLine().getOut()).flush();
+            } else {
+                change.write(spec.commandLine().getErr());
+            }
+        }
         return 0;
     }
 }

@@ -17,6 +17,7 @@ import picocli.CommandLine.HelpCommand;
             ReattachCommand.class,
             RecoverCommand.class,
             SriovCommand.class,
+            ApplyCommand.class,
             DoctorCommand.class,
             VmCommand.class,
             AttachCommand.class,

@@ -19,6 +19,8 @@ final class ManualSections {
         {"/run/hostdev/journal", "What a detach or reattach under way has changed ('hostdev recover')."},
         {"/run/hostdev/devices/ADDR.json", "A device Hostdev detached, with the driver it had before."},
         {"/run/hostdev/vms/NAME/", "A VM's state.json, qmp.sock, qemu.pid and logs (under --run-dir)."},
+        {"/etc/hostdev/host.toml, /etc/hostdev/host.d/*.toml", "The host configuration 'hostdev apply' makes the host match; "
+                + "host.d/persistent.toml is the one Hostdev writes (detach/reattach --persistent)."},
         {"/usr/share/misc/pci.ids, usb.ids", "Device names (also in /usr/share/hwdata, /usr/share)."},
     };
     private static final String SEE_ALSO = "lspci(8), lsusb(8), virsh(1), qemu-system-x86_64(1); docs/guide.md, docs/json.md";

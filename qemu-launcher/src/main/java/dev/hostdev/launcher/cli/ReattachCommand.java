@@ -37,11 +37,30 @@ public final class ReattachCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print every sysfs write, in order, and write nothing.")
     boolean dryRun;
 
+    @Option(names = "--persistent", description = "Also stop holding the devices at every boot: remove them from "
+            + "host.d/persistent.toml (where 'detach --persistent' recorded them). A device held by another file of the "
+            + "host configuration (your own host.toml) is refused before anything is changed. With --dry-run, prints the file change.")
+    boolean persistent;
+
+    @Mixin
+    HostConfigOption config;
+
     @Override
     public Integer call() {
+        List<dev.hostdev.engine.pci.PciAddress> addresses = DetachCommandSupport.pciDevices(devices, "reattach", common.sysfs());
+        PersistentChange change = persistent ? PersistentChange.release(config.files(common), common.sysfs(), addresses) : null;
         BindResult result = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev reattach")
-                .reattach(DetachCommandSupport.pciDevices(devices, "reattach", common.sysfs()), new ReattachOptions(dryRun));
+                .reattach(addresses, new ReattachOptions(dryRun));
         DetachCommandSupport.print(spec, result, json.enabled());
+        if (change != null) {
+            java.io.PrintWriter where = json.enabled() || !dryRun ? spec.commandLine().getErr() : spec.commandLine().getOut();
+            if (dryRun) {
+                change.printPlan(where);
+                where.flush();
+            } else {
+                change.write(where);
+            }
+        }
         return DetachCommandSupport.anyLeftUnbound(result) ? ErrorCode.KERNEL.exitStatus() : 0;
     }
 }

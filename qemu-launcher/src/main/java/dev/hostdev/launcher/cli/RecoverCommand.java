@@ -14,7 +14,10 @@ import picocli.CommandLine.Spec;
             "",
             "Reads the journal (/run/hostdev/journal): an interrupted detach is rolled back, an interrupted "
                 + "reattach finished. Operations still running in another process are left alone. Any later "
-                + "detach or reattach of an affected device does this first by itself."})
+                + "detach or reattach of an affected device does this first by itself.",
+            "",
+            "An entry written during a previous boot (a /run/hostdev that outlived a reboot) is reported as ended by a "
+                + "host reboot and removed; nothing is done to its devices, which the reboot reset."})
 public final class RecoverCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -30,7 +33,14 @@ public final class RecoverCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BindResult result = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev recover").recover(dryRun);
+        dev.hostdev.engine.bind.DeviceBinder binder = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev recover");
+        // A previous boot's entries are reported, never acted on; they go once reported (not under --dry-run).
+        java.io.PrintWriter notes = json.enabled() ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        for (String p : binder.previousBoot(!dryRun)) {
+            notes.println((json.enabled() ? "hostdev: note: " : "# ") + p);
+        }
+        notes.flush();
+        BindResult result = binder.recover(dryRun);
         if (result.devices().isEmpty() && !json.enabled()) {
             spec.commandLine().getOut().println("nothing to recover");
             spec.commandLine().getOut().flush();

@@ -8,6 +8,7 @@ import picocli.CommandLine.HelpCommand;
         subcommands = {
             VmCmdlineCommand.class,
             VmStartCommand.class,
+            VmRunCommand.class,
             VmStopCommand.class,
             VmListCommand.class,
             VmStatusCommand.class,

@@ -123,6 +123,33 @@ public final class LabMachine {
                 """.formatted(SRIOV_NVME_SERIAL));
     }
 
+    /**
+     * This machine with a raw image of the host's as its USB stick's drive (instead of a blank one in the work
+     * directory): state written on it in one boot is there in the next, as on an appliance's disk.
+     */
+    public LabMachine withUsbStickImage(Path image) {
+        String drive = "drive = \"usb2.img\"\n";
+        if (!specText.contains(drive)) {
+            throw new IllegalStateException("the lab machine has no USB stick with " + drive.strip());
+        }
+        return new LabMachine(specText.replace(drive, "drive = " + LabSpec.quote(image.toAbsolutePath().toString()) + "\n"));
+    }
+
+    /**
+     * This machine with one more emulated PCIe device ({@code model}, QEMU id {@code id}) before all the others: it
+     * takes the first root port, so every device after it moves to the next port and bus (as when a card is added
+     * to a slot ahead of the others).
+     */
+    public LabMachine withDeviceFirst(String model, String id, String props) {
+        int first = specText.indexOf("[[device]]");
+        if (first < 0) {
+            throw new IllegalStateException("the lab machine has no [[device]]");
+        }
+        String device = "[[device]]\nmodel = " + LabSpec.quote(model) + "\nid = " + LabSpec.quote(id) + "\n"
+                + (props == null ? "" : "props = " + props + "\n") + "\n";
+        return new LabMachine(specText.substring(0, first) + device + specText.substring(first));
+    }
+
     /** The QEMU id of the big-BAR stand-in {@link #withBigBar} adds. */
     public static final String BIG_BAR_DEVICE_ID = "bigbar";
     /** QEMU's ivshmem (ivshmem-plain and ivshmem-doorbell share it). */

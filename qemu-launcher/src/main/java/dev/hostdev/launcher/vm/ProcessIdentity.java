@@ -19,8 +19,11 @@ import java.util.Optional;
  * @param startEpochMillis its start time as the kernel reports it, or 0 when unknown (then it matches no process)
  * @param executable       the path of its executable ({@code /proc/PID/exe}), or {@code null} when unknown
  *                         (then it matches no process)
+ * @param bootId           the kernel's boot id ({@code /proc/sys/kernel/random/boot_id}) when it was recorded, or
+ *                         {@code null} (a record written before Hostdev kept it): a process of another boot ended
+ *                         with that boot, whatever runs under its pid now, so it matches no process
  */
-public record ProcessIdentity(long pid, long startEpochMillis, String executable) {
+public record ProcessIdentity(long pid, long startEpochMillis, String executable, String bootId) {
     private static final String DELETED = " (deleted)";
     /** How long a process just started through setsid is given to exec its command. */
     private static final long EXEC_WAIT_MILLIS = 2000;
@@ -30,13 +33,44 @@ public record ProcessIdentity(long pid, long startEpochMillis, String executable
     /** Requires a positive pid. */
     @JsonCreator
     public ProcessIdentity(@JsonProperty("pid") long pid, @JsonProperty("startEpochMillis") long startEpochMillis,
-            @JsonProperty("executable") String executable) {
+            @JsonProperty("executable") String executable, @JsonProperty("bootId") String bootId) {
         if (pid <= 0) {
             throw new IllegalArgumentException("pid must be positive: " + pid);
         }
         this.pid = pid;
         this.startEpochMillis = startEpochMillis;
         this.executable = executable;
+        this.bootId = bootId;
+    }
+
+    /** A process of this boot. */
+    public ProcessIdentity(long pid, long startEpochMillis, String executable) {
+        this(pid, startEpochMillis, executable, currentBoot());
+    }
+
+    /** The running kernel's boot id, or {@code null} if it cannot be read. */
+    public static String currentBoot() {
+        return CurrentBoot.ID;
+    }
+
+    /** Read once: it does not change while a process runs. */
+    private static final class CurrentBoot {
+        static final String ID = read();
+
+        private static String read() {
+            try {
+                String id = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+                return id.isEmpty() ? null : id;
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
+    /** Whether it was recorded during another boot than this one: it ended with that boot. */
+    @JsonIgnore
+    public boolean fromAnotherBoot() {
+        return bootId != null && currentBoot() != null && !bootId.equals(currentBoot());
     }
 
     /** An identity whose executable is read from {@code /proc/PID/exe} now (null if it cannot be). */
@@ -116,8 +150,8 @@ public record ProcessIdentity(long pid, long startEpochMillis, String executable
      */
     @JsonIgnore
     public boolean isAlive() {
-        if (startEpochMillis == 0 || executable == null) {
-            return false; // nothing to tell it from another process with this pid
+        if (startEpochMillis == 0 || executable == null || fromAnotherBoot()) {
+            return false; // nothing to tell it from another process with this pid, or it ended with its boot
         }
         String stat;
         try (FileInputStream in = new FileInputStream("/proc/" + pid + "/stat")) {

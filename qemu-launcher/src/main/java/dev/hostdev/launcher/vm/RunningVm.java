@@ -146,6 +146,11 @@ public final class RunningVm {
         }
         Boolean supervisorAlive = state.hasProcess() && r.supervisor() != null ? r.supervisor().isAlive() : null;
         List<String> warnings = new ArrayList<>();
+        if (r.endedByHostReboot()) {
+            warnings.add("ended by a host reboot: recorded " + r.state().jsonName() + " during boot " + r.qemu().bootId()
+                    + ", this is boot " + ProcessIdentity.currentBoot() + "; nothing of it runs now and its devices were reset by "
+                    + "the reboot. 'hostdev vm start' starts it again; 'hostdev vm rm " + r.name() + "' forgets it");
+        }
         if (Boolean.FALSE.equals(supervisorAlive)) {
             warnings.add("its supervisor (pid " + r.supervisor().pid() + ") is gone: nothing will give "
                     + (r.managed().isEmpty() ? "its devices" : String.join(", ", r.managed())) + " back or record how QEMU ended"

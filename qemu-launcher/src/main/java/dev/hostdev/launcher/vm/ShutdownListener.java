@@ -25,6 +25,8 @@ import java.util.function.Consumer;
  */
 public final class ShutdownListener implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
+    /** How long the last read after QEMU's exit may take: its socket then holds the event and an EOF, read at once. */
+    private static final Duration LAST_READ = Duration.ofSeconds(1);
 
     private final ProcessIdentity qemu;
     private final QemuMonitor qmp;
@@ -142,10 +144,20 @@ public final class ShutdownListener implements AutoCloseable {
                     return Optional.empty(); // the monitor closed without the event: QEMU was killed or crashed
                 }
                 if (!qemu.isAlive()) {
-                    // gone while the connection still looks open: take an event that may have come meanwhile
-                    return heardShutdown(qmp);
+                    // gone while the connection still looks open: the event may wait unread in the socket (QEMU wrote it
+                    // and exited after this poll's deadline passed): read what is left, up to the EOF of its exit
+                    return lastEvent();
                 }
             }
+        }
+    }
+
+    /** The SHUTDOWN event still to be read from a monitor whose QEMU has ended (its EOF follows at once), if any. */
+    private Optional<QmpEvent> lastEvent() {
+        try {
+            return Optional.of(qmp.awaitShutdown(LAST_READ));
+        } catch (HostdevException e) {
+            return heardShutdown(qmp);
         }
     }
 

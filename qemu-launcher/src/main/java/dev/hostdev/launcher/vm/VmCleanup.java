@@ -62,6 +62,18 @@ public final class VmCleanup {
         }
         VmEnd ended = r.ended();
         VmState end = r.state();
+        if (r.endedByHostReboot()) {
+            // Never act on a previous boot's state: the reboot reset those devices, and this boot may hold them.
+            for (String host : r.managed()) {
+                log.println("not giving " + host + " back: it was detached during a previous boot, which the host reboot ended");
+                r = r.withoutManaged(host);
+            }
+            log.flush();
+            r = r.withState(VmState.CRASHED).withEnded(VmEnd.hostReboot());
+            dir.write(r);
+            dir.removeProcessFiles();
+            return r;
+        }
         if (r.state().hasProcess()) {
             if (heard != null && (ended == null || ended.reason().equals(VmEnd.NO_SHUTDOWN_EVENT))) {
                 ended = heard;

@@ -18,6 +18,8 @@ import java.util.Objects;
 public record VmEnd(String reason, Boolean guest, String at) {
     /** The reason recorded when QEMU ended without a {@code SHUTDOWN} event. */
     public static final String NO_SHUTDOWN_EVENT = "no-shutdown-event";
+    /** The reason recorded for a VM whose record is of a previous boot: the host rebooted (or crashed) under it. */
+    public static final String HOST_REBOOT = "host-reboot";
 
     /** Requires a reason. */
     public VmEnd {
@@ -50,10 +52,15 @@ public record VmEnd(String reason, Boolean guest, String at) {
         return new VmEnd(NO_SHUTDOWN_EVENT, null, now());
     }
 
+    /** A VM found, in a later boot, recorded as running: the host rebooted or crashed under it. */
+    public static VmEnd hostReboot() {
+        return new VmEnd(HOST_REBOOT, null, now());
+    }
+
     /** Whether this end is a crash: no {@code SHUTDOWN} event, a guest panic, or a host error. */
     @JsonIgnore
     public boolean isCrash() {
-        return reason.equals(NO_SHUTDOWN_EVENT) || reason.equals("guest-panic") || reason.equals("host-error");
+        return reason.equals(NO_SHUTDOWN_EVENT) || reason.equals(HOST_REBOOT) || reason.equals("guest-panic") || reason.equals("host-error");
     }
 
     /** The state a VM that ended so is in. */
@@ -71,6 +78,7 @@ public record VmEnd(String reason, Boolean guest, String at) {
             case "host-ui" -> "QEMU's window was closed";
             case "host-error" -> "QEMU stopped on a host error";
             case "guest-panic" -> "the guest panicked";
+            case HOST_REBOOT -> "ended by a host reboot: the record is of a previous boot";
             case NO_SHUTDOWN_EVENT -> "QEMU ended without a SHUTDOWN event: killed (SIGKILL) or crashed";
             default -> "QEMU shut down";
         };

@@ -103,12 +103,25 @@ public record VmRecord(String name, String spec, List<String> argv, VmState stat
     }
 
     /**
+     * Whether the record says QEMU runs but was written during a previous boot: the host rebooted (or crashed)
+     * under the VM. Its pids mean nothing in this boot and are never signalled; its managed devices were reset
+     * by the reboot and are not "given back" (this boot may already hold them for another VM).
+     */
+    @JsonIgnore
+    public boolean endedByHostReboot() {
+        return state.hasProcess() && qemu != null && qemu.fromAnotherBoot();
+    }
+
+    /**
      * The state as it really is: a state with a process whose QEMU is gone is what its recorded end says
      * (the supervisor heard QEMU's SHUTDOWN event), else {@link VmState#STOPPED} when it was stopping and
      * {@link VmState#CRASHED} when not, even before the supervisor has cleaned up.
      */
     @JsonIgnore
     public VmState effectiveState() {
+        if (endedByHostReboot()) {
+            return VmState.CRASHED;
+        }
         if (state.hasProcess() && qemu != null && !qemuAlive()) {
             if (ended != null) {
                 return ended.state();

@@ -93,6 +93,9 @@ public final class VmStatusJson {
         if (r.ended() != null) {
             return r.ended();
         }
+        if (r.endedByHostReboot()) {
+            return VmEnd.hostReboot(); // noticed now
+        }
         return r.qemu() != null && r.state().hasProcess() ? VmEnd.withoutShutdownEvent() : null;
     }
 }

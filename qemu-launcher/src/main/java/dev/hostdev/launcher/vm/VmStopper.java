@@ -108,18 +108,33 @@ public final class VmStopper {
      */
     public Result stop(Duration timeout, boolean force) {
         long t0 = System.nanoTime();
-        VmRecord r;
-        try (VmRuntimeDir.Lock lock = vm.dir().lock("stop", Duration.ofSeconds(10))) {
-            r = vm.record();
-            if (r.qemuAlive()) {
-                vm.dir().write(r.withState(VmState.STOPPING));
-            }
-            // QEMU already gone: not marked stopping, so the cleanup records how it really ended (a crash stays a crash)
-        }
+        VmRecord r = markStopping();
         java.util.List<String> did = new java.util.ArrayList<>();
         How how = r.qemuAlive() ? end(r, timeout, force, did) : How.ALREADY_ENDED;
         VmRecord after = awaitCleanup(r, did);
         return new Result(how, after, Duration.ofNanos(System.nanoTime() - t0), did);
+    }
+
+    /**
+     * The steps of {@link #stop} that end QEMU, without the cleanup: for the process that watches QEMU itself
+     * ({@code vm run}), which cleans up with the end it heard once QEMU is gone.
+     *
+     * @return how QEMU ended
+     */
+    public How endQemu(Duration timeout, boolean force) {
+        VmRecord r = markStopping();
+        return r.qemuAlive() ? end(r, timeout, force, new java.util.ArrayList<>()) : How.ALREADY_ENDED;
+    }
+
+    private VmRecord markStopping() {
+        try (VmRuntimeDir.Lock lock = vm.dir().lock("stop", Duration.ofSeconds(10))) {
+            VmRecord r = vm.record();
+            if (r.qemuAlive()) {
+                vm.dir().write(r.withState(VmState.STOPPING));
+            }
+            // QEMU already gone: not marked stopping, so the cleanup records how it really ended (a crash stays a crash)
+            return r;
+        }
     }
 
     private How end(VmRecord r, Duration timeout, boolean force, java.util.List<String> did) {
@@ -129,10 +144,12 @@ public final class VmStopper {
             return How.ALREADY_ENDED;
         }
         boolean quitSent = false;
+        boolean powerdownSent = false;
         try (QemuMonitor monitor = vm.monitor(QMP_TIMEOUT)) {
             if (!force) {
                 say(did, "asked the guest to power off (system_powerdown), waiting up to " + PlanStep.seconds(timeout));
                 monitor.systemPowerdown();
+                powerdownSent = true;
                 if (awaitPowerOff(qemu, monitor, timeout)) {
                     recordHeardEnd(monitor);
                     say(did, "the guest powered off");
@@ -151,6 +168,11 @@ public final class VmStopper {
             }
             recordHeardEnd(monitor);
         } catch (HostdevException e) {
+            if (powerdownSent && !quitSent && waitExit(qemu, QUIT_GRACE)) {
+                // the monitor closed because QEMU exited: the power-off it was asked for (the recorded end says how)
+                say(did, "QEMU exited after system_powerdown (its monitor closed)");
+                return How.POWERDOWN;
+            }
             say(did, "QMP failed (" + e.getMessage() + ")" + (quitSent ? "" : ": no quit was sent"));
         }
         if (quitSent && waitExit(qemu, QUIT_GRACE)) {

@@ -99,6 +99,15 @@ class CompletionScriptTest {
     }
 
     @Test
+    void applyAndItsOptionsAreOffered() throws Exception {
+        assertEquals(List.of("apply"), complete("hostdev appl"));
+        assertTrue(complete("hostdev apply --").containsAll(List.of("--check", "--dry-run", "--config", "--json")),
+                complete("hostdev apply --").toString());
+        assertTrue(complete("hostdev detach --pe").contains("--persistent"));
+        assertTrue(complete("hostdev reattach --pe").contains("--persistent"));
+    }
+
+    @Test
     void vmNamesWhereAVmIsNamedAndDevicesAfterIt() throws Exception {
         assertEquals(List.of("web"), complete("hostdev vm rm "));
         assertEquals(List.of("web"), complete("hostdev vm status w"));

@@ -25,7 +25,8 @@ class HelpAndSuggestionsTest {
         "shwo 01:00.0|did you mean 'hostdev show'?",
         "grups|did you mean 'hostdev groups'?",
         "vm stat web|did you mean 'hostdev vm start' or 'hostdev vm status'",
-        "vm rn web|did you mean 'hostdev vm rm'?",
+        "vm rn web|did you mean 'hostdev vm run' or 'hostdev vm rm'?",
+        "vm rnu web|did you mean 'hostdev vm run'?",
         "list --jsn|did you mean '--json'?",
         "doctor --jason|did you mean '--json'?",
     })

@@ -119,6 +119,21 @@ class JsonContractTest {
     }
 
     @Test
+    void applyCommand() {
+        try {
+            java.nio.file.Files.createDirectories(dir.resolve("etc/hostdev"));
+            java.nio.file.Files.writeString(dir.resolve("etc/hostdev/host.toml"),
+                    "modules = [\"vfio-pci\"]\n[[sriov]]\npci = \"02:00.0\"\nvfs = 4\n[[device]]\npath = \"pci0000:00/1e.0/00.0/01.0\"\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        check("apply", 11, "apply", "--check");
+        check("apply", 0, "apply", "--dry-run");
+        check("apply", 0, "apply");
+        check("apply", 0, "apply", "--check");
+    }
+
+    @Test
     void vmCommandsWithoutQemu() throws Exception {
         check("vm-cmdline", 0, "vm", "cmdline", spec.toString());
         check("vm-start", 0, "vm", "start", spec.toString(), "--dry-run");

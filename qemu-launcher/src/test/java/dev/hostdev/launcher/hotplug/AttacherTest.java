@@ -95,9 +95,9 @@ class AttacherTest {
                     q.reply(cmd, "{}");
                 }
                 case "qom-list" -> {
-                    if (added.size() == 1) { // the confirmation sent with device_add still lists it; the guest removes it then
-                        q.reply(cmd, "[{\"name\":\"nic\",\"type\":\"child<x>\"}]");
+                    if (added.size() == 1) { // the confirmation still lists it; the guest removes it right after
                         q.event("DEVICE_DELETED", "{\"device\":\"nic\",\"path\":\"/machine/peripheral/nic\"}");
+                        q.reply(cmd, "[{\"name\":\"nic\",\"type\":\"child<x>\"}]");
                         added.add(null);
                     } else {
                         q.reply(cmd, "[{\"name\":\"type\",\"type\":\"string\"}]");

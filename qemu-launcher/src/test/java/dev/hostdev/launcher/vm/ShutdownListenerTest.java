@@ -100,6 +100,22 @@ class ShutdownListenerTest {
     }
 
     @Test
+    void anEventReadOnlyAfterQemuIsSeenGoneIsStillHeard() throws Exception {
+        try (FakeQmpServer server = new FakeQmpServer(dir.supervisorSocket(), true, true)) {
+            CompletableFuture<VmEnd> end = listen();
+            server.reply(server.nextCommand(), "{\"status\":\"running\",\"running\":true}");
+            server.reply(server.nextCommand(), "{}");
+            server.reply(server.nextCommand(), "{\"status\":\"running\",\"running\":true}");
+            // as under heavy load: the listener's poll ends and finds QEMU gone before it has read the event QEMU wrote
+            qemuExits();
+            Thread.sleep(300);
+            server.event("SHUTDOWN", "{\"guest\":true,\"reason\":\"guest-shutdown\"}");
+            VmEnd e = end.get(10, TimeUnit.SECONDS);
+            assertEquals("guest-shutdown", e.reason(), "the event was in the socket: not a crash");
+        }
+    }
+
+    @Test
     void aPowerOffBetweenTheTwoCommandsIsCaughtByTheSecondLook() throws Exception {
         try (FakeQmpServer server = new FakeQmpServer(dir.supervisorSocket(), true, true)) {
             CompletableFuture<VmEnd> end = listen();
