@@ -106,7 +106,7 @@ public final class Attacher {
     private AttachResult attach(HotplugDevice device, String id, boolean allFunctions, boolean dryRun, HotplugSession session) {
         try (VmRuntimeDir.Lock lock = vm.lock("attach")) {
             VmRecord r = vm.record();
-            AttachPlan plan = plan(r, device, id, allFunctions);
+            AttachPlan plan = plan(r, device, id, allFunctions, session);
             if (dryRun) {
                 return new AttachResult(plan.recorded(), plan.deviceAdd().arguments(), plan.detachWrites(), true, plan.describe(), plan.others());
             }
@@ -115,7 +115,7 @@ public final class Attacher {
     }
 
     /** The plan of attaching {@code device} to the VM recorded as {@code r}, every check made. */
-    private AttachPlan plan(VmRecord r, HotplugDevice device, String id, boolean allFunctions) {
+    private AttachPlan plan(VmRecord r, HotplugDevice device, String id, boolean allFunctions, HotplugSession session) {
         List<String> checked = new ArrayList<>();
         // Whether QEMU still runs is asked of the kernel (/proc) before a host device is detached for it;
         // otherwise its monitor answers for it (RunningVm.monitor).
@@ -140,7 +140,7 @@ public final class Attacher {
         } else {
             SlotKind kind = kindOf(r, device);
             String host = device instanceof HotplugDevice.HostPci p ? p.address().toString() : null;
-            Slot s = r.slots().pick(kind, host).orElseThrow(() -> noRoom(r, kind, device));
+            Slot s = pick(r, kind, host, session).orElseThrow(() -> noRoom(r, kind, device));
             if (device instanceof HotplugDevice.HostPci p && kind == SlotKind.ROOT_PORT) {
                 PortFit.check(r.name(), s, p.address(), facts).ifPresent(checked::add);
             }
@@ -179,6 +179,20 @@ public final class Attacher {
                 : CommandHints.forAttach(() -> vm.managed().detach(hosts, true), managedHost.address()).writes();
         return new AttachPlan(r.name(), recorded, slot.orElse(null), managedHost, writes, checked,
                 QmpCall.deviceAdd(qdev.deviceAddArguments()), others);
+    }
+
+    /** The slot {@link dev.hostdev.launcher.vm.SlotMap#pick} gives, but not the one a session's last unplug emptied if another fits. */
+    private static Optional<Slot> pick(VmRecord r, SlotKind kind, String host, HotplugSession session) {
+        if (session != null) {
+            Optional<Slot> vacated = r.slots().slots().stream().filter(x -> x.isFree() && session.justVacated(x)).findFirst();
+            if (vacated.isPresent()) {
+                Optional<Slot> other = r.slots().occupy(vacated.get(), "(just vacated)").pick(kind, host);
+                if (other.isPresent()) {
+                    return r.slots().slots().stream().filter(x -> x.bus().equals(other.get().bus()) && x.addr().equals(other.get().addr())).findFirst();
+                }
+            }
+        }
+        return r.slots().pick(kind, host);
     }
 
     /** The functions other than 0 of a host PCI device at function 0, ascending; empty for a single-function device. */

@@ -5,6 +5,7 @@ import dev.hostdev.launcher.qmp.QemuMonitor;
 import dev.hostdev.launcher.qmp.QemuStatus;
 import dev.hostdev.launcher.qmp.QmpCommandException;
 import dev.hostdev.launcher.vm.RunningVm;
+import dev.hostdev.launcher.vm.Slot;
 import java.time.Duration;
 
 /**
@@ -25,6 +26,8 @@ public final class HotplugSession implements AutoCloseable {
     private QemuMonitor monitor;
     private QemuStatus status;
     private int connections;
+    private String vacatedBus;
+    private String vacatedAddr;
 
     /**
      * @param operation what the connection is for, as errors name it ({@code soak})
@@ -84,6 +87,21 @@ public final class HotplugSession implements AutoCloseable {
             status = null;
             m.close();
         }
+    }
+
+    /** Notes the slot an unplug over this session just emptied. */
+    void vacated(String bus, String addr) {
+        vacatedBus = bus;
+        vacatedAddr = addr;
+    }
+
+    /**
+     * Whether {@code slot} is the one the last unplug emptied. The next attach avoids it when it can: a guest whose
+     * ACPI handler saw the {@code device_del} twice (once with the add before it, once on its own event) ejects the
+     * slot a second time, and a device added there within milliseconds of {@code DEVICE_DELETED} is the one ejected.
+     */
+    boolean justVacated(Slot slot) {
+        return slot.bus().equals(vacatedBus) && slot.addr().equals(vacatedAddr);
     }
 
     /** How many times it has connected to QEMU's monitor. */

@@ -240,7 +240,11 @@ public final class Unplugger {
                     // gone without the event (it came while nobody listened): released all the same
                 }
             }
-            return released(slot, t0, retries);
+            UnplugResult done = released(slot, t0, retries);
+            if (session != null && device.addr() != null) {
+                session.vacated(slot.get(0).bus(), slot.get(0).addr());
+            }
+            return done;
         }
     }
 

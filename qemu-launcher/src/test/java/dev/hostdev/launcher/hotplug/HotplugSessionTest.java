@@ -47,6 +47,8 @@ class HotplugSessionTest {
     @TempDir
     Path vms;
 
+    private static final List<String> BUSES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     /** A QEMU with a guest that acknowledges every unplug, unless {@code paused}; its status follows {@code paused}. */
     private static FakeVm.Script qemu(Set<String> present, AtomicBoolean paused) {
         return (cmd, q) -> {
@@ -55,6 +57,7 @@ class HotplugSessionTest {
                         : "{\"status\":\"running\",\"running\":true}");
                 case "device_add" -> {
                     present.add(cmd.get("arguments").get("id").asText());
+                    BUSES.add(cmd.get("arguments").get("bus").asText());
                     q.reply(cmd, "{}");
                 }
                 case "qom-list" -> {
@@ -88,7 +91,10 @@ class HotplugSessionTest {
         Set<String> present = ConcurrentHashMap.newKeySet();
         try (FakeVm vm = new FakeVm(vms, VmState.RUNNING, List.of(), List.of(), qemu(present, new AtomicBoolean()))) {
             VmCycleSteps steps = new VmCycleSteps(vm.running(), NO_HOST, HotplugChecks.NONE, Duration.ofSeconds(5));
+            BUSES.clear();
             SoakReport report = soak(steps).run(5, false, null);
+            assertEquals(List.of("pci.4", "pci.5", "pci.4", "pci.5", "pci.4"), BUSES,
+                    "each cycle's device goes into the spare port the last unplug did not just empty");
             assertEquals(5, report.passed(), report.failures().toString());
             assertEquals(1, vm.qemu.accepts(), "one QMP connection for the five cycles");
             assertEquals(1, steps.connections());
