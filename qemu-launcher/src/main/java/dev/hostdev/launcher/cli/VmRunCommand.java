@@ -3,6 +3,7 @@ package dev.hostdev.launcher.cli;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.launcher.vm.ManagedDevices;
 import dev.hostdev.launcher.vm.SdNotify;
+import dev.hostdev.launcher.placement.StartPlacement;
 import dev.hostdev.launcher.vm.ServiceVm;
 import dev.hostdev.launcher.vm.StartOptions;
 import dev.hostdev.launcher.vm.StartPlan;
@@ -11,6 +12,7 @@ import dev.hostdev.launcher.vm.StopSignals;
 import dev.hostdev.launcher.vm.VmRunEnd;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmStarter;
+import dev.hostdev.launcher.vm.VfLocks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +73,13 @@ public final class VmRunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         SdNotify notify = SdNotify.fromEnvironment(System.getenv(), err);
         VmCommandContext ctx = new VmCommandContext(common, err);
+        // Held from choosing VFs (vf_of) until the record names them, as vm start does: two starts never share a VF.
+        try (VfLocks vfLocks = dryRun ? null : VfLocks.forSpec(specFile, common.sysfs(), "hostdev vm run " + specFile.getFileName())) {
+            return run(out, err, notify, ctx, vfLocks);
+        }
+    }
+
+    private Integer run(PrintWriter out, PrintWriter err, SdNotify notify, VmCommandContext ctx, VfLocks vfLocks) throws Exception {
         StartPlan plan = new StartPlanner(common.sysfs(), ctx.vmsDir()).plan(specFile, ctx::managed, n -> err.println("note: " + n));
         String name = plan.launch().spec().name();
         ManagedDevices managed = ctx.managed(name);
@@ -92,7 +101,10 @@ public final class VmRunCommand implements Callable<Integer> {
         try (VmRuntimeDir.Lock lock = dir.lock("start", Duration.ofSeconds(10))) {
             // QEMU in a session of its own (foreground=false): Ctrl-C reaches only this process, which powers the guest off
             StartOptions startOptions = new StartOptions(false, timeout, out, ctx.verbose(), null);
-            started = new VmStarter(dir, managed, startOptions).start(plan);
+            started = new VmStarter(dir, managed, startOptions, StartPlacement.of(common.sysfs())).start(plan);
+        }
+        if (vfLocks != null) {
+            vfLocks.close(); // the record names the VFs now: another start sees them as claimed
         }
         out.printf("started VM %s (QEMU pid %d); QMP socket %s%n", name, started.qemu().pid(), dir.qmpSocket());
         ServiceVm.Outcome outcome = service.run(started);
