@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  * hugepages, for the host side to read. Arguments: the {@code hostdev} script, the spec, the VM's name, rounds, a private work directory.
  */
 public final class HugepageStartRounds {
-    private static final String PAGES = "/proc/sys/vm/nr_hugepages";
+    private static final String PAGES = "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages";
     private static final java.nio.file.attribute.FileAttribute<?> PRIVATE =
             java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     private static final Path FREE = Path.of("/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages");
