@@ -45,7 +45,7 @@ import java.util.Locale;
  * exactly as {@code hostdev soak} runs it ({@link SoakRunner} over {@link VmCycleSteps}: {@code Attacher} and
  * {@code Unplugger}). The two sides take turns in blocks of {@value #BLOCK} cycles, after {@value #WARMUP} unmeasured
  * cycles each (the JIT), into the same VM, each on a root port of its own; the raw side keeps one connection for a block (QEMU's monitor takes one
- * client at a time), Hostdev's connects for each attach and unplug as the commands do. Prints p50/p90/p99/max of a whole
+ * client at a time), Hostdev's holds one for each block too (a {@code SoakRunner} run: {@code HotplugSession}). Prints p50/p90/p99/max of a whole
  * cycle each way, the ratios at p50 and p99 (the goal: at most 1.2), and the VmRSS of this JVM (Hostdev's process)
  * and of QEMU at the start and end of the measured cycles (and the heap in use after a full GC); its work directory (on tmpfs) is removed at the end unless
  * {@code -Dkeep=true}. Run it with the JVM options of the
@@ -142,7 +142,7 @@ public final class SoakBench {
 
     /**
      * {@code n} raw cycles on a connection of their own: QEMU's monitor takes one client at a time, and Hostdev's side
-     * connects for each attach and unplug, so the raw side holds the socket only for its block.
+     * holds its own connection for its block, so each side holds the socket only for its block.
      */
     private static List<Long> rawBlock(Path socket, String bus, int n) throws IOException {
         List<Long> times = new ArrayList<>();

@@ -87,18 +87,35 @@ public final class Attacher {
      * @param dryRun plan only (every check made): nothing is detached or sent
      */
     public AttachResult attach(HotplugDevice device, String id, boolean allFunctions, boolean dryRun) {
+        return attach(device, id, allFunctions, dryRun, null);
+    }
+
+    /**
+     * Attaches {@code device} as {@link #attach(HotplugDevice, String, boolean)} does (same checks, lock and record),
+     * over the connection {@code session} holds instead of one of its own.
+     *
+     * @param id the device id, or {@code null} to pick {@code hpN}
+     */
+    public AttachResult attach(HotplugDevice device, String id, HotplugSession session) {
+        if (!session.vm().dir().qmpSocket().equals(vm.dir().qmpSocket())) {
+            throw new IllegalArgumentException("a session of VM " + session.vm().name() + " for an attacher of VM " + vm.name());
+        }
+        return attach(device, id, false, false, session);
+    }
+
+    private AttachResult attach(HotplugDevice device, String id, boolean allFunctions, boolean dryRun, HotplugSession session) {
         try (VmRuntimeDir.Lock lock = vm.lock("attach")) {
             VmRecord r = vm.record();
-            AttachPlan plan = plan(r, device, id, allFunctions);
+            AttachPlan plan = plan(r, device, id, allFunctions, session);
             if (dryRun) {
                 return new AttachResult(plan.recorded(), plan.deviceAdd().arguments(), plan.detachWrites(), true, plan.describe(), plan.others());
             }
-            return plug(r, plan);
+            return plug(r, plan, session);
         }
     }
 
     /** The plan of attaching {@code device} to the VM recorded as {@code r}, every check made. */
-    private AttachPlan plan(VmRecord r, HotplugDevice device, String id, boolean allFunctions) {
+    private AttachPlan plan(VmRecord r, HotplugDevice device, String id, boolean allFunctions, HotplugSession session) {
         List<String> checked = new ArrayList<>();
         // Whether QEMU still runs is asked of the kernel (/proc) before a host device is detached for it;
         // otherwise its monitor answers for it (RunningVm.monitor).
@@ -123,7 +140,7 @@ public final class Attacher {
         } else {
             SlotKind kind = kindOf(r, device);
             String host = device instanceof HotplugDevice.HostPci p ? p.address().toString() : null;
-            Slot s = r.slots().pick(kind, host).orElseThrow(() -> noRoom(r, kind, device));
+            Slot s = pick(r, kind, host, session).orElseThrow(() -> noRoom(r, kind, device));
             if (device instanceof HotplugDevice.HostPci p && kind == SlotKind.ROOT_PORT) {
                 PortFit.check(r.name(), s, p.address(), facts).ifPresent(checked::add);
             }
@@ -164,6 +181,20 @@ public final class Attacher {
                 QmpCall.deviceAdd(qdev.deviceAddArguments()), others);
     }
 
+    /** The slot {@link dev.hostdev.launcher.vm.SlotMap#pick} gives, but not the one a session's last unplug emptied if another fits. */
+    private static Optional<Slot> pick(VmRecord r, SlotKind kind, String host, HotplugSession session) {
+        if (session != null) {
+            Optional<Slot> vacated = r.slots().slots().stream().filter(x -> x.isFree() && session.justVacated(x)).findFirst();
+            if (vacated.isPresent()) {
+                Optional<Slot> other = r.slots().occupy(vacated.get(), "(just vacated)").pick(kind, host);
+                if (other.isPresent()) {
+                    return r.slots().slots().stream().filter(x -> x.bus().equals(other.get().bus()) && x.addr().equals(other.get().addr())).findFirst();
+                }
+            }
+        }
+        return r.slots().pick(kind, host);
+    }
+
     /** The functions other than 0 of a host PCI device at function 0, ascending; empty for a single-function device. */
     private List<PciAddress> otherFunctions(HotplugDevice device) {
         if (!(device instanceof HotplugDevice.HostPci p)) {
@@ -177,7 +208,7 @@ public final class Attacher {
         return facts.functionsOf(p.address()).stream().filter(a -> !a.equals(p.address())).toList();
     }
 
-    private AttachResult plug(VmRecord r, AttachPlan plan) {
+    private AttachResult plug(VmRecord r, AttachPlan plan, HotplugSession session) {
         HotplugDevice.HostPci managedHost = plan.managedHost();
         VmDevice recorded = plan.recorded();
         List<SysfsWrite> writes = List.of();
@@ -198,7 +229,9 @@ public final class Attacher {
             }
         }
         boolean addSent = false;
-        try (QemuMonitor monitor = vm.monitor(r, "attach", qmpTimeout)) {
+        VmRecord current = r;
+        try (SessionMonitor held = SessionMonitor.of(session, () -> vm.monitor(current, "attach", qmpTimeout))) {
+            QemuMonitor monitor = held.monitor();
             // QEMU runs commands in order: the confirmation goes with device_add, and the record of the
             // slot taken is written while QEMU works, then put in place only once the device is confirmed.
             try (VmRecordFile.Staged record = vm.dir().stage(withDevices(r, plan))) { // r is current: the lock is held
@@ -222,6 +255,9 @@ public final class Attacher {
                 record.commit();
             }
         } catch (RuntimeException e) {
+            if (session != null) {
+                session.failed(e);
+            }
             if (addSent && unanswered(e)) {
                 throw keptUnconfirmed(r, plan, e);
             }

@@ -120,7 +120,7 @@ public final class Unplugger {
      *                          did not release it in time (the unplug stays pending), QEMU when QEMU refused
      */
     public UnplugResult unplug(String id, Duration timeout) {
-        return unplug(id, timeout, true);
+        return unplug(id, timeout, true, null);
     }
 
     /**
@@ -133,10 +133,33 @@ public final class Unplugger {
      * @throws HostdevException TIMEOUT when the guest stayed busy, QEMU when QEMU refused
      */
     public UnplugResult request(String id, Duration timeout) {
-        return unplug(id, timeout, false);
+        return unplug(id, timeout, false, null);
     }
 
-    private UnplugResult unplug(String id, Duration timeout, boolean wait) {
+    /**
+     * Unplugs {@code id} as {@link #unplug(String, Duration)} does (same lock, record and endings), over the connection
+     * {@code session} holds. QEMU's status is the one the session last heard (asked when it connected): it is asked
+     * again only when the guest does not acknowledge in time, to tell a paused VM from a silent guest.
+     */
+    public UnplugResult unplug(String id, Duration timeout, HotplugSession session) {
+        if (!session.vm().dir().qmpSocket().equals(vm.dir().qmpSocket())) {
+            throw new IllegalArgumentException("a session of VM " + session.vm().name() + " for an unplugger of VM " + vm.name());
+        }
+        return unplug(id, timeout, true, session);
+    }
+
+    private UnplugResult unplug(String id, Duration timeout, boolean wait, HotplugSession session) {
+        try {
+            return unplugLocked(id, timeout, wait, session);
+        } catch (RuntimeException e) {
+            if (session != null) {
+                session.failed(e);
+            }
+            throw e;
+        }
+    }
+
+    private UnplugResult unplugLocked(String id, Duration timeout, boolean wait, HotplugSession session) {
         try (VmRuntimeDir.Lock lock = vm.lock("unplug")) {
             VmRecord r = vm.record();
             VmDevice device = target(r, r.state(), id); // QEMU's liveness: its monitor answers for it
@@ -145,8 +168,9 @@ public final class Unplugger {
             long t0 = System.nanoTime();
             long deadline = t0 + timeout.toNanos();
             int retries = 0;
-            try (QemuMonitor monitor = vm.monitor(r, "unplug", QMP_TIMEOUT)) {
-                QemuStatus status = monitor.queryStatus();
+            try (SessionMonitor held = SessionMonitor.of(session, () -> vm.monitor(r, "unplug", QMP_TIMEOUT))) {
+                QemuMonitor monitor = held.monitor();
+                QemuStatus status = session == null ? monitor.queryStatus() : session.knownStatus();
                 boolean pending = false;
                 Duration backoff = FIRST_BACKOFF;
                 while (true) {
@@ -192,6 +216,10 @@ public final class Unplugger {
                     if (e.code() != ErrorCode.TIMEOUT) {
                         throw e;
                     }
+                    if (session != null) {
+                        status = session.refreshStatus(); // paused since the session asked? then nothing will acknowledge
+                        paused = !status.running();
+                    }
                     Set<String> still = monitor.peripheralIds();
                     if (paused && still.contains(del)) {
                         throw new HostdevException(ErrorCode.STATE, "VM " + vm.name() + " is paused (QEMU status "
@@ -212,7 +240,11 @@ public final class Unplugger {
                     // gone without the event (it came while nobody listened): released all the same
                 }
             }
-            return released(slot, t0, retries);
+            UnplugResult done = released(slot, t0, retries);
+            if (session != null && device.addr() != null) {
+                session.vacated(slot.get(0).bus(), slot.get(0).addr());
+            }
+            return done;
         }
     }
 

@@ -164,6 +164,27 @@ public final class LabMachine {
                 + "[[device]]\nmodel = \"ivshmem-plain\"\nid = \"" + BIG_BAR_DEVICE_ID + "\"\nmemory = \"4G\"\n");
     }
 
+    /** The QEMU id of the e1000e {@link #withTwoNumaNodes()} puts on guest node 1. */
+    public static final String NODE1_NIC_ID = "node1nic";
+    /** Its MAC address (how a test finds it among the lab's e1000e). */
+    public static final String NODE1_NIC_MAC = "52:54:00:1a:b3:01";
+
+    /**
+     * This machine with two NUMA nodes of two CPUs each (issue 16.1), said with the placement feature itself:
+     * {@code cpus = 4}, {@code [placement] guest_nodes = 2} (RAM split evenly), and an e1000e (id
+     * {@value #NODE1_NIC_ID}) on a root port of guest node 1's {@code pxb-pcie} ({@code device_nodes}), so that
+     * in the guest it reports {@code numa_node} 1 and {@code local_cpulist} 2-3.
+     */
+    public LabMachine withTwoNumaNodes() {
+        if (!specText.contains("\ncpus = 2\n")) {
+            throw new IllegalStateException("the lab machine does not say cpus = 2");
+        }
+        return new LabMachine(specText.replace("\ncpus = 2\n", "\ncpus = 4\n")
+                + "\n# an e1000e on guest node 1 (issue 16.1): behind that node's pxb-pcie\n"
+                + "[[device]]\nmodel = \"e1000e\"\nid = \"" + NODE1_NIC_ID + "\"\nprops = { mac = \"" + NODE1_NIC_MAC + "\" }\n"
+                + "\n[placement]\nguest_nodes = 2\ndevice_nodes = { " + NODE1_NIC_ID + " = 1 }\n");
+    }
+
     /** The spec's text, as written into the work directory. */
     public String specText() {
         return specText;

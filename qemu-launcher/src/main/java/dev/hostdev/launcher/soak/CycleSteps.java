@@ -19,4 +19,18 @@ public interface CycleSteps {
      * @throws dev.hostdev.engine.HostdevException when it was not released (guest busy, no acknowledgement in time…)
      */
     Duration unplug(String id);
+
+    /**
+     * Called before a run's first cycle; what it returns is closed after the run's last, failed or not. Steps that
+     * talk to QEMU keep one monitor connection for the run in it. By default there is nothing to hold.
+     */
+    default Held hold() {
+        return () -> { };
+    }
+
+    /** What a run holds between its cycles (a monitor connection); closing it lets go. */
+    interface Held extends AutoCloseable {
+        @Override
+        void close();
+    }
 }

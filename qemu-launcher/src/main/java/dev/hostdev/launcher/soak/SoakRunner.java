@@ -74,21 +74,23 @@ public final class SoakRunner {
         int failed = 0;
         int healthChecks = 0;
         long t0 = System.nanoTime();
-        for (int n = 1; n <= cycles; n++) {
-            Cycle c = new Cycle(n);
-            CycleResult r = c.run();
-            healthChecks += c.healthChecks;
-            results.add(r);
-            if (r.passed()) {
-                passed++;
-            } else {
-                failed++;
-            }
-            if (listener != null) {
-                listener.cycleDone(r, passed, failed);
-            }
-            if (!r.passed() && !keepGoing) {
-                break;
+        try (CycleSteps.Held held = steps.hold()) { // one monitor connection for the whole run
+            for (int n = 1; n <= cycles; n++) {
+                Cycle c = new Cycle(n);
+                CycleResult r = c.run();
+                healthChecks += c.healthChecks;
+                results.add(r);
+                if (r.passed()) {
+                    passed++;
+                } else {
+                    failed++;
+                }
+                if (listener != null) {
+                    listener.cycleDone(r, passed, failed);
+                }
+                if (!r.passed() && !keepGoing) {
+                    break;
+                }
             }
         }
         long wall = System.nanoTime() - t0;

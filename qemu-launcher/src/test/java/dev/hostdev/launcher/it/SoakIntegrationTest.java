@@ -50,6 +50,13 @@ class SoakIntegrationTest {
         }
     }
 
+    /** Connections Hostdev has opened to the VM's monitor: each begins with qmp_capabilities in the transcript. */
+    private long qmpConnections() throws java.io.IOException {
+        try (java.util.stream.Stream<String> lines = Files.lines(dir.qmpLog())) {
+            return lines.filter(l -> l.contains("-> {\"execute\":\"qmp_capabilities\"")).count();
+        }
+    }
+
     private CliRun hostdev(String... args) {
         List<String> a = new ArrayList<>(List.of(args));
         a.addAll(List.of("--root", root.toString()));
@@ -75,8 +82,10 @@ class SoakIntegrationTest {
         assertEquals(0, start.exitCode(), start.err());
 
         Path plot = root.resolve("usb.svg");
+        long connectionsBefore = qmpConnections();
         CliRun usb = hostdev("soak", "rig", "--emulated", "usb-kbd", "--cycles", "20", "--plot", plot.toString(), "--json");
         assertEquals(0, usb.exitCode(), usb.out() + usb.err());
+        assertEquals(1, qmpConnections() - connectionsBefore, "20 cycles over one QMP connection (qmp_capabilities in " + dir.qmpLog() + ")");
         JsonNode r = JSON.readTree(usb.out());
         assertEquals(20, r.path("passed").asInt(), usb.out());
         assertEquals(20, r.path("latency_ms").path("del").path("count").asInt());

@@ -66,6 +66,20 @@ class LabMachineTest {
     }
 
     @Test
+    void twoNumaNodesGiveTheGuestTwoNodesOfTwoCpusAndTheNicOnNodeOne(@TempDir Path work) throws IOException {
+        Files.writeString(work.resolve(LabMachine.SPEC_FILE), LabMachine.standard().withTwoNumaNodes().specText());
+        VmSpec spec = VmSpecLoader.load(work.resolve(LabMachine.SPEC_FILE));
+        String argv = String.join(" ", LaunchPlanner.plan(spec, new SysfsPciFacts(new Sysfs(new HostRoot(work))),
+                LaunchOptions.forHost(new HostRoot(work))).argv());
+        assertTrue(argv.contains("-smp 4 ") && argv.contains("-object memory-backend-ram,id=ram-node0,size=1024M -numa node,nodeid=0,cpus=0-1,memdev=ram-node0")
+                && argv.contains("-object memory-backend-ram,id=ram-node1,size=1024M -numa node,nodeid=1,cpus=2-3,memdev=ram-node1"), argv);
+        Matcher pxb = Pattern.compile("-device pxb-pcie,bus_nr=[0-9]+,numa_node=1,id=(numa[0-9]+),").matcher(argv);
+        assertTrue(pxb.find(), argv);
+        assertTrue(argv.contains("-device pcie-root-port,") && argv.matches(".*-device e1000e,mac=" + LabMachine.NODE1_NIC_MAC
+                + ",id=" + LabMachine.NODE1_NIC_ID + ",bus=" + pxb.group(1) + "\\.rp0,addr=0x0.*"), argv);
+    }
+
+    @Test
     void theLabPackageBuildsNoQemuArgumentsAndImportsNoCli() throws IOException {
         Path lab = Path.of("src/main/java/dev/hostdev/launcher/lab");
         try (Stream<Path> files = Files.walk(lab)) {

@@ -31,6 +31,7 @@ public final class FakeQmpServer implements AutoCloseable {
     private volatile OutputStream out;
     private final Thread thread;
     private final boolean answerCapabilities;
+    private final java.util.concurrent.atomic.AtomicInteger accepts = new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param greet              send the greeting on accept
@@ -51,6 +52,11 @@ public final class FakeQmpServer implements AutoCloseable {
         return new FakeQmpServer(dir.resolve("qmp.sock"), true, true);
     }
 
+    /** How many connections it has accepted. */
+    public int accepts() {
+        return accepts.get();
+    }
+
     public Path socket() {
         return socket;
     }
@@ -60,6 +66,7 @@ public final class FakeQmpServer implements AutoCloseable {
         while (server.isOpen()) {
             try {
                 SocketChannel c = server.accept();
+                accepts.incrementAndGet();
                 conn = c;
                 out = ChannelStreams.output(c);
                 if (greet) {
