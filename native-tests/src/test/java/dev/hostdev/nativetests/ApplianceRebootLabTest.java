@@ -38,10 +38,14 @@ import org.junit.jupiter.api.Test;
  * {@code hostdev apply --check} reports the difference, {@code hostdev apply} puts the NVMe on vfio-pci and
  * reports the VM record and the journal entry as ended by a host reboot, without touching the device now at the
  * journal entry's address (another e1000e, which the old entry would have "recovered"); a second check finds
- * nothing to do. Two boots, one class: about three minutes on an idle machine.
+ * nothing to do. The machine also has an SR-IOV NVMe ({@link LabMachine#withSriovNvme()}): the first boot writes a
+ * {@code [[sriov]]} entry for its PF, by serial, with {@code vfs = 2} into {@code host.toml}; the second boot's check
+ * reports "0 VFs, configured 2 VFs", apply creates both VFs (the PF stays on nvme) and then finds them as configured.
+ * Two boots, one class: about three minutes on an idle machine.
  */
 class ApplianceRebootLabTest {
     private static final String SERIAL = "hostdevlab1";
+    private static final String PF_SERIAL = LabMachine.SRIOV_NVME_SERIAL;
     private static Path disk;
 
     @AfterAll
@@ -63,7 +67,8 @@ class ApplianceRebootLabTest {
                 + "export HOSTDEV_RUN_DIR=/run/disk/var/lib/hostdev/vms\n"
                 + "HD=\"" + hostdev + "\"\n"
                 + "CFG=\"--config /run/disk/etc/hostdev/host.toml\"\n"
-                + "nvme() { for d in /sys/bus/pci/devices/*; do [ \"$(cat $d/vendor):$(cat $d/device)\" = 0x1b36:0x0010 ] && basename $d; done; }\n"
+                + "nvme() { for d in /sys/bus/pci/devices/*; do [ \"$(cat $d/vendor):$(cat $d/device)\" = 0x1b36:0x0010 ] && [ ! -e $d/sriov_totalvfs ] && basename $d; done; }\n"
+                + "pf() { for d in /sys/bus/pci/devices/*; do [ \"$(cat $d/vendor):$(cat $d/device)\" = 0x1b36:0x0010 ] && [ -e $d/sriov_totalvfs ] && basename $d; done; }\n"
                 + "e1000e() { for d in /sys/bus/pci/devices/*; do [ \"$(cat $d/vendor):$(cat $d/device)\" = 0x8086:0x10d3 ] && basename $d; done; }\n"
                 + "drv() { basename \"$(readlink /sys/bus/pci/devices/$1/driver)\" 2>/dev/null || echo none; }\n"
                 + "echo \"boot=$(cat /proc/sys/kernel/random/boot_id)\"\n"
@@ -124,7 +129,7 @@ class ApplianceRebootLabTest {
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
             f.setLength(64L << 20);
         }
-        LabMachine first = LabMachine.standard().withUsbStickImage(disk);
+        LabMachine first = LabMachine.standard().withUsbStickImage(disk).withSriovNvme();
         LabMachine renumbered = first.withDeviceFirst("e1000e", "added", "{ mac = \"52:54:00:1a:b0:09\" }");
 
         Map<String, String> one;
@@ -133,6 +138,8 @@ class ApplianceRebootLabTest {
             GuestResult r = run(vm, setUp(hostdev, true)
                     + "N=$(nvme); NIC2=$(e1000e | sed -n 2p)\n"
                     + "echo \"nvme=$N\"; echo \"nic2=$NIC2\"\n"
+                    + "printf '[[sriov]]\\nserial = \"" + PF_SERIAL + "\"\\nvfs = 2\\n' > /run/disk/etc/hostdev/host.toml\n"
+                    + "echo \"pf=$(pf)\"\n"
                     + "printf 'name = \"appliance-vm\"\\nmemory = \"128M\"\\n' > /run/disk/etc/hostdev/vm.toml\n"
                     // One JVM for both (a JVM start costs seconds under TCG): hostdev batch, a result line each.
                     + "printf 'detach --persistent %s %s\\nvm start /run/disk/etc/hostdev/vm.toml\\n' \"$CFG\" $N | $HD batch --json --keep-going\n"
@@ -161,8 +168,10 @@ class ApplianceRebootLabTest {
             vm.loadDrivers();
             String old = one.get("nvme");
             GuestResult r = run(vm, setUp(hostdev, false)
-                    + "N=$(nvme)\n"
-                    + "echo \"nvme=$N\"; echo \"nvme_driver_before=$(drv $N)\"\n"
+                    + "N=$(nvme); P=$(pf)\n"
+                    + "echo \"nvme=$N\"; echo \"nvme_driver_before=$(drv $N)\"; echo \"pf=$P\"\n"
+                    // An NVMe VF has no queues until the host assigns them: keep the nvme driver off the new VFs.
+                    + "echo 0 > /sys/bus/pci/devices/$P/sriov_drivers_autoprobe\n"
                     + "echo \"old_is=$(cat /sys/bus/pci/devices/" + old + "/vendor 2>/dev/null):$(cat /sys/bus/pci/devices/" + old
                     + "/device 2>/dev/null)\"\n"
                     + "printf '[[device]]\\npci = \"" + old + "\"\\nexpect = \"1b36:0010\"\\n' > /run/disk/etc/hostdev/by-address.toml\n"
@@ -178,6 +187,9 @@ class ApplianceRebootLabTest {
                     + "EOF\n"
                     + "$HD batch --json --keep-going /tmp/boot2.batch\n"
                     + "echo \"nvme_driver_after=$(drv $N)\"\n"
+                    + "echo \"numvfs=$(cat /sys/bus/pci/devices/$P/sriov_numvfs)\"\n"
+                    + "echo \"virtfns=$(ls -d /sys/bus/pci/devices/$P/virtfn* | wc -l)\"\n"
+                    + "echo \"pf_driver=$(drv $P)\"\n"
                     + "echo \"stale_address_driver=$(drv " + one.get("nic2") + ")\"\n"
                     + "echo \"stale_address_override=$(cat /sys/bus/pci/devices/" + one.get("nic2") + "/driver_override)\"\n"
                     + "echo \"journal=$(ls /run/hostdev/journal | wc -l)\"\n");
@@ -201,7 +213,12 @@ class ApplianceRebootLabTest {
             assertEquals(0, lines.get(2).path("exit").asInt(), lines.get(2)::toString);
             assertEquals(11, lines.get(3).path("exit").asInt(), "apply --check: the host differs: " + lines.get(3));
             assertTrue(lines.get(3).path("stdout").asText().contains("differs: device serial:" + SERIAL + " (" + two.get("nvme") + "): nvme, configured vfio-pci"), out);
+            assertTrue(lines.get(3).path("stdout").asText().contains("serial:" + PF_SERIAL + " (" + two.get("pf") + ")"), out);
+            assertTrue(lines.get(3).path("stdout").asText().contains("0 VFs, configured 2 VFs"), out);
             assertEquals(0, lines.get(4).path("exit").asInt(), lines.get(4)::toString);
+            assertEquals("2", two.get("numvfs"), "apply created the VFs: " + out);
+            assertEquals("2", two.get("virtfns"), out);
+            assertEquals("nvme", two.get("pf_driver"), out);
             String applied = lines.get(4).path("stdout").asText();
             assertEquals("vfio-pci", two.get("nvme_driver_after"), out);
             assertTrue(applied.contains("# VM appliance-vm (started ") && applied.contains("was ended by a host reboot"), applied);
@@ -212,6 +229,8 @@ class ApplianceRebootLabTest {
             assertEquals(0, lines.get(5).path("exit").asInt(), "the host matches: " + lines.get(5));
             assertEquals(0, lines.get(6).path("exit").asInt(), lines.get(6)::toString);
             assertTrue(lines.get(6).path("stdout").asText().contains("nothing to do: the host matches"), lines.get(6)::toString);
+            assertTrue(lines.get(6).path("stdout").asText().contains("sriov serial:" + PF_SERIAL + " (" + two.get("pf") + "): 2 VFs, as configured"),
+                    lines.get(6)::toString);
             assertTrue(lines.get(7).path("stdout").asText().matches("(?s).*appliance-vm\\s+crashed.*host-reboot.*"),
                     "vm list: " + lines.get(7));
         }

@@ -8,11 +8,14 @@ import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciDevice;
 import dev.hostdev.engine.pci.PciInventory;
 import dev.hostdev.engine.pci.UnreadablePciEntry;
+import dev.hostdev.engine.pci.VmdDomain;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -22,8 +25,11 @@ import java.util.TreeMap;
  * @param devices the endpoints to move, in the order named, then group members by address
  * @param bridges the groups' bridges, with their state, which stay as they are
  * @param groups  the IOMMU groups concerned
+ * @param vanishing the devices behind a VMD controller being detached, each with its controller: they leave the
+ *                  host with it (its unbind removes their whole domain), so nothing is written to them
  */
-record DetachSelection(Map<PciAddress, PciDevice> devices, Map<PciAddress, BindingState> bridges, List<IommuGroup> groups) {
+record DetachSelection(Map<PciAddress, PciDevice> devices, Map<PciAddress, BindingState> bridges, List<IommuGroup> groups,
+                       Map<PciAddress, PciAddress> vanishing) {
 
     /**
      * @throws HostdevException NOT_FOUND for an absent device, USAGE for a bridge, ENVIRONMENT for a
@@ -60,7 +66,50 @@ record DetachSelection(Map<PciAddress, PciDevice> devices, Map<PciAddress, Bindi
                 }
             }
         }
-        return new DetachSelection(chosen, bridges, List.copyOf(groups.values()));
+        Map<PciAddress, PciAddress> vanishing = vmdDomains(chosen, new LinkedHashSet<>(requested), inventory);
+        return new DetachSelection(chosen, bridges, List.copyOf(groups.values()), vanishing);
+    }
+
+    /**
+     * Refuses a device behind Intel VMD unless its controller was named (a controller that {@code --group} adds
+     * does not count: the user asked for a drive, and would get the whole domain), and takes out of the
+     * selection every device behind a VMD controller being detached (after the controller's unbind they no
+     * longer exist: a write to them would fail half-way through the plan).
+     *
+     * @return the devices of the chosen controllers' domains, each with its controller, by address
+     * @throws HostdevException USAGE naming the device, its VMD controller and the fix
+     */
+    private static Map<PciAddress, PciAddress> vmdDomains(Map<PciAddress, PciDevice> chosen, Set<PciAddress> named,
+                                                          PciInventory inventory) {
+        Set<PciAddress> controllers = new HashSet<>();
+        for (PciDevice d : chosen.values()) {
+            Optional<PciAddress> vmd = VmdDomain.controllerOf(d);
+            if (vmd.isPresent() && !namedController(d, named)) {
+                PciAddress c = vmd.get();
+                throw HostdevException.usage(VmdDomain.notAssignableAlone(d.address(), c),
+                        c + " (Intel VMD) owns domain " + String.format("%04x", d.address().domain())
+                                + "; its drives cannot be given to a VM one by one: detach the VMD controller " + c
+                                + " itself (every drive behind it goes with it; none may hold a host filesystem)");
+            }
+            if (named.contains(d.address())) {
+                controllers.add(d.address());
+            }
+        }
+        Map<PciAddress, PciAddress> vanishing = new TreeMap<>();
+        for (PciDevice d : inventory.all()) {
+            for (PciAddress c : controllers) {
+                if (!d.address().equals(c) && VmdDomain.isBehind(d, c)) {
+                    vanishing.put(d.address(), c);
+                }
+            }
+        }
+        chosen.keySet().removeAll(vanishing.keySet());
+        return vanishing;
+    }
+
+    /** Whether a VMD controller owning {@code d}'s domain (at any depth) was named. */
+    private static boolean namedController(PciDevice d, Set<PciAddress> named) {
+        return named.stream().anyMatch(c -> !c.equals(d.address()) && VmdDomain.isBehind(d, c));
     }
 
     /**
@@ -88,7 +137,9 @@ record DetachSelection(Map<PciAddress, PciDevice> devices, Map<PciAddress, Bindi
         for (IommuGroup g : groups) {
             List<PciDevice> members = g.members().stream().map(m -> readable(inventory, m)).flatMap(Optional::stream)
                     .toList();
-            GroupViability.check(g.number(), members, devices.keySet()).requireViable();
+            Set<PciAddress> going = new HashSet<>(devices.keySet());
+            going.addAll(vanishing.keySet());
+            GroupViability.check(g.number(), members, going).requireViable();
         }
     }
 }

@@ -162,6 +162,8 @@ public final class DeviceBinder {
         guard.checkHostUse(named, options.force());
         DetachSelection sel = select(requested, options);
         List<String> warnings = new ArrayList<>();
+        sel.vanishing().forEach((d, vmd) -> warnings.add(d + " is behind " + vmd + " (Intel VMD): it leaves the host"
+                + " with the controller (its domain vanishes when " + vmd + " is unbound); nothing is written to it"));
         Map<PciAddress, DriverChoice> choices = new LinkedHashMap<>();
         for (PciAddress a : sel.devices().keySet()) {
             choices.put(a, chooser.choose(a, probe.state(a), options.driverFor(a)));

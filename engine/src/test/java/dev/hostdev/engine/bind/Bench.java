@@ -56,6 +56,24 @@ final class Bench {
         return new Bench(root, t);
     }
 
+    /**
+     * Intel VMD as a laptop lays it out: the controller 0000:00:0e.0 (class 0x0104, group 5) owns domain 10000,
+     * whose root ports and two NVMe drives share its IOMMU group (their DMA goes through it).
+     */
+    static Bench vmd(Path root) {
+        SysfsTree t = SysfsTree.create(root).pciDriver("vfio-pci");
+        t.pci("0000:00:0e.0").vendor(0x8086).device(0x467f).klass(0x010400).driver("vmd").iommuGroup(5).add();
+        t.pci("10000:00:02.0").parent("0000:00:0e.0").vendor(0x8086).device(0x7a38).rootPort().secondaryBus(1)
+                .driver("pcieport").iommuGroup(5).add();
+        t.pci("10000:00:03.0").parent("0000:00:0e.0").vendor(0x8086).device(0x7a39).rootPort().secondaryBus(2)
+                .driver("pcieport").iommuGroup(5).add();
+        t.pci("10000:01:00.0").parent("10000:00:02.0").vendor(0x144d).device(0xa80a).klass(0x010802).pcie()
+                .driver("nvme").iommuGroup(5).add();
+        t.pci("10000:02:00.0").parent("10000:00:03.0").vendor(0x144d).device(0xa80a).klass(0x010802).pcie()
+                .driver("nvme").iommuGroup(5).add();
+        return new Bench(root, t);
+    }
+
     /** A fresh binder, as a new process would have (the kernel's planned kills are cancelled). */
     Bench restart() {
         kernel.revive();

@@ -2,12 +2,14 @@ package dev.hostdev.launcher.cli;
 
 import dev.hostdev.engine.guard.HostUse;
 import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.engine.pci.VmdDomain;
 import dev.hostdev.engine.pci.PciDevice;
 import dev.hostdev.engine.pci.PciSummary;
 import dev.hostdev.engine.usb.UsbDevice;
 import dev.hostdev.engine.usb.UsbNames;
 import dev.hostdev.engine.usb.UsbNodedevName;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The text of {@code hostdev show}: the list line, then one labelled fact per line. */
@@ -27,6 +29,9 @@ final class ShowText {
             field(s, "selector note", note);
         }
         field(s, "parent", d.parent().map(PciAddress::toString).orElse("none (root bus)"));
+        Optional<PciAddress> vmd = VmdDomain.controllerOf(d);
+        vmd.ifPresent(c -> field(s, "behind VMD", c + " (Intel VMD): not assignable alone; detach " + c
+                + " itself to give a VM every device behind it"));
         field(s, "subsystem", String.format("[%04x:%04x]", d.subsystemVendorId(), d.subsystemDeviceId()));
         field(s, "driver", d.driver().orElse("none"));
         field(s, "driver_override", d.driverOverride().orElse("none"));
@@ -39,9 +44,14 @@ final class ShowText {
             field(s, "IOMMU group", r.group().get().number() + (others.isEmpty() ? " (alone in it)"
                     : ", with " + others.stream().map(m -> m.address() + " (" + m.driver().orElse("no driver") + ")")
                             .collect(Collectors.joining(", "))));
-            r.viability().ifPresent(v -> field(s, "group viable", v.viable() ? "yes, once this device is detached"
+            if (vmd.isPresent()) {
+                field(s, "group viable", "no: " + d.address() + " is behind Intel VMD " + vmd.get()
+                        + " (detach the controller instead)");
+            } else {
+                r.viability().ifPresent(v -> field(s, "group viable", v.viable() ? "yes, once this device is detached"
                     : "no: " + v.blockers().stream().map(Object::toString).collect(Collectors.joining(", "))
                             + " (detach " + (v.blockers().size() == 1 ? "it" : "them") + " too, or use --group)"));
+            }
         } else {
             field(s, "IOMMU group", "none (the IOMMU is off or absent)");
         }

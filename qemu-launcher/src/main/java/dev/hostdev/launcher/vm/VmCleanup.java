@@ -70,8 +70,8 @@ public final class VmCleanup {
             }
             log.flush();
             r = r.withState(VmState.CRASHED).withEnded(VmEnd.hostReboot());
-            dir.write(r);
             dir.removeProcessFiles();
+            dir.write(r);
             return r;
         }
         if (r.state().hasProcess()) {
@@ -98,8 +98,9 @@ public final class VmCleanup {
         }
         log.flush();
         r = r.withState(end).withEnded(ended);
-        dir.write(r);
+        // the files first: a record that says the VM ended is only seen once nothing of its QEMU is left
         dir.removeProcessFiles();
+        dir.write(r);
         if (failure != null) {
             throw failure;
         }

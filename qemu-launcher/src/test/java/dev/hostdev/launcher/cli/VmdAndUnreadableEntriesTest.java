@@ -98,6 +98,17 @@ class VmdAndUnreadableEntriesTest {
     }
 
     @Test
+    void showOfADriveBehindVmdNamesItsControllerAndSaysItIsNotAssignableAlone() {
+        CliRun r = run("show", "10000:01:00.0");
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("  behind VMD:       0000:00:0e.0 (Intel VMD): not assignable alone; detach 0000:00:0e.0"
+                + " itself to give a VM every device behind it\n"), r.out());
+        assertTrue(r.out().contains("  group viable:     no: 10000:01:00.0 is behind Intel VMD 0000:00:0e.0 (detach the"
+                + " controller instead)\n"), r.out());
+        assertTrue(!run("show", "10001:01:00.0").out().contains("behind VMD"), "a domain under a host bridge is no VMD's");
+    }
+
+    @Test
     void unreadableEntriesAreListedWithWhatCouldBeReadAndAWarning() throws Exception {
         Files.writeString(tree.pciDeviceDir("10001:01:00.0").resolve("class"), "zz\n");
         Files.createDirectory(tree.sysPath("bus/pci/devices/not-a-device"));
