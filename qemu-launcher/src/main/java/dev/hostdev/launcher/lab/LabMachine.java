@@ -185,6 +185,17 @@ public final class LabMachine {
                 + "\n[placement]\nguest_nodes = 2\ndevice_nodes = { " + NODE1_NIC_ID + " = 1 }\n");
     }
 
+    /**
+     * This machine with {@code memory} of RAM instead of the standard 2G (a benchmark that reserves 2 GiB of
+     * hugepages inside the guest needs more).
+     */
+    public LabMachine withMemory(String memory) {
+        if (!specText.contains("\nmemory = \"2G\"\n")) {
+            throw new IllegalStateException("the lab machine does not say memory = \"2G\"");
+        }
+        return new LabMachine(specText.replace("\nmemory = \"2G\"\n", "\nmemory = \"" + memory + "\"\n"));
+    }
+
     /** The spec's text, as written into the work directory. */
     public String specText() {
         return specText;
