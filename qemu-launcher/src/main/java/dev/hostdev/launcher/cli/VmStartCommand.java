@@ -87,7 +87,7 @@ public final class VmStartCommand implements Callable<Integer> {
         dir.create(); // the lock lives in the VM's directory, which only vm start creates
         try (VmRuntimeDir.Lock lock = dir.lock("start", Duration.ofSeconds(10))) {
             StartOptions startOptions = new StartOptions(foreground, timeout, progress, ctx.verbose(),
-                    foreground ? null : d -> Supervisor.spawn(d, ctx.vmsDir(), common.hostRoot().path()));
+                    foreground ? null : d -> Supervisor.cleanup(d, ctx.vmsDir(), common.hostRoot().path()));
             started = new VmStarter(dir, managed, startOptions, StartPlacement.of(common.sysfs())).start(plan);
         }
         if (vfLocks != null) {

@@ -19,15 +19,45 @@ import java.util.concurrent.TimeUnit;
 public final class QemuProcess implements AutoCloseable {
     private static final Path SETSID = Path.of("/usr/bin/setsid");
 
+    /** QEMU as this JVM's child, or {@code null} when it is the child of a {@link ShellWaiter}. */
     private final Process process;
+    private final ProcessHandle handle;
+    /** The waiter QEMU is the child of, or {@code null}. */
+    private final Process waiter;
     private final List<String> argv;
     private final Path log;
     private boolean released;
 
     private QemuProcess(Process process, List<String> argv, Path log) {
+        this(process, process.toHandle(), null, argv, log);
+    }
+
+    private QemuProcess(Process process, ProcessHandle handle, Process waiter, List<String> argv, Path log) {
         this.process = process;
+        this.handle = handle;
+        this.waiter = waiter;
         this.argv = argv;
         this.log = log;
+    }
+
+    /**
+     * Starts QEMU as the child of a {@link ShellWaiter}, which execs the clean-up once QEMU has ended.
+     *
+     * @param argv       QEMU's argument list, binary first
+     * @param log        where its standard output and error go (appended)
+     * @param cleanupLog where the waiter's and the clean-up's output go
+     * @param java       the clean-up's java
+     * @param cleanupArgs the clean-up's argument file
+     */
+    public static QemuProcess startWaited(List<String> argv, Path log, Path cleanupLog, String java, Path cleanupArgs,
+                                          java.util.Map<String, String> env) {
+        ShellWaiter.Waited w = ShellWaiter.start(argv, log, cleanupLog, java, cleanupArgs, env);
+        return new QemuProcess(null, w.qemu(), w.waiter(), List.copyOf(argv), log);
+    }
+
+    /** The waiter's identity (the VM's supervisor while QEMU runs), or {@code null} when QEMU has none. */
+    public ProcessIdentity waiterIdentity() {
+        return waiter == null ? null : ProcessIdentity.of(waiter.toHandle(), "/bin/sh");
     }
 
     /**
@@ -59,21 +89,28 @@ public final class QemuProcess implements AutoCloseable {
 
     /** QEMU's pid. */
     public long pid() {
-        return process.pid();
+        return handle.pid();
     }
 
     /** Its identity (pid, start time, QEMU's executable). */
     public ProcessIdentity identity() {
-        return ProcessIdentity.of(process.toHandle(), argv.get(0));
+        return ProcessIdentity.of(handle, argv.get(0));
     }
 
     /** Whether it still runs. */
     public boolean isAlive() {
-        return process.isAlive();
+        return handle.isAlive();
     }
 
-    /** Its exit status once it has ended (a signal shows as 128 + its number, as a shell does). */
+    /**
+     * Its exit status once it has ended (a signal shows as 128 + its number, as a shell does).
+     *
+     * @throws IllegalStateException for a QEMU under a waiter: the waiter hears its status
+     */
     public int exitValue() {
+        if (process == null) {
+            throw new IllegalStateException("QEMU's exit status goes to its waiter");
+        }
         return process.exitValue();
     }
 
@@ -94,11 +131,15 @@ public final class QemuProcess implements AutoCloseable {
     public HostdevException launchFailure(String what) {
         String status = "";
         try {
-            if (process.waitFor(2, TimeUnit.SECONDS)) {
+            if (process == null) {
+                handle.onExit().get(2, TimeUnit.SECONDS);
+            } else if (process.waitFor(2, TimeUnit.SECONDS)) {
                 status = " (exit status " + process.exitValue() + ")";
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // still there: the error says so without a status
         }
         return new HostdevException(ErrorCode.QEMU, what + status + ": " + lastLines(log, 8),
                 "QEMU's whole output is in " + log);
@@ -125,9 +166,14 @@ public final class QemuProcess implements AutoCloseable {
         if (released) {
             return;
         }
-        process.destroyForcibly();
+        if (waiter != null) {
+            waiter.destroyForcibly(); // first: a failed start is undone here, not by a clean-up JVM
+        }
+        handle.destroyForcibly();
         try {
-            process.waitFor(5, TimeUnit.SECONDS);
+            handle.onExit().get(5, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // stuck in the kernel: nothing more to do here
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

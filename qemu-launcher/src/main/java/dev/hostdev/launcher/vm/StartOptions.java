@@ -12,10 +12,11 @@ import java.util.function.Function;
  * @param readyTimeout how long QEMU may take until its QMP socket answers
  * @param out          where progress goes
  * @param verbose      where {@code -v} shows QMP messages, or {@code null}
- * @param supervisor   starts the supervisor of the VM (e.g. {@link Supervisor#spawn}); {@code null}: none
+ * @param supervisor   the VM's clean-up, which a {@link ShellWaiter} execs once QEMU has ended (e.g.
+ *                     {@link Supervisor#cleanup}); {@code null}: none (the caller waits for QEMU itself)
  */
 public record StartOptions(boolean foreground, Duration readyTimeout, PrintWriter out, PrintWriter verbose,
-                           Function<VmRuntimeDir, ProcessIdentity> supervisor) {
+                           Function<VmRuntimeDir, Supervisor.Cleanup> supervisor) {
     /** Requires a timeout and an output. */
     public StartOptions {
         Objects.requireNonNull(readyTimeout);

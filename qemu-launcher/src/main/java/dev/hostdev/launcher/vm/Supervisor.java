@@ -13,11 +13,11 @@ import java.util.List;
 
 /**
  * Watches a VM's QEMU and cleans up when it ends, however it ends (stop, guest power-off, crash,
- * SIGKILL): managed devices go back to their drivers and how QEMU ended is recorded. It runs as
- * {@code hostdev vm supervise NAME}, a process of its own in a session of its own, started by
- * {@code vm start}. Not being QEMU's parent, it cannot read QEMU's exit status; instead it holds QEMU's
- * second QMP monitor ({@code supervisor.sock}; the first stays free for users and other commands) and
- * hears the {@code SHUTDOWN} event with its reason. QEMU gone without that event is a crash.
+ * SIGKILL): managed devices go back to their drivers and how QEMU ended is recorded. While QEMU runs, the
+ * supervisor is a {@link ShellWaiter} (a shell, QEMU's parent); once QEMU has ended the waiter execs
+ * {@code hostdev vm supervise NAME --qemu-pid PID --after-exit STATUS} ({@link #afterExit}). Run by hand without
+ * those options, {@code vm supervise NAME} still watches an older VM as before ({@link #watch}): it holds QEMU's
+ * second QMP monitor ({@code supervisor.sock}) and hears the {@code SHUTDOWN} event with its reason.
  */
 public final class Supervisor {
     /** How long the supervisor keeps trying to reach QEMU's monitor (QEMU may still be starting). */
@@ -35,35 +35,90 @@ public final class Supervisor {
     }
 
     /**
-     * Starts {@code hostdev vm supervise NAME} with this JVM and class path, detached.
+     * The clean-up a {@link ShellWaiter} execs once QEMU has ended: {@code java @argFile --qemu-pid PID --after-exit STATUS}.
+     *
+     * @param java    the java executable
+     * @param argFile JVM options, class path, main class and {@code vm supervise NAME --root ROOT}, one per line
+     * @param env     what the clean-up's environment needs beyond the waiter's
+     */
+    public record Cleanup(String java, Path argFile, java.util.Map<String, String> env) {
+    }
+
+    /**
+     * The clean-up of a VM as this JVM would run it: writes its argument file ({@code supervise.args}, in the VM's
+     * runtime directory, which only Hostdev writes) and names this JVM's java.
      *
      * @param vmsDir where the VMs' runtime directories are (passed as HOSTDEV_RUN_DIR)
      * @param root   the host root (passed as --root)
      */
-    public static ProcessIdentity spawn(VmRuntimeDir dir, Path vmsDir, Path root) {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>();
-        if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-            cmd.add("/usr/bin/setsid");
-        }
+    public static Cleanup cleanup(VmRuntimeDir dir, Path vmsDir, Path root) {
+        String javaBin = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String classPath = absoluteClassPath();
-        cmd.add(java);
-        cmd.addAll(JVM_OPTIONS);
-        cmd.addAll(sharedArchive(classPath));
-        cmd.addAll(jnaLibrary(classPath));
-        cmd.addAll(List.of("-cp", classPath, "dev.hostdev.launcher.cli.Main", "vm", "supervise", dir.name(), "--root", root.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd)
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.supervisorLog().toFile()))
-                .redirectErrorStream(true);
-        pb.environment().put("HOSTDEV_RUN_DIR", vmsDir.toString());
-        pb.environment().put("MALLOC_ARENA_MAX", "1"); // one malloc arena: the JVM's few native allocations need no more
-        try {
-            return ProcessIdentity.of(pb.start().toHandle(), java);
-        } catch (IOException e) {
-            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot start the supervisor of VM " + dir.name() + ": " + e.getMessage(),
-                    null, e);
+        List<String> args = new ArrayList<>(JVM_OPTIONS);
+        args.addAll(sharedArchive(classPath));
+        args.addAll(jnaLibrary(classPath));
+        args.addAll(List.of("-cp", classPath, "dev.hostdev.launcher.cli.Main", "vm", "supervise", dir.name(), "--root", root.toString()));
+        Path file = dir.dir().resolve("supervise.args");
+        dev.hostdev.engine.state.AtomicFile.write(file, argFile(args).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new Cleanup(javaBin, file, java.util.Map.of("HOSTDEV_RUN_DIR", vmsDir.toString(),
+                "MALLOC_ARENA_MAX", "1")); // one malloc arena: the JVM's few native allocations need no more
+    }
+
+    /** A java argument file: every argument quoted, so spaces and quotes in paths stay one argument. */
+    static String argFile(List<String> args) {
+        StringBuilder b = new StringBuilder();
+        for (String a : args) {
+            b.append('"').append(a.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
         }
+        return b.toString();
+    }
+
+    /**
+     * QEMU's argument list as a waiter runs it: without {@code -action shutdown=pause} (its waiter, QEMU's parent,
+     * hears a power-off however early; nobody would resume a paused QEMU) and with QEMU's shutdown requests traced to
+     * {@code shutdown.trace} in the VM's directory, which tells the clean-up why QEMU exited (a guest power-off, a
+     * QMP quit, a signal) without any process holding a monitor.
+     */
+    public static List<String> waitedArgv(List<String> argv, VmRuntimeDir dir) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < argv.size(); i++) {
+            if (argv.get(i).equals("-action") && i + 1 < argv.size() && argv.get(i + 1).equals("shutdown=pause")) {
+                i++;
+                continue;
+            }
+            out.add(argv.get(i));
+        }
+        Path trace = ExitReason.traceFile(dir);
+        try {
+            Files.deleteIfExists(trace);
+        } catch (IOException e) {
+            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot remove " + trace + ": " + e.getMessage(), null, e);
+        }
+        out.addAll(List.of("-trace", "enable=" + ExitReason.TRACE_EVENT, "-D", trace.toString()));
+        return out;
+    }
+
+    /**
+     * The clean-up a waiter execs ({@code vm supervise NAME --qemu-pid PID --after-exit STATUS}): QEMU pid {@code qemuPid}
+     * has ended with {@code status}; unless the record is of another QEMU since, the end is recorded (from the status
+     * and QEMU's shutdown trace) and managed devices are given back. Nothing to do when {@code vm stop} has done it.
+     */
+    public static VmRecord afterExit(VmRuntimeDir dir, ManagedDevices managed, long qemuPid, int status, PrintWriter log) {
+        VmEnd end = ExitReason.of(status, ExitReason.traceFile(dir), dir.qemuLog());
+        log.println(Instant.now() + " QEMU pid " + qemuPid + " of VM " + dir.name() + " has ended: " + ExitReason.describeStatus(status)
+                + "; " + end.describe());
+        log.flush();
+        VmRecord r = dir.require();
+        if (r.qemu() != null && r.qemu().pid() != qemuPid) {
+            log.println("the record is of another QEMU (pid " + r.qemu().pid() + ") now: nothing to do");
+            log.flush();
+            return r;
+        }
+        VmRecord after = new VmCleanup(dir, managed, log).afterExit(end);
+        log.println(Instant.now() + " VM " + dir.name() + " is " + after.state().jsonName()
+                + (after.ended() == null ? "" : ": " + after.ended().describe()));
+        log.flush();
+        return after;
     }
 
     /** Records the end as soon as it is heard, so status shows it even while QEMU is finishing. */

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Starts a VM from its plan, all or nothing: managed devices detached, QEMU started paused
@@ -91,7 +90,6 @@ public final class VmStarter {
         dir.write(record);
         List<PciAddress> detached = new ArrayList<>();
         QemuProcess qemu = null;
-        CompletableFuture<ProcessIdentity> supervisor = null;
         try {
             detached.addAll(detachManaged(plan));
             record = withManaged(record, detached);
@@ -99,11 +97,17 @@ public final class VmStarter {
             if (plan.placement().isPresent()) {
                 placement.reserveHugepages(plan.placement().get(), options.out());
             }
-            qemu = QemuProcess.start(plan.argv(), dir.qemuLog(), !options.foreground());
-            record = record.withQemu(qemu.identity());
+            if (options.supervisor() == null) {
+                qemu = QemuProcess.start(plan.argv(), dir.qemuLog(), !options.foreground());
+                record = record.withQemu(qemu.identity());
+            } else {
+                Supervisor.Cleanup cleanup = options.supervisor().apply(dir);
+                qemu = QemuProcess.startWaited(Supervisor.waitedArgv(plan.argv(), dir), dir.qemuLog(), dir.supervisorLog(),
+                        cleanup.java(), cleanup.argFile(), cleanup.env());
+                // the waiter is QEMU's parent: it hears every end from the first instant
+                record = record.withQemu(qemu.identity()).withSupervisor(qemu.waiterIdentity());
+            }
             dir.write(record);
-            // started now, in parallel with QEMU's start-up: it only watches the pid just recorded
-            supervisor = spawnSupervisor();
             try (QemuMonitor qmp = qemu.awaitReady(new QmpReadiness(dir, new QmpTranscriptFile(dir.qmpLog(), options.verbose())),
                     options.readyTimeout())) {
                 dir.restrictSocket();
@@ -112,11 +116,6 @@ public final class VmStarter {
                     // pinned before the guest runs a single instruction
                     placement.pin(plan.placement().get(), (int) qemu.pid(), qmp.vcpuThreads(), vfioDevices(plan))
                             .forEach(w -> options.out().println("warning: " + w));
-                }
-                if (supervisor != null) {
-                    // Not waiting for it to listen (a JVM starting takes longer than QEMU): QEMU's
-                    // -action shutdown=pause keeps a power-off meanwhile until it hears of it.
-                    record = record.withSupervisor(joined(supervisor));
                 }
                 qmp.cont();
             }
@@ -127,31 +126,6 @@ public final class VmStarter {
         } catch (RuntimeException e) {
             undo(qemu, detached, previous, e);
             throw e;
-        }
-    }
-
-    private CompletableFuture<ProcessIdentity> spawnSupervisor() {
-        if (options.supervisor() == null) {
-            return null;
-        }
-        CompletableFuture<ProcessIdentity> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try {
-                f.complete(options.supervisor().apply(dir));
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        }, "spawn supervisor " + dir.name());
-        t.setDaemon(true);
-        t.start();
-        return f;
-    }
-
-    private static ProcessIdentity joined(CompletableFuture<ProcessIdentity> f) {
-        try {
-            return f.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
     }
 

@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * Ends a VM as libvirt's shutdown then destroy would: ACPI {@code system_powerdown} (the guest may
  * shut down cleanly), QMP {@code quit} once the timeout passes, SIGTERM if QEMU is still there (or its
- * monitor does not answer), SIGKILL last; then waits for the supervisor to give managed devices back, or
- * does it itself when no supervisor runs. A VM whose QEMU has already ended is only cleaned up
+ * monitor does not answer), SIGKILL last; then gives managed devices back itself, without waiting for the
+ * VM's supervisor (whose clean-up then finds nothing to do). A VM whose QEMU has already ended is only cleaned up
  * (idempotent): its recorded end says how it ended. The plan ({@link #plan}) names the same steps and
  * timeouts the real stop uses, and the result says which steps were really taken.
  */
@@ -24,8 +24,6 @@ public final class VmStopper {
     public static final Duration TERM_GRACE = Duration.ofSeconds(5);
     /** How long a SIGKILLed QEMU gets to be gone (longer: it is stuck in the kernel). */
     public static final Duration KILL_GRACE = Duration.ofSeconds(5);
-    /** How long the supervisor gets to clean up after QEMU ended. */
-    public static final Duration SUPERVISOR_GRACE = Duration.ofSeconds(30);
     /** How long each QMP command may take. */
     static final Duration QMP_TIMEOUT = Duration.ofSeconds(5);
 
@@ -88,10 +86,6 @@ public final class VmStopper {
                     + " (also at once if its monitor does not answer)"));
             steps.add(new PlanStep.Wait("QEMU pid " + pid + " to exit after SIGTERM", TERM_GRACE, "SIGKILL pid " + pid));
             steps.add(new PlanStep.Wait("QEMU pid " + pid + " to be gone after SIGKILL", KILL_GRACE, "fail: it is stuck in the kernel"));
-        }
-        if (r.supervisor() != null && r.supervisor().isAlive()) {
-            steps.add(new PlanStep.Wait("the supervisor (pid " + r.supervisor().pid() + ") to give managed devices back", SUPERVISOR_GRACE,
-                    "give them back here"));
         }
         for (String host : r.managed()) {
             steps.add(new PlanStep.SysfsWrites("give " + host + " back to its host driver",
@@ -235,19 +229,13 @@ public final class VmStopper {
         }
     }
 
+    /**
+     * Cleans up here, at once, rather than wait for the VM's supervisor: its clean-up is a JVM that starts only once QEMU
+     * has ended, and finds nothing left to do when this one has been first (both run under the VM's lock). The end is
+     * the one recorded (the SHUTDOWN event this stop heard), else the reason QEMU traced for its shutdown.
+     */
     private VmRecord awaitCleanup(VmRecord r, java.util.List<String> did) {
-        if (r.supervisor() != null && r.supervisor().isAlive()) {
-            if (waitExit(r.supervisor(), SUPERVISOR_GRACE)) {
-                VmRecord after = vm.record();
-                if (!after.state().hasProcess() && after.managed().isEmpty()) {
-                    return after;
-                }
-            } else {
-                say(did, "the supervisor (pid " + r.supervisor().pid() + ") did not finish within " + PlanStep.seconds(SUPERVISOR_GRACE)
-                        + ": cleaning up here");
-            }
-        }
-        return new VmCleanup(vm.dir(), vm.managed(), out).afterExit();
+        return new VmCleanup(vm.dir(), vm.managed(), out).afterExit(ExitReason.traced(vm.dir()).orElse(null));
     }
 
     private static boolean waitExit(ProcessIdentity p, Duration timeout) {
