@@ -41,8 +41,8 @@ public final class AttachCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
-    String name;
+    @Mixin
+    VmNameParameter target;
 
     // Not an exclusive @ArgGroup: picocli does not match a positional inside a group after NAME
     // ("Unmatched argument at index 2"), so the choice between DEV and --emulated is checked in device().
@@ -63,11 +63,12 @@ public final class AttachCommand implements Callable<Integer> {
             + " ids ID-f1, ID-f2, ...), functions N..1 first and function 0 last. 'hostdev unplug' of any of them removes them all.")
     String functions;
 
-    @Option(names = "--dry-run", description = "Print the sysfs writes and the QMP command; do nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Override
     public Integer call() {
+        String name = target.name();
         if (functions != null && !functions.equals("all")) {
             throw HostdevException.usage("--functions takes 'all', not '" + functions + "'",
                     "attach the device's function 0 with --functions all, or leave --functions out to attach DEV alone");
@@ -77,7 +78,7 @@ public final class AttachCommand implements Callable<Integer> {
         HotplugDevice device = device();
         RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
         AttachResult r = new Attacher(vm, new SysfsPciFacts(common.sysfs()), new HostDeviceChecks(common.sysfs()))
-                .attach(device, id, functions != null, dryRun);
+                .attach(device, id, functions != null, dryRun.enabled());
         VmDevice d = r.device();
         if (json.enabled()) {
             ObjectNode o = JsonNodeFactory.instance.objectNode();

@@ -49,15 +49,15 @@ public final class SriovCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "N", description = "Set the number of VFs (0 removes them all).")
     Integer set;
 
-    @Option(names = "--dry-run", description = "With --set: print every sysfs write, in order, and write nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Override
     public Integer call() {
         PciAddress address = DetachCommandSupport.pciDevices(List.of(pf), "inspect", common.sysfs()).get(0);
         PrintWriter out = spec.commandLine().getOut();
         if (set == null) {
-            if (dryRun) {
+            if (dryRun.enabled()) {
                 throw dev.hostdev.engine.HostdevException.usage("--dry-run goes with --set", "add --set N");
             }
             SriovStatus s = new SriovReader(new Sysfs(common.hostRoot())).read(address);
@@ -70,7 +70,7 @@ public final class SriovCommand implements Callable<Integer> {
             return 0;
         }
         SriovChange c = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev sriov")
-                .setNumVfs(address, set, dryRun, ReattachOptions.DEFAULT_SETTLE);
+                .setNumVfs(address, set, dryRun.enabled(), ReattachOptions.DEFAULT_SETTLE);
         if (json.enabled()) {
             ObjectNode root = new ObjectMapper().createObjectNode();
             root.put("dry_run", c.dryRun());

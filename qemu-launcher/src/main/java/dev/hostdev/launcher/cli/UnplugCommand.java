@@ -36,8 +36,8 @@ public final class UnplugCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
-    String name;
+    @Mixin
+    VmNameParameter target;
 
     @Parameters(index = "1", paramLabel = "ID", description = "The device id ('hostdev vm status NAME' lists them).")
     String id;
@@ -47,8 +47,8 @@ public final class UnplugCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}")
     Duration timeout;
 
-    @Option(names = "--dry-run", description = "Print the QMP commands and sysfs writes; do nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Option(names = "--no-wait", description = "Send device_del and return without waiting for the guest (rigs whose guests run"
             + " firmware only and never acknowledge). The device stays recorded, and a managed host device on vfio-pci, until a"
@@ -58,10 +58,11 @@ public final class UnplugCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String name = target.name();
         PrintWriter out = spec.commandLine().getOut();
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
         Unplugger unplugger = new Unplugger(new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose()));
-        if (dryRun) {
+        if (dryRun.enabled()) {
             VmOperationPlan plan = unplugger.plan(id, timeout, !noWait);
             if (json.enabled()) {
                 ObjectNode o = JsonLine.object();

@@ -22,8 +22,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -41,20 +39,20 @@ public final class VmPinCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The VM ('hostdev vm list' shows them).")
-    String name;
+    @Mixin
+    VmNameParameter target;
 
-    @Option(names = "--dry-run", description = "Print each affinity change it would make; change nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Override
     public Integer call() {
+        String name = target.name();
         if (name == null || !VmName.isValid(name)) {
             throw HostdevException.usage("not a VM name: '" + name + "'", VmName.RULE);
         }
         PrintWriter out = spec.commandLine().getOut();
-        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
-        RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
+        RunningVm vm = target.open(common, spec.commandLine().getErr());
         VmRecord r = vm.record();
         VmSpec vmSpec = VmSpecLoader.load(Path.of(r.spec()), new PciSelectorResolver(common.sysfs()));
         PlacementPlan plan = PlacementPlanner.plan(vmSpec, HostNumaFacts.of(common.sysfs())).orElseThrow(() ->
@@ -65,7 +63,7 @@ public final class VmPinCommand implements Callable<Integer> {
         }
         StartPlacement placement = StartPlacement.of(common.sysfs());
         List<PinStep> steps = placement.pinPlan(plan, (int) r.qemu().pid(), vcpus, VmStatusCommand.vfioDevices(r));
-        if (dryRun) {
+        if (dryRun.enabled()) {
             out.println("# vm pin " + name + " --dry-run: nothing is changed");
             steps.forEach(s -> out.println(s.describe()));
         } else {

@@ -16,8 +16,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -39,14 +37,15 @@ public final class VmRmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The VM ('hostdev vm list' shows them).")
-    String name;
+    @Mixin
+    VmNameParameter target;
 
-    @Option(names = "--dry-run", description = "Run the same checks and print what would be deleted; delete nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Override
     public Integer call() {
+        String name = target.name();
         if (name == null || !VmSpec.NAME.matcher(name).matches()) {
             throw HostdevException.usage("not a VM name: '" + printable(name) + "'",
                     "a VM name is 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit (as a spec's name)");
@@ -67,28 +66,28 @@ public final class VmRmCommand implements Callable<Integer> {
                         + "driver: " + String.join(", ", r.managed()) + "; forgetting it would forget to give them back",
                         "give them back first: hostdev vm stop " + name);
             }
-            removed = dir.remove(dryRun);
+            removed = dir.remove(dryRun.enabled());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode o = JsonLine.object();
             o.put("name", name);
-            o.put("dry_run", dryRun);
-            o.put("removed", !dryRun);
+            o.put("dry_run", dryRun.enabled());
+            o.put("removed", !dryRun.enabled());
             o.put("directory", dir.dir().toString());
             var files = o.putArray("files");
             removed.forEach(p -> files.add(p.getFileName().toString()));
             JsonLine.print(out, o);
         } else {
-            if (dryRun) {
+            if (dryRun.enabled()) {
                 out.println("# vm rm " + name + " --dry-run: nothing is changed");
             }
-            String verb = dryRun ? "would delete " : "deleted ";
+            String verb = dryRun.enabled() ? "would delete " : "deleted ";
             for (Path p : removed) {
                 out.println(verb + p);
             }
             out.println(verb + dir.dir());
-            if (!dryRun) {
+            if (!dryRun.enabled()) {
                 out.println("VM " + name + " forgotten");
             }
         }

@@ -15,7 +15,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -37,11 +36,12 @@ public final class VmStatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
-    String name;
+    @Mixin
+    VmNameParameter target;
 
     @Override
     public Integer call() {
+        String name = target.name();
         PrintWriter out = spec.commandLine().getOut();
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
         RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());

@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -35,8 +34,8 @@ public final class VmStopCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
-    String name;
+    @Mixin
+    VmNameParameter target;
 
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "30", converter = DurationConverter.class,
             description = "Seconds the guest gets to power off before QEMU is told to quit (or 500ms, 2m). Default: ${DEFAULT-VALUE}")
@@ -45,16 +44,16 @@ public final class VmStopCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Skip the power-off request: quit QEMU at once (as 'virsh destroy').")
     boolean force;
 
-    @Option(names = "--dry-run", description = "Print what would be done; do nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Override
     public Integer call() {
+        String name = target.name();
         PrintWriter out = spec.commandLine().getOut();
-        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
-        RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
+        RunningVm vm = target.open(common, spec.commandLine().getErr());
         VmStopper stopper = new VmStopper(vm, json.enabled() ? spec.commandLine().getErr() : out);
-        if (dryRun) {
+        if (dryRun.enabled()) {
             VmOperationPlan plan = stopper.plan(timeout, force);
             if (json.enabled()) {
                 JsonLine.print(out, dryRunJson(vm, plan));
