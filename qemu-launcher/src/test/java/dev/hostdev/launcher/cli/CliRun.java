@@ -16,4 +16,12 @@ public record CliRun(int exitCode, String out, String err) {
         int code = cl.execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }
+
+    /** Runs {@code hostdev args… --root ROOT}: a command on a test's tree. */
+    public static CliRun under(java.nio.file.Path root, String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--root";
+        all[args.length + 1] = root.toString();
+        return run(all);
+    }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hostdev.launcher.cli.CliRun;
-import dev.hostdev.launcher.vm.ProcessIdentity;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,20 +27,11 @@ class JsonContractIntegrationTest {
 
     private VmRuntimeDir dir;
 
+    private final StartedVms started = new StartedVms();
+
     @AfterEach
     void killWhatWeStarted() {
-        if (dir != null) {
-            dir.read().ifPresent(r -> {
-                kill(r.qemu());
-                kill(r.supervisor());
-            });
-        }
-    }
-
-    private static void kill(ProcessIdentity p) {
-        if (p != null) {
-            p.handle().ifPresent(ProcessHandle::destroyForcibly);
-        }
+        started.killAll();
     }
 
     private void check(String schema, int exit, String... args) {
@@ -67,7 +57,7 @@ class JsonContractIntegrationTest {
                 model = "qemu-xhci"
                 id = "xhci"
                 """);
-        dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "jsonvm");
+        dir = started.dir(root, "jsonvm");
         check("vm-cmdline", 0, "vm", "cmdline", spec.toString());
         check("vm-start", 0, "vm", "start", spec.toString(), "--dry-run");
         check("vm-start", 0, "vm", "start", spec.toString());
