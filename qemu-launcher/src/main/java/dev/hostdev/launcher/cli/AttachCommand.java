@@ -13,13 +13,10 @@ import dev.hostdev.launcher.topology.SysfsPciFacts;
 import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.VmDevice;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hostdev attach NAME DEV [--managed]} or {@code hostdev attach NAME --emulated MODEL}: hotplugs
@@ -31,19 +28,7 @@ import picocli.CommandLine.Spec;
         + " a host PCI device (vfio-pci), a host USB device (usb-host) or, with --emulated, a device QEMU emulates (e1000e,"
         + " virtio-net-pci, usb-kbd, ...). It takes a free root port (a pcie-pci-bridge slot for conventional PCI) and is"
         + " confirmed in QEMU before this returns.")
-public final class AttachCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption json;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    VmNameParameter target;
-
+public final class AttachCommand extends NamedVmCommand {
     // Not an exclusive @ArgGroup: picocli does not match a positional inside a group after NAME
     // ("Unmatched argument at index 2"), so the choice between DEV and --emulated is checked in device().
     @Parameters(index = "1", arity = "0..1", paramLabel = "DEV", description = "Host device: " + DeviceArguments.SPELLINGS + ".")

@@ -4,12 +4,8 @@ import dev.hostdev.engine.bind.BindResult;
 import dev.hostdev.engine.bind.DetachOptions;
 import dev.hostdev.engine.bind.DriverChooser;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code hostdev detach DEV…}: the {@code virsh nodedev-detach} equivalent. */
 @Command(name = "detach", mixinStandardHelpOptions = true,
@@ -23,19 +19,7 @@ import picocli.CommandLine.Spec;
                 + "on the target driver and that /dev/vfio/N exists. A device already there is left alone. "
                 + "Refuses, before any write, a group that would not be viable, a device the host uses, or one "
                 + "another VM holds; on any failure every device is put back as it was."})
-public final class DetachCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption json;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    PciDeviceParameters devices;
-
+public final class DetachCommand extends PciBindingCommand {
     @Option(names = "--driver", paramLabel = "NAME", defaultValue = DriverChooser.AUTO,
             completionCandidates = DriverCandidates.class,
             description = {"The VFIO driver to give the devices to: vfio-pci or a variant driver with a vfio_pci: alias "
@@ -57,17 +41,11 @@ public final class DetachCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Detach even a device the host uses (never the root disk's).")
     boolean force;
 
-    @Mixin
-    DryRunOption dryRun;
-
     @Option(names = "--persistent", description = "Also hold the devices at every boot, as driverctl set-override does: record "
             + "each (by its most stable selector: serial, else path, …) in host.d/persistent.toml beside the host "
             + "configuration, which 'hostdev apply' reads; with --group, every endpoint of the groups. With --dry-run, "
             + "prints the file change.")
     boolean persistent;
-
-    @Mixin
-    HostConfigOption config;
 
     @Override
     public Integer call() {

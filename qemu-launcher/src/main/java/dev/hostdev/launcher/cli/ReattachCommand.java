@@ -4,12 +4,8 @@ import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.bind.BindResult;
 import dev.hostdev.engine.bind.ReattachOptions;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code hostdev reattach DEV…}: the {@code virsh nodedev-reattach} equivalent. */
 @Command(name = "reattach", mixinStandardHelpOptions = true,
@@ -19,29 +15,11 @@ import picocli.CommandLine.Spec;
             "Clears driver_override, resets the device where the kernel can, unbinds it from vfio-pci, checks "
                 + "that its config space still reads, and binds the recorded driver (or lets the kernel pick one). "
                 + "A device that no longer answers is left unbound (exit status 7)."})
-public final class ReattachCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption json;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    PciDeviceParameters devices;
-
-    @Mixin
-    DryRunOption dryRun;
-
+public final class ReattachCommand extends PciBindingCommand {
     @Option(names = "--persistent", description = "Also stop holding the devices at every boot: remove them from "
             + "host.d/persistent.toml (where 'detach --persistent' recorded them). A device held by another file of the "
             + "host configuration (your own host.toml) is refused before anything is changed. With --dry-run, prints the file change.")
     boolean persistent;
-
-    @Mixin
-    HostConfigOption config;
 
     @Override
     public Integer call() {

@@ -10,13 +10,10 @@ import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.VmOperationPlan;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hostdev unplug NAME ID}: asks the guest to release a device and waits until it has; a managed
@@ -26,19 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "unplug", mixinStandardHelpOptions = true, description = "Unplug a device from a running VM (as 'virsh detach-device"
         + " --live'): device_del, then wait for the guest to release it (DEVICE_DELETED). A managed host device is given back to"
         + " its driver once it is really gone.")
-public final class UnplugCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption json;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    VmNameParameter target;
-
+public final class UnplugCommand extends NamedVmCommand {
     @Parameters(index = "1", paramLabel = "ID", description = "The device id ('hostdev vm status NAME' lists them).")
     String id;
 

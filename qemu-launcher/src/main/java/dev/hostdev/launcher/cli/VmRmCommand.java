@@ -12,11 +12,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hostdev vm rm NAME}: forgets a stopped VM, deleting its runtime directory (record, logs,
@@ -27,19 +24,7 @@ import picocli.CommandLine.Spec;
     "Forget a stopped or crashed VM: delete its runtime directory (state.json, qemu.log, qmp.log, sockets).",
     "Refused while its QEMU runs, or while managed devices it detached are still off their host driver:",
     "'hostdev vm stop NAME' settles both. The spec file is not touched."})
-public final class VmRmCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption json;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    VmNameParameter target;
-
+public final class VmRmCommand extends NamedVmCommand {
     @Mixin
     DryRunOption dryRun;
 

@@ -11,11 +11,7 @@ import dev.hostdev.launcher.vm.VmStatus;
 import dev.hostdev.launcher.vm.VmStatusJson;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hostdev vm status NAME}: state (paused as QEMU reports it, the supervisor's loss), how QEMU ended once it
@@ -23,21 +19,9 @@ import picocli.CommandLine.Spec;
  * worked out by {@link RunningVm#status}, as for {@code vm list}.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a VM: state (and how QEMU ended, once it has), QEMU pid, devices and the root port each sits on.")
-public final class VmStatusCommand implements Callable<Integer> {
+public final class VmStatusCommand extends NamedVmCommand {
     /** How long QEMU's monitor may take to answer. */
     static final Duration QMP_TIMEOUT = Duration.ofSeconds(2);
-
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption json;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    VmNameParameter target;
 
     @Override
     public Integer call() {

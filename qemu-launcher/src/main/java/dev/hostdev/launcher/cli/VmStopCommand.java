@@ -9,12 +9,9 @@ import dev.hostdev.launcher.vm.VmStatusJson;
 import dev.hostdev.launcher.vm.VmStopper;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hostdev vm stop NAME}: ACPI power-off, {@code quit} after the timeout, SIGTERM then SIGKILL if QEMU
@@ -24,19 +21,7 @@ import picocli.CommandLine.Spec;
     "Stop a VM: system_powerdown, then QMP quit after --timeout, then SIGTERM, then SIGKILL; managed devices are given back.",
     "On a VM whose QEMU already ended (guest power-off, quit, signal, crash) it only cleans up, says how it ended",
     "and exits 0."})
-public final class VmStopCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption json;
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    VmNameParameter target;
-
+public final class VmStopCommand extends NamedVmCommand {
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "30", converter = DurationConverter.class,
             description = "Seconds the guest gets to power off before QEMU is told to quit (or 500ms, 2m). Default: ${DEFAULT-VALUE}")
     Duration timeout;

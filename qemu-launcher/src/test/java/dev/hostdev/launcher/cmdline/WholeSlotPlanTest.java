@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.testing.SysfsTree;
-import dev.hostdev.launcher.spec.Specs;
 import dev.hostdev.launcher.topology.Q35Topology;
 import dev.hostdev.launcher.topology.SysfsPciFacts;
 import java.nio.file.Path;
@@ -34,12 +33,10 @@ class WholeSlotPlanTest {
     }
 
     LaunchPlan plan(String hostdevs) {
-        return LaunchPlanner.plan(Specs.parse("name = \"vm\"\naccel = \"tcg\"\n" + hostdevs), facts, LaunchPlannerGoldenTest.OPTIONS);
+        return LaunchPlannerGoldenTest.plan(hostdevs, facts);
     }
 
-    static final String GPU_IN_ONE_SLOT = """
-            -device
-            pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1
+    static final String GPU_IN_ONE_SLOT = RootPortLines.ONE + """
             -device
             vfio-pci,host=0000:01:00.0,id=gpu,bus=pci.1,multifunction=on,addr=0x0
             -device
@@ -90,11 +87,7 @@ class WholeSlotPlanTest {
                 pci = "0000:01:00.1"
                 guest_slot = "own"
                 """);
-        assertEquals("""
-                -device
-                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
-                -device
-                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1
+        assertEquals(RootPortLines.first(2) + """
                 -device
                 vfio-pci,host=0000:01:00.0,id=gpu,bus=pci.1,addr=0x0
                 -device
@@ -113,11 +106,7 @@ class WholeSlotPlanTest {
                 [[hostdev]]
                 pci = "0000:03:00.0"
                 """);
-        assertEquals("""
-                -device
-                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
-                -device
-                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1
+        assertEquals(RootPortLines.first(2) + """
                 -device
                 vfio-pci,host=0000:01:00.0,id=gpu,bus=pci.1,addr=0x0
                 -device
@@ -153,9 +142,7 @@ class WholeSlotPlanTest {
                 slot_group = "dual"
                 function = 1
                 """);
-        assertEquals("""
-                -device
-                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1
+        assertEquals(RootPortLines.ONE + """
                 -device
                 e1000e,multifunction=on,id=nicA,bus=pci.1,addr=0x0
                 -device
