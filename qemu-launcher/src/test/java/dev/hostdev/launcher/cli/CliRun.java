@@ -24,4 +24,12 @@ public record CliRun(int exitCode, String out, String err) {
         all[args.length + 1] = root.toString();
         return run(all);
     }
+
+    /** Runs {@code hostdev command args… --root ROOT}. */
+    public static CliRun under(java.nio.file.Path root, String command, String[] args) {
+        String[] all = new String[args.length + 1];
+        all[0] = command;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return under(root, all);
+    }
 }

@@ -10,6 +10,7 @@ import dev.hostdev.engine.sysfs.HostRoot;
 import dev.hostdev.engine.testing.SimulatedKernel;
 import dev.hostdev.engine.testing.SysfsTree;
 import dev.hostdev.launcher.spec.VmSpecLoader;
+import dev.hostdev.launcher.vm.EndedProcess;
 import dev.hostdev.launcher.vm.ProcessIdentity;
 import dev.hostdev.launcher.vm.SlotMap;
 import dev.hostdev.launcher.vm.VfAssignment;
@@ -123,9 +124,7 @@ class VfOfTest {
     @Test
     void vfsHeldByARunningVmOrNotGivenBackAreSkipped() throws Exception {
         running("holder", alive(), List.of("0000:03:00.1"), List.of("0000:03:00.1"));
-        Process gone = new ProcessBuilder("true").start();
-        gone.waitFor();
-        running("crashed", ProcessIdentity.of(gone.toHandle()), List.of("0000:03:00.2"), List.of("0000:03:00.2"));
+        running("crashed", EndedProcess.identity(), List.of("0000:03:00.2"), List.of("0000:03:00.2"));
         CliRun r = hostdev("vm", "cmdline", spec("b", "[[hostdev]]\nvf_of = \"" + PF + "\"\n").toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("host=0000:03:00.3"), r.out());

@@ -108,23 +108,7 @@ class LaunchPlannerGoldenTest {
     @Test
     void nineRootPortsCrossIntoSlotTwo() {
         LaunchPlan p = plan("spare_root_ports = 9\n", FakePciFacts.none());
-        assertEquals("""
-                -device
-                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
-                -device
-                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1
-                -device
-                pcie-root-port,port=0xa,chassis=3,id=pci.3,bus=pcie.0,addr=0x1.0x2
-                -device
-                pcie-root-port,port=0xb,chassis=4,id=pci.4,bus=pcie.0,addr=0x1.0x3
-                -device
-                pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4
-                -device
-                pcie-root-port,port=0xd,chassis=6,id=pci.6,bus=pcie.0,addr=0x1.0x5
-                -device
-                pcie-root-port,port=0xe,chassis=7,id=pci.7,bus=pcie.0,addr=0x1.0x6
-                -device
-                pcie-root-port,port=0xf,chassis=8,id=pci.8,bus=pcie.0,addr=0x1.0x7
+        assertEquals(RootPortLines.first(8) + """
                 -device
                 pcie-root-port,port=0x10,chassis=9,id=pci.9,bus=pcie.0,addr=0x2
                 """, tail(p));

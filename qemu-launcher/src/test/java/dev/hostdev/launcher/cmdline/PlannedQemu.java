@@ -9,20 +9,18 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real qemu-system-x86_64 started on the command line Hostdev plans for a spec the test writes (no host
- * devices: {@link FakePciFacts#none()}), its runtime files under the test's directory; {@link #close} kills it.
- * A test using it is skipped where QEMU is not installed.
+ * devices: {@link FakePciFacts#none()}), its files in the test's directory: the spec, {@code run/} and {@code qemu.log}.
+ * Registered as an extension ({@code @RegisterExtension}), it kills that QEMU after each test. A test using it is
+ * skipped where QEMU is not installed.
  */
-final class PlannedQemu implements AutoCloseable {
-    private final Path dir;
+final class PlannedQemu implements AfterEachCallback {
+    private Path dir;
     private Process process;
-
-    /** @param dir the test's directory: the spec file, {@code run/} and {@code qemu.log} go there */
-    PlannedQemu(Path dir) {
-        this.dir = dir;
-    }
 
     /** Skips the calling test when qemu-system-x86_64 is not installed. */
     static void assumeInstalled() {
@@ -30,10 +28,11 @@ final class PlannedQemu implements AutoCloseable {
     }
 
     /**
-     * Writes {@code toml} as {@code fileName} in the directory, loads it as {@code vm start} does and plans it, runtime
+     * Writes {@code toml} as {@code fileName} in {@code dir}, loads it as {@code vm start} does and plans it, runtime
      * directories under {@code run/} (created); {@code paused} adds {@code -S}.
      */
-    LaunchPlan plan(String fileName, String toml, boolean paused) throws IOException {
+    LaunchPlan plan(Path dir, String fileName, String toml, boolean paused) throws IOException {
+        this.dir = dir;
         Path specFile = dir.resolve(fileName);
         Files.writeString(specFile, toml);
         LaunchPlan plan = LaunchPlanner.plan(VmSpecLoader.load(specFile), FakePciFacts.none(),
@@ -42,7 +41,7 @@ final class PlannedQemu implements AutoCloseable {
         return plan;
     }
 
-    /** Starts QEMU with {@code argv}, its output (both streams) into {@code qemu.log}. */
+    /** Starts QEMU with {@code argv}, its output (both streams) into {@code qemu.log} beside the spec {@link #plan} wrote. */
     Process start(List<String> argv) throws IOException {
         process = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
         return process;
@@ -54,7 +53,7 @@ final class PlannedQemu implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void afterEach(ExtensionContext context) throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);

@@ -16,11 +16,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,17 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RealGuestTopologyTest {
     @TempDir
     Path dir;
-    private PlannedQemu qemu;
-
-    @BeforeEach
-    void qemu() {
-        qemu = new PlannedQemu(dir);
-    }
-
-    @AfterEach
-    void killQemu() throws InterruptedException {
-        qemu.close();
-    }
+    @RegisterExtension
+    final PlannedQemu qemu = new PlannedQemu();
 
     @Test
     @Timeout(240)
@@ -52,7 +42,7 @@ class RealGuestTopologyTest {
         PlannedQemu.assumeInstalled();
         Optional<Path> kernel = dev.hostdev.launcher.it.RealQemu.hostKernel();
         Assumptions.assumeTrue(kernel.isPresent(), "no readable /boot/vmlinuz-*");
-        LaunchPlan plan = qemu.plan("guest.toml", """
+        LaunchPlan plan = qemu.plan(dir, "guest.toml", """
                 name = "guest"
                 memory = "256M"
                 accel = "tcg"

@@ -23,11 +23,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -42,17 +41,8 @@ class RealQemuLaunchTest {
 
     @TempDir
     Path dir;
-    private PlannedQemu planned;
-
-    @BeforeEach
-    void qemu() {
-        planned = new PlannedQemu(dir);
-    }
-
-    @AfterEach
-    void killQemu() throws InterruptedException {
-        planned.close();
-    }
+    @RegisterExtension
+    final PlannedQemu planned = new PlannedQemu();
 
     @Test
     @Timeout(30)
@@ -61,7 +51,7 @@ class RealQemuLaunchTest {
         Files.write(dir.resolve("nvme,1.img"), new byte[1 << 20]);
         Files.write(dir.resolve("stick.img"), new byte[1 << 20]);
         Files.createDirectories(dir.resolve("share"));
-        LaunchPlan plan = planned.plan("it.toml", """
+        LaunchPlan plan = planned.plan(dir, "it.toml", """
                 name = "it"
                 memory = "128M"
                 accel = "tcg"
@@ -127,7 +117,7 @@ class RealQemuLaunchTest {
         PlannedQemu.assumeInstalled();
         Assumptions.assumeTrue(Files.isRegularFile(dev.hostdev.launcher.spec.GuestPlatform.DEFAULT_OVMF), "no OVMF (package ovmf)");
         // a 512G hotplug window and a 1G ivshmem BAR: a 513G hole aligned to 512G ends past 40 bits
-        LaunchPlan plan = planned.plan("big.toml", """
+        LaunchPlan plan = planned.plan(dir, "big.toml", """
                 name = "big"
                 memory = "128M"
                 accel = "tcg"

@@ -5,7 +5,7 @@ import java.util.Arrays;
 /**
  * The root ports golden command lines begin their devices with, spelt out once: libvirt's layout, functions 0-7
  * of slot 1 ({@code multifunction=on} on function 0 when there is more than one), {@code port} from 0x8, {@code chassis}
- * and {@code pci.N} from 1. {@link LaunchPlannerGoldenTest#nineRootPortsCrossIntoSlotTwo} checks the layout itself.
+ * and {@code pci.N} from 1: the layout libvirt makes for a q35 guest, which the golden tests hold the planner to.
  */
 final class RootPortLines {
     /** A VM's one root port. */
