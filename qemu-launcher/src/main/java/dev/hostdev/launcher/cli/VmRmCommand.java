@@ -32,7 +32,7 @@ public final class VmRmCommand extends NamedVmCommand {
     public Integer call() {
         String name = target.name();
         if (name == null || !VmSpec.NAME.matcher(name).matches()) {
-            throw HostdevException.usage("not a VM name: '" + printable(name) + "'",
+            throw HostdevException.usage("not a VM name: '" + dev.hostdev.engine.Printable.of(name) + "'",
                     "a VM name is 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit (as a spec's name)");
         }
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
@@ -80,12 +80,4 @@ public final class VmRmCommand extends NamedVmCommand {
         return 0;
     }
 
-    private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        s.codePoints().limit(64).forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
-        return s.length() > 64 ? b + "…" : b.toString();
-    }
 }

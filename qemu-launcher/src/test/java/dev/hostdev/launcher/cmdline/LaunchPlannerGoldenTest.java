@@ -199,14 +199,7 @@ class LaunchPlannerGoldenTest {
                 local,id=fs0,path=/,security_model=none,multidevs=remap,readonly=on
                 -device
                 intel-iommu,intremap=on,caching-mode=on,id=iommu
-                -device
-                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
-                -device
-                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1
-                -device
-                pcie-root-port,port=0xa,chassis=3,id=pci.3,bus=pcie.0,addr=0x1.0x2
-                -device
-                pcie-root-port,port=0xb,chassis=4,id=pci.4,bus=pcie.0,addr=0x1.0x3
+                """ + RootPortLines.first(4) + """
                 -device
                 pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4,bus-reserve=2
                 -device
