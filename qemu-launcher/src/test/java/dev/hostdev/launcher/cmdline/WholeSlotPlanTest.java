@@ -36,6 +36,20 @@ class WholeSlotPlanTest {
         return LaunchPlannerGoldenTest.plan(hostdevs, facts);
     }
 
+    /** The GPU's VGA function, as a spec names it. */
+    static final String GPU = """
+            [[hostdev]]
+            id = "gpu"
+            pci = "0000:01:00.0"
+            """;
+
+    /** Its HDMI audio function. */
+    static final String GPU_AUDIO = """
+            [[hostdev]]
+            id = "gpu-audio"
+            pci = "0000:01:00.1"
+            """;
+
     static final String GPU_IN_ONE_SLOT = RootPortLines.ONE + """
             -device
             vfio-pci,host=0000:01:00.0,id=gpu,bus=pci.1,multifunction=on,addr=0x0
@@ -45,14 +59,7 @@ class WholeSlotPlanTest {
 
     @Test
     void everyFunctionListedSharesOneRootPort() {
-        LaunchPlan p = plan("""
-                [[hostdev]]
-                id = "gpu"
-                pci = "0000:01:00.0"
-                [[hostdev]]
-                id = "gpu-audio"
-                pci = "0000:01:00.1"
-                """);
+        LaunchPlan p = plan(GPU + GPU_AUDIO);
         assertEquals(GPU_IN_ONE_SLOT, LaunchPlannerGoldenTest.tail(p));
         assertEquals(List.of(new ManagedDevice("gpu", PciAddress.parse("01:00.0")), new ManagedDevice("gpu-audio", PciAddress.parse("01:00.1"))),
                 p.managed(), "both functions are detached (and the group rule covers both)");
@@ -65,12 +72,7 @@ class WholeSlotPlanTest {
 
     @Test
     void functionsAllGivesTheAudioToo() {
-        LaunchPlan p = plan("""
-                [[hostdev]]
-                id = "gpu"
-                pci = "0000:01:00.0"
-                functions = "all"
-                """);
+        LaunchPlan p = plan(GPU + "functions = \"all\"\n");
         assertEquals(GPU_IN_ONE_SLOT.replace("gpu-audio", "gpu-f1"), LaunchPlannerGoldenTest.tail(p));
         assertEquals(List.of("gpu", "gpu-f1"), p.managed().stream().map(ManagedDevice::hostdevId).toList());
         assertEquals(List.of("functions = \"all\" of 0000:01:00.0 (gpu) adds 0000:01:00.1 (gpu-f1)"), p.notes());
@@ -78,15 +80,7 @@ class WholeSlotPlanTest {
 
     @Test
     void guestSlotOwnOptsOut() {
-        LaunchPlan p = plan("""
-                [[hostdev]]
-                id = "gpu"
-                pci = "0000:01:00.0"
-                [[hostdev]]
-                id = "gpu-audio"
-                pci = "0000:01:00.1"
-                guest_slot = "own"
-                """);
+        LaunchPlan p = plan(GPU + GPU_AUDIO + "guest_slot = \"own\"\n");
         assertEquals(RootPortLines.first(2) + """
                 -device
                 vfio-pci,host=0000:01:00.0,id=gpu,bus=pci.1,addr=0x0
@@ -99,10 +93,7 @@ class WholeSlotPlanTest {
 
     @Test
     void someFunctionsOnlyKeepAPortEachAndSaySo() {
-        LaunchPlan p = plan("""
-                [[hostdev]]
-                id = "gpu"
-                pci = "0000:01:00.0"
+        LaunchPlan p = plan(GPU + """
                 [[hostdev]]
                 pci = "0000:03:00.0"
                 """);

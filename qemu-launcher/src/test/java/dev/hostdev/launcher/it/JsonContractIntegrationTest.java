@@ -11,9 +11,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,12 +27,8 @@ class JsonContractIntegrationTest {
 
     private VmRuntimeDir dir;
 
-    private final StartedVms started = new StartedVms();
-
-    @AfterEach
-    void killWhatWeStarted() {
-        started.killAll();
-    }
+    @RegisterExtension
+    final StartedVms started = new StartedVms();
 
     private void check(String schema, int exit, String... args) {
         List<String> a = new ArrayList<>(List.of(args));

@@ -11,9 +11,9 @@ import dev.hostdev.launcher.vm.VmRuntimeDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -31,12 +31,8 @@ class SoakIntegrationTest {
 
     private VmRuntimeDir dir;
 
-    private final StartedVms started = new StartedVms();
-
-    @AfterEach
-    void killWhatWeStarted() {
-        started.killAll();
-    }
+    @RegisterExtension
+    final StartedVms started = new StartedVms();
 
     /** Connections Hostdev has opened to the VM's monitor: each begins with qmp_capabilities in the transcript. */
     private long qmpConnections() throws java.io.IOException {

@@ -5,13 +5,15 @@ import dev.hostdev.launcher.vm.VmRuntimeDir;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The VMs an integration test starts through {@code hostdev vm start --root ROOT}: {@link #killAll} (from the test's
- * {@code @AfterEach}) kills each one's QEMU and supervisor by the pids its record names, and any process noted with
- * {@link #alsoKill} (an earlier QEMU of a VM started again).
+ * The VMs an integration test starts through {@code hostdev vm start --root ROOT}: {@link #killAll} kills each one's
+ * QEMU and supervisor by the pids its record names, and any process noted with {@link #alsoKill} (an earlier QEMU of a
+ * VM started again). Registered as an extension ({@code @RegisterExtension}), it does so after each test.
  */
-final class StartedVms {
+final class StartedVms implements AfterEachCallback {
     private final List<VmRuntimeDir> dirs = new ArrayList<>();
     private final List<ProcessIdentity> others = new ArrayList<>();
 
@@ -38,5 +40,10 @@ final class StartedVms {
             });
         }
         others.forEach(p -> p.handle().ifPresent(ProcessHandle::destroyForcibly));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        killAll();
     }
 }

@@ -20,10 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,7 +41,8 @@ class VmEndReasonIntegrationTest {
 
     private Path spec;
     private VmRuntimeDir dir;
-    private final StartedVms started = new StartedVms();
+    @RegisterExtension
+    final StartedVms started = new StartedVms();
 
     @BeforeEach
     void spec() throws Exception {
@@ -55,11 +56,6 @@ class VmEndReasonIntegrationTest {
                 spare_root_ports = 1
                 """);
         dir = started.dir(root, "endvm");
-    }
-
-    @AfterEach
-    void killWhatWeStarted() {
-        started.killAll();
     }
 
     private CliRun hostdev(String... args) {

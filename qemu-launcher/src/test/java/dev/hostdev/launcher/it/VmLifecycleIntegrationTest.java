@@ -20,10 +20,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,7 +39,8 @@ class VmLifecycleIntegrationTest {
     Path root;
 
     private Path spec;
-    private final StartedVms started = new StartedVms();
+    @RegisterExtension
+    final StartedVms started = new StartedVms();
 
     @BeforeEach
     void spec() throws Exception {
@@ -57,11 +58,6 @@ class VmLifecycleIntegrationTest {
                 model = "qemu-xhci"
                 id = "xhci"
                 """);
-    }
-
-    @AfterEach
-    void killWhatWeStarted() {
-        started.killAll();
     }
 
     private CliRun hostdev(String... args) {
