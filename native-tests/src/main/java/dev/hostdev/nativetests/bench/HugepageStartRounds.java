@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
  * by hand (the argv of {@code hostdev vm cmdline SPEC --json}, its sockets in a run directory of its own), timed until
  * its QMP socket answers a {@code qmp_capabilities}, then killed by pid. The order flips every round. Prints one line
  * per measurement ({@code hostdev MS} / {@code raw MS}), the first {@code vm start}'s output, and each round's free
- * hugepages, for the host side to read. Arguments: the {@code hostdev} script, the spec, the VM's name, rounds, a private work directory.
+ * hugepages, each {@code vm start}'s own "started VM … in N ms, M ms since hostdev started (J ms of it the JVM …)" line
+ * (where a slow round's time went), and the seconds since the first round at the end of each round (to set beside the
+ * host's load average, which the host side samples), for the host side to read. Arguments: the {@code hostdev} script, the spec, the VM's name, rounds, a private work directory.
  */
 public final class HugepageStartRounds {
     private static final String PAGES = "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages";
@@ -50,7 +52,9 @@ public final class HugepageStartRounds {
         Path rawQmp = rawRun.resolve(name).resolve("qmp.sock");
         Path hdQmp = hdRun.resolve(name).resolve("qmp.sock");
         System.out.println("pages " + Files.readString(Path.of(PAGES)).strip() + " free " + Files.readString(FREE).strip());
-        for (int round = 1; round <= rounds; round++) {
+        long began = System.nanoTime();
+        for (int r = 1; r <= rounds; r++) {
+            final int round = r;
             boolean hostdevFirst = round % 2 == 1;
             for (int side = 0; side < 2; side++) {
                 if ((side == 0) == hostdevFirst) {
@@ -64,9 +68,8 @@ public final class HugepageStartRounds {
                     }
                     long ms = (System.nanoTime() - t0) / 1_000_000;
                     System.out.println("hostdev " + ms);
-                    if (round == 1) {
-                        start.out.lines().forEach(l -> System.out.println("vmstart| " + l));
-                    }
+                    // every round's own account: vm start's work apart from its JVM's start-up
+                    start.out.lines().filter(l -> round == 1 || l.startsWith("started VM")).forEach(l -> System.out.println("vmstart| " + l));
                     Exec stop = exec(List.of(hostdev, "vm", "stop", name, "--force", "--run-dir", hdRun.toString()), work.resolve("stop.out"));
                     if (stop.rc != 0) {
                         throw new IllegalStateException("vm stop exited " + stop.rc + ": " + stop.out);
@@ -86,7 +89,8 @@ public final class HugepageStartRounds {
                 }
                 awaitPagesFree();
             }
-            System.out.printf(Locale.ROOT, "round %d done, guest loadavg %s%n", round, Files.readString(Path.of("/proc/loadavg")).strip());
+            System.out.printf(Locale.ROOT, "round %d done at %.0f s, guest loadavg %s%n", round, (System.nanoTime() - began) / 1e9,
+                    Files.readString(Path.of("/proc/loadavg")).strip());
         }
     }
 
