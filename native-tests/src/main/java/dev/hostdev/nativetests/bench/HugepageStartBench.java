@@ -75,12 +75,15 @@ public final class HugepageStartBench {
             sampler.interrupt();
             List<Long> hostdev = new ArrayList<>();
             List<Long> raw = new ArrayList<>();
+            List<Long> jvm = new ArrayList<>();
             for (String line : r.stdout().split("\n")) {
                 System.out.println("  guest| " + line);
                 if (line.startsWith("hostdev ")) {
                     hostdev.add(Long.parseLong(line.substring(8).strip()));
                 } else if (line.startsWith("raw ")) {
                     raw.add(Long.parseLong(line.substring(4).strip()));
+                } else if (line.matches("jvm [0-9]+")) {
+                    jvm.add(Long.parseLong(line.substring(4)));
                 }
             }
             if (r.exitStatus() != 0) {
@@ -91,6 +94,7 @@ public final class HugepageStartBench {
                     + " + " + raw.size() + " rounds:");
             System.out.println("  hostdev vm start (whole process, until QMP answers): " + hostdev + " ms, median " + median(hostdev) + " ms");
             System.out.println("  same QEMU command by hand (until qmp_capabilities answers): " + raw + " ms, median " + median(raw) + " ms");
+            System.out.println("  hostdev --version (a bare JVM start of the same script, once a round): " + jvm + " ms, median " + median(jvm) + " ms");
             if (!hostdev.isEmpty() && !raw.isEmpty()) {
                 System.out.printf(Locale.ROOT, "  ratio hostdev/raw of the medians: %.2fx%n", (double) median(hostdev) / median(raw));
             }
