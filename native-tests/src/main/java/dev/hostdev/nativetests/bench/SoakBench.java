@@ -99,6 +99,7 @@ public final class SoakBench {
             rawBlock(dir.qmpSocket(), rawBus, WARMUP);
             series("0", mem, qemuPid);
             nmtCommand("baseline");
+            java.util.Map<String, long[]> histogramStart = histogram();
             long heapStart = heapAfterGc();
             MemorySample start = new MemorySample(mem.rssKib(self), mem.rssKib(qemuPid));
             List<Long> hostdev = new ArrayList<>();
@@ -133,6 +134,7 @@ public final class SoakBench {
                     + start.qemuKib() + " KiB -> " + end.qemuKib() + " KiB; Java heap in use after a full GC: " + heapStart / 1024
                     + " KiB -> " + heapEnd / 1024 + " KiB (JVM: " + String.join(" ",
                     java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) + ")");
+            printHistogramGrowth(histogramStart, histogram());
             String diff = nmtCommand("summary.diff");
             if (!diff.isEmpty()) {
                 System.out.println("NMT summary.diff against the baseline taken after the warm-up:");
@@ -183,6 +185,39 @@ public final class SoakBench {
     /** Prints one line of the memory series: this JVM's memory (with NMT when on) and QEMU's VmRSS. */
     private static void series(String label, ProcessMemory mem, long qemuPid) {
         System.out.println("  series " + label + ": " + JvmMemorySample.now().row() + " | qemu " + mem.rssKib(qemuPid));
+    }
+
+    private static final java.util.regex.Pattern HISTOGRAM_ROW = java.util.regex.Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+
+    /** Live objects per class ({@code GC.class_histogram}, which collects first): class name to {instances, bytes}. */
+    private static java.util.Map<String, long[]> histogram() {
+        java.util.Map<String, long[]> classes = new java.util.HashMap<>();
+        try {
+            String text = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()}).toString();
+            for (String line : text.split("\n")) {
+                java.util.regex.Matcher m = HISTOGRAM_ROW.matcher(line);
+                if (m.find()) {
+                    classes.put(m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+                }
+            }
+        } catch (Exception e) {
+            System.out.println("  (no class histogram: " + e + ")");
+        }
+        return classes;
+    }
+
+    /** The classes whose live bytes grew most between the end of the warm-up and the end: where heap growth is, if any. */
+    private static void printHistogramGrowth(java.util.Map<String, long[]> before, java.util.Map<String, long[]> after) {
+        System.out.println("live objects grown since the end of the warm-up (GC.class_histogram), the 12 largest:");
+        after.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), new long[] {e.getValue()[0] - before.getOrDefault(e.getKey(), new long[2])[0],
+                        e.getValue()[1] - before.getOrDefault(e.getKey(), new long[2])[1]}))
+                .filter(e -> e.getValue()[1] > 0)
+                .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+                .limit(12)
+                .forEach(e -> System.out.printf(Locale.ROOT, "  %+8d instances %+10d bytes  %s%n", e.getValue()[0], e.getValue()[1], e.getKey()));
     }
 
     /** {@code VM.native_memory <what>} in this JVM; empty when NMT is off. */
