@@ -11,8 +11,15 @@ import dev.hostdev.engine.sriov.SriovReader;
 import dev.hostdev.engine.sriov.SriovStatus;
 import dev.hostdev.engine.sriov.VirtualFunction;
 import dev.hostdev.engine.sysfs.Sysfs;
+import dev.hostdev.launcher.cmdline.VmRuntimePaths;
+import dev.hostdev.launcher.vm.UnreturnedDevices;
+import dev.hostdev.launcher.vm.VmRegistry;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,7 +67,7 @@ public final class SriovCommand implements Callable<Integer> {
             if (dryRun) {
                 throw dev.hostdev.engine.HostdevException.usage("--dry-run goes with --set", "add --set N");
             }
-            SriovStatus s = new SriovReader(new Sysfs(common.hostRoot())).read(address);
+            SriovStatus s = withUnreturned(new SriovReader(new Sysfs(common.hostRoot())).read(address));
             if (json.enabled()) {
                 JsonLine.print(out, status(s));
             } else {
@@ -95,6 +102,25 @@ public final class SriovCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The status with each VF that no QEMU uses but a Hostdev VM's record still holds (its clean-up has not given it
+     * back) shown as held, as {@code vm start}'s choice of a VF sees it, rather than free.
+     */
+    private SriovStatus withUnreturned(SriovStatus s) {
+        Path vms = common.runDir().orElseGet(() -> VmRuntimePaths.vmsDir(common.hostRoot()));
+        Map<PciAddress, String> held = UnreturnedDevices.heldBy(new VmRegistry(vms), null);
+        if (held.isEmpty()) {
+            return s;
+        }
+        List<VirtualFunction> vfs = new ArrayList<>();
+        for (VirtualFunction v : s.vfs()) {
+            String holder = held.get(v.address());
+            vfs.add(v.usedBy().isPresent() || holder == null ? v
+                    : new VirtualFunction(v.index(), v.address(), v.driver(), v.iommuGroup(), Optional.of(holder)));
+        }
+        return new SriovStatus(s.pf(), s.pfDriver(), s.totalVfs(), s.numVfs(), s.driversAutoprobe(), vfs);
     }
 
     private static String autoprobe(SriovStatus s) {

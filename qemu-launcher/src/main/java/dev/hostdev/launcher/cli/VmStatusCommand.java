@@ -11,6 +11,7 @@ import dev.hostdev.launcher.vm.VmStatus;
 import dev.hostdev.launcher.vm.VmStatusJson;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,9 +74,7 @@ public final class VmStatusCommand implements Callable<Integer> {
                     d.host() == null ? "" : " host " + d.host() + (d.managed() ? " (managed)" : ""),
                     d.hotplugged() ? " hotplugged" : "");
         }
-        out.println("  free for hotplug: " + String.join(", ", r.slots().slots().stream().filter(Slot::isFree)
-                .filter(x -> x.kind() == SlotKind.ROOT_PORT).map(Slot::describe).toList())
-                + (r.slots().hasBridge() ? "; bridge slots free: " + r.slots().freeCount(SlotKind.BRIDGE_SLOT) : ""));
+        out.println("  free for hotplug: " + freeSlots(r));
         if (!r.managed().isEmpty()) {
             out.println("  managed devices detached for this VM: " + String.join(", ", r.managed()));
         }
@@ -85,6 +84,22 @@ public final class VmStatusCommand implements Callable<Integer> {
         s.warnings().forEach(w -> out.println("  warning: " + w));
         out.flush();
         return 0;
+    }
+
+    /**
+     * The root ports (and bridge slots) free for hotplug, or "none" with the spec key that keeps some free: a
+     * running VM cannot be given new ports.
+     */
+    static String freeSlots(VmRecord r) {
+        List<String> ports = r.slots().slots().stream().filter(Slot::isFree)
+                .filter(x -> x.kind() == SlotKind.ROOT_PORT).map(Slot::describe).toList();
+        long bridgeFree = r.slots().hasBridge() ? r.slots().freeCount(SlotKind.BRIDGE_SLOT) : 0;
+        String bridge = r.slots().hasBridge() ? "; bridge slots free: " + bridgeFree : "";
+        if (ports.isEmpty()) {
+            return "no root port" + bridge + (bridgeFree == 0
+                    ? " (keep some with spare_root_ports in the spec; a running VM cannot be given new ports)" : "");
+        }
+        return String.join(", ", ports) + bridge;
     }
 
     /** The PCI hostdevs on vfio-pci, by id: whose interrupts are shown. */

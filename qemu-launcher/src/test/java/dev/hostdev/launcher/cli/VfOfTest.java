@@ -134,6 +134,22 @@ class VfOfTest {
     }
 
     @Test
+    void sriovShowsAVfThatADeadVmHasNotGivenBackAsHeldLikeTheChoiceDoes() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        running("crashed", ProcessIdentity.of(gone.toHandle()), List.of("0000:03:00.2"), List.of("0000:03:00.2"));
+        CliRun text = hostdev("sriov", PF);
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().contains("virtfn1 0000:03:00.2  driver (none)  iommu group 7  used by VM crashed (Hostdev), which has not given"
+                + " it back yet ('hostdev vm stop crashed' does)"), text.out());
+        assertTrue(text.out().contains("virtfn0 0000:03:00.1  driver (none)  iommu group 6  free"), text.out());
+        CliRun json = hostdev("sriov", PF, "--json");
+        assertEquals(0, json.exitCode(), json.err());
+        assertTrue(json.out().contains("\"address\":\"0000:03:00.2\",\"driver\":null,\"iommu_group\":7,\"used_by\":\"VM crashed (Hostdev)"),
+                json.out());
+    }
+
+    @Test
     void twoHostdevsOfOneSpecGetTwoVfsAndAVfNamedByPciIsNotChosenAgain() throws Exception {
         Path s = spec("c", "[[hostdev]]\npci = \"0000:03:00.1\"\n[[hostdev]]\nvf_of = \"" + PF + "\"\n[[hostdev]]\nvf_of = \"" + PF + "\"\n");
         CliRun r = hostdev("vm", "cmdline", s.toString());
