@@ -52,8 +52,9 @@ import java.util.Locale;
  * {@code hostdev} script ({@code -XX:+UseSerialGC -Xmn8m -XX:TieredStopAtLevel=1}) for the RSS {@code hostdev soak} has. Argument: cycles a side
  * (default 1000). A memory series ({@link JvmMemorySample}: RSS, heap after a full GC, Native Memory Tracking per category
  * with {@code -XX:NativeMemoryTracking=summary}, QEMU's RSS) is printed before and after the warm-up and every
- * {@code -Dsample=} cycles (default {@value #SAMPLE}), and NMT's {@code summary.diff} against the end of the warm-up at the end:
- * it tells warm-up (code cache, metaspace filling, then flat) from growth.
+ * {@code -Dsample=} cycles (default {@value #SAMPLE}); at the end, the classes whose live objects grew since the end of the
+ * warm-up ({@code GC.class_histogram}) and NMT's {@code summary.diff} against it: they tell warm-up (code cache, metaspace
+ * filling, then flat) from growth, and growth's owner.
  */
 public final class SoakBench {
     private static final int BLOCK = 50;
