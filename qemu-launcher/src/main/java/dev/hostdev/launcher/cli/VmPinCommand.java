@@ -26,12 +26,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code hostdev vm pin NAME}: pins a running VM again as its spec's {@code [placement]} says — vCPU threads,
- * QEMU's other threads, and the VFIO devices' interrupts, which appear only once the guest's driver has
- * enabled MSI/MSI-X (after {@code vm start} has pinned what there was).
+ * QEMU's other threads, and the VFIO devices' interrupts: the INTx line is there from QEMU's start (and
+ * {@code vm start} steered it), MSI/MSI-X vectors appear only once the guest's driver has enabled them.
  */
 @Command(name = "pin", mixinStandardHelpOptions = true, description = {
     "Pin a running VM again by its spec's [placement]: vCPU threads, QEMU's other threads, and the interrupts",
-    "of its VFIO devices (they appear once the guest's driver enables MSI/MSI-X: run this after the guest is up)."})
+    "of its VFIO devices (MSI/MSI-X vectors appear once the guest's driver enables them: run this after the guest is up)."})
 public final class VmPinCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
