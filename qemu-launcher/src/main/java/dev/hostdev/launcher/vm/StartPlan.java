@@ -75,8 +75,9 @@ public record StartPlan(Path specFile, LaunchPlan launch, List<String> checked, 
                             : l.startsWith("emulator") ? " (sched_setaffinity of every other thread in /proc/PID/task)" : " (sched_setaffinity)"))));
         });
         steps.add(new PlanStep.Qmp(QmpCall.cont(), null));
-        steps.add(new PlanStep.Action("start 'hostdev vm supervise " + launch.spec().name()
-                + "' to give managed devices back when QEMU ends (not with --foreground)"));
+        steps.add(new PlanStep.Action("QEMU runs as the child of a waiter (setsid /bin/sh), which execs 'hostdev vm supervise "
+                + launch.spec().name() + " --qemu-pid PID --after-exit STATUS' to give managed devices back when QEMU ends"
+                + " (not with --foreground)"));
         return new VmOperationPlan("vm start " + launch.spec().name(), steps);
     }
 }
