@@ -22,7 +22,7 @@ final class ExitReason {
     /** QEMU's {@code ShutdownCause} in order (qapi/run-state.json; stable since QEMU 4.0, new causes are appended). */
     private static final List<String> CAUSES = List.of("none", "host-error", "host-qmp-quit", "host-qmp-system-reset", "host-signal",
             "host-ui", "guest-shutdown", "guest-reset", "guest-panic", "subsystem-reset", "snapshot-load");
-    private static final Pattern LINE = Pattern.compile("(?:^|\\s)" + TRACE_EVENT + " reason=(\\d{1,3})\\s*$");
+    private static final Pattern LINE = Pattern.compile("(?:^|[\\s:])" + TRACE_EVENT + " reason=(\\d{1,3})\\s*$");
     /** How much of the trace's end is read: it holds one line per shutdown request. */
     private static final int TAIL = 4096;
 

@@ -186,4 +186,22 @@ class VmEndReasonIntegrationTest {
         assertTrue(stop.out().contains("VM endvm is crashed: QEMU had already ended: QEMU ended without a SHUTDOWN event"), stop.out());
         assertEquals(VmState.CRASHED, dir.require().state(), "vm stop after a crash does not hide it");
     }
+
+    @Test
+    void aKilledWaiterLeavesQemuRunningAndVmStopCleansUpItself() throws Exception {
+        VmRecord r = startVm();
+        ProcessHandle waiter = ProcessHandle.of(r.supervisor().pid()).orElseThrow();
+        assertTrue(waiter.destroyForcibly(), "SIGKILL sent to the waiter");
+        waiter.onExit().get(10, TimeUnit.SECONDS);
+        assertTrue(r.qemu().isAlive(), "QEMU runs on without its waiter");
+        JsonNode status = statusJson();
+        assertFalse(status.path("supervisor_alive").asBoolean(true), status.toString());
+        CliRun stop = hostdev("vm", "stop", "endvm", "--force");
+        assertEquals(0, stop.exitCode(), stop.err());
+        assertFalse(r.qemu().isAlive(), "vm stop ended QEMU");
+        VmRecord after = dir.require();
+        assertEquals(VmState.STOPPED, after.state());
+        assertEquals("host-qmp-quit", after.ended().reason());
+        assertTrue(after.managed().isEmpty());
+    }
 }
