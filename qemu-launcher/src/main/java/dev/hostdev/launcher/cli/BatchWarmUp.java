@@ -3,6 +3,7 @@ package dev.hostdev.launcher.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hostdev.engine.posix.Posix;
 import dev.hostdev.launcher.qmp.QemuMonitor;
 import dev.hostdev.launcher.qmp.QmpCall;
 import dev.hostdev.launcher.qmp.QmpClient;
@@ -27,7 +28,7 @@ import picocli.CommandLine;
  * What a batch does before it reads its first line, so that its first attach and unplug do not pay for loading and
  * initialising the code they share with every later one (a hotplug rig's first cycles took 10–30× a warm one): the
  * command lines of an attach and an unplug parsed (not run), a QMP conversation of an attach and an unplug held with
- * {@link ScriptedQemu}, a stand-in in memory (no socket, no QEMU), a VM record read and written in memory, a UNIX
+ * {@link ScriptedQemu}, a stand-in in memory (no socket, no QEMU), a VM record read and written in memory, JNA's binding of libc (as a VM's lock uses), a UNIX
  * socket opened and closed unconnected, and a result line printed to nowhere. It touches no VM, no file and no QEMU; whatever fails in it is ignored (the real command then meets it as it would have).
  */
 final class BatchWarmUp {
@@ -54,6 +55,8 @@ final class BatchWarmUp {
             // as above
         }
         VmRecordFile.warmUp();
+        // JNA's native library loaded and libc bound, as the first VM lock does: close(-1) fails with EBADF, no more
+        Posix.closeQuietly(-1);
         // a UNIX socket and a selector opened and closed unconnected: the classes (and the random source of the JDK's
         // UNIX sockets) every connection to QEMU initialises on first use
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX); Selector selector = Selector.open()) {
