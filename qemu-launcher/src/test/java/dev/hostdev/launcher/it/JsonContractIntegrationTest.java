@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hostdev.launcher.cli.CliRun;
-import dev.hostdev.launcher.vm.ProcessIdentity;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,21 +27,8 @@ class JsonContractIntegrationTest {
 
     private VmRuntimeDir dir;
 
-    @AfterEach
-    void killWhatWeStarted() {
-        if (dir != null) {
-            dir.read().ifPresent(r -> {
-                kill(r.qemu());
-                kill(r.supervisor());
-            });
-        }
-    }
-
-    private static void kill(ProcessIdentity p) {
-        if (p != null) {
-            p.handle().ifPresent(ProcessHandle::destroyForcibly);
-        }
-    }
+    @RegisterExtension
+    final StartedVms started = new StartedVms();
 
     private void check(String schema, int exit, String... args) {
         List<String> a = new ArrayList<>(List.of(args));
@@ -67,7 +53,7 @@ class JsonContractIntegrationTest {
                 model = "qemu-xhci"
                 id = "xhci"
                 """);
-        dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "jsonvm");
+        dir = started.dir(root, "jsonvm");
         check("vm-cmdline", 0, "vm", "cmdline", spec.toString());
         check("vm-start", 0, "vm", "start", spec.toString(), "--dry-run");
         check("vm-start", 0, "vm", "start", spec.toString());
