@@ -1,5 +1,8 @@
 package dev.hostdev.launcher.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.PciSelectorResolver;
 import dev.hostdev.launcher.placement.HostNumaFacts;
@@ -45,6 +48,9 @@ public final class VmPinCommand implements Callable<Integer> {
     @Mixin
     DryRunOption dryRun;
 
+    @Mixin
+    JsonOption json;
+
     @Override
     public Integer call() {
         String name = target.name();
@@ -63,15 +69,46 @@ public final class VmPinCommand implements Callable<Integer> {
         }
         StartPlacement placement = StartPlacement.of(common.sysfs());
         List<PinStep> steps = placement.pinPlan(plan, (int) r.qemu().pid(), vcpus, VmStatusCommand.vfioDevices(r));
-        if (dryRun.enabled()) {
-            out.println("# vm pin " + name + " --dry-run: nothing is changed");
-            steps.forEach(s -> out.println(s.describe()));
+        List<String> warnings = dryRun.enabled() ? List.of() : placement.apply(steps);
+        if (json.enabled()) {
+            JsonLine.print(out, json(name, dryRun.enabled(), steps, warnings));
         } else {
-            List<String> warnings = placement.apply(steps);
+            if (dryRun.enabled()) {
+                out.println("# vm pin " + name + " --dry-run: nothing is changed");
+            }
             steps.forEach(s -> out.println(s.describe()));
             warnings.forEach(w -> out.println("warning: " + w));
         }
         out.flush();
         return 0;
+    }
+
+    /** The JSON of {@code vm pin --json} (docs/json.md): each affinity change, as made or as it would be. */
+    static ObjectNode json(String name, boolean dryRun, List<PinStep> steps, List<String> warnings) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("name", name);
+        o.put("dry_run", dryRun);
+        ArrayNode changes = o.putArray("changes");
+        for (PinStep step : steps) {
+            ObjectNode c = changes.addObject();
+            if (step instanceof PinStep.ThreadAffinity t) {
+                c.put("kind", "thread");
+                c.put("what", t.what());
+                c.put("tid", t.tid());
+                c.putNull("irq");
+                c.putNull("device");
+                c.put("cpus", t.cpus().toString());
+            } else if (step instanceof PinStep.IrqAffinity i) {
+                c.put("kind", "irq");
+                c.put("what", i.path());
+                c.putNull("tid");
+                c.put("irq", i.irq());
+                c.put("device", i.device());
+                c.put("cpus", i.cpus().toString());
+            }
+        }
+        ArrayNode w = o.putArray("warnings");
+        warnings.forEach(w::add);
+        return o;
     }
 }
