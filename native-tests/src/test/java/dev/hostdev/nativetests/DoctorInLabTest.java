@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DoctorInLabTest {
     @RegisterExtension
-    static final LabVmExtension LAB = new LabVmExtension(LabMachine.standard());
+    static final LabVmExtension LAB = LabVmExtension.shared(LabMachine.standard());
 
     static String nic;
     static Map<String, JsonNode> checks;

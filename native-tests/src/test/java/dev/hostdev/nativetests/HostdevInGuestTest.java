@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostdevInGuestTest {
     @RegisterExtension
-    static final LabVmExtension LAB = new LabVmExtension(LabMachine.standard());
+    static final LabVmExtension LAB = LabVmExtension.shared(LabMachine.standard());
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static LabDevices dev;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HotpluggedDeviceClaimTest {
     @RegisterExtension
-    static final LabVmExtension LAB = new LabVmExtension(LabMachine.standard());
+    static final LabVmExtension LAB = LabVmExtension.shared(LabMachine.standard());
     private static final String VM = "claimvm";
 
     @Test

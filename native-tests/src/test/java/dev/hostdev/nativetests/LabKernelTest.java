@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LabKernelTest {
     @RegisterExtension
-    static final LabVmExtension LAB = new LabVmExtension(LabMachine.standard());
+    static final LabVmExtension LAB = LabVmExtension.shared(LabMachine.standard());
 
     static List<GuestPciDevice> devices;
     static List<KernelWriteScenario.Observation> real;

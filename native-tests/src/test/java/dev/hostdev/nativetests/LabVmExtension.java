@@ -14,23 +14,54 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * One lab VM per test class: booted before the first test (with the lab's drivers loaded), powered
- * off and killed after the last, its logs kept and named when any test failed. Skips the class,
+ * A lab VM for a test class: its own ({@code new LabVmExtension(machine)}: booted before the first test with the
+ * lab's drivers loaded, powered off and killed after the last), or one shared with every class that asks for
+ * the same machine ({@link #shared}: booted once per run, see {@link SharedLabVm}; a boot costs 8 s idle and
+ * 30-75 s under load). Its logs are kept and named when any test failed. Skips the class,
  * saying what to install, when the host lacks QEMU, a kernel or a static busybox; skips when the
  * hostdev jar has not been built.
  */
 final class LabVmExtension implements BeforeAllCallback, AfterAllCallback, TestWatcher {
     private final LabMachine machine;
+    private final boolean shared;
     private LabEnvironment env;
     private LabVm vm;
+    private SharedLabVm sharedVm;
 
+    /** A lab VM of this class's own. */
     LabVmExtension(LabMachine machine) {
+        this(machine, false);
+    }
+
+    private LabVmExtension(LabMachine machine, boolean shared) {
         this.machine = machine;
+        this.shared = shared;
+    }
+
+    /**
+     * A lab VM shared with the other classes that ask for the same machine: the class must leave the guest as
+     * it found it (every device on its driver, no VFIO group, QEMU, journal entry or device record of its own),
+     * which is checked before its first test and after its last. {@link LabClassOrder} runs such classes
+     * together, after the others, so the VM is stopped right when the run ends.
+     */
+    static LabVmExtension shared(LabMachine machine) {
+        return new LabVmExtension(machine, true);
+    }
+
+    /** The machine's spec text if its VM is shared, else null (what {@link LabClassOrder} groups by). */
+    String sharedKey() {
+        return shared ? machine.specText() : null;
     }
 
     @Override
     public void beforeAll(ExtensionContext context) {
         env = environmentOrSkip();
+        if (shared) {
+            sharedVm = SharedLabVm.of(context, env, machine);
+            vm = sharedVm.vm();
+            sharedVm.checkUnchanged(context.getDisplayName(), "before");
+            return;
+        }
         // The lab VM is started by the jar's own 'hostdev vm start': every lab test needs the jar built.
         vm = LabVm.boot(env, machine, HostdevLauncher.jar(env.java(), hostdevJarOrSkip()));
         System.out.printf("[lab] %s: booted in %d ms (work dir %s)%n", context.getDisplayName(),
@@ -40,6 +71,12 @@ final class LabVmExtension implements BeforeAllCallback, AfterAllCallback, TestW
 
     @Override
     public void afterAll(ExtensionContext context) {
+        if (sharedVm != null) {
+            if (vm != null) {
+                sharedVm.checkUnchanged(context.getDisplayName(), "after");
+            }
+            return;
+        }
         if (vm != null) {
             long pid = vm.pid();
             vm.close();

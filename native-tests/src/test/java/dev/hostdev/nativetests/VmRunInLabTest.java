@@ -25,7 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class VmRunInLabTest {
     @RegisterExtension
-    static final LabVmExtension LAB = new LabVmExtension(LabMachine.standard());
+    static final LabVmExtension LAB = LabVmExtension.shared(LabMachine.standard());
     private static final String VM = "svcvm";
     private static final String SOCKET = "@hostdev-lab-notify";
 

@@ -60,6 +60,9 @@ public final class BatchCommand implements Callable<Integer> {
     /** Options that choose the host a command touches and where its VMs are kept: fixed for the batch. */
     static final List<String> HOST_CHOOSING_OPTIONS = List.of("--root", "--run-dir");
 
+    /** A JVM property that skips {@link BatchWarmUp} (for benchmarks comparing the two). */
+    static final String NO_WARM_UP = "hostdev.batch.noWarmUp";
+
     @Option(names = "--keep-going", description = "Run every line, even after one fails; exit with the first failure's status.")
     boolean keepGoing;
 
@@ -79,6 +82,9 @@ public final class BatchCommand implements Callable<Integer> {
         CommandLine inner = Cli.newCommandLine();
         inner.setDefaultValueProvider(arg -> arg instanceof OptionSpec o ? defaultFromBatch(o) : null);
         inner.setExecutionStrategy(this::runUnlessItChoosesTheHost);
+        if (!Boolean.getBoolean(NO_WARM_UP)) {
+            BatchWarmUp.run(inner);
+        }
         int firstFailure = 0;
         try (Utf8Input.LineReader in = open()) {
             int lineNo = 0;

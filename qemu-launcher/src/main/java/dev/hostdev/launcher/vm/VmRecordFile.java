@@ -23,10 +23,35 @@ public final class VmRecordFile {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** A record as a running VM with one hotplugged device has it, for {@link #warmUp}. */
+    private static final String SAMPLE = "{\"name\":\"warm-up\",\"spec\":\"/warm-up.toml\",\"argv\":[\"qemu-system-x86_64\"],"
+            + "\"state\":\"RUNNING\",\"qemu\":{\"pid\":1,\"startEpochMillis\":1,\"executable\":\"/qemu\",\"bootId\":\"b\"},"
+            + "\"supervisor\":null,\"startedAt\":\"2026-01-01T00:00:00Z\",\"spareRootPorts\":2,\"usbBus\":null,\"slots\":{\"slots\":["
+            + "{\"kind\":\"ROOT_PORT\",\"bus\":\"pci.1\",\"addr\":\"0x0\",\"rootPort\":\"pci.1\",\"role\":\"spare\",\"occupant\":\"n1\"},"
+            + "{\"kind\":\"ROOT_PORT\",\"bus\":\"pci.2\",\"addr\":\"0x0\",\"rootPort\":\"pci.2\",\"role\":\"spare\"}]},"
+            + "\"devices\":[{\"id\":\"n1\",\"driver\":\"e1000e\",\"bus\":\"pci.1\",\"addr\":\"0x0\",\"rootPort\":\"pci.1\","
+            + "\"host\":null,\"managed\":false,\"hotplugged\":true}],\"managed\":[],\"ended\":null}";
+
     private final VmRuntimeDir dir;
 
     VmRecordFile(VmRuntimeDir dir) {
         this.dir = dir;
+    }
+
+    /**
+     * Reads and writes a sample record in memory (no file): loads and initialises what the JSON of every record read
+     * and write runs, so that a process about to run many commands ({@code hostdev batch}) does not pay for it in its
+     * first one. Never throws.
+     */
+    public static void warmUp() {
+        try {
+            VmRecord r = MAPPER.readValue(SAMPLE, VmRecord.class);
+            VmRecord unplugged = r.withoutDevice("n1");
+            MAPPER.writeValueAsBytes(unplugged);
+            r.equals(unplugged);
+        } catch (IOException | RuntimeException ignored) {
+            // only a warm-up: a real record meets the same code and reports its own errors
+        }
     }
 
     /**

@@ -33,6 +33,7 @@ import org.w3c.dom.Document;
  */
 class EveryNameIsAcceptedTest {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private final Set<String> triedNames = new java.util.HashSet<>();
 
     @TempDir
     Path dir;
@@ -154,6 +155,9 @@ class EveryNameIsAcceptedTest {
 
     /** {@code show NAME} shows the device the name belongs to, or refuses an ID shared by several naming them. */
     private int accepted(String name, Map<String, List<String>> byId) throws Exception {
+        if (!triedNames.add(name)) {
+            return 0; // what show answers depends on the name alone: an ID every VF shares is tried once, not once per VF
+        }
         List<String> sharing = byId.get(name);
         CliRun r = show(name, "--json");
         if (sharing != null && sharing.size() > 1) {
