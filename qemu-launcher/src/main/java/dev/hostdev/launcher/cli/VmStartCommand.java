@@ -116,7 +116,7 @@ public final class VmStartCommand implements Callable<Integer> {
         plan.checked().forEach(checks::add);
         o.set("detach_writes", JsonLine.writes(plan.detachWrites()));
         var argv = o.putArray("argv");
-        plan.launch().argv().forEach(argv::add);
+        plan.argv().forEach(argv::add);
         o.put("qemu_log", plan.launch().paths().dir().resolve("qemu.log").toString());
         o.put("qmp_socket", plan.launch().paths().qmpSocket().toString());
         var qmp = o.putArray("qmp");

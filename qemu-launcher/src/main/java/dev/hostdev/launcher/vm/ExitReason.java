@@ -31,7 +31,12 @@ final class ExitReason {
 
     /** Where a VM's QEMU traces its shutdown requests. */
     static Path traceFile(VmRuntimeDir dir) {
-        return dir.dir().resolve("shutdown.trace");
+        return traceFile(dir.dir());
+    }
+
+    /** The file QEMU traces its shutdown requests to, in a VM's runtime directory. */
+    public static Path traceFile(Path vmDir) {
+        return vmDir.resolve("shutdown.trace");
     }
 
     /**

@@ -48,6 +48,15 @@ public record StartPlan(Path specFile, LaunchPlan launch, List<String> checked, 
         return out;
     }
 
+    /**
+     * QEMU's arguments as {@code vm start} runs them, under a waiter ({@link Supervisor#waitedArgv}): what the dry run
+     * prints, the record keeps and {@code --json} shows. {@code vm run} and {@code vm start --foreground} run
+     * {@code launch().argv()} (with {@code -action shutdown=pause}, no trace).
+     */
+    public List<String> argv() {
+        return Supervisor.waitedArgv(launch.argv(), ExitReason.traceFile(launch.paths().dir()));
+    }
+
     /** The plan as steps. */
     public VmOperationPlan describe() {
         List<PlanStep> steps = new ArrayList<>();
@@ -61,7 +70,8 @@ public record StartPlan(Path specFile, LaunchPlan launch, List<String> checked, 
         launch.placement().flatMap(dev.hostdev.launcher.placement.StartPlacement::reservation).ifPresent(w ->
                 steps.add(new PlanStep.SysfsWrites("reserve the missing hugepages on the VM's node", List.of(w))));
         steps.add(new PlanStep.Action("run (paused, in its own session; output to " + launch.paths().dir().resolve("qemu.log") + "): "
-                + launch.argv().stream().map(ShellQuoting::quote).collect(Collectors.joining(" "))));
+                + argv().stream().map(ShellQuoting::quote).collect(Collectors.joining(" "))
+                + " (with --foreground: -action shutdown=pause in place of the -trace and -D arguments)"));
         steps.add(new PlanStep.Action("QMP on " + launch.paths().qmpSocket() + ": {\"execute\":\"qmp_capabilities\"} (QEMU "
                 + dev.hostdev.launcher.qmp.QemuMonitor.MINIMUM.major() + "." + dev.hostdev.launcher.qmp.QemuMonitor.MINIMUM.minor()
                 + " or newer)"));

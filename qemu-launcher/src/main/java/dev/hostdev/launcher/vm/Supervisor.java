@@ -79,7 +79,7 @@ public final class Supervisor {
      * {@code shutdown.trace} in the VM's directory, which tells the clean-up why QEMU exited (a guest power-off, a
      * QMP quit, a signal) without any process holding a monitor.
      */
-    public static List<String> waitedArgv(List<String> argv, VmRuntimeDir dir) {
+    public static List<String> waitedArgv(List<String> argv, Path trace) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < argv.size(); i++) {
             if (argv.get(i).equals("-action") && i + 1 < argv.size() && argv.get(i + 1).equals("shutdown=pause")) {
@@ -87,12 +87,6 @@ public final class Supervisor {
                 continue;
             }
             out.add(argv.get(i));
-        }
-        Path trace = ExitReason.traceFile(dir);
-        try {
-            Files.deleteIfExists(trace);
-        } catch (IOException e) {
-            throw new HostdevException(ErrorCode.ENVIRONMENT, "cannot remove " + trace + ": " + e.getMessage(), null, e);
         }
         out.addAll(List.of("-trace", "enable=" + ExitReason.TRACE_EVENT, "-D", trace.toString()));
         return out;

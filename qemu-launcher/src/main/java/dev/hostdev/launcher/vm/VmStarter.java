@@ -81,7 +81,9 @@ public final class VmStarter {
         if (plan.placement().isPresent() && placement == null) {
             throw new IllegalStateException("a plan with [placement] needs a StartPlacement to carry it out");
         }
-        VmRecord record = new VmRecord(plan.spec().name(), specFile.toAbsolutePath().toString(), plan.argv(), VmState.STARTING,
+        Path trace = ExitReason.traceFile(dir.dir());
+        List<String> argv = options.supervisor() == null ? plan.argv() : Supervisor.waitedArgv(plan.argv(), trace);
+        VmRecord record = new VmRecord(plan.spec().name(), specFile.toAbsolutePath().toString(), argv, VmState.STARTING,
                 null, null, Instant.now().toString(), plan.spec().spareRootPorts(), usbBus(plan), SlotMap.of(plan.topology()),
                 devices(plan), List.of(), null);
         dir.create();
@@ -102,7 +104,8 @@ public final class VmStarter {
                 record = record.withQemu(qemu.identity());
             } else {
                 Supervisor.Cleanup cleanup = options.supervisor().apply(dir);
-                qemu = QemuProcess.startWaited(Supervisor.waitedArgv(plan.argv(), dir), dir.qemuLog(), dir.supervisorLog(),
+                deletePreviousTrace(trace);
+                qemu = QemuProcess.startWaited(argv, dir.qemuLog(), dir.supervisorLog(),
                         cleanup.java(), cleanup.argFile(), cleanup.env());
                 // the waiter is QEMU's parent: it hears every end from the first instant
                 record = record.withQemu(qemu.identity()).withSupervisor(qemu.waiterIdentity());
@@ -253,5 +256,14 @@ public final class VmStarter {
             return bus;
         }
         return plan.topology().bridge().filter(b -> b.id().equals(bus)).map(b -> b.rootPort()).orElse(null);
+    }
+
+    /** A trace of an earlier run must not tell this one's end. */
+    private static void deletePreviousTrace(Path trace) {
+        try {
+            java.nio.file.Files.deleteIfExists(trace);
+        } catch (java.io.IOException e) {
+            throw new HostdevException(dev.hostdev.engine.ErrorCode.ENVIRONMENT, "cannot remove " + trace + ": " + e.getMessage(), null, e);
+        }
     }
 }

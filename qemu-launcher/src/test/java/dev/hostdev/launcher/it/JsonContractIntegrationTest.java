@@ -30,13 +30,14 @@ class JsonContractIntegrationTest {
     @RegisterExtension
     final StartedVms started = new StartedVms();
 
-    private void check(String schema, int exit, String... args) {
+    private String check(String schema, int exit, String... args) {
         List<String> a = new ArrayList<>(List.of(args));
         a.addAll(List.of("--json", "--root", root.toString()));
         CliRun r = CliRun.run(a.toArray(String[]::new));
         String what = "hostdev " + String.join(" ", args) + " --json";
         assertEquals(exit, r.exitCode(), what + ": " + r.out() + r.err());
         assertValid(schema, r.out(), what);
+        return r.out();
     }
 
     @Test
@@ -55,8 +56,13 @@ class JsonContractIntegrationTest {
                 """);
         dir = started.dir(root, "jsonvm");
         check("vm-cmdline", 0, "vm", "cmdline", spec.toString());
-        check("vm-start", 0, "vm", "start", spec.toString(), "--dry-run");
+        String dry = check("vm-start", 0, "vm", "start", spec.toString(), "--dry-run");
         check("vm-start", 0, "vm", "start", spec.toString());
+        // the dry run shows QEMU's arguments as they ran (under the waiter: traced, no shutdown=pause), as the record keeps them
+        List<String> planned = new ArrayList<>();
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(dry).get("argv").forEach(x -> planned.add(x.asText()));
+        assertEquals(dir.require().argv(), planned);
+        assertEquals(true, planned.contains("-trace") && !planned.contains("shutdown=pause"), planned.toString());
         check("vm-status", 0, "vm", "status", "jsonvm");
         check("vm-list", 0, "vm", "list");
         check("attach", 0, "attach", "jsonvm", "--emulated", "e1000e", "--id", "nic1", "--dry-run");

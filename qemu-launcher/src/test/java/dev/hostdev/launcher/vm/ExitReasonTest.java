@@ -66,7 +66,7 @@ class ExitReasonTest {
     @Test
     void theWaitersQemuRunsWithoutShutdownPauseAndWithItsShutdownTraced() {
         VmRuntimeDir dir = new VmRuntimeDir(tmp, "w");
-        List<String> argv = Supervisor.waitedArgv(List.of("qemu", "-S", "-action", "shutdown=pause", "-m", "64M"), dir);
+        List<String> argv = Supervisor.waitedArgv(List.of("qemu", "-S", "-action", "shutdown=pause", "-m", "64M"), ExitReason.traceFile(dir));
         assertEquals(List.of("qemu", "-S", "-m", "64M", "-trace", "enable=qemu_system_shutdown_request", "-D",
                 tmp.resolve("w").resolve("shutdown.trace").toString()), argv);
     }
