@@ -72,11 +72,6 @@ public sealed interface DeviceRef {
     }
 
     private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        s.codePoints().limit(64).forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
-        return s.length() > 64 ? b + "…" : b.toString();
+        return dev.hostdev.engine.Printable.of(s);
     }
 }

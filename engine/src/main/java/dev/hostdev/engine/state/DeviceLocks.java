@@ -38,16 +38,7 @@ public final class DeviceLocks {
     public DeviceLock acquire(PciAddress device) {
         Path file = dir.lockFile(device);
         dir.prepare(dir.locksDir());
-        LockFile lock = LockFile.tryLock(file).orElseThrow(() -> new HostdevException(ErrorCode.BUSY,
-                device + " is being changed by another Hostdev process: " + describeHolder(file),
-                "wait for it to finish and try again; if it hangs, look at that process"));
-        try {
-            lock.describeHolder(ProcessHandle.current().pid() + "\n" + requester + "\n");
-        } catch (RuntimeException e) {
-            lock.close();
-            throw e;
-        }
-        return new DeviceLock(device, lock);
+        return held(device, LockFile.tryLock(file), file, "is being changed by another Hostdev process");
     }
 
     /**
@@ -66,8 +57,13 @@ public final class DeviceLocks {
             Thread.currentThread().interrupt();
             got = Optional.empty();
         }
+        return held(device, got, file, "is still held by another Hostdev process after " + wait.toSeconds() + " s");
+    }
+
+    /** The lock got, with this process written in as its holder; BUSY naming the holder when it was not got. */
+    private DeviceLock held(PciAddress device, Optional<LockFile> got, Path file, String refusal) {
         LockFile lock = got.orElseThrow(() -> new HostdevException(ErrorCode.BUSY,
-                device + " is still held by another Hostdev process after " + wait.toSeconds() + " s: " + describeHolder(file),
+                device + " " + refusal + ": " + describeHolder(file),
                 "wait for it to finish and try again; if it hangs, look at that process"));
         try {
             lock.describeHolder(ProcessHandle.current().pid() + "\n" + requester + "\n");

@@ -39,10 +39,19 @@ final class Bench {
     }
 
     private Bench(Path root, SysfsTree tree) {
+        this(root, tree, new SimulatedKernel(root));
+    }
+
+    private Bench(Path root, SysfsTree tree, SimulatedKernel kernel) {
         this.root = root;
         this.tree = tree;
-        this.kernel = new SimulatedKernel(root);
+        this.kernel = kernel;
         restart();
+    }
+
+    /** A tree a test built itself (under {@code root}), with its simulated kernel, and a binder on them. */
+    static Bench of(Path root, SysfsTree tree, SimulatedKernel kernel) {
+        return new Bench(root, tree, kernel);
     }
 
     /** Only the workstation's GPU (with reset), its HDMI audio function (group 14) and their root port: quick to build. */

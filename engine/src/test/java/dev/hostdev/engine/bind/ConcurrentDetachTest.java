@@ -3,15 +3,11 @@ package dev.hostdev.engine.bind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hostdev.engine.testing.Contenders;
 import dev.hostdev.engine.testing.SimulatedKernel;
 import dev.hostdev.engine.testing.TmpfsTempDir;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,37 +16,22 @@ import org.junit.jupiter.api.io.TempDir;
 class ConcurrentDetachTest {
     @TempDir(factory = TmpfsTempDir.class)
     Path dir;
-    private final List<Process> children = new ArrayList<>();
+    private final Contenders contenders = new Contenders();
 
     @AfterEach
     void killChildren() {
-        children.forEach(Process::destroyForcibly);
+        contenders.close();
     }
 
     @Test
     void exactlyOneProcessDetachesAndTheOthersAreToldWhoHoldsTheDevice() throws Exception {
         Bench bench = new Bench(dir);
         Path start = dir.resolve("start");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<BufferedReader> outs = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                    DetachContender.class.getName(), dir.toString(), Bench.NIC.toString(), start.toString())
-                    .redirectErrorStream(true).start();
-            children.add(p);
-            outs.add(new BufferedReader(new InputStreamReader(p.getInputStream())));
+            contenders.spawn(DetachContender.class, dir.toString(), Bench.NIC.toString(), start.toString());
         }
-        for (BufferedReader out : outs) {
-            assertEquals("READY", out.readLine());
-        }
-        Files.createFile(start);
-        List<String> results = new ArrayList<>();
-        for (BufferedReader out : outs) {
-            results.add(out.readLine());
-        }
-        for (Process p : children) {
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-        }
+        List<String> results = contenders.race(start);
+        assertTrue(contenders.allEndWithin(60));
         assertEquals(1, results.stream().filter(r -> r.equals("DETACHED")).count(), results.toString());
         assertTrue(results.stream().anyMatch(r -> r.startsWith("BUSY ")), "the writes take over a second: someone met the lock " + results);
         for (String r : results) {

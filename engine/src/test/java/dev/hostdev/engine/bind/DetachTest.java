@@ -30,6 +30,15 @@ import dev.hostdev.engine.testing.TmpfsTempDir;
 import org.junit.jupiter.api.io.TempDir;
 
 class DetachTest {
+    /** The writes that move the GPU and its audio function (group 14) to vfio-pci, in order. */
+    static final List<String> GPU_GROUP_WRITES = List.of(
+            "write /sys/bus/pci/devices/0000:01:00.0/driver_override vfio-pci",
+            "write /sys/bus/pci/drivers/nouveau/unbind 0000:01:00.0",
+            "write /sys/bus/pci/drivers_probe 0000:01:00.0",
+            "write /sys/bus/pci/devices/0000:01:00.1/driver_override vfio-pci",
+            "write /sys/bus/pci/drivers/snd_hda_intel/unbind 0000:01:00.1",
+            "write /sys/bus/pci/drivers_probe 0000:01:00.1");
+
     @TempDir(factory = TmpfsTempDir.class)
     Path dir;
     Bench bench;
@@ -57,13 +66,7 @@ class DetachTest {
     @Test
     void groupDetachMovesGpuAndAudioInOrderAndVerifies() {
         BindResult r = bench.binder.detach(devices(GPU), vfio().withWholeGroup(true));
-        assertEquals(List.of(
-                "write /sys/bus/pci/devices/0000:01:00.0/driver_override vfio-pci",
-                "write /sys/bus/pci/drivers/nouveau/unbind 0000:01:00.0",
-                "write /sys/bus/pci/drivers_probe 0000:01:00.0",
-                "write /sys/bus/pci/devices/0000:01:00.1/driver_override vfio-pci",
-                "write /sys/bus/pci/drivers/snd_hda_intel/unbind 0000:01:00.1",
-                "write /sys/bus/pci/drivers_probe 0000:01:00.1"), bench.kernelWrites());
+        assertEquals(GPU_GROUP_WRITES, bench.kernelWrites());
         assertEquals(bench.kernelWrites(), r.writes().stream().map(SysfsWrite::describe).toList());
         assertEquals(bench.kernelWrites(), bench.seen, "the observer saw each write before it was made");
         assertEquals(List.of(Outcome.DETACHED, Outcome.DETACHED), r.devices().stream().map(DeviceOutcome::outcome).toList());
@@ -118,13 +121,7 @@ class DetachTest {
         assertEquals(List.of(), bench.kernel.writes());
         assertFalse(Files.exists(dir.resolve("run")), "no journal, no lock, no record");
         assertEquals(List.of(Outcome.PLANNED, Outcome.PLANNED), r.devices().stream().map(DeviceOutcome::outcome).toList());
-        assertEquals(List.of(
-                "write /sys/bus/pci/devices/0000:01:00.0/driver_override vfio-pci",
-                "write /sys/bus/pci/drivers/nouveau/unbind 0000:01:00.0",
-                "write /sys/bus/pci/drivers_probe 0000:01:00.0",
-                "write /sys/bus/pci/devices/0000:01:00.1/driver_override vfio-pci",
-                "write /sys/bus/pci/drivers/snd_hda_intel/unbind 0000:01:00.1",
-                "write /sys/bus/pci/drivers_probe 0000:01:00.1"),
+        assertEquals(GPU_GROUP_WRITES,
                 r.writes().stream().map(SysfsWrite::describe).toList());
         bench.binder.detach(devices(GPU), vfio().withWholeGroup(true));
         assertEquals(r.writes().stream().map(SysfsWrite::describe).toList(), bench.kernelWrites(), "the dry run printed exactly what was done");

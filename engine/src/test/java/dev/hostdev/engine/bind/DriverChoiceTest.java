@@ -8,10 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.PciAddress;
-import dev.hostdev.engine.state.DeviceRecords;
-import dev.hostdev.engine.state.Journal;
 import dev.hostdev.engine.state.JournalEntry;
-import dev.hostdev.engine.state.StateDirectory;
 import dev.hostdev.engine.testing.SimulatedKernel;
 import dev.hostdev.engine.testing.SysfsTree;
 import dev.hostdev.engine.testing.TmpfsTempDir;
@@ -40,51 +37,48 @@ class DriverChoiceTest {
 
     @TempDir(factory = TmpfsTempDir.class)
     Path dir;
-    SysfsTree tree;
-    SimulatedKernel kernel;
-    DeviceBinder binder;
+    Bench bench;
 
     @BeforeEach
     void host() {
-        tree = SysfsTree.create(dir);
+        SysfsTree tree = SysfsTree.create(dir);
         tree.pci("05:00.0").vendor(0x15b3).device(0x101e).klass(0x020000).pcie().driver("mlx5_core").iommuGroup(20).add();
         tree.pci("06:00.0").vendor(0x144d).device(0xa808).klass(0x010802).pcie().driver("nvme").iommuGroup(21).add();
         tree.pciDriver("vfio-pci").pciDriver("mlx5_vfio_pci");
         tree.file("/proc/sys/kernel/osrelease", RELEASE + "\n");
         tree.file("/lib/modules/" + RELEASE + "/modules.alias", ALIASES);
-        kernel = new SimulatedKernel(dir).vfioDriver("mlx5_vfio_pci");
-        binder = new DeviceBinder(tree.sysfs(kernel), BindObserver.SILENT, "test");
+        bench = Bench.of(dir, tree, new SimulatedKernel(dir).vfioDriver("mlx5_vfio_pci"));
     }
 
     private List<String> writes() {
-        return kernel.writes().stream().map(SimulatedKernel.Write::toString).toList();
+        return bench.kernelWrites();
     }
 
     @Test
     void theMostSpecificVfioAliasWinsAndIsUsedEndToEnd() {
-        BindResult plan = binder.detach(List.of(MLX), DetachOptions.defaults().withDryRun(true));
+        BindResult plan = bench.binder.detach(List.of(MLX), DetachOptions.defaults().withDryRun(true));
         DriverChoice choice = plan.devices().get(0).driverChoice().orElseThrow();
         assertEquals("mlx5_vfio_pci", choice.driver());
         assertTrue(choice.reason().contains("alias vfio_pci:v000015B3d0000101Esv*sd*bc*sc*i* mlx5_vfio_pci (5 wildcards, "
                 + "the most specific of 4 matches)"), choice.reason());
         assertEquals("write /sys/bus/pci/devices/0000:05:00.0/driver_override mlx5_vfio_pci",
                 plan.devices().get(0).writes().get(0).describe());
-        assertEquals(List.of(), kernel.writes(), "a dry run writes nothing");
+        assertEquals(List.of(), bench.kernel.writes(), "a dry run writes nothing");
 
-        BindResult done = binder.detach(List.of(MLX), DetachOptions.defaults());
+        BindResult done = bench.binder.detach(List.of(MLX), DetachOptions.defaults());
         assertEquals(Outcome.DETACHED, done.devices().get(0).outcome());
-        assertEquals("mlx5_vfio_pci", kernel.currentDriver(MLX.toString()).orElseThrow());
+        assertEquals("mlx5_vfio_pci", bench.kernel.currentDriver(MLX.toString()).orElseThrow());
         assertEquals("/dev/vfio/20", done.devices().get(0).vfioNode().orElseThrow());
-        assertEquals("mlx5_vfio_pci", new DeviceRecords(new StateDirectory(tree.hostRoot())).find(MLX).orElseThrow().driver());
+        assertEquals("mlx5_vfio_pci", bench.records().find(MLX).orElseThrow().driver());
 
-        binder.reattach(List.of(MLX), ReattachOptions.defaults());
-        assertEquals("mlx5_core", kernel.currentDriver(MLX.toString()).orElseThrow());
+        bench.binder.reattach(List.of(MLX), ReattachOptions.defaults());
+        assertEquals("mlx5_core", bench.kernel.currentDriver(MLX.toString()).orElseThrow());
         assertFalse(Files.exists(dir.resolve("dev/vfio/20")));
     }
 
     @Test
     void aDeviceNoVariantMatchesGoesToVfioPci() {
-        BindResult r = binder.detach(List.of(NVME), DetachOptions.defaults().withDryRun(true));
+        BindResult r = bench.binder.detach(List.of(NVME), DetachOptions.defaults().withDryRun(true));
         DriverChoice c = r.devices().get(0).driverChoice().orElseThrow();
         assertEquals("vfio-pci", c.driver());
         assertTrue(c.reason().startsWith("no variant driver in /lib/modules/6.8.0-test/modules.alias matches pci:v0000144Dd0000A808"),
@@ -94,43 +88,43 @@ class DriverChoiceTest {
     @Test
     void withoutModulesAliasItIsVfioPciAndSaysWhy() throws Exception {
         Files.delete(dir.resolve("lib/modules/" + RELEASE + "/modules.alias"));
-        DriverChoice c = binder.detach(List.of(MLX), DetachOptions.defaults().withDryRun(true)).devices().get(0)
+        DriverChoice c = bench.binder.detach(List.of(MLX), DetachOptions.defaults().withDryRun(true)).devices().get(0)
                 .driverChoice().orElseThrow();
         assertEquals(new DriverChoice("vfio-pci", "no variant driver known: no /lib/modules/6.8.0-test/modules.alias"), c);
     }
 
     @Test
     void aNamedVfioDriverOverridesTheChoice() {
-        binder.detach(List.of(MLX), DetachOptions.defaults().withDriver("vfio-pci"));
-        assertEquals("vfio-pci", kernel.currentDriver(MLX.toString()).orElseThrow());
+        bench.binder.detach(List.of(MLX), DetachOptions.defaults().withDriver("vfio-pci"));
+        assertEquals("vfio-pci", bench.kernel.currentDriver(MLX.toString()).orElseThrow());
     }
 
     @Test
     void aDriverThatIsNotVfioIsRefusedBeforeAnyWrite() {
         HostdevException e = assertThrows(HostdevException.class,
-                () -> binder.detach(List.of(MLX), DetachOptions.defaults().withDriver("nvme")));
+                () -> bench.binder.detach(List.of(MLX), DetachOptions.defaults().withDriver("nvme")));
         assertEquals(ErrorCode.USAGE, e.code());
         assertTrue(e.getMessage().contains("cannot give 0000:05:00.0 to nvme: it is not a VFIO driver"), e.getMessage());
         assertTrue(e.hint().contains("--driver vfio-pci"), e.hint());
-        assertThrows(HostdevException.class, () -> binder.detach(List.of(MLX), DetachOptions.defaults().withDriver("pci-stub")));
-        assertEquals(List.of(), kernel.writes());
+        assertThrows(HostdevException.class, () -> bench.binder.detach(List.of(MLX), DetachOptions.defaults().withDriver("pci-stub")));
+        assertEquals(List.of(), bench.kernel.writes());
     }
 
     @Test
     void keepLeavesADeviceAlreadyOnVfioAloneWhereAutoWouldMoveIt() {
-        binder.detach(List.of(MLX), DetachOptions.defaults().withDriver("vfio-pci"));
-        int before = kernel.writes().size();
-        BindResult keep = binder.detach(List.of(MLX), DetachOptions.defaults().withDriver(DriverChooser.KEEP));
+        bench.binder.detach(List.of(MLX), DetachOptions.defaults().withDriver("vfio-pci"));
+        int before = bench.kernel.writes().size();
+        BindResult keep = bench.binder.detach(List.of(MLX), DetachOptions.defaults().withDriver(DriverChooser.KEEP));
         assertEquals(Outcome.ALREADY_DETACHED, keep.devices().get(0).outcome());
         assertEquals("keep: already on the VFIO driver vfio-pci", keep.devices().get(0).driverChoice().orElseThrow().reason());
-        assertEquals(before, kernel.writes().size());
-        BindResult auto = binder.detach(List.of(MLX), DetachOptions.defaults().withDryRun(true));
+        assertEquals(before, bench.kernel.writes().size());
+        BindResult auto = bench.binder.detach(List.of(MLX), DetachOptions.defaults().withDryRun(true));
         assertEquals("mlx5_vfio_pci", auto.devices().get(0).after().driver().orElseThrow());
     }
 
     @Test
     void keepOnAHostDriverPicksTheBestMatch() {
-        DriverChoice c = binder.detach(List.of(MLX), DetachOptions.defaults().withDriver("keep").withDryRun(true))
+        DriverChoice c = bench.binder.detach(List.of(MLX), DetachOptions.defaults().withDriver("keep").withDryRun(true))
                 .devices().get(0).driverChoice().orElseThrow();
         assertEquals("mlx5_vfio_pci", c.driver());
         assertTrue(c.reason().startsWith("keep: not on a VFIO driver (mlx5_core), so "), c.reason());
@@ -141,22 +135,22 @@ class DriverChoiceTest {
         try (var walk = Files.walk(dir.resolve("sys/bus/pci/drivers/mlx5_vfio_pci"))) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
-        HostdevException e = assertThrows(HostdevException.class, () -> binder.detach(List.of(MLX), DetachOptions.defaults()));
+        HostdevException e = assertThrows(HostdevException.class, () -> bench.binder.detach(List.of(MLX), DetachOptions.defaults()));
         assertEquals(ErrorCode.ENVIRONMENT, e.code());
         assertTrue(e.hint().contains("modprobe mlx5_vfio_pci"), e.hint());
-        assertEquals(List.of(), kernel.writes());
+        assertEquals(List.of(), bench.kernel.writes());
     }
 
     @Test
     void theJournalRecordsTheDriverAndRecoverRollsBackFromIt() {
-        kernel.killAfterWrite(2);
-        assertThrows(SimulatedKernel.SimulatedCrash.class, () -> binder.detach(List.of(MLX), DetachOptions.defaults()));
-        kernel.revive();
-        JournalEntry entry = new Journal(new StateDirectory(tree.hostRoot())).pending().get(0);
+        bench.kernel.killAfterWrite(2);
+        assertThrows(SimulatedKernel.SimulatedCrash.class, () -> bench.binder.detach(List.of(MLX), DetachOptions.defaults()));
+        bench.kernel.revive();
+        JournalEntry entry = bench.journal().pending().get(0);
         assertEquals("mlx5_vfio_pci", entry.devices().get(0).targetDriver());
-        binder.recover(false);
-        assertEquals("mlx5_core", kernel.currentDriver(MLX.toString()).orElseThrow());
-        assertTrue(kernel.driverOverride(MLX.toString()).isEmpty());
+        bench.binder.recover(false);
+        assertEquals("mlx5_core", bench.kernel.currentDriver(MLX.toString()).orElseThrow());
+        assertTrue(bench.kernel.driverOverride(MLX.toString()).isEmpty());
     }
 
     @Test

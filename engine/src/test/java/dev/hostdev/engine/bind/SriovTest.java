@@ -9,8 +9,6 @@ import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.sriov.SriovReader;
 import dev.hostdev.engine.sriov.SriovStatus;
-import dev.hostdev.engine.state.Journal;
-import dev.hostdev.engine.state.StateDirectory;
 import dev.hostdev.engine.sysfs.SysfsWriteException;
 import dev.hostdev.engine.testing.SimulatedKernel;
 import dev.hostdev.engine.testing.SysfsTree;
@@ -31,30 +29,27 @@ class SriovTest {
 
     @TempDir(factory = TmpfsTempDir.class)
     Path dir;
-    SysfsTree tree;
-    SimulatedKernel kernel;
-    DeviceBinder binder;
+    Bench bench;
 
     @BeforeEach
     void host() {
-        tree = SysfsTree.create(dir);
+        SysfsTree tree = SysfsTree.create(dir);
         tree.pci("03:00.0").vendor(0x1b36).device(0x0010).klass(0x010802).pcie().driver("nvme").iommuGroup(5).sriov(4, 0).add();
         tree.pciDriver("vfio-pci");
-        kernel = new SimulatedKernel(dir).vfDriver(PF.toString(), "nvme");
-        binder = new DeviceBinder(tree.sysfs(kernel), BindObserver.SILENT, "test");
+        bench = Bench.of(dir, tree, new SimulatedKernel(dir).vfDriver(PF.toString(), "nvme"));
     }
 
     private SriovStatus status() {
-        return new SriovReader(tree.sysfs()).read(PF);
+        return new SriovReader(bench.tree.sysfs()).read(PF);
     }
 
     private List<String> writes() {
-        return kernel.writes().stream().map(SimulatedKernel.Write::toString).toList();
+        return bench.kernelWrites();
     }
 
     @Test
     void theSimulatedKernelAnswersAsIovDotCDoes() {
-        var sysfs = tree.sysfs(kernel);
+        var sysfs = bench.tree.sysfs(bench.kernel);
         sysfs.write("bus/pci/devices/" + PF + "/sriov_numvfs", "2");
         SysfsWriteException busy = assertThrows(SysfsWriteException.class,
                 () -> sysfs.write("bus/pci/devices/" + PF + "/sriov_numvfs", "3"));
@@ -64,12 +59,12 @@ class SriovTest {
                 () -> sysfs.write("bus/pci/devices/" + PF + "/sriov_numvfs", "5")).errno());
         assertEquals("../0000:03:00.0", sysfs.linkTarget("bus/pci/devices/0000:03:00.1/physfn").map(Path::toString).orElseThrow());
         sysfs.write("bus/pci/devices/" + PF + "/sriov_numvfs", "0");
-        assertTrue(Files.notExists(tree.sysPath("bus/pci/devices/0000:03:00.1")));
+        assertTrue(Files.notExists(bench.tree.sysPath("bus/pci/devices/0000:03:00.1")));
     }
 
     @Test
     void showsCountsAndEachVf() {
-        binder.setNumVfs(PF, 2, false, SETTLE);
+        bench.binder.setNumVfs(PF, 2, false, SETTLE);
         SriovStatus s = status();
         assertEquals(4, s.totalVfs());
         assertEquals(2, s.numVfs());
@@ -83,54 +78,54 @@ class SriovTest {
 
     @Test
     void aChangeBetweenNonZeroCountsGoesThroughZeroAndTheDryRunSaysSo() {
-        binder.setNumVfs(PF, 2, false, SETTLE);
-        int n = kernel.writes().size();
-        SriovChange plan = binder.setNumVfs(PF, 3, true, SETTLE);
+        bench.binder.setNumVfs(PF, 2, false, SETTLE);
+        int n = bench.kernel.writes().size();
+        SriovChange plan = bench.binder.setNumVfs(PF, 3, true, SETTLE);
         assertEquals(List.of("write /sys/bus/pci/devices/0000:03:00.0/sriov_numvfs 0",
                 "write /sys/bus/pci/devices/0000:03:00.0/sriov_numvfs 3"), plan.writes().stream().map(SysfsWrite::describe).toList());
-        assertEquals(n, kernel.writes().size(), "a dry run writes nothing");
-        binder.setNumVfs(PF, 3, false, SETTLE);
+        assertEquals(n, bench.kernel.writes().size(), "a dry run writes nothing");
+        bench.binder.setNumVfs(PF, 3, false, SETTLE);
         assertEquals(3, status().numVfs());
-        assertEquals(List.of(), new Journal(new StateDirectory(tree.hostRoot())).pending());
+        assertEquals(List.of(), bench.journal().pending());
     }
 
     @Test
     void autoprobeOffLeavesNewVfsWithoutADriver() {
-        tree.file("/sys/bus/pci/devices/" + PF + "/sriov_drivers_autoprobe", "0\n");
-        binder.setNumVfs(PF, 1, false, SETTLE);
+        bench.tree.file("/sys/bus/pci/devices/" + PF + "/sriov_drivers_autoprobe", "0\n");
+        bench.binder.setNumVfs(PF, 1, false, SETTLE);
         assertEquals(Optional.of(false), status().driversAutoprobe());
         assertEquals(Optional.empty(), status().vfs().get(0).driver());
     }
 
     @Test
     void refusesWhileAVfIsOnVfioAndOutOfRangeCounts() {
-        binder.setNumVfs(PF, 2, false, SETTLE);
-        binder.detach(List.of(PciAddress.parse("03:00.2")), DetachOptions.defaults().withSettleTimeout(SETTLE));
-        int n = kernel.writes().size();
-        HostdevException e = assertThrows(HostdevException.class, () -> binder.setNumVfs(PF, 0, true, SETTLE));
+        bench.binder.setNumVfs(PF, 2, false, SETTLE);
+        bench.binder.detach(List.of(PciAddress.parse("03:00.2")), DetachOptions.defaults().withSettleTimeout(SETTLE));
+        int n = bench.kernel.writes().size();
+        HostdevException e = assertThrows(HostdevException.class, () -> bench.binder.setNumVfs(PF, 0, true, SETTLE));
         assertEquals(ErrorCode.STATE, e.code());
         assertTrue(e.getMessage().contains("0000:03:00.2 (on vfio-pci)"), e.getMessage());
         assertTrue(e.hint().contains("hostdev reattach 0000:03:00.2"), e.hint());
-        assertEquals(ErrorCode.USAGE, assertThrows(HostdevException.class, () -> binder.setNumVfs(PF, 5, false, SETTLE)).code());
-        assertEquals(n, kernel.writes().size());
-        HostdevException vf = assertThrows(HostdevException.class, () -> binder.setNumVfs(PciAddress.parse("03:00.1"), 1, true, SETTLE));
+        assertEquals(ErrorCode.USAGE, assertThrows(HostdevException.class, () -> bench.binder.setNumVfs(PF, 5, false, SETTLE)).code());
+        assertEquals(n, bench.kernel.writes().size());
+        HostdevException vf = assertThrows(HostdevException.class, () -> bench.binder.setNumVfs(PciAddress.parse("03:00.1"), 1, true, SETTLE));
         assertTrue(vf.getMessage().contains("it is a VF of 0000:03:00.0"), vf.getMessage());
     }
 
     @Test
     void recoverPutsBackTheCountAnInterruptedSetFound() {
-        binder.setNumVfs(PF, 2, false, SETTLE);
-        int n = kernel.writes().size();
-        kernel.killAfterWrite(n + 1); // dies after writing 0, before writing 3
-        assertThrows(SimulatedKernel.SimulatedCrash.class, () -> binder.setNumVfs(PF, 3, false, SETTLE));
-        kernel.revive();
+        bench.binder.setNumVfs(PF, 2, false, SETTLE);
+        int n = bench.kernel.writes().size();
+        bench.kernel.killAfterWrite(n + 1); // dies after writing 0, before writing 3
+        assertThrows(SimulatedKernel.SimulatedCrash.class, () -> bench.binder.setNumVfs(PF, 3, false, SETTLE));
+        bench.kernel.revive();
         assertEquals(0, status().numVfs());
-        assertEquals("sriov", new Journal(new StateDirectory(tree.hostRoot())).pending().get(0).operation());
-        BindResult planned = binder.recover(true);
+        assertEquals("sriov", bench.journal().pending().get(0).operation());
+        BindResult planned = bench.binder.recover(true);
         assertEquals(List.of("write /sys/bus/pci/devices/0000:03:00.0/sriov_numvfs 2"),
                 planned.writes().stream().map(SysfsWrite::describe).toList());
-        binder.recover(false);
+        bench.binder.recover(false);
         assertEquals(2, status().numVfs());
-        assertEquals(List.of(), new Journal(new StateDirectory(tree.hostRoot())).pending());
+        assertEquals(List.of(), bench.journal().pending());
     }
 }

@@ -8,12 +8,10 @@ import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.sysfs.HostRoot;
-import java.io.BufferedReader;
+import dev.hostdev.engine.testing.Contenders;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -26,42 +24,24 @@ class DeviceLocksTest {
 
     @TempDir
     Path dir;
-    private final List<Process> children = new ArrayList<>();
+    private final Contenders contenders = new Contenders();
 
     @AfterEach
     void killChildren() {
-        for (Process p : children) {
-            p.destroyForcibly();
-        }
+        contenders.close();
     }
 
     private Process spawn(Path start, long holdMillis) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                LockContender.class.getName(), dir.toString(), DEVICE.toString(), start.toString(), Long.toString(holdMillis))
-                .redirectErrorStream(true).start();
-        children.add(p);
-        return p;
+        return contenders.spawn(LockContender.class, dir.toString(), DEVICE.toString(), start.toString(), Long.toString(holdMillis));
     }
 
     @Test
     void ofFourProcessesClaimingOneDeviceExactlyOneWinsAndTheOthersNameIt() throws Exception {
         Path start = dir.resolve("start");
-        List<BufferedReader> outs = new ArrayList<>();
-        List<Process> procs = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            Process p = spawn(start, 3000);
-            procs.add(p);
-            outs.add(new BufferedReader(new InputStreamReader(p.getInputStream())));
+            spawn(start, 3000);
         }
-        for (BufferedReader out : outs) {
-            assertEquals("READY", out.readLine());
-        }
-        Files.createFile(start);
-        List<String> results = new ArrayList<>();
-        for (BufferedReader out : outs) {
-            results.add(out.readLine());
-        }
+        List<String> results = contenders.race(start);
         List<String> won = results.stream().filter(r -> r.startsWith("WON ")).toList();
         assertEquals(1, won.size(), results.toString());
         String winner = won.get(0).substring(4);
@@ -72,9 +52,7 @@ class DeviceLocksTest {
                         + " (contender " + winner + ")"), r);
             }
         }
-        for (Process p : procs) {
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        }
+        assertTrue(contenders.allEndWithin(30));
     }
 
     @Test
@@ -82,9 +60,8 @@ class DeviceLocksTest {
         Path start = dir.resolve("start");
         Files.createFile(start);
         Process holder = spawn(start, 600_000);
-        BufferedReader out = new BufferedReader(new InputStreamReader(holder.getInputStream()));
-        assertEquals("READY", out.readLine());
-        String won = out.readLine();
+        assertEquals("READY", contenders.readLine(0));
+        String won = contenders.readLine(0);
         assertTrue(won.startsWith("WON "), won);
         DeviceLocks mine = new DeviceLocks(new StateDirectory(new HostRoot(dir)), "test");
         HostdevException busy = assertThrows(HostdevException.class, () -> mine.acquire(DEVICE));

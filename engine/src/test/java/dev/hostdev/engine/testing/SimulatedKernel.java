@@ -255,7 +255,11 @@ public final class SimulatedKernel implements AttributeWriter {
 
     /** The driver the device is bound to now, from its {@code driver} link. */
     public Optional<String> currentDriver(String address) {
-        Path link = sys.resolve("bus/pci/devices").resolve(address).resolve("driver");
+        return linkTarget(sys.resolve("bus/pci/devices").resolve(address).resolve("driver"));
+    }
+
+    /** The last name of where a link such as {@code driver} or {@code iommu_group} points, empty if it is no link. */
+    private static Optional<String> linkTarget(Path link) {
         if (!Files.isSymbolicLink(link)) {
             return Optional.empty();
         }
@@ -580,15 +584,7 @@ public final class SimulatedKernel implements AttributeWriter {
     }
 
     private Optional<String> iommuGroup(Path dev) {
-        Path link = dev.resolve("iommu_group");
-        if (!Files.isSymbolicLink(link)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(Files.readSymbolicLink(link).getFileName().toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return linkTarget(dev.resolve("iommu_group"));
     }
 
     private List<String> groupMembers(String group) {

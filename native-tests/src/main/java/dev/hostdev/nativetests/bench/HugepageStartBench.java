@@ -20,7 +20,7 @@ import java.util.Locale;
  * in it, and {@link HugepageStartRounds} run in it (the guest's root is this host's {@code /}, read-only, so the
  * worktree's {@code hostdev} script and classes are there). Both sides pay the same page touching under TCG; the ratio
  * of the medians is what counts. Arguments: rounds a side (default 4), the nested VM's memory (default 2G).
- * Run from the repository's top directory after {@code mvn -pl native-tests -am package -DskipTests}.
+ * The host's load average is sampled every 10 s during the rounds and printed with them. Run from the repository's top directory after {@code mvn -pl native-tests -am package -DskipTests}.
  */
 public final class HugepageStartBench {
     private HugepageStartBench() {
@@ -56,15 +56,34 @@ public final class HugepageStartBench {
             String spec = LabVm.GUEST_EXCHANGE_DIR + "/hp.toml";
             String cmd = "mkdir -p /tmp/hpb && chmod 700 /tmp/hpb && cd " + top + " && " + env.java() + " -XX:+UseSerialGC -cp " + jar + ":" + classes
                     + " " + HugepageStartRounds.class.getName() + " " + script + " " + spec + " hpbench " + rounds + " /tmp/hpb";
+            List<String> hostLoad = new java.util.concurrent.CopyOnWriteArrayList<>();
+            long began = System.nanoTime();
+            Thread sampler = new Thread(() -> {
+                try {
+                    while (true) {
+                        hostLoad.add(String.format(Locale.ROOT, "%.0f s: %s", (System.nanoTime() - began) / 1e9,
+                                Files.readString(Path.of("/proc/loadavg")).strip()));
+                        Thread.sleep(10_000);
+                    }
+                } catch (InterruptedException | java.io.IOException e) {
+                    // the rounds are over
+                }
+            }, "host-loadavg");
+            sampler.setDaemon(true);
+            sampler.start();
             GuestResult r = vm.run(cmd, Duration.ofMinutes(40));
+            sampler.interrupt();
             List<Long> hostdev = new ArrayList<>();
             List<Long> raw = new ArrayList<>();
+            List<Long> jvm = new ArrayList<>();
             for (String line : r.stdout().split("\n")) {
                 System.out.println("  guest| " + line);
                 if (line.startsWith("hostdev ")) {
                     hostdev.add(Long.parseLong(line.substring(8).strip()));
                 } else if (line.startsWith("raw ")) {
                     raw.add(Long.parseLong(line.substring(4).strip()));
+                } else if (line.matches("jvm [0-9]+")) {
+                    jvm.add(Long.parseLong(line.substring(4)));
                 }
             }
             if (r.exitStatus() != 0) {
@@ -75,10 +94,13 @@ public final class HugepageStartBench {
                     + " + " + raw.size() + " rounds:");
             System.out.println("  hostdev vm start (whole process, until QMP answers): " + hostdev + " ms, median " + median(hostdev) + " ms");
             System.out.println("  same QEMU command by hand (until qmp_capabilities answers): " + raw + " ms, median " + median(raw) + " ms");
+            System.out.println("  hostdev --version (a bare JVM start of the same script, once a round): " + jvm + " ms, median " + median(jvm) + " ms");
             if (!hostdev.isEmpty() && !raw.isEmpty()) {
                 System.out.printf(Locale.ROOT, "  ratio hostdev/raw of the medians: %.2fx%n", (double) median(hostdev) / median(raw));
             }
             System.out.println("  host load average before: " + hostLoadBefore + "; after: " + hostLoadAfter);
+            System.out.println("  host load average every 10 s from the start of the guest's rounds (its JVM starts first, a few s):");
+            hostLoad.forEach(l -> System.out.println("    " + l));
         }
     }
 

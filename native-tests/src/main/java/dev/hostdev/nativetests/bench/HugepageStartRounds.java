@@ -19,7 +19,10 @@ import java.util.concurrent.TimeUnit;
  * by hand (the argv of {@code hostdev vm cmdline SPEC --json}, its sockets in a run directory of its own), timed until
  * its QMP socket answers a {@code qmp_capabilities}, then killed by pid. The order flips every round. Prints one line
  * per measurement ({@code hostdev MS} / {@code raw MS}), the first {@code vm start}'s output, and each round's free
- * hugepages, for the host side to read. Arguments: the {@code hostdev} script, the spec, the VM's name, rounds, a private work directory.
+ * hugepages, each {@code vm start}'s own "started VM … in N ms, M ms since hostdev started (J ms of it the JVM …)" line
+ * (where a slow round's time went), the other JVMs running as each side starts, the time of a bare {@code hostdev
+ * --version} each round (the price of an emulated JVM start-up then), and the seconds since the first round at the end of each round (to set beside the
+ * host's load average, which the host side samples), for the host side to read. Arguments: the {@code hostdev} script, the spec, the VM's name, rounds, a private work directory.
  */
 public final class HugepageStartRounds {
     private static final String PAGES = "/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages";
@@ -50,9 +53,12 @@ public final class HugepageStartRounds {
         Path rawQmp = rawRun.resolve(name).resolve("qmp.sock");
         Path hdQmp = hdRun.resolve(name).resolve("qmp.sock");
         System.out.println("pages " + Files.readString(Path.of(PAGES)).strip() + " free " + Files.readString(FREE).strip());
-        for (int round = 1; round <= rounds; round++) {
+        long began = System.nanoTime();
+        for (int r = 1; r <= rounds; r++) {
+            final int round = r;
             boolean hostdevFirst = round % 2 == 1;
             for (int side = 0; side < 2; side++) {
+                System.out.println("busy " + otherJvms());
                 if ((side == 0) == hostdevFirst) {
                     long t0 = System.nanoTime();
                     Exec start = exec(List.of(hostdev, "vm", "start", spec, "--run-dir", hdRun.toString()), work.resolve("start.out"));
@@ -64,9 +70,8 @@ public final class HugepageStartRounds {
                     }
                     long ms = (System.nanoTime() - t0) / 1_000_000;
                     System.out.println("hostdev " + ms);
-                    if (round == 1) {
-                        start.out.lines().forEach(l -> System.out.println("vmstart| " + l));
-                    }
+                    // every round's own account: vm start's work apart from its JVM's start-up
+                    start.out.lines().filter(l -> round == 1 || l.startsWith("started VM")).forEach(l -> System.out.println("vmstart| " + l));
                     Exec stop = exec(List.of(hostdev, "vm", "stop", name, "--force", "--run-dir", hdRun.toString()), work.resolve("stop.out"));
                     if (stop.rc != 0) {
                         throw new IllegalStateException("vm stop exited " + stop.rc + ": " + stop.out);
@@ -86,8 +91,22 @@ public final class HugepageStartRounds {
                 }
                 awaitPagesFree();
             }
-            System.out.printf(Locale.ROOT, "round %d done, guest loadavg %s%n", round, Files.readString(Path.of("/proc/loadavg")).strip());
+            // the same JVM start-up with nothing else to do: the round's price of an emulated JVM
+            long j0 = System.nanoTime();
+            Exec version = exec(List.of(hostdev, "--version"), work.resolve("version.out"));
+            System.out.println("jvm " + (System.nanoTime() - j0) / 1_000_000 + (version.rc == 0 ? "" : " (exit " + version.rc + ")"));
+            System.out.printf(Locale.ROOT, "round %d done at %.0f s, guest loadavg %s%n", round, (System.nanoTime() - began) / 1e9,
+                    Files.readString(Path.of("/proc/loadavg")).strip());
         }
+    }
+
+    /** Other JVMs running in the guest now (a supervisor still starting or stopping competes for the guest's 2 vCPUs). */
+    private static String otherJvms() {
+        long self = ProcessHandle.current().pid();
+        List<String> jvms = ProcessHandle.allProcesses().filter(h -> h.pid() != self)
+                .filter(h -> h.info().command().map(c -> c.endsWith("/java")).orElse(false))
+                .map(h -> h.pid() + ":" + h.info().arguments().map(a -> a.length > 0 ? a[a.length - 1] : "").orElse("")).toList();
+        return jvms.size() + " other JVMs " + jvms;
     }
 
     /** Waits until the kernel has all the pages back (QEMU's memfd is freed after its exit). */

@@ -49,11 +49,18 @@ import java.util.Locale;
  * cycle each way, the ratios at p50 and p99 (the goal: at most 1.2), and the VmRSS of this JVM (Hostdev's process)
  * and of QEMU at the start and end of the measured cycles (and the heap in use after a full GC); its work directory (on tmpfs) is removed at the end unless
  * {@code -Dkeep=true}. Run it with the JVM options of the
- * {@code hostdev} script ({@code -XX:+UseSerialGC -Xmn8m}) for the RSS {@code hostdev soak} has. Argument: cycles a side (default 1000).
+ * {@code hostdev} script ({@code -XX:+UseSerialGC -Xmn8m -XX:TieredStopAtLevel=1}) for the RSS {@code hostdev soak} has. Argument: cycles a side
+ * (default 1000). A memory series ({@link JvmMemorySample}: RSS, heap after a full GC, Native Memory Tracking per category
+ * with {@code -XX:NativeMemoryTracking=summary}, QEMU's RSS) is printed before and after the warm-up and every
+ * {@code -Dsample=} cycles (default {@value #SAMPLE}); at the end, the classes whose live objects grew since the end of the
+ * warm-up ({@code GC.class_histogram}) and NMT's {@code summary.diff} against it: they tell warm-up (code cache, metaspace
+ * filling, then flat) from growth, and growth's owner.
  */
 public final class SoakBench {
     private static final int BLOCK = 50;
     private static final int WARMUP = Integer.getInteger("warmup", 50);
+    /** A memory sample every this many cycles a side (a multiple of {@value #BLOCK}). */
+    private static final int SAMPLE = Integer.getInteger("sample", 250);
 
     private SoakBench() {
     }
@@ -87,8 +94,13 @@ public final class SoakBench {
             SoakRunner soak = new SoakRunner("soakbench", List.of(new HotplugDevice.Emulated("e1000e")), List.of("soak1"),
                     new VmCycleSteps(vm, new SysfsPciFacts(sysfs), new HostDeviceChecks(sysfs), Duration.ofSeconds(20)), null, null,
                     () -> new MemorySample(mem.rssKib(self), mem.rssKib(qemuPid)));
+            System.out.println("memory series (cycles a side, this JVM: " + JvmMemorySample.header() + ", QEMU VmRSS KiB):");
+            series("before warm-up", mem, qemuPid);
             soak.run(WARMUP, true, null);
             rawBlock(dir.qmpSocket(), rawBus, WARMUP);
+            series("0", mem, qemuPid);
+            nmtCommand("baseline");
+            java.util.Map<String, long[]> histogramStart = histogram();
             long heapStart = heapAfterGc();
             MemorySample start = new MemorySample(mem.rssKib(self), mem.rssKib(qemuPid));
             List<Long> hostdev = new ArrayList<>();
@@ -103,6 +115,9 @@ public final class SoakBench {
                 hostdevFailed += block.failed();
                 direct.addAll(rawBlock(dir.qmpSocket(), rawBus, n));
                 System.out.printf(Locale.ROOT, "  %4d cycles a side, %.0f s%n", done + n, (System.nanoTime() - t0) / 1e9);
+                if ((done + n) % SAMPLE == 0 || done + n >= cycles) {
+                    series(Integer.toString(done + n), mem, qemuPid);
+                }
             }
             MemorySample end = new MemorySample(mem.rssKib(self), mem.rssKib(qemuPid));
             long heapEnd = heapAfterGc();
@@ -120,6 +135,12 @@ public final class SoakBench {
                     + start.qemuKib() + " KiB -> " + end.qemuKib() + " KiB; Java heap in use after a full GC: " + heapStart / 1024
                     + " KiB -> " + heapEnd / 1024 + " KiB (JVM: " + String.join(" ",
                     java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) + ")");
+            printHistogramGrowth(histogramStart, histogram());
+            String diff = nmtCommand("summary.diff");
+            if (!diff.isEmpty()) {
+                System.out.println("NMT summary.diff against the baseline taken after the warm-up:");
+                System.out.println(diff);
+            }
         } finally {
             Cli.newCommandLine().execute("vm", "stop", "soakbench", "--timeout", "2", "--run-dir", runDir.toString());
             dir.read().ifPresent(rec -> {
@@ -161,6 +182,55 @@ public final class SoakBench {
 
     /** Raw cycles whose device the guest removed before device_del (see {@link Raw#cycle}). */
     private static int rawVanished;
+
+    /** Prints one line of the memory series: this JVM's memory (with NMT when on) and QEMU's VmRSS. */
+    private static void series(String label, ProcessMemory mem, long qemuPid) {
+        System.out.println("  series " + label + ": " + JvmMemorySample.now().row() + " | qemu " + mem.rssKib(qemuPid));
+    }
+
+    private static final java.util.regex.Pattern HISTOGRAM_ROW = java.util.regex.Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+
+    /** Live objects per class ({@code GC.class_histogram}, which collects first): class name to {instances, bytes}. */
+    private static java.util.Map<String, long[]> histogram() {
+        java.util.Map<String, long[]> classes = new java.util.HashMap<>();
+        try {
+            String text = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()}).toString();
+            for (String line : text.split("\n")) {
+                java.util.regex.Matcher m = HISTOGRAM_ROW.matcher(line);
+                if (m.find()) {
+                    classes.put(m.group(3), new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))});
+                }
+            }
+        } catch (Exception e) {
+            System.out.println("  (no class histogram: " + e + ")");
+        }
+        return classes;
+    }
+
+    /** The classes whose live bytes grew most between the end of the warm-up and the end: where heap growth is, if any. */
+    private static void printHistogramGrowth(java.util.Map<String, long[]> before, java.util.Map<String, long[]> after) {
+        System.out.println("live objects grown since the end of the warm-up (GC.class_histogram), the 12 largest:");
+        after.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), new long[] {e.getValue()[0] - before.getOrDefault(e.getKey(), new long[2])[0],
+                        e.getValue()[1] - before.getOrDefault(e.getKey(), new long[2])[1]}))
+                .filter(e -> e.getValue()[1] > 0)
+                .sorted((a, b) -> Long.compare(b.getValue()[1], a.getValue()[1]))
+                .limit(12)
+                .forEach(e -> System.out.printf(Locale.ROOT, "  %+8d instances %+10d bytes  %s%n", e.getValue()[0], e.getValue()[1], e.getKey()));
+    }
+
+    /** {@code VM.native_memory <what>} in this JVM; empty when NMT is off. */
+    private static String nmtCommand(String what) {
+        try {
+            return java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                    new Object[] {new String[] {what}}, new String[] {String[].class.getName()}).toString();
+        } catch (Exception e) {
+            return "";
+        }
+    }
 
     /** Bytes of Java heap in use after a full collection: what the soak keeps, whatever the collector left in RSS. */
     private static long heapAfterGc() {

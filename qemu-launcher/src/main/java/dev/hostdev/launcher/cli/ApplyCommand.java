@@ -50,8 +50,8 @@ public final class ApplyCommand implements Callable<Integer> {
 
     // Plain options, not an exclusive @ArgGroup: 'hostdev batch' reuses one picocli model, which resets options
     // between lines but kept a group's instance, so an 'apply --check' line made every later 'apply' a check too.
-    @Option(names = "--dry-run", description = "Print every module load and sysfs write apply would make, and write nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Option(names = "--check", description = "Write nothing; list each way the host differs from the configuration "
             + "and exit 11 (wrong state) if it does, 0 if it matches.")
@@ -59,13 +59,13 @@ public final class ApplyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (dryRun && check) {
+        if (dryRun.enabled() && check) {
             throw dev.hostdev.engine.HostdevException.usage("--dry-run and --check go separately",
                     "--check lists the differences, --dry-run the writes that would remove them: give one");
         }
         HostConfigFiles files = config.files(common);
         HostConfig cfg = HostConfigLoader.load(files.main(), files.explicit());
-        HostApplier.Mode mode = check ? HostApplier.Mode.CHECK : dryRun ? HostApplier.Mode.DRY_RUN : HostApplier.Mode.APPLY;
+        HostApplier.Mode mode = check ? HostApplier.Mode.CHECK : dryRun.enabled() ? HostApplier.Mode.DRY_RUN : HostApplier.Mode.APPLY;
         DeviceBinder binder = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev apply");
         List<String> previous = PreviousBoot.report(binder, new VmCommandContext(common, spec.commandLine().getErr()).registry(),
                 mode == HostApplier.Mode.APPLY);

@@ -13,13 +13,10 @@ import dev.hostdev.launcher.topology.SysfsPciFacts;
 import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.VmDevice;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hostdev attach NAME DEV [--managed]} or {@code hostdev attach NAME --emulated MODEL}: hotplugs
@@ -31,19 +28,7 @@ import picocli.CommandLine.Spec;
         + " a host PCI device (vfio-pci), a host USB device (usb-host) or, with --emulated, a device QEMU emulates (e1000e,"
         + " virtio-net-pci, usb-kbd, ...). It takes a free root port (a pcie-pci-bridge slot for conventional PCI) and is"
         + " confirmed in QEMU before this returns.")
-public final class AttachCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption json;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
-    String name;
-
+public final class AttachCommand extends NamedVmCommand {
     // Not an exclusive @ArgGroup: picocli does not match a positional inside a group after NAME
     // ("Unmatched argument at index 2"), so the choice between DEV and --emulated is checked in device().
     @Parameters(index = "1", arity = "0..1", paramLabel = "DEV", description = "Host device: " + DeviceArguments.SPELLINGS + ".")
@@ -63,11 +48,12 @@ public final class AttachCommand implements Callable<Integer> {
             + " ids ID-f1, ID-f2, ...), functions N..1 first and function 0 last. 'hostdev unplug' of any of them removes them all.")
     String functions;
 
-    @Option(names = "--dry-run", description = "Print the sysfs writes and the QMP command; do nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Override
     public Integer call() {
+        String name = target.name();
         if (functions != null && !functions.equals("all")) {
             throw HostdevException.usage("--functions takes 'all', not '" + functions + "'",
                     "attach the device's function 0 with --functions all, or leave --functions out to attach DEV alone");
@@ -77,7 +63,7 @@ public final class AttachCommand implements Callable<Integer> {
         HotplugDevice device = device();
         RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
         AttachResult r = new Attacher(vm, new SysfsPciFacts(common.sysfs()), new HostDeviceChecks(common.sysfs()))
-                .attach(device, id, functions != null, dryRun);
+                .attach(device, id, functions != null, dryRun.enabled());
         VmDevice d = r.device();
         if (json.enabled()) {
             ObjectNode o = JsonNodeFactory.instance.objectNode();

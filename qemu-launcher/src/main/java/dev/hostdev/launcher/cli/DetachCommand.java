@@ -4,13 +4,8 @@ import dev.hostdev.engine.bind.BindResult;
 import dev.hostdev.engine.bind.DetachOptions;
 import dev.hostdev.engine.bind.DriverChooser;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** {@code hostdev detach DEV…}: the {@code virsh nodedev-detach} equivalent. */
 @Command(name = "detach", mixinStandardHelpOptions = true,
@@ -24,20 +19,7 @@ import picocli.CommandLine.Spec;
                 + "on the target driver and that /dev/vfio/N exists. A device already there is left alone. "
                 + "Refuses, before any write, a group that would not be viable, a device the host uses, or one "
                 + "another VM holds; on any failure every device is put back as it was."})
-public final class DetachCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption json;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(arity = "1..*", paramLabel = "DEV", description = "PCI devices: 03:07.0, 0000:03:07.0, pci_0000_03_07_0, or a selector that survives renumbering: "
-                    + "path:pci0000:00/1c.0/00.0, serial:SN, slot:3[#N], id:10de:2204[#N] (docs/guide.md).")
-    List<String> devices;
-
+public final class DetachCommand extends PciBindingCommand {
     @Option(names = "--driver", paramLabel = "NAME", defaultValue = DriverChooser.AUTO,
             completionCandidates = DriverCandidates.class,
             description = {"The VFIO driver to give the devices to: vfio-pci or a variant driver with a vfio_pci: alias "
@@ -59,23 +41,17 @@ public final class DetachCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Detach even a device the host uses (never the root disk's).")
     boolean force;
 
-    @Option(names = "--dry-run", description = "Print every sysfs write, in order, and write nothing.")
-    boolean dryRun;
-
     @Option(names = "--persistent", description = "Also hold the devices at every boot, as driverctl set-override does: record "
             + "each (by its most stable selector: serial, else path, …) in host.d/persistent.toml beside the host "
             + "configuration, which 'hostdev apply' reads; with --group, every endpoint of the groups. With --dry-run, "
             + "prints the file change.")
     boolean persistent;
 
-    @Mixin
-    HostConfigOption config;
-
     @Override
     public Integer call() {
         DetachOptions options = DetachOptions.defaults().withDriver(driver).withWholeGroup(group).withForce(force)
-                .withDryRun(dryRun);
-        List<dev.hostdev.engine.pci.PciAddress> addresses = DetachCommandSupport.pciDevices(devices, "detach", common.sysfs());
+                .withDryRun(dryRun.enabled());
+        List<dev.hostdev.engine.pci.PciAddress> addresses = devices.addresses("detach", common.sysfs());
         dev.hostdev.engine.bind.DeviceBinder binder = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev detach");
         PersistentChange change = null;
         if (persistent) {
@@ -89,12 +65,7 @@ public final class DetachCommand implements Callable<Integer> {
         BindResult result = binder.detach(addresses, options);
         DetachCommandSupport.print(spec, result, json.enabled());
         if (change != null) {
-            if (dryRun) {
-                change.printPlan(json.enabled() ? spec.commandLine().getErr() : spec.commandLine().getOut());
-                (json.enabled() ? spec.commandLine().getErr() : spec.commandLine().getOut()).flush();
-            } else {
-                change.write(spec.commandLine().getErr());
-            }
+            change.finish(spec, json.enabled(), dryRun.enabled());
         }
         return 0;
     }

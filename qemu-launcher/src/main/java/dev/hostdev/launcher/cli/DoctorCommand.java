@@ -67,7 +67,8 @@ public final class DoctorCommand implements Callable<Integer> {
         DoctorContext context = DoctorContext.of(root);
         HostFiles files = context.files();
         if (specFile != null) {
-            context = context.withSpec(SpecFacts.read(specFile, new dev.hostdev.engine.pci.PciSelectorResolver(common.sysfs())));
+            context = context.withSpec(SpecFacts.read(specFile, new dev.hostdev.engine.pci.PciSelectorResolver(common.sysfs()),
+                    new dev.hostdev.launcher.topology.SysfsPciFacts(common.sysfs())));
         }
         if (user != null) {
             context = context.withUser(HostUser.lookup(files, user).orElseThrow(() -> HostdevException.usage(

@@ -122,8 +122,22 @@ final class PersistentChange {
         return !before.equals(after);
     }
 
+    /**
+     * After the detach or reattach: a dry run prints the change (on stderr under {@code --json}, whose stdout is one
+     * JSON line), a real run writes it and says on stderr what it recorded.
+     */
+    void finish(picocli.CommandLine.Model.CommandSpec spec, boolean json, boolean dryRun) {
+        if (dryRun) {
+            PrintWriter where = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+            printPlan(where);
+            where.flush();
+        } else {
+            write(spec.commandLine().getErr());
+        }
+    }
+
     /** Prints the change a dry run would make: the file and its lines added (+) and removed (-). */
-    void printPlan(PrintWriter out) {
+    private void printPlan(PrintWriter out) {
         if (!changes()) {
             out.println("# " + dropIn.file() + ": no change (" + String.join("; ", notes) + ")");
             return;
@@ -133,7 +147,7 @@ final class PersistentChange {
     }
 
     /** Writes the file (or removes it when it holds nothing more) and says what was recorded. */
-    void write(PrintWriter log) {
+    private void write(PrintWriter log) {
         if (changes()) {
             dropIn.write(after, after.isEmpty());
         }

@@ -5,7 +5,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code hostdev recover}: finish or roll back what a killed Hostdev left half done. */
@@ -28,19 +27,19 @@ public final class RecoverCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dry-run", description = "Print every sysfs write recovery would make, and write nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Override
     public Integer call() {
         dev.hostdev.engine.bind.DeviceBinder binder = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev recover");
         // A previous boot's entries are reported, never acted on; they go once reported (not under --dry-run).
         java.io.PrintWriter notes = json.enabled() ? spec.commandLine().getErr() : spec.commandLine().getOut();
-        for (String p : binder.previousBoot(!dryRun)) {
+        for (String p : binder.previousBoot(!dryRun.enabled())) {
             notes.println((json.enabled() ? "hostdev: note: " : "# ") + p);
         }
         notes.flush();
-        BindResult result = binder.recover(dryRun);
+        BindResult result = binder.recover(dryRun.enabled());
         if (result.devices().isEmpty() && !json.enabled()) {
             spec.commandLine().getOut().println("nothing to recover");
             spec.commandLine().getOut().flush();

@@ -6,6 +6,7 @@ import dev.hostdev.engine.guard.HostUse;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.pci.PciDevice;
 import dev.hostdev.engine.pci.PciSummary;
+import dev.hostdev.engine.pci.VmdDomain;
 import dev.hostdev.engine.usb.UsbDevice;
 import dev.hostdev.engine.usb.UsbNames;
 import java.io.IOException;
@@ -38,6 +39,7 @@ final class ShowJson {
             g.writeStringField("subsystem_vendor_id", String.format("0x%04x", d.subsystemVendorId()));
             g.writeStringField("subsystem_device_id", String.format("0x%04x", d.subsystemDeviceId()));
             ListJson.nullable(g, "driver_override", d.driverOverride());
+            ListJson.nullable(g, "behind_vmd", VmdDomain.controllerOf(d).map(PciAddress::toString));
             g.writeBooleanField("detached_by_hostdev", r.record().isPresent());
             ListJson.nullable(g, "original_driver", r.originalDriver());
             g.writeArrayFieldStart("iommu_group_members");

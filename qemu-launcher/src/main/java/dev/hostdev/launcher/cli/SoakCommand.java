@@ -102,8 +102,8 @@ public final class SoakCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "A progress line on stderr even when stderr is not a terminal (it is shown on a terminal).")
     boolean progress;
 
-    @Option(names = "--dry-run", description = "Print one cycle's QMP commands, sysfs writes and checks; do nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Override
     public Integer call() {
@@ -123,15 +123,14 @@ public final class SoakCommand implements Callable<Integer> {
         if (plot != null && !plot.getFileName().toString().endsWith(".svg")) {
             throw HostdevException.usage("--plot writes SVG: give a file name ending in .svg, not " + plot, null);
         }
-        VmCommandContext ctx = new VmCommandContext(common, err);
-        RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
+        RunningVm vm = new VmCommandContext(common, err).runningVm(name);
         List<String> ids = freeIds(vm.record(), devices.size());
         SysfsPciFacts facts = new SysfsPciFacts(common.sysfs());
         HostDeviceChecks checks = new HostDeviceChecks(common.sysfs());
         GuestCheck check = guestCheck == null ? null : new ExchangeGuestCheck(guestExchange, guestCheck, guestTimeout);
         List<dev.hostdev.engine.pci.PciAddress> hostPci = SoakRunner.hostPci(devices);
         DeviceHealth health = hostPci.isEmpty() ? null : new DeviceHealth(common.sysfs(), hostPci);
-        if (dryRun) {
+        if (dryRun.enabled()) {
             return dryRun(out, vm, facts, checks, devices, ids, health);
         }
         VmRecord r = vm.record();

@@ -11,8 +11,15 @@ import dev.hostdev.engine.sriov.SriovReader;
 import dev.hostdev.engine.sriov.SriovStatus;
 import dev.hostdev.engine.sriov.VirtualFunction;
 import dev.hostdev.engine.sysfs.Sysfs;
+import dev.hostdev.launcher.cmdline.VmRuntimePaths;
+import dev.hostdev.launcher.vm.UnreturnedDevices;
+import dev.hostdev.launcher.vm.VmRegistry;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -49,18 +56,18 @@ public final class SriovCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "N", description = "Set the number of VFs (0 removes them all).")
     Integer set;
 
-    @Option(names = "--dry-run", description = "With --set: print every sysfs write, in order, and write nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Override
     public Integer call() {
         PciAddress address = DetachCommandSupport.pciDevices(List.of(pf), "inspect", common.sysfs()).get(0);
         PrintWriter out = spec.commandLine().getOut();
         if (set == null) {
-            if (dryRun) {
+            if (dryRun.enabled()) {
                 throw dev.hostdev.engine.HostdevException.usage("--dry-run goes with --set", "add --set N");
             }
-            SriovStatus s = new SriovReader(new Sysfs(common.hostRoot())).read(address);
+            SriovStatus s = withUnreturned(new SriovReader(new Sysfs(common.hostRoot())).read(address));
             if (json.enabled()) {
                 JsonLine.print(out, status(s));
             } else {
@@ -70,7 +77,7 @@ public final class SriovCommand implements Callable<Integer> {
             return 0;
         }
         SriovChange c = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev sriov")
-                .setNumVfs(address, set, dryRun, ReattachOptions.DEFAULT_SETTLE);
+                .setNumVfs(address, set, dryRun.enabled(), ReattachOptions.DEFAULT_SETTLE);
         if (json.enabled()) {
             ObjectNode root = new ObjectMapper().createObjectNode();
             root.put("dry_run", c.dryRun());
@@ -95,6 +102,25 @@ public final class SriovCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * The status with each VF that no QEMU uses but a Hostdev VM's record still holds (its clean-up has not given it
+     * back) shown as held, as {@code vm start}'s choice of a VF sees it, rather than free.
+     */
+    private SriovStatus withUnreturned(SriovStatus s) {
+        Path vms = common.runDir().orElseGet(() -> VmRuntimePaths.vmsDir(common.hostRoot()));
+        Map<PciAddress, String> held = UnreturnedDevices.heldBy(new VmRegistry(vms), null);
+        if (held.isEmpty()) {
+            return s;
+        }
+        List<VirtualFunction> vfs = new ArrayList<>();
+        for (VirtualFunction v : s.vfs()) {
+            String holder = held.get(v.address());
+            vfs.add(v.usedBy().isPresent() || holder == null ? v
+                    : new VirtualFunction(v.index(), v.address(), v.driver(), v.iommuGroup(), Optional.of(holder)));
+        }
+        return new SriovStatus(s.pf(), s.pfDriver(), s.totalVfs(), s.numVfs(), s.driversAutoprobe(), vfs);
     }
 
     private static String autoprobe(SriovStatus s) {

@@ -10,13 +10,10 @@ import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.VmOperationPlan;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hostdev unplug NAME ID}: asks the guest to release a device and waits until it has; a managed
@@ -26,19 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "unplug", mixinStandardHelpOptions = true, description = "Unplug a device from a running VM (as 'virsh detach-device"
         + " --live'): device_del, then wait for the guest to release it (DEVICE_DELETED). A managed host device is given back to"
         + " its driver once it is really gone.")
-public final class UnplugCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption json;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
-    String name;
-
+public final class UnplugCommand extends NamedVmCommand {
     @Parameters(index = "1", paramLabel = "ID", description = "The device id ('hostdev vm status NAME' lists them).")
     String id;
 
@@ -47,8 +32,8 @@ public final class UnplugCommand implements Callable<Integer> {
                     + "Default: ${DEFAULT-VALUE}")
     Duration timeout;
 
-    @Option(names = "--dry-run", description = "Print the QMP commands and sysfs writes; do nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Option(names = "--no-wait", description = "Send device_del and return without waiting for the guest (rigs whose guests run"
             + " firmware only and never acknowledge). The device stays recorded, and a managed host device on vfio-pci, until a"
@@ -58,10 +43,11 @@ public final class UnplugCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String name = target.name();
         PrintWriter out = spec.commandLine().getOut();
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
         Unplugger unplugger = new Unplugger(new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose()));
-        if (dryRun) {
+        if (dryRun.enabled()) {
             VmOperationPlan plan = unplugger.plan(id, timeout, !noWait);
             if (json.enabled()) {
                 ObjectNode o = JsonLine.object();

@@ -7,6 +7,7 @@ import dev.hostdev.engine.bind.SysfsWrite;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.launcher.cmdline.VmRuntimePaths;
 import dev.hostdev.launcher.vm.ManagedDevices;
+import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.VmRegistry;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,6 +33,11 @@ final class VmCommandContext {
 
     VmRegistry registry() {
         return new VmRegistry(vmsDir());
+    }
+
+    /** The handle of the VM {@code name} under {@link #vmsDir()}, its managed devices through the engine. */
+    RunningVm runningVm(String name) {
+        return new RunningVm(registry().dir(name), managed(name), verbose());
     }
 
     /** Where -v output goes, or null. */

@@ -1,5 +1,8 @@
 package dev.hostdev.launcher.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.PciSelectorResolver;
 import dev.hostdev.launcher.placement.HostNumaFacts;
@@ -22,18 +25,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code hostdev vm pin NAME}: pins a running VM again as its spec's {@code [placement]} says — vCPU threads,
- * QEMU's other threads, and the VFIO devices' interrupts, which appear only once the guest's driver has
- * enabled MSI/MSI-X (after {@code vm start} has pinned what there was).
+ * QEMU's other threads, and the VFIO devices' interrupts: the INTx line is there from QEMU's start (and
+ * {@code vm start} steered it), MSI/MSI-X vectors appear only once the guest's driver has enabled them.
  */
 @Command(name = "pin", mixinStandardHelpOptions = true, description = {
     "Pin a running VM again by its spec's [placement]: vCPU threads, QEMU's other threads, and the interrupts",
-    "of its VFIO devices (they appear once the guest's driver enables MSI/MSI-X: run this after the guest is up)."})
+    "of its VFIO devices (MSI/MSI-X vectors appear once the guest's driver enables them: run this after the guest is up)."})
 public final class VmPinCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
@@ -41,20 +42,23 @@ public final class VmPinCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME", description = "The VM ('hostdev vm list' shows them).")
-    String name;
+    @Mixin
+    VmNameParameter target;
 
-    @Option(names = "--dry-run", description = "Print each affinity change it would make; change nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
+
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
+        String name = target.name();
         if (name == null || !VmName.isValid(name)) {
             throw HostdevException.usage("not a VM name: '" + name + "'", VmName.RULE);
         }
         PrintWriter out = spec.commandLine().getOut();
-        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
-        RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
+        RunningVm vm = target.open(common, spec.commandLine().getErr());
         VmRecord r = vm.record();
         VmSpec vmSpec = VmSpecLoader.load(Path.of(r.spec()), new PciSelectorResolver(common.sysfs()));
         PlacementPlan plan = PlacementPlanner.plan(vmSpec, HostNumaFacts.of(common.sysfs())).orElseThrow(() ->
@@ -65,15 +69,46 @@ public final class VmPinCommand implements Callable<Integer> {
         }
         StartPlacement placement = StartPlacement.of(common.sysfs());
         List<PinStep> steps = placement.pinPlan(plan, (int) r.qemu().pid(), vcpus, VmStatusCommand.vfioDevices(r));
-        if (dryRun) {
-            out.println("# vm pin " + name + " --dry-run: nothing is changed");
-            steps.forEach(s -> out.println(s.describe()));
+        List<String> warnings = dryRun.enabled() ? List.of() : placement.apply(steps);
+        if (json.enabled()) {
+            JsonLine.print(out, json(name, dryRun.enabled(), steps, warnings));
         } else {
-            List<String> warnings = placement.apply(steps);
+            if (dryRun.enabled()) {
+                out.println("# vm pin " + name + " --dry-run: nothing is changed");
+            }
             steps.forEach(s -> out.println(s.describe()));
             warnings.forEach(w -> out.println("warning: " + w));
         }
         out.flush();
         return 0;
+    }
+
+    /** The JSON of {@code vm pin --json} (docs/json.md): each affinity change, as made or as it would be. */
+    static ObjectNode json(String name, boolean dryRun, List<PinStep> steps, List<String> warnings) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("name", name);
+        o.put("dry_run", dryRun);
+        ArrayNode changes = o.putArray("changes");
+        for (PinStep step : steps) {
+            ObjectNode c = changes.addObject();
+            if (step instanceof PinStep.ThreadAffinity t) {
+                c.put("kind", "thread");
+                c.put("what", t.what());
+                c.put("tid", t.tid());
+                c.putNull("irq");
+                c.putNull("device");
+                c.put("cpus", t.cpus().toString());
+            } else if (step instanceof PinStep.IrqAffinity i) {
+                c.put("kind", "irq");
+                c.put("what", i.path());
+                c.putNull("tid");
+                c.put("irq", i.irq());
+                c.put("device", i.device());
+                c.put("cpus", i.cpus().toString());
+            }
+        }
+        ArrayNode w = o.putArray("warnings");
+        warnings.forEach(w::add);
+        return o;
     }
 }

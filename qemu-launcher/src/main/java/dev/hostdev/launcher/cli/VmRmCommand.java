@@ -12,13 +12,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hostdev vm rm NAME}: forgets a stopped VM, deleting its runtime directory (record, logs,
@@ -29,26 +24,15 @@ import picocli.CommandLine.Spec;
     "Forget a stopped or crashed VM: delete its runtime directory (state.json, qemu.log, qmp.log, sockets).",
     "Refused while its QEMU runs, or while managed devices it detached are still off their host driver:",
     "'hostdev vm stop NAME' settles both. The spec file is not touched."})
-public final class VmRmCommand implements Callable<Integer> {
+public final class VmRmCommand extends NamedVmCommand {
     @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption json;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "The VM ('hostdev vm list' shows them).")
-    String name;
-
-    @Option(names = "--dry-run", description = "Run the same checks and print what would be deleted; delete nothing.")
-    boolean dryRun;
+    DryRunOption dryRun;
 
     @Override
     public Integer call() {
+        String name = target.name();
         if (name == null || !VmSpec.NAME.matcher(name).matches()) {
-            throw HostdevException.usage("not a VM name: '" + printable(name) + "'",
+            throw HostdevException.usage("not a VM name: '" + dev.hostdev.engine.Printable.of(name) + "'",
                     "a VM name is 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit (as a spec's name)");
         }
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
@@ -67,28 +51,28 @@ public final class VmRmCommand implements Callable<Integer> {
                         + "driver: " + String.join(", ", r.managed()) + "; forgetting it would forget to give them back",
                         "give them back first: hostdev vm stop " + name);
             }
-            removed = dir.remove(dryRun);
+            removed = dir.remove(dryRun.enabled());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode o = JsonLine.object();
             o.put("name", name);
-            o.put("dry_run", dryRun);
-            o.put("removed", !dryRun);
+            o.put("dry_run", dryRun.enabled());
+            o.put("removed", !dryRun.enabled());
             o.put("directory", dir.dir().toString());
             var files = o.putArray("files");
             removed.forEach(p -> files.add(p.getFileName().toString()));
             JsonLine.print(out, o);
         } else {
-            if (dryRun) {
+            if (dryRun.enabled()) {
                 out.println("# vm rm " + name + " --dry-run: nothing is changed");
             }
-            String verb = dryRun ? "would delete " : "deleted ";
+            String verb = dryRun.enabled() ? "would delete " : "deleted ";
             for (Path p : removed) {
                 out.println(verb + p);
             }
             out.println(verb + dir.dir());
-            if (!dryRun) {
+            if (!dryRun.enabled()) {
                 out.println("VM " + name + " forgotten");
             }
         }
@@ -96,12 +80,4 @@ public final class VmRmCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String printable(String s) {
-        if (s == null) {
-            return "";
-        }
-        StringBuilder b = new StringBuilder();
-        s.codePoints().limit(64).forEach(c -> b.appendCodePoint(c < 0x20 || c == 0x7f ? '?' : c));
-        return s.length() > 64 ? b + "…" : b.toString();
-    }
 }

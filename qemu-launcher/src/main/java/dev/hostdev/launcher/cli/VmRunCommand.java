@@ -55,8 +55,8 @@ public final class VmRunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC", description = "The VM spec file (TOML), e.g. /etc/hostdev/vms/NAME.toml.")
     Path specFile;
 
-    @Option(names = "--dry-run", description = "Print the checks, sysfs writes, QEMU command line, QMP commands and stop steps; do nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "30", converter = DurationConverter.class,
             description = "Seconds QEMU may take until its QMP socket answers (or 500ms, 2m). Default: ${DEFAULT-VALUE}")
@@ -74,7 +74,7 @@ public final class VmRunCommand implements Callable<Integer> {
         SdNotify notify = SdNotify.fromEnvironment(System.getenv(), err);
         VmCommandContext ctx = new VmCommandContext(common, err);
         // Held from choosing VFs (vf_of) until the record names them, as vm start does: two starts never share a VF.
-        try (VfLocks vfLocks = dryRun ? null : VfLocks.forSpec(specFile, common.sysfs(), "hostdev vm run " + specFile.getFileName())) {
+        try (VfLocks vfLocks = dryRun.enabled() ? null : VfLocks.forSpec(specFile, common.sysfs(), "hostdev vm run " + specFile.getFileName())) {
             return run(out, err, notify, ctx, vfLocks);
         }
     }
@@ -83,7 +83,7 @@ public final class VmRunCommand implements Callable<Integer> {
         StartPlan plan = new StartPlanner(common.sysfs(), ctx.vmsDir()).plan(specFile, ctx::managed, n -> err.println("note: " + n));
         String name = plan.launch().spec().name();
         ManagedDevices managed = ctx.managed(name);
-        if (dryRun) {
+        if (dryRun.enabled()) {
             ServiceVm.plan(plan, stopTimeout, notify).lines().forEach(out::println);
             out.flush();
             return 0;

@@ -50,8 +50,8 @@ public final class VmStartCommand implements Callable<Integer> {
     @Option(names = "--foreground", description = "Stay attached until QEMU ends, then give managed devices back (no supervisor).")
     boolean foreground;
 
-    @Option(names = "--dry-run", description = "Print the checks, sysfs writes, QEMU command line and QMP commands; do nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "30", converter = DurationConverter.class,
             description = "Seconds QEMU may take until its QMP socket answers (or 500ms, 2m). Default: ${DEFAULT-VALUE}")
@@ -63,7 +63,7 @@ public final class VmStartCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         VmCommandContext ctx = new VmCommandContext(common, err);
         // Held from choosing VFs (vf_of) until the record names them, so two starts never choose the same VF.
-        try (VfLocks vfLocks = dryRun ? null : VfLocks.forSpec(specFile, common.sysfs(), "hostdev vm start " + specFile.getFileName())) {
+        try (VfLocks vfLocks = dryRun.enabled() ? null : VfLocks.forSpec(specFile, common.sysfs(), "hostdev vm start " + specFile.getFileName())) {
             return start(out, err, ctx, vfLocks);
         }
     }
@@ -71,11 +71,11 @@ public final class VmStartCommand implements Callable<Integer> {
     private Integer start(PrintWriter out, PrintWriter err, VmCommandContext ctx, VfLocks vfLocks) throws Exception {
         StartPlan plan = new StartPlanner(common.sysfs(), ctx.vmsDir()).plan(specFile, ctx::managed, n -> err.println("note: " + n));
         ManagedDevices managed = ctx.managed(plan.launch().spec().name());
-        if (dryRun && json.enabled()) {
+        if (dryRun.enabled() && json.enabled()) {
             JsonLine.print(out, dryRunJson(plan));
             return 0;
         }
-        if (dryRun) {
+        if (dryRun.enabled()) {
             plan.describe().lines().forEach(out::println);
             out.flush();
             return 0;

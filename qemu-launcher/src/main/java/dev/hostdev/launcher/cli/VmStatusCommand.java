@@ -11,12 +11,8 @@ import dev.hostdev.launcher.vm.VmStatus;
 import dev.hostdev.launcher.vm.VmStatusJson;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.Callable;
+import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hostdev vm status NAME}: state (paused as QEMU reports it, the supervisor's loss), how QEMU ended once it
@@ -24,24 +20,13 @@ import picocli.CommandLine.Spec;
  * worked out by {@link RunningVm#status}, as for {@code vm list}.
  */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a VM: state (and how QEMU ended, once it has), QEMU pid, devices and the root port each sits on.")
-public final class VmStatusCommand implements Callable<Integer> {
+public final class VmStatusCommand extends NamedVmCommand {
     /** How long QEMU's monitor may take to answer. */
     static final Duration QMP_TIMEOUT = Duration.ofSeconds(2);
 
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption json;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
-    String name;
-
     @Override
     public Integer call() {
+        String name = target.name();
         PrintWriter out = spec.commandLine().getOut();
         VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
         RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
@@ -73,9 +58,7 @@ public final class VmStatusCommand implements Callable<Integer> {
                     d.host() == null ? "" : " host " + d.host() + (d.managed() ? " (managed)" : ""),
                     d.hotplugged() ? " hotplugged" : "");
         }
-        out.println("  free for hotplug: " + String.join(", ", r.slots().slots().stream().filter(Slot::isFree)
-                .filter(x -> x.kind() == SlotKind.ROOT_PORT).map(Slot::describe).toList())
-                + (r.slots().hasBridge() ? "; bridge slots free: " + r.slots().freeCount(SlotKind.BRIDGE_SLOT) : ""));
+        out.println("  free for hotplug: " + freeSlots(r));
         if (!r.managed().isEmpty()) {
             out.println("  managed devices detached for this VM: " + String.join(", ", r.managed()));
         }
@@ -85,6 +68,22 @@ public final class VmStatusCommand implements Callable<Integer> {
         s.warnings().forEach(w -> out.println("  warning: " + w));
         out.flush();
         return 0;
+    }
+
+    /**
+     * The root ports (and bridge slots) free for hotplug, or "none" with the spec key that keeps some free: a
+     * running VM cannot be given new ports.
+     */
+    static String freeSlots(VmRecord r) {
+        List<String> ports = r.slots().slots().stream().filter(Slot::isFree)
+                .filter(x -> x.kind() == SlotKind.ROOT_PORT).map(Slot::describe).toList();
+        long bridgeFree = r.slots().hasBridge() ? r.slots().freeCount(SlotKind.BRIDGE_SLOT) : 0;
+        String bridge = r.slots().hasBridge() ? "; bridge slots free: " + bridgeFree : "";
+        if (ports.isEmpty()) {
+            return "no root port" + bridge + (bridgeFree == 0
+                    ? " (keep some with spare_root_ports in the spec; a running VM cannot be given new ports)" : "");
+        }
+        return String.join(", ", ports) + bridge;
     }
 
     /** The PCI hostdevs on vfio-pci, by id: whose interrupts are shown. */

@@ -9,13 +9,9 @@ import dev.hostdev.launcher.vm.VmStatusJson;
 import dev.hostdev.launcher.vm.VmStopper;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hostdev vm stop NAME}: ACPI power-off, {@code quit} after the timeout, SIGTERM then SIGKILL if QEMU
@@ -25,19 +21,7 @@ import picocli.CommandLine.Spec;
     "Stop a VM: system_powerdown, then QMP quit after --timeout, then SIGTERM, then SIGKILL; managed devices are given back.",
     "On a VM whose QEMU already ended (guest power-off, quit, signal, crash) it only cleans up, says how it ended",
     "and exits 0."})
-public final class VmStopCommand implements Callable<Integer> {
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption json;
-
-    @Spec
-    CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "NAME", description = "The VM.")
-    String name;
-
+public final class VmStopCommand extends NamedVmCommand {
     @Option(names = "--timeout", paramLabel = "S", defaultValue = "30", converter = DurationConverter.class,
             description = "Seconds the guest gets to power off before QEMU is told to quit (or 500ms, 2m). Default: ${DEFAULT-VALUE}")
     Duration timeout;
@@ -45,16 +29,16 @@ public final class VmStopCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Skip the power-off request: quit QEMU at once (as 'virsh destroy').")
     boolean force;
 
-    @Option(names = "--dry-run", description = "Print what would be done; do nothing.")
-    boolean dryRun;
+    @Mixin
+    DryRunOption dryRun;
 
     @Override
     public Integer call() {
+        String name = target.name();
         PrintWriter out = spec.commandLine().getOut();
-        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
-        RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
+        RunningVm vm = target.open(common, spec.commandLine().getErr());
         VmStopper stopper = new VmStopper(vm, json.enabled() ? spec.commandLine().getErr() : out);
-        if (dryRun) {
+        if (dryRun.enabled()) {
             VmOperationPlan plan = stopper.plan(timeout, force);
             if (json.enabled()) {
                 JsonLine.print(out, dryRunJson(vm, plan));

@@ -4,7 +4,10 @@ import dev.hostdev.launcher.spec.Iommu;
 import dev.hostdev.launcher.spec.VmSpec;
 import dev.hostdev.launcher.spec.VmSpecLoader;
 import dev.hostdev.engine.pci.PciAddress;
+import dev.hostdev.launcher.topology.AllFunctions;
+import dev.hostdev.launcher.topology.PciFacts;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,9 +41,12 @@ public record SpecFacts(Path file, long memoryBytes, boolean guestIommu, List<Pc
         return of(file, VmSpecLoader.load(file));
     }
 
-    /** Loads the spec and resolves its PCI selectors on the host, as {@code vm start} does. */
-    public static SpecFacts read(Path file, dev.hostdev.engine.pci.PciSelectorResolver resolver) {
-        return of(file, VmSpecLoader.load(file, resolver));
+    /**
+     * Loads the spec, resolves its PCI selectors on the host and spells out {@code functions = "all"} with the host's
+     * functions, as {@code vm start} does, so that every function the VM would take is checked.
+     */
+    public static SpecFacts read(Path file, dev.hostdev.engine.pci.PciSelectorResolver resolver, PciFacts facts) {
+        return of(file, AllFunctions.expand(VmSpecLoader.load(file, resolver), facts, new ArrayList<>()));
     }
 
     /** The facts of a loaded spec. */

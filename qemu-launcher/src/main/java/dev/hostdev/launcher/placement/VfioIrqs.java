@@ -12,12 +12,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The host interrupts of a device given to a VM: the entries of its {@code msi_irqs} directory and the
- * {@code /proc/interrupts} lines vfio-pci names after it ({@code vfio-msix[0](0000:b3:00.0)},
- * {@code vfio-msi[0](…)}, {@code vfio-intx(…)}). They appear once the guest's driver enables MSI or MSI-X.
+ * The host interrupts of a device given to a VM: the entries of its {@code msi_irqs} directory and every
+ * {@code /proc/interrupts} line with a handler vfio-pci names after it ({@code vfio-msix[0](0000:b3:00.0)},
+ * {@code vfio-msi[0](…)}, {@code vfio-intx(…)}). The INTx line exists as soon as QEMU has opened a device that has an
+ * interrupt pin (QEMU's vfio-pci enables INTx at realize, before the guest runs); MSI and MSI-X vectors appear once the
+ * guest's driver enables them. An INTx line can be shared: the kernel then lists its handlers comma-separated in the
+ * order they were requested, and the line is the device's wherever its handler sits in that list.
  */
 public final class VfioIrqs {
-    private static final Pattern LINE = Pattern.compile("\\s*([0-9]+):.*\\bvfio-(?:msix|msi|intx)(?:\\[[0-9]+])?\\(([0-9a-fA-F:.]+)\\)\\s*$");
+    private static final Pattern LINE = Pattern.compile("\\s*([0-9]+):(.*)");
+    private static final Pattern HANDLER = Pattern.compile("(?<![\\w-])vfio-(?:msix|msi|intx)(?:\\[[0-9]+])?\\(([0-9a-fA-F:.]+)\\)");
 
     private final Sysfs sysfs;
 
@@ -38,7 +42,7 @@ public final class VfioIrqs {
         try {
             for (String line : Files.readAllLines(interrupts, StandardCharsets.UTF_8)) {
                 Matcher m = LINE.matcher(line);
-                if (m.matches() && device.equals(PciAddress.tryParse(m.group(2)))) {
+                if (m.matches() && m.group(1).length() <= 9 && namesDevice(m.group(2), device)) {
                     irqs.add(Integer.parseInt(m.group(1)));
                 }
             }
@@ -46,5 +50,15 @@ public final class VfioIrqs {
             // no /proc/interrupts (a tree without it): msi_irqs is what there is
         }
         return irqs;
+    }
+
+    private static boolean namesDevice(String handlers, PciAddress device) {
+        Matcher h = HANDLER.matcher(handlers);
+        while (h.find()) {
+            if (device.equals(PciAddress.tryParse(h.group(1)))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

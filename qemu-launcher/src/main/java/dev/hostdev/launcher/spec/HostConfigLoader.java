@@ -1,9 +1,7 @@
 package dev.hostdev.launcher.spec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.PciAddress;
@@ -147,18 +145,7 @@ public final class HostConfigLoader {
 
         void parse(String text, String fileName) {
             SpecSource source = new SpecSource(fileName, Path.of("/"), TomlLineIndex.of(text));
-            JsonNode tree;
-            try {
-                tree = new TomlMapper().readTree(text);
-            } catch (JsonProcessingException e) {
-                int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-                String message = e.getOriginalMessage();
-                if (message.startsWith("Duplicate key") && source.lines().duplicateKey() != null) {
-                    line = source.lines().duplicateLine();
-                    message = SpecSource.keyName(source.lines().duplicateKey()) + " is defined twice";
-                }
-                throw source.errorAtLine(line, "not valid TOML: " + message, "see https://toml.io and docs/guide.md (\"appliance\")");
-            }
+            JsonNode tree = TomlText.parse(source, text, "see https://toml.io and docs/guide.md (\"appliance\")");
             if (tree == null) {
                 return; // an empty file (or only comments) asks for nothing
             }

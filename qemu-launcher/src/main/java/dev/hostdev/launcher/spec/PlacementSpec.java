@@ -15,7 +15,7 @@ import java.util.OptionalLong;
  * @param emulatorPin      the host CPUs of QEMU's other threads (and the device's interrupts): chosen or given
  * @param hugepagesKib     the hugepage size of guest RAM in KiB (2048, 1048576); empty: ordinary pages
  * @param reserveHugepages reserve missing hugepages on the node ({@code nr_hugepages}) at start
- * @param steerIrqs        move the VFIO devices' MSI/MSI-X interrupts to the emulator's CPUs after start
+ * @param steerIrqs        move the VFIO devices' interrupts (INTx, MSI, MSI-X) to the emulator's CPUs after start
  * @param guestNodes       NUMA nodes the guest sees, when the spec asks for more than one per host node used
  * @param deviceNodes      the guest node of devices by id ({@code [placement.device_nodes]}): each goes on a pxb-pcie of it
  * @param where            FILE:LINE of the table, for messages

@@ -1,9 +1,7 @@
 package dev.hostdev.launcher.spec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.DeviceRef;
@@ -103,20 +101,7 @@ public final class VmSpecLoader {
      */
     public static VmSpec parse(String text, String fileName, Path baseDir, PciSelectorResolver resolver) {
         SpecSource source = new SpecSource(fileName, baseDir.toAbsolutePath().normalize(), TomlLineIndex.of(text));
-        JsonNode tree;
-        try {
-            tree = new TomlMapper().readTree(text);
-        } catch (JsonProcessingException e) {
-            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            String message = e.getOriginalMessage();
-            // The parser reports a duplicate after reading on, past blank lines and comments: find it ourselves.
-            if (message.startsWith("Duplicate key") && source.lines().duplicateKey() != null) {
-                line = source.lines().duplicateLine();
-                message = SpecSource.keyName(source.lines().duplicateKey()) + " is defined twice";
-            }
-            throw source.errorAtLine(line, "not valid TOML: " + message,
-                    "see https://toml.io; strings need quotes, e.g. memory = \"2G\"");
-        }
+        JsonNode tree = TomlText.parse(source, text, "see https://toml.io; strings need quotes, e.g. memory = \"2G\"");
         if (tree == null || !tree.isObject()) {
             throw source.errorAtLine(0, "empty spec file", "a spec needs at least name = \"…\"; see docs/spec.md");
         }

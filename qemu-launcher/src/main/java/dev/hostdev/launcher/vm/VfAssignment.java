@@ -92,24 +92,6 @@ public final class VfAssignment {
 
     /** Devices other VMs' records still hold although their QEMU is gone (not given back yet); running ones are claims. */
     private Map<PciAddress, String> heldByRecords(String self) {
-        Map<PciAddress, String> held = new LinkedHashMap<>();
-        List<VmRecord> records;
-        try {
-            records = registry.all();
-        } catch (RuntimeException e) {
-            return held; // unreadable records are vm list's to report; their QEMUs are still claims through /proc
-        }
-        for (VmRecord r : records) {
-            if (r.name().equals(self)) {
-                continue; // its own leftovers are given back before it starts again
-            }
-            for (String m : r.managed()) {
-                PciAddress a = PciAddress.tryParse(m);
-                if (a != null) {
-                    held.put(a, "VM " + r.name() + " (Hostdev), which has not given it back yet ('hostdev vm stop " + r.name() + "' does)");
-                }
-            }
-        }
-        return held;
+        return UnreturnedDevices.heldBy(registry, self);
     }
 }

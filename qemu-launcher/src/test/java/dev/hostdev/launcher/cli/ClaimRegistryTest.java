@@ -8,6 +8,7 @@ import dev.hostdev.engine.sysfs.AttributeWriter;
 import dev.hostdev.engine.sysfs.HostRoot;
 import dev.hostdev.engine.testing.SimulatedKernel;
 import dev.hostdev.engine.testing.SysfsTree;
+import dev.hostdev.launcher.vm.EndedProcess;
 import dev.hostdev.launcher.vm.ProcessIdentity;
 import dev.hostdev.launcher.vm.Slot;
 import dev.hostdev.launcher.vm.SlotKind;
@@ -133,9 +134,7 @@ class ClaimRegistryTest {
 
     @Test
     void aVmWhoseQemuHasEndedHoldsNothing() throws Exception {
-        Process gone = new ProcessBuilder("true").start();
-        gone.waitFor();
-        record("holder", ProcessIdentity.of(gone.toHandle()), List.of(
+        record("holder", EndedProcess.identity(), List.of(
                 new VmDevice("hp1", "vfio-pci", "pci.2", "0x0", "pci.2", HOTPLUGGED, true, true)));
         CliRun r = hostdev("reattach", "--dry-run", HOTPLUGGED);
         assertEquals(0, r.exitCode(), r.err());

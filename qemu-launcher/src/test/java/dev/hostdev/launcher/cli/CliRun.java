@@ -16,4 +16,20 @@ public record CliRun(int exitCode, String out, String err) {
         int code = cl.execute(args);
         return new CliRun(code, out.toString(), err.toString());
     }
+
+    /** Runs {@code hostdev args… --root ROOT}: a command on a test's tree. */
+    public static CliRun under(java.nio.file.Path root, String... args) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + 2);
+        all[args.length] = "--root";
+        all[args.length + 1] = root.toString();
+        return run(all);
+    }
+
+    /** Runs {@code hostdev command args… --root ROOT}. */
+    public static CliRun under(java.nio.file.Path root, String command, String[] args) {
+        String[] all = new String[args.length + 1];
+        all[0] = command;
+        System.arraycopy(args, 0, all, 1, args.length);
+        return under(root, all);
+    }
 }

@@ -161,6 +161,20 @@ class DoctorCommandTest {
         assertEquals("ok", checks.get("reset-method@0000:03:00.0").get("status").asText(), r.out());
     }
 
+    @Test
+    void everyFunctionOfAWholeSlotIsChecked() throws IOException {
+        readyHost();
+        dev.hostdev.engine.testing.SysfsTree.create(tmp).pci("0000:01:00.0").klass(0x030000).driver("nouveau")
+                .iommuGroup(14).resetMethods("flr").add()
+                .pci("0000:01:00.1").klass(0x040300).driver("snd_hda_intel").iommuGroup(14).resetMethods("flr").add();
+        Path spec = tmp.resolve("vm.toml");
+        Files.writeString(spec, "name = \"gpu\"\nmemory = \"1G\"\n[[hostdev]]\npci = \"01:00.0\"\nfunctions = \"all\"\n");
+        CliRun r = CliRun.run("doctor", "--json", "--root", tmp.toString(), "--spec", spec.toString());
+        Map<String, JsonNode> checks = byId(new ObjectMapper().readTree(r.out()));
+        assertTrue(checks.containsKey("reset-method@0000:01:00.0"), r.out());
+        assertTrue(checks.containsKey("reset-method@0000:01:00.1"), "function 1 comes with functions = \"all\": " + r.out());
+    }
+
     /** Runs against this machine, read-only, and checks the report against what its files say. */
     @Test
     void realHostReportMatchesItsFiles() throws IOException {

@@ -18,12 +18,7 @@ class ListCommandTest {
 
     private CliRun list(String... more) {
         MiniIds.install(SampleHosts.workstation(dir));
-        String[] args = new String[more.length + 3];
-        args[0] = "list";
-        args[1] = "--root";
-        args[2] = dir.toString();
-        System.arraycopy(more, 0, args, 3, more.length);
-        return CliRun.run(args);
+        return CliRun.under(dir, "list", more);
     }
 
     @Test

@@ -25,12 +25,7 @@ class ShowCommandTest {
     }
 
     private CliRun show(String... args) {
-        String[] all = new String[args.length + 3];
-        all[0] = "show";
-        all[1] = "--root";
-        all[2] = dir.toString();
-        System.arraycopy(args, 0, all, 3, args.length);
-        return CliRun.run(all);
+        return CliRun.under(dir, "show", args);
     }
 
     @Test

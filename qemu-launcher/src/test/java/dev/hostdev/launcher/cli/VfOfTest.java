@@ -10,6 +10,7 @@ import dev.hostdev.engine.sysfs.HostRoot;
 import dev.hostdev.engine.testing.SimulatedKernel;
 import dev.hostdev.engine.testing.SysfsTree;
 import dev.hostdev.launcher.spec.VmSpecLoader;
+import dev.hostdev.launcher.vm.EndedProcess;
 import dev.hostdev.launcher.vm.ProcessIdentity;
 import dev.hostdev.launcher.vm.SlotMap;
 import dev.hostdev.launcher.vm.VfAssignment;
@@ -123,14 +124,28 @@ class VfOfTest {
     @Test
     void vfsHeldByARunningVmOrNotGivenBackAreSkipped() throws Exception {
         running("holder", alive(), List.of("0000:03:00.1"), List.of("0000:03:00.1"));
-        Process gone = new ProcessBuilder("true").start();
-        gone.waitFor();
-        running("crashed", ProcessIdentity.of(gone.toHandle()), List.of("0000:03:00.2"), List.of("0000:03:00.2"));
+        running("crashed", EndedProcess.identity(), List.of("0000:03:00.2"), List.of("0000:03:00.2"));
         CliRun r = hostdev("vm", "cmdline", spec("b", "[[hostdev]]\nvf_of = \"" + PF + "\"\n").toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("host=0000:03:00.3"), r.out());
         assertTrue(r.out().contains("skipped virtfn0 0000:03:00.1: used by VM holder (Hostdev, QEMU pid " + ProcessHandle.current().pid()
                 + ") as device hostdev0; virtfn1 0000:03:00.2: held by VM crashed (Hostdev), which has not given it back yet"), r.out());
+    }
+
+    @Test
+    void sriovShowsAVfThatADeadVmHasNotGivenBackAsHeldLikeTheChoiceDoes() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        running("crashed", ProcessIdentity.of(gone.toHandle()), List.of("0000:03:00.2"), List.of("0000:03:00.2"));
+        CliRun text = hostdev("sriov", PF);
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().contains("virtfn1 0000:03:00.2  driver (none)  iommu group 7  used by VM crashed (Hostdev), which has not given"
+                + " it back yet ('hostdev vm stop crashed' does)"), text.out());
+        assertTrue(text.out().contains("virtfn0 0000:03:00.1  driver (none)  iommu group 6  free"), text.out());
+        CliRun json = hostdev("sriov", PF, "--json");
+        assertEquals(0, json.exitCode(), json.err());
+        assertTrue(json.out().contains("\"address\":\"0000:03:00.2\",\"driver\":null,\"iommu_group\":7,\"used_by\":\"VM crashed (Hostdev)"),
+                json.out());
     }
 
     @Test

@@ -109,6 +109,14 @@ class VmdAndUnreadableEntriesTest {
     }
 
     @Test
+    void showJsonNamesTheVmdControllerOrNull() throws Exception {
+        JsonNode behind = new ObjectMapper().readTree(run("show", "10000:01:00.0", "--json").out());
+        assertEquals("0000:00:0e.0", behind.get("behind_vmd").asText());
+        JsonNode other = new ObjectMapper().readTree(run("show", "10001:01:00.0", "--json").out());
+        assertTrue(other.has("behind_vmd") && other.get("behind_vmd").isNull(), other.toString());
+    }
+
+    @Test
     void unreadableEntriesAreListedWithWhatCouldBeReadAndAWarning() throws Exception {
         Files.writeString(tree.pciDeviceDir("10001:01:00.0").resolve("class"), "zz\n");
         Files.createDirectory(tree.sysPath("bus/pci/devices/not-a-device"));

@@ -65,9 +65,7 @@ class LaunchPlannerGoldenTest {
     @Test
     void onePcieHostdev() {
         LaunchPlan p = plan("[[hostdev]]\npci = \"03:00.0\"\nexpect = \"8086:1572\"\n", FakePciFacts.none().pcie("03:00.0"));
-        assertEquals("""
-                -device
-                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1
+        assertEquals(RootPortLines.ONE + """
                 -device
                 vfio-pci,host=0000:03:00.0,id=hostdev0,bus=pci.1,addr=0x0
                 """, tail(p));
@@ -110,23 +108,7 @@ class LaunchPlannerGoldenTest {
     @Test
     void nineRootPortsCrossIntoSlotTwo() {
         LaunchPlan p = plan("spare_root_ports = 9\n", FakePciFacts.none());
-        assertEquals("""
-                -device
-                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
-                -device
-                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1
-                -device
-                pcie-root-port,port=0xa,chassis=3,id=pci.3,bus=pcie.0,addr=0x1.0x2
-                -device
-                pcie-root-port,port=0xb,chassis=4,id=pci.4,bus=pcie.0,addr=0x1.0x3
-                -device
-                pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4
-                -device
-                pcie-root-port,port=0xd,chassis=6,id=pci.6,bus=pcie.0,addr=0x1.0x5
-                -device
-                pcie-root-port,port=0xe,chassis=7,id=pci.7,bus=pcie.0,addr=0x1.0x6
-                -device
-                pcie-root-port,port=0xf,chassis=8,id=pci.8,bus=pcie.0,addr=0x1.0x7
+        assertEquals(RootPortLines.first(8) + """
                 -device
                 pcie-root-port,port=0x10,chassis=9,id=pci.9,bus=pcie.0,addr=0x2
                 """, tail(p));
@@ -135,13 +117,7 @@ class LaunchPlannerGoldenTest {
     @Test
     void hostdevThenSpares() {
         LaunchPlan p = plan("spare_root_ports = 2\n[[hostdev]]\npci = \"03:00.0\"\n", FakePciFacts.none().pcie("03:00.0"));
-        assertEquals("""
-                -device
-                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
-                -device
-                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1
-                -device
-                pcie-root-port,port=0xa,chassis=3,id=pci.3,bus=pcie.0,addr=0x1.0x2
+        assertEquals(RootPortLines.first(3) + """
                 -device
                 vfio-pci,host=0000:03:00.0,id=hostdev0,bus=pci.1,addr=0x0
                 """, tail(p));
@@ -157,9 +133,7 @@ class LaunchPlannerGoldenTest {
                 usb = "3-1.4"
                 startup = "optional"
                 """, FakePciFacts.none());
-        assertEquals("""
-                -device
-                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1
+        assertEquals(RootPortLines.ONE + """
                 -device
                 qemu-xhci,p2=15,p3=15,id=usb,bus=pci.1,addr=0x0
                 -device
@@ -225,14 +199,7 @@ class LaunchPlannerGoldenTest {
                 local,id=fs0,path=/,security_model=none,multidevs=remap,readonly=on
                 -device
                 intel-iommu,intremap=on,caching-mode=on,id=iommu
-                -device
-                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
-                -device
-                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1
-                -device
-                pcie-root-port,port=0xa,chassis=3,id=pci.3,bus=pcie.0,addr=0x1.0x2
-                -device
-                pcie-root-port,port=0xb,chassis=4,id=pci.4,bus=pcie.0,addr=0x1.0x3
+                """ + RootPortLines.first(4) + """
                 -device
                 pcie-root-port,port=0xc,chassis=5,id=pci.5,bus=pcie.0,addr=0x1.0x4,bus-reserve=2
                 -device

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hostdev.launcher.spec.VmSpecLoader;
-import dev.hostdev.launcher.topology.FakePciFacts;
 import dev.hostdev.launcher.topology.PortRole;
 import dev.hostdev.launcher.topology.RootPortPlan;
 import java.io.IOException;
@@ -14,15 +12,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,27 +31,18 @@ import org.junit.jupiter.api.io.TempDir;
  * numbering the kernel had to repair. About 5 s under TCG. Skipped without QEMU or a kernel.
  */
 class RealGuestTopologyTest {
-    private Process qemu;
-
     @TempDir
     Path dir;
-
-    @AfterEach
-    void killQemu() throws InterruptedException {
-        if (qemu != null && qemu.isAlive()) {
-            qemu.destroyForcibly();
-            qemu.waitFor(5, TimeUnit.SECONDS);
-        }
-    }
+    @RegisterExtension
+    final PlannedQemu qemu = new PlannedQemu();
 
     @Test
     @Timeout(240)
     void theGuestKernelSeesThePlannedTopology() throws Exception {
-        Assumptions.assumeTrue(QemuCapabilities.resolve(Path.of("qemu-system-x86_64")).isPresent(), "qemu-system-x86_64 not installed");
+        PlannedQemu.assumeInstalled();
         Optional<Path> kernel = dev.hostdev.launcher.it.RealQemu.hostKernel();
         Assumptions.assumeTrue(kernel.isPresent(), "no readable /boot/vmlinuz-*");
-        Path specFile = dir.resolve("guest.toml");
-        Files.writeString(specFile, """
+        LaunchPlan plan = qemu.plan(dir, "guest.toml", """
                 name = "guest"
                 memory = "256M"
                 accel = "tcg"
@@ -71,14 +59,10 @@ class RealGuestTopologyTest {
                 [[device]]
                 model = "e1000"
                 id = "legacy0"
-                """.formatted(kernel.get()));
-        LaunchPlan plan = LaunchPlanner.plan(VmSpecLoader.load(specFile), FakePciFacts.none(),
-                new LaunchOptions(dir.resolve("run"), false, Set.of(), false));
-        Files.createDirectories(plan.paths().dir());
+                """.formatted(kernel.get()), false);
         List<String> argv = new ArrayList<>(plan.argv());
         argv.add("-no-reboot");
-        qemu = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
-        assertTrue(qemu.waitFor(180, TimeUnit.SECONDS), "the guest kernel panics and QEMU exits within 180 s");
+        assertTrue(qemu.start(argv).waitFor(180, TimeUnit.SECONDS), "the guest kernel panics and QEMU exits within 180 s");
         String log = Files.readString(dir.resolve("serial.log"));
         assertTrue(log.contains("VFS: Unable to mount root fs"), "the kernel ran to its root mount:\n" + tail(log));
 

@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.hostdev.launcher.spec.VmSpec;
-import dev.hostdev.launcher.spec.VmSpecLoader;
-import dev.hostdev.launcher.topology.FakePciFacts;
 import dev.hostdev.launcher.topology.RootPortPlan;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -26,10 +23,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,24 +41,17 @@ class RealQemuLaunchTest {
 
     @TempDir
     Path dir;
-
-    @AfterEach
-    void killQemu() throws InterruptedException {
-        if (qemu != null && qemu.isAlive()) {
-            qemu.destroyForcibly();
-            qemu.waitFor(5, TimeUnit.SECONDS);
-        }
-    }
+    @RegisterExtension
+    final PlannedQemu planned = new PlannedQemu();
 
     @Test
     @Timeout(30)
     void qemuAcceptsTheGeneratedCommandLineAndHotplugArguments() throws Exception {
-        Assumptions.assumeTrue(QemuCapabilities.resolve(Path.of("qemu-system-x86_64")).isPresent(), "qemu-system-x86_64 not installed");
+        PlannedQemu.assumeInstalled();
         Files.write(dir.resolve("nvme,1.img"), new byte[1 << 20]);
         Files.write(dir.resolve("stick.img"), new byte[1 << 20]);
         Files.createDirectories(dir.resolve("share"));
-        Path specFile = dir.resolve("it.toml");
-        Files.writeString(specFile, """
+        LaunchPlan plan = planned.plan(dir, "it.toml", """
                 name = "it"
                 memory = "128M"
                 accel = "tcg"
@@ -89,14 +79,9 @@ class RealQemuLaunchTest {
                 [[device]]
                 model = "usb-storage"
                 drive = "stick.img"
-                """);
-        VmSpec spec = VmSpecLoader.load(specFile);
-        LaunchPlan plan = LaunchPlanner.plan(spec, FakePciFacts.none(),
-                new LaunchOptions(dir.resolve("run"), false, Set.of(), true));
+                """, true);
         QemuCapabilities.of(Path.of(plan.argv().get(0))).require(plan.devices().stream().map(QemuDevice::driver).toList());
-        Files.createDirectories(plan.paths().dir());
-        qemu = new ProcessBuilder(plan.argv()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("qemu.log").toFile()).start();
+        qemu = planned.start(plan.argv());
 
         try (SocketChannel ch = connect(plan.paths().qmpSocket())) {
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
@@ -122,18 +107,17 @@ class RealQemuLaunchTest {
             execute(in, out, "quit", null);
         }
         assertTrue(qemu.waitFor(10, TimeUnit.SECONDS), "QEMU quits");
-        assertEquals(0, qemu.exitValue(), Files.readString(dir.resolve("qemu.log")));
+        assertEquals(0, qemu.exitValue(), planned.log());
         assertTrue(Files.exists(dir.resolve("serial.log")), "serial log file created");
     }
 
     @Test
     @Timeout(30)
     void qemuAcceptsTheSizedHoleFirmwareAddressWidthAndAMemoryBackend() throws Exception {
-        Assumptions.assumeTrue(QemuCapabilities.resolve(Path.of("qemu-system-x86_64")).isPresent(), "qemu-system-x86_64 not installed");
+        PlannedQemu.assumeInstalled();
         Assumptions.assumeTrue(Files.isRegularFile(dev.hostdev.launcher.spec.GuestPlatform.DEFAULT_OVMF), "no OVMF (package ovmf)");
-        Path specFile = dir.resolve("big.toml");
         // a 512G hotplug window and a 1G ivshmem BAR: a 513G hole aligned to 512G ends past 40 bits
-        Files.writeString(specFile, """
+        LaunchPlan plan = planned.plan(dir, "big.toml", """
                 name = "big"
                 memory = "128M"
                 accel = "tcg"
@@ -145,12 +129,9 @@ class RealQemuLaunchTest {
                 model = "ivshmem-plain"
                 id = "shm"
                 memory = "1G"
-                """);
-        LaunchPlan plan = LaunchPlanner.plan(VmSpecLoader.load(specFile), FakePciFacts.none(),
-                new LaunchOptions(dir.resolve("run"), false, Set.of(), true));
+                """, true);
         assertEquals(513L << 30, plan.addressSpace().holeSize());
-        Files.createDirectories(plan.paths().dir());
-        qemu = new ProcessBuilder(plan.argv()).redirectErrorStream(true).redirectOutput(dir.resolve("qemu.log").toFile()).start();
+        qemu = planned.start(plan.argv());
         try (SocketChannel ch = connect(plan.paths().qmpSocket())) {
             BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
             OutputStream out = Channels.newOutputStream(ch);
@@ -164,14 +145,14 @@ class RealQemuLaunchTest {
             execute(in, out, "quit", null);
         }
         assertTrue(qemu.waitFor(10, TimeUnit.SECONDS), "QEMU quits");
-        assertEquals(0, qemu.exitValue(), Files.readString(dir.resolve("qemu.log")));
+        assertEquals(0, qemu.exitValue(), planned.log());
     }
 
     private SocketChannel connect(Path socket) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (true) {
             if (!qemu.isAlive()) {
-                throw new AssertionError("QEMU exited " + qemu.exitValue() + ": " + Files.readString(dir.resolve("qemu.log")));
+                throw new AssertionError("QEMU exited " + qemu.exitValue() + ": " + planned.log());
             }
             if (Files.exists(socket)) {
                 SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);

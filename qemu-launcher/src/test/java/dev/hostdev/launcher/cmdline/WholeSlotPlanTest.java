@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.engine.testing.SysfsTree;
-import dev.hostdev.launcher.spec.Specs;
 import dev.hostdev.launcher.topology.Q35Topology;
 import dev.hostdev.launcher.topology.SysfsPciFacts;
 import java.nio.file.Path;
@@ -34,12 +33,24 @@ class WholeSlotPlanTest {
     }
 
     LaunchPlan plan(String hostdevs) {
-        return LaunchPlanner.plan(Specs.parse("name = \"vm\"\naccel = \"tcg\"\n" + hostdevs), facts, LaunchPlannerGoldenTest.OPTIONS);
+        return LaunchPlannerGoldenTest.plan(hostdevs, facts);
     }
 
-    static final String GPU_IN_ONE_SLOT = """
-            -device
-            pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1
+    /** The GPU's VGA function, as a spec names it. */
+    static final String GPU = """
+            [[hostdev]]
+            id = "gpu"
+            pci = "0000:01:00.0"
+            """;
+
+    /** Its HDMI audio function. */
+    static final String GPU_AUDIO = """
+            [[hostdev]]
+            id = "gpu-audio"
+            pci = "0000:01:00.1"
+            """;
+
+    static final String GPU_IN_ONE_SLOT = RootPortLines.ONE + """
             -device
             vfio-pci,host=0000:01:00.0,id=gpu,bus=pci.1,multifunction=on,addr=0x0
             -device
@@ -48,14 +59,7 @@ class WholeSlotPlanTest {
 
     @Test
     void everyFunctionListedSharesOneRootPort() {
-        LaunchPlan p = plan("""
-                [[hostdev]]
-                id = "gpu"
-                pci = "0000:01:00.0"
-                [[hostdev]]
-                id = "gpu-audio"
-                pci = "0000:01:00.1"
-                """);
+        LaunchPlan p = plan(GPU + GPU_AUDIO);
         assertEquals(GPU_IN_ONE_SLOT, LaunchPlannerGoldenTest.tail(p));
         assertEquals(List.of(new ManagedDevice("gpu", PciAddress.parse("01:00.0")), new ManagedDevice("gpu-audio", PciAddress.parse("01:00.1"))),
                 p.managed(), "both functions are detached (and the group rule covers both)");
@@ -68,12 +72,7 @@ class WholeSlotPlanTest {
 
     @Test
     void functionsAllGivesTheAudioToo() {
-        LaunchPlan p = plan("""
-                [[hostdev]]
-                id = "gpu"
-                pci = "0000:01:00.0"
-                functions = "all"
-                """);
+        LaunchPlan p = plan(GPU + "functions = \"all\"\n");
         assertEquals(GPU_IN_ONE_SLOT.replace("gpu-audio", "gpu-f1"), LaunchPlannerGoldenTest.tail(p));
         assertEquals(List.of("gpu", "gpu-f1"), p.managed().stream().map(ManagedDevice::hostdevId).toList());
         assertEquals(List.of("functions = \"all\" of 0000:01:00.0 (gpu) adds 0000:01:00.1 (gpu-f1)"), p.notes());
@@ -81,20 +80,8 @@ class WholeSlotPlanTest {
 
     @Test
     void guestSlotOwnOptsOut() {
-        LaunchPlan p = plan("""
-                [[hostdev]]
-                id = "gpu"
-                pci = "0000:01:00.0"
-                [[hostdev]]
-                id = "gpu-audio"
-                pci = "0000:01:00.1"
-                guest_slot = "own"
-                """);
-        assertEquals("""
-                -device
-                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
-                -device
-                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1
+        LaunchPlan p = plan(GPU + GPU_AUDIO + "guest_slot = \"own\"\n");
+        assertEquals(RootPortLines.first(2) + """
                 -device
                 vfio-pci,host=0000:01:00.0,id=gpu,bus=pci.1,addr=0x0
                 -device
@@ -106,18 +93,11 @@ class WholeSlotPlanTest {
 
     @Test
     void someFunctionsOnlyKeepAPortEachAndSaySo() {
-        LaunchPlan p = plan("""
-                [[hostdev]]
-                id = "gpu"
-                pci = "0000:01:00.0"
+        LaunchPlan p = plan(GPU + """
                 [[hostdev]]
                 pci = "0000:03:00.0"
                 """);
-        assertEquals("""
-                -device
-                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,multifunction=on,addr=0x1
-                -device
-                pcie-root-port,port=0x9,chassis=2,id=pci.2,bus=pcie.0,addr=0x1.0x1
+        assertEquals(RootPortLines.first(2) + """
                 -device
                 vfio-pci,host=0000:01:00.0,id=gpu,bus=pci.1,addr=0x0
                 -device
@@ -153,9 +133,7 @@ class WholeSlotPlanTest {
                 slot_group = "dual"
                 function = 1
                 """);
-        assertEquals("""
-                -device
-                pcie-root-port,port=0x8,chassis=1,id=pci.1,bus=pcie.0,addr=0x1
+        assertEquals(RootPortLines.ONE + """
                 -device
                 e1000e,multifunction=on,id=nicA,bus=pci.1,addr=0x0
                 -device

@@ -10,13 +10,11 @@ import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.pci.PciAddress;
 import dev.hostdev.launcher.topology.BarSizes;
 import dev.hostdev.launcher.topology.PciFacts;
-import dev.hostdev.launcher.vm.ProcessIdentity;
 import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.Slot;
 import dev.hostdev.launcher.vm.SlotKind;
 import dev.hostdev.launcher.vm.SlotMap;
 import dev.hostdev.launcher.vm.VmDevice;
-import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmState;
 import java.nio.file.Path;
@@ -236,13 +234,8 @@ class AttacherTest {
 
     @Test
     void aVmWhoseQemuHasEndedIsReportedAsCrashedNotAsASocketError() throws Exception {
-        Process gone = new ProcessBuilder("true").start();
-        gone.waitFor();
-        VmRuntimeDir dir = new VmRuntimeDir(vms, "gone");
-        dir.create();
-        dir.write(new VmRecord("gone", "/tmp/gone.toml", List.of("qemu-system-x86_64"), VmState.RUNNING,
-                ProcessIdentity.of(gone.toHandle()), null, "2026-01-01T00:00:00Z", 2, null,
-                new SlotMap(List.of(new Slot(SlotKind.ROOT_PORT, "pci.1", "0x0", "pci.1", "spare", null, null))), List.of(), List.of(), null));
+        VmRuntimeDir dir = FakeVm.withEndedQemu(vms, "gone", 2,
+                new SlotMap(List.of(new Slot(SlotKind.ROOT_PORT, "pci.1", "0x0", "pci.1", "spare", null, null))), List.of());
         HostdevException e = assertThrows(HostdevException.class,
                 () -> new Attacher(new RunningVm(dir, null, null), PCIE, HotplugChecks.NONE).attach(new HotplugDevice.Emulated("e1000e"), null, false));
         assertEquals(ErrorCode.STATE, e.code());

@@ -91,6 +91,20 @@ final class FakeVm implements AutoCloseable {
         };
     }
 
+    /**
+     * A VM under {@code vms} recorded running whose QEMU has ended (no socket, no process): what a crash leaves
+     * before anyone looked.
+     */
+    static VmRuntimeDir withEndedQemu(Path vms, String name, int spareRootPorts, SlotMap slots, List<VmDevice> devices)
+            throws Exception {
+        VmRuntimeDir dir = new VmRuntimeDir(vms, name);
+        dir.create();
+        dir.write(new VmRecord(name, "/tmp/" + name + ".toml", List.of("qemu-system-x86_64"), VmState.RUNNING,
+                dev.hostdev.launcher.vm.EndedProcess.identity(), null, "2026-01-01T00:00:00Z", spareRootPorts, null, slots, devices,
+                List.of(), null));
+        return dir;
+    }
+
     private static BindResult result(List<PciAddress> devices, Outcome o, boolean dryRun) {
         BindingState s = BindingState.of(null, null);
         return new BindResult(dryRun, devices.stream().map(a -> new DeviceOutcome(a, o, s, s, List.of(), Optional.empty(), List.of())).toList());

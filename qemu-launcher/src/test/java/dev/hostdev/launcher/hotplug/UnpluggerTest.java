@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
-import dev.hostdev.launcher.vm.ProcessIdentity;
 import dev.hostdev.launcher.vm.RunningVm;
 import dev.hostdev.launcher.vm.SlotMap;
 import dev.hostdev.launcher.vm.VmDevice;
@@ -267,14 +266,8 @@ class UnpluggerTest {
 
     @Test
     void aVmWhoseQemuHasEndedIsReportedAsCrashedByUnplugAndItsDryRun() throws Exception {
-        Process gone = new ProcessBuilder("true").start();
-        gone.waitFor();
-        VmRuntimeDir dir = new VmRuntimeDir(vms, "gone");
-        dir.create();
-        dir.write(new VmRecord("gone", "/tmp/gone.toml", List.of("qemu-system-x86_64"), VmState.RUNNING,
-                ProcessIdentity.of(gone.toHandle()), null, "2026-01-01T00:00:00Z", 0, null,
-                new SlotMap(List.of()),
-                List.of(new VmDevice("n1", "e1000e", "pci.1", "0x0", "pci.1", null, false, true)), List.of(), null));
+        VmRuntimeDir dir = FakeVm.withEndedQemu(vms, "gone", 0, new SlotMap(List.of()),
+                List.of(new VmDevice("n1", "e1000e", "pci.1", "0x0", "pci.1", null, false, true)));
         Unplugger unplugger = new Unplugger(new RunningVm(dir, null, null));
         HostdevException e = assertThrows(HostdevException.class, () -> unplugger.unplug("n1", Duration.ofSeconds(1)));
         assertEquals(ErrorCode.STATE, e.code());

@@ -5,16 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.hostdev.launcher.cli.CliRun;
-import dev.hostdev.launcher.vm.ProcessIdentity;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,21 +27,8 @@ class JsonContractIntegrationTest {
 
     private VmRuntimeDir dir;
 
-    @AfterEach
-    void killWhatWeStarted() {
-        if (dir != null) {
-            dir.read().ifPresent(r -> {
-                kill(r.qemu());
-                kill(r.supervisor());
-            });
-        }
-    }
-
-    private static void kill(ProcessIdentity p) {
-        if (p != null) {
-            p.handle().ifPresent(ProcessHandle::destroyForcibly);
-        }
-    }
+    @RegisterExtension
+    final StartedVms started = new StartedVms();
 
     private void check(String schema, int exit, String... args) {
         List<String> a = new ArrayList<>(List.of(args));
@@ -67,7 +53,7 @@ class JsonContractIntegrationTest {
                 model = "qemu-xhci"
                 id = "xhci"
                 """);
-        dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "jsonvm");
+        dir = started.dir(root, "jsonvm");
         check("vm-cmdline", 0, "vm", "cmdline", spec.toString());
         check("vm-start", 0, "vm", "start", spec.toString(), "--dry-run");
         check("vm-start", 0, "vm", "start", spec.toString());
@@ -87,5 +73,31 @@ class JsonContractIntegrationTest {
         check("vm-stop", 0, "vm", "stop", "jsonvm");
         check("vm-status", 0, "vm", "status", "jsonvm");
         check("vm-list", 0, "vm", "list");
+    }
+
+    /**
+     * {@code vm pin --dry-run --json} of a real QEMU's threads on a generated two-socket host (nothing is pinned: the
+     * host's CPUs are the tree's). The VM starts without {@code [placement]}, which is then added to its spec, as a
+     * user re-pinning after editing it would.
+     */
+    @Test
+    void vmPinPrintsItsDocumentedJson() throws Exception {
+        assumeTrue(RealQemu.binary().isPresent(), RealQemu.SKIP);
+        dev.hostdev.engine.testing.NumaHosts.twoSocket(root, 2);
+        Path spec = root.resolve("pinvm.toml");
+        String base = "name = \"pinvm\"\nmemory = \"128M\"\naccel = \"tcg\"\ncpus = 2\n";
+        Files.writeString(spec, base);
+        dir = started.dir(root, "pinvm");
+        check("vm-start", 0, "vm", "start", spec.toString());
+        Files.writeString(spec, base + "[placement]\nnuma = 1\nvcpu_pin = \"auto\"\n");
+        List<String> a = List.of("vm", "pin", "pinvm", "--dry-run", "--json", "--root", root.toString());
+        CliRun r = CliRun.run(a.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), r.out() + r.err());
+        assertValid("vm-pin", r.out(), "hostdev vm pin pinvm --dry-run --json");
+        com.fasterxml.jackson.databind.JsonNode j = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+        assertEquals(true, j.get("dry_run").asBoolean());
+        assertEquals("vcpu 0", j.get("changes").get(0).get("what").asText(), r.out());
+        assertEquals("thread", j.get("changes").get(0).get("kind").asText(), r.out());
+        check("vm-stop", 0, "vm", "stop", "pinvm", "--force");
     }
 }

@@ -7,16 +7,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hostdev.launcher.cli.CliRun;
-import dev.hostdev.launcher.vm.ProcessIdentity;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,21 +31,8 @@ class SoakIntegrationTest {
 
     private VmRuntimeDir dir;
 
-    @AfterEach
-    void killWhatWeStarted() {
-        if (dir != null) {
-            dir.read().ifPresent(r -> {
-                kill(r.qemu());
-                kill(r.supervisor());
-            });
-        }
-    }
-
-    private static void kill(ProcessIdentity p) {
-        if (p != null) {
-            p.handle().ifPresent(ProcessHandle::destroyForcibly);
-        }
-    }
+    @RegisterExtension
+    final StartedVms started = new StartedVms();
 
     /** Connections Hostdev has opened to the VM's monitor: each begins with qmp_capabilities in the transcript. */
     private long qmpConnections() throws java.io.IOException {
@@ -58,9 +42,7 @@ class SoakIntegrationTest {
     }
 
     private CliRun hostdev(String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.addAll(List.of("--root", root.toString()));
-        return CliRun.run(a.toArray(String[]::new));
+        return CliRun.under(root, args);
     }
 
     @Test
@@ -77,7 +59,7 @@ class SoakIntegrationTest {
                 model = "qemu-xhci"
                 id = "xhci"
                 """);
-        dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "rig");
+        dir = started.dir(root, "rig");
         CliRun start = hostdev("vm", "start", spec.toString());
         assertEquals(0, start.exitCode(), start.err());
 

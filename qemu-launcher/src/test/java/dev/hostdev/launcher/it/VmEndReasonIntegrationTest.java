@@ -13,20 +13,17 @@ import dev.hostdev.launcher.cli.CliRun;
 import dev.hostdev.launcher.lab.NewcCpioWriter;
 import dev.hostdev.launcher.qmp.QmpClient;
 import dev.hostdev.launcher.qmp.QmpOptions;
-import dev.hostdev.launcher.vm.ProcessIdentity;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -44,7 +41,8 @@ class VmEndReasonIntegrationTest {
 
     private Path spec;
     private VmRuntimeDir dir;
-    private final List<ProcessIdentity> toKill = new ArrayList<>();
+    @RegisterExtension
+    final StartedVms started = new StartedVms();
 
     @BeforeEach
     void spec() throws Exception {
@@ -57,31 +55,19 @@ class VmEndReasonIntegrationTest {
                 accel = "tcg"
                 spare_root_ports = 1
                 """);
-        dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "endvm");
-    }
-
-    @AfterEach
-    void killWhatWeStarted() {
-        dir.read().ifPresent(r -> {
-            toKill.add(r.qemu());
-            toKill.add(r.supervisor());
-        });
-        toKill.stream().filter(p -> p != null).forEach(p -> p.handle().ifPresent(ProcessHandle::destroyForcibly));
+        dir = started.dir(root, "endvm");
     }
 
     private CliRun hostdev(String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.add("--root");
-        a.add(root.toString());
-        return CliRun.run(a.toArray(String[]::new));
+        return CliRun.under(root, args);
     }
 
     private VmRecord startVm() {
         CliRun r = hostdev("vm", "start", spec.toString());
         assertEquals(0, r.exitCode(), r.err());
         VmRecord rec = dir.require();
-        toKill.add(rec.qemu());
-        toKill.add(rec.supervisor());
+        started.alsoKill(rec.qemu());
+        started.alsoKill(rec.supervisor());
         assertTrue(rec.supervisor() != null && rec.supervisor().isAlive(), "vm start leaves a supervisor");
         assertNull(rec.ended(), "a running VM has no end recorded");
         return rec;

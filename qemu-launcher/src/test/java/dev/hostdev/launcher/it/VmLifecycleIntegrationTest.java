@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hostdev.launcher.cli.CliRun;
 import dev.hostdev.launcher.qmp.QmpClient;
 import dev.hostdev.launcher.qmp.QmpOptions;
-import dev.hostdev.launcher.vm.ProcessIdentity;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.qmp.QemuMonitor;
@@ -18,14 +17,13 @@ import dev.hostdev.launcher.qmp.QmpCall;
 import dev.hostdev.launcher.vm.VmState;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,7 +39,8 @@ class VmLifecycleIntegrationTest {
     Path root;
 
     private Path spec;
-    private final List<VmRuntimeDir> started = new ArrayList<>();
+    @RegisterExtension
+    final StartedVms started = new StartedVms();
 
     @BeforeEach
     void spec() throws Exception {
@@ -61,32 +60,12 @@ class VmLifecycleIntegrationTest {
                 """);
     }
 
-    @AfterEach
-    void killWhatWeStarted() {
-        for (VmRuntimeDir d : started) {
-            d.read().ifPresent(r -> {
-                kill(r.qemu());
-                kill(r.supervisor());
-            });
-        }
-    }
-
-    private static void kill(ProcessIdentity p) {
-        if (p != null) {
-            p.handle().ifPresent(ProcessHandle::destroyForcibly);
-        }
-    }
-
     private CliRun hostdev(String... args) {
-        List<String> a = new ArrayList<>(List.of(args));
-        a.add("--root");
-        a.add(root.toString());
-        return CliRun.run(a.toArray(String[]::new));
+        return CliRun.under(root, args);
     }
 
     private VmRuntimeDir startVm() {
-        VmRuntimeDir dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "itvm");
-        started.add(dir);
+        VmRuntimeDir dir = started.dir(root, "itvm");
         CliRun r = hostdev("vm", "start", spec.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().startsWith("started VM itvm (QEMU pid "), r.out());
@@ -184,8 +163,7 @@ class VmLifecycleIntegrationTest {
 
     @Test
     void aBatchStartsAttachesAndStopsInOneProcess() throws Exception {
-        VmRuntimeDir dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "itvm");
-        started.add(dir);
+        VmRuntimeDir dir = started.dir(root, "itvm");
         Path commands = root.resolve("rig.txt");
         Files.write(commands, List.of(
                 "vm start " + spec,
@@ -268,8 +246,7 @@ class VmLifecycleIntegrationTest {
                 id = "bad"
                 props = { mac = "not-a-mac" }
                 """);
-        VmRuntimeDir dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "itvm");
-        started.add(dir);
+        VmRuntimeDir dir = started.dir(root, "itvm");
         CliRun r = hostdev("vm", "start", spec.toString());
         assertEquals(8, r.exitCode(), r.out() + r.err());
         assertTrue(r.err().contains("QEMU exited before QMP answering on"), r.err());
@@ -308,8 +285,7 @@ class VmLifecycleIntegrationTest {
 
     @Test
     void inTheForegroundStartStaysUntilQemuEndsThenCleansUp() throws Exception {
-        VmRuntimeDir dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "itvm");
-        started.add(dir);
+        VmRuntimeDir dir = started.dir(root, "itvm");
         java.util.concurrent.CompletableFuture<CliRun> fg = new java.util.concurrent.CompletableFuture<>();
         Thread t = new Thread(() -> fg.complete(hostdev("vm", "start", spec.toString(), "--foreground")));
         t.setDaemon(true);

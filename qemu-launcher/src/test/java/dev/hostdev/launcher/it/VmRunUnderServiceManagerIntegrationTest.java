@@ -11,7 +11,6 @@ import dev.hostdev.launcher.lab.NewcCpioWriter;
 import dev.hostdev.launcher.qmp.QmpClient;
 import dev.hostdev.launcher.qmp.QmpOptions;
 import dev.hostdev.launcher.vm.NotifySocketListener;
-import dev.hostdev.launcher.vm.ProcessIdentity;
 import dev.hostdev.launcher.vm.VmRecord;
 import dev.hostdev.launcher.vm.VmRuntimeDir;
 import dev.hostdev.launcher.vm.VmState;
@@ -48,7 +47,7 @@ class VmRunUnderServiceManagerIntegrationTest {
     private VmRuntimeDir dir;
     private NotifySocketListener notify;
     private Process run;
-    private final List<ProcessIdentity> toKill = new ArrayList<>();
+    private final StartedVms started = new StartedVms();
 
     @BeforeEach
     void spec() throws Exception {
@@ -61,7 +60,7 @@ class VmRunUnderServiceManagerIntegrationTest {
                 accel = "tcg"
                 spare_root_ports = 1
                 """);
-        dir = new VmRuntimeDir(root.resolve("run/hostdev/vms"), "svc");
+        dir = started.dir(root, "svc");
         notify = NotifySocketListener.bind("@hostdev-it-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
     }
 
@@ -70,8 +69,7 @@ class VmRunUnderServiceManagerIntegrationTest {
         if (run != null) {
             run.destroyForcibly();
         }
-        dir.read().ifPresent(r -> toKill.add(r.qemu()));
-        toKill.stream().filter(p -> p != null).forEach(p -> p.handle().ifPresent(ProcessHandle::destroyForcibly));
+        started.killAll();
         if (notify != null) {
             notify.close();
         }
@@ -99,7 +97,7 @@ class VmRunUnderServiceManagerIntegrationTest {
         String ready = notify.await(m -> m.contains("READY=1"), Duration.ofSeconds(60), "READY=1");
         assertTrue(ready.contains("STATUS=VM svc running (QEMU pid "), ready);
         VmRecord r = dir.require();
-        toKill.add(r.qemu());
+        started.alsoKill(r.qemu());
         assertEquals(VmState.RUNNING, r.state(), "READY=1 comes once the VM is running");
         try (QmpClient q = QmpClient.connect(dir.qmpSocket(), QmpOptions.defaults())) {
             assertEquals("running", q.execute("query-status").path("status").asText(), "QMP answers when READY=1 arrives");

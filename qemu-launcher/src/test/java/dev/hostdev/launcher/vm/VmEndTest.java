@@ -61,9 +61,7 @@ class VmEndTest {
     void theCleanupRecordsTheEndAndTheStateThatFollows(VmState before, String heard, VmState after, String reason) throws Exception {
         VmRuntimeDir dir = new VmRuntimeDir(vms, "web");
         dir.create();
-        Process p = new ProcessBuilder("true").start();
-        p.waitFor();
-        dir.write(new VmRecord("web", "/w.toml", List.of("qemu-system-x86_64"), before, ProcessIdentity.of(p.toHandle()), null,
+        dir.write(new VmRecord("web", "/w.toml", List.of("qemu-system-x86_64"), before, EndedProcess.identity(), null,
                 "2026-11-24T18:00:00Z", 0, null, new SlotMap(List.of()), List.of(), List.of(), null));
         VmEnd end = heard == null ? null : new VmEnd(heard, false, "2026-11-24T19:00:00Z");
         VmRecord r = new VmCleanup(dir, new NoDevices(), new PrintWriter(new StringWriter())).afterExit(end);
@@ -75,9 +73,7 @@ class VmEndTest {
 
     @Test
     void anEndTheSupervisorRecordedShowsBeforeTheCleanup() throws Exception {
-        Process p = new ProcessBuilder("true").start();
-        p.waitFor();
-        VmRecord r = new VmRecord("web", "/w.toml", List.of(), VmState.RUNNING, ProcessIdentity.of(p.toHandle()), null,
+        VmRecord r = new VmRecord("web", "/w.toml", List.of(), VmState.RUNNING, EndedProcess.identity(), null,
                 "2026-11-24T18:00:00Z", 0, null, new SlotMap(List.of()), List.of(), List.of(), null);
         assertEquals(VmState.CRASHED, r.effectiveState(), "QEMU gone, nothing heard");
         assertEquals(VmState.STOPPED, r.withEnded(new VmEnd("guest-shutdown", true, "t")).effectiveState());

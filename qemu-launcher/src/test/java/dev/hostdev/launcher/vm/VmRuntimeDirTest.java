@@ -30,9 +30,7 @@ class VmRuntimeDirTest {
 
     /** A process that has ended: its identity names no live process. */
     private static ProcessIdentity ended() throws Exception {
-        Process p = new ProcessBuilder("true").start();
-        p.waitFor();
-        return ProcessIdentity.of(p.toHandle());
+        return EndedProcess.identity();
     }
 
     @Test
