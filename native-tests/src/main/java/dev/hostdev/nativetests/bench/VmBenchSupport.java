@@ -76,18 +76,24 @@ final class VmBenchSupport implements AutoCloseable {
     }
 
     /**
-     * Waits until the VM's supervisor listens (vm start does not wait for it): a JVM starting takes
-     * both CPUs for a while, which a measurement must not overlap.
+     * Waits until the VM runs under its supervisor, so that nothing {@code vm start} began still competes for the CPUs
+     * with the next measurement: the waiter (a shell, QEMU's parent) is in the record once the VM is running; a JVM
+     * supervisor (started by hand with {@code vm supervise}) once its log says it listens.
      */
     static void awaitSupervisor(VmRuntimeDir vm) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
+            var record = vm.read();
+            if (record.isPresent() && record.get().state() == dev.hostdev.launcher.vm.VmState.RUNNING
+                    && record.get().supervisor() != null) {
+                return;
+            }
             if (Files.exists(vm.supervisorLog()) && Files.readString(vm.supervisorLog()).contains("listening for SHUTDOWN")) {
                 return;
             }
             Thread.sleep(50);
         }
-        throw new IllegalStateException("the supervisor of " + vm.name() + " did not listen within 60 s");
+        throw new IllegalStateException("VM " + vm.name() + " was not running under its supervisor within 60 s");
     }
 
     /** Records a VM whose processes must be killed at the end. */
