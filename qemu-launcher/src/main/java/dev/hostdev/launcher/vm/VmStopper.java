@@ -24,6 +24,11 @@ public final class VmStopper {
     public static final Duration TERM_GRACE = Duration.ofSeconds(5);
     /** How long a SIGKILLed QEMU gets to be gone (longer: it is stuck in the kernel). */
     public static final Duration KILL_GRACE = Duration.ofSeconds(5);
+    /**
+     * How long {@code vm stop} waits, once QEMU is gone, for its waiter (a shell whose command line still holds QEMU's
+     * arguments, so that the host guard would count it as a QEMU holding the VM's devices) to hand over to its clean-up.
+     */
+    public static final Duration WAITER_GRACE = Duration.ofSeconds(5);
     /** How long each QMP command may take. */
     static final Duration QMP_TIMEOUT = Duration.ofSeconds(5);
 
@@ -87,6 +92,10 @@ public final class VmStopper {
             steps.add(new PlanStep.Wait("QEMU pid " + pid + " to exit after SIGTERM", TERM_GRACE, "SIGKILL pid " + pid));
             steps.add(new PlanStep.Wait("QEMU pid " + pid + " to be gone after SIGKILL", KILL_GRACE, "fail: it is stuck in the kernel"));
         }
+        if (r.qemuAlive() && r.supervisor() != null && r.supervisor().isAlive()) {
+            steps.add(new PlanStep.Wait("the waiter (pid " + r.supervisor().pid() + ") to hand over to its clean-up once QEMU is gone",
+                    WAITER_GRACE, "go on (its command line still names the VM's devices until it does)"));
+        }
         for (String host : r.managed()) {
             steps.add(new PlanStep.SysfsWrites("give " + host + " back to its host driver",
                     vm.managed().reattach(java.util.List.of(dev.hostdev.engine.pci.PciAddress.parse(host)), true).writes()));
@@ -105,6 +114,7 @@ public final class VmStopper {
         VmRecord r = markStopping();
         java.util.List<String> did = new java.util.ArrayList<>();
         How how = r.qemuAlive() ? end(r, timeout, force, did) : How.ALREADY_ENDED;
+        awaitWaiterHandover(r, did);
         VmRecord after = awaitCleanup(r, did);
         return new Result(how, after, Duration.ofNanos(System.nanoTime() - t0), did);
     }
@@ -234,6 +244,19 @@ public final class VmStopper {
      * has ended, and finds nothing left to do when this one has been first (both run under the VM's lock). The end is
      * the one recorded (the SHUTDOWN event this stop heard), else the reason QEMU traced for its shutdown.
      */
+    /**
+     * Until the waiter has exec'd its clean-up (or ended), its command line holds QEMU's, and the host guard, which
+     * finds QEMUs by their command lines, would still count the VM's devices as held: a start that follows this stop at
+     * once would be refused. The waiter is woken by QEMU's exit, so this is a scheduling delay, not a wait for work.
+     */
+    private void awaitWaiterHandover(VmRecord r, java.util.List<String> did) {
+        ProcessIdentity waiter = r.supervisor();
+        if (waiter != null && waiter.isAlive() && !waitExit(waiter, WAITER_GRACE)) {
+            say(did, "the waiter (pid " + waiter.pid() + ") has not handed over to its clean-up within " + PlanStep.seconds(WAITER_GRACE)
+                    + ": until it does, its command line still names the VM's devices");
+        }
+    }
+
     private VmRecord awaitCleanup(VmRecord r, java.util.List<String> did) {
         return new VmCleanup(vm.dir(), vm.managed(), out).afterExit(ExitReason.traced(vm.dir()).orElse(null));
     }
