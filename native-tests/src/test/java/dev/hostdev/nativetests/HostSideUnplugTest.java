@@ -40,29 +40,29 @@ class HostSideUnplugTest {
         Path runDir = work.resolve("run");
         long[] qemuPid = {-1};
         try {
-            Run start = hostdev(jar, runDir, "vm", "start", spec.toString());
-            assertEquals(0, start.status, start.toString());
-            JsonNode status = JSON.readTree(hostdev(jar, runDir, "vm", "status", "labhost", "--json").out);
+            HostHostdev.Run start = hostdev(jar, runDir, "vm", "start", spec.toString());
+            assertEquals(0, start.status(), start.toString());
+            JsonNode status = JSON.readTree(hostdev(jar, runDir, "vm", "status", "labhost", "--json").out());
             qemuPid[0] = status.path("pid").asLong();
             GuestChannel guest = LabSpec.channel(work, () -> ProcessHandle.of(qemuPid[0]).map(ProcessHandle::isAlive).orElse(false));
             Duration boot = guest.awaitReady(Duration.ofMinutes(3), System.nanoTime());
             System.out.println("[lab] hostdev vm start of the lab spec: guest ready after a further " + boot.toMillis() + " ms");
 
-            Run attach = hostdev(jar, runDir, "attach", "labhost", "--emulated", "e1000e", "--id", "nic9", "--json");
-            assertEquals(0, attach.status, attach.toString());
+            HostHostdev.Run attach = hostdev(jar, runDir, "attach", "labhost", "--emulated", "e1000e", "--id", "nic9", "--json");
+            assertEquals(0, attach.status(), attach.toString());
             GuestResult seen = guest.run("for i in $(seq 200); do lspci -n | grep -q " + LabMachine.E1000E_ID
                     + " && break; sleep 0.1; done; lspci -n | grep " + LabMachine.E1000E_ID, Duration.ofSeconds(60));
             assertTrue(seen.ok(), "the guest kernel sees the hotplugged e1000e: " + seen.describe());
 
             long t0 = System.nanoTime();
-            Run unplug = hostdev(jar, runDir, "unplug", "labhost", "nic9", "--timeout", "20");
+            HostHostdev.Run unplug = hostdev(jar, runDir, "unplug", "labhost", "nic9", "--timeout", "20");
             long unplugMs = (System.nanoTime() - t0) / 1_000_000;
-            assertEquals(0, unplug.status, unplug.toString());
+            assertEquals(0, unplug.status(), unplug.toString());
             System.out.println("[lab] hostdev unplug acknowledged by the lab kernel: " + unplugMs + " ms (JVM start included): "
-                    + unplug.out.strip());
+                    + unplug.out().strip());
             GuestResult gone = guest.run("lspci -n | grep -c " + LabMachine.E1000E_ID + " || true", Duration.ofSeconds(30));
             assertEquals("0", gone.stdout().strip(), "the guest no longer has the device");
-            JsonNode after = JSON.readTree(hostdev(jar, runDir, "vm", "status", "labhost", "--json").out);
+            JsonNode after = JSON.readTree(hostdev(jar, runDir, "vm", "status", "labhost", "--json").out());
             List<String> ids = new ArrayList<>();
             after.path("devices").forEach(d -> ids.add(d.path("id").asText()));
             assertFalse(ids.contains("nic9"), "QEMU no longer lists nic9: " + ids);
@@ -77,11 +77,11 @@ class HostSideUnplugTest {
             }
             Path rig = Files.write(work.resolve("rig.txt"), lines);
             t0 = System.nanoTime();
-            Run batch = hostdev(jar, runDir, "batch", rig.toString(), "--json");
+            HostHostdev.Run batch = hostdev(jar, runDir, "batch", rig.toString(), "--json");
             long batchMs = (System.nanoTime() - t0) / 1_000_000;
-            assertEquals(0, batch.status, batch.toString());
-            String[] results = batch.out.split("\n");
-            assertEquals(2 * cycles, results.length, batch.out);
+            assertEquals(0, batch.status(), batch.toString());
+            String[] results = batch.out().split("\n");
+            assertEquals(2 * cycles, results.length, batch.out());
             for (String r : results) {
                 assertEquals(0, JSON.readTree(r).path("exit").asInt(), r);
             }
@@ -91,44 +91,13 @@ class HostSideUnplugTest {
             GuestResult none = guest.run("lspci -n | grep -c " + LabMachine.E1000E_ID + " || true", Duration.ofSeconds(30));
             assertEquals("0", none.stdout().strip(), "after the loop the guest has no e1000e left");
 
-            // The lab's init does not handle the ACPI power button: stop asks, then quits QEMU after 2 s.
-            Run stop = hostdev(jar, runDir, "vm", "stop", "labhost", "--timeout", "2");
-            assertEquals(0, stop.status, stop.toString());
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (alive(qemuPid[0]) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertFalse(alive(qemuPid[0]), "vm stop leaves no QEMU behind (pid " + qemuPid[0] + ")");
+            HostHostdev.stopAndCheckGone(jar, runDir, "labhost", qemuPid[0]);
         } finally {
-            if (alive(qemuPid[0])) {
-                ProcessHandle.of(qemuPid[0]).ifPresent(ProcessHandle::destroyForcibly);
-            }
+            HostHostdev.killIfAlive(qemuPid[0]);
         }
     }
 
-    private static boolean alive(long pid) {
-        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    private record Run(int status, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + status + "\n" + out + err;
-        }
-    }
-
-    private static Run hostdev(Path jar, Path runDir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("HOSTDEV_RUN_DIR", runDir.toString());
-        Path out = Files.createTempFile(runDir.getParent(), "out", ".txt");
-        Path err = Files.createTempFile(runDir.getParent(), "err", ".txt");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(2, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("hostdev " + String.join(" ", args) + " did not finish in 2 minutes");
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    private static HostHostdev.Run hostdev(Path jar, Path runDir, String... args) throws Exception {
+        return HostHostdev.run(jar, runDir, Duration.ofMinutes(2), args);
     }
 }

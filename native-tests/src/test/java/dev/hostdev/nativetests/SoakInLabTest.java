@@ -67,109 +67,79 @@ class SoakInLabTest {
         Path runDir = work.resolve("run");
         long[] qemuPid = {-1};
         try {
-            Run start = hostdev(jar, runDir, "vm", "start", spec.toString());
-            assertEquals(0, start.status, start.toString());
-            JsonNode status = JSON.readTree(hostdev(jar, runDir, "vm", "status", "soaklab", "--json").out);
+            HostHostdev.Run start = hostdev(jar, runDir, "vm", "start", spec.toString());
+            assertEquals(0, start.status(), start.toString());
+            JsonNode status = JSON.readTree(hostdev(jar, runDir, "vm", "status", "soaklab", "--json").out());
             qemuPid[0] = status.path("pid").asLong();
-            GuestChannel guest = LabSpec.channel(work, () -> alive(qemuPid[0]));
+            GuestChannel guest = LabSpec.channel(work, () -> HostHostdev.alive(qemuPid[0]));
             Duration boot = guest.awaitReady(Duration.ofMinutes(3), System.nanoTime());
             System.out.println("[lab] soak: guest ready after a further " + boot.toMillis() + " ms");
 
             // 200 cycles, each unplug acknowledged by the guest kernel
             Path plot = work.resolve("soak.svg");
-            Run soak = hostdev(jar, runDir, "soak", "soaklab", "--emulated", "e1000e", "--cycles", Integer.toString(CYCLES),
+            HostHostdev.Run soak = hostdev(jar, runDir, "soak", "soaklab", "--emulated", "e1000e", "--cycles", Integer.toString(CYCLES),
                     "--timeout", "20", "--plot", plot.toString(), "--json");
-            assertEquals(0, soak.status, soak.toString());
-            JsonNode r = JSON.readTree(soak.out);
-            System.out.println("[lab] soak of " + CYCLES + " cycles acknowledged by the lab kernel: " + soak.out.strip());
-            assertEquals(CYCLES, r.path("passed").asInt(), soak.out);
+            assertEquals(0, soak.status(), soak.toString());
+            JsonNode r = JSON.readTree(soak.out());
+            System.out.println("[lab] soak of " + CYCLES + " cycles acknowledged by the lab kernel: " + soak.out().strip());
+            assertEquals(CYCLES, r.path("passed").asInt(), soak.out());
             assertEquals(0, r.path("failed").asInt());
             JsonNode del = r.path("latency_ms").path("del");
             assertEquals(CYCLES, del.path("count").asInt());
             assertTrue(del.path("p50").asDouble() > 0 && del.path("p50").asDouble() <= del.path("p90").asDouble()
-                    && del.path("p90").asDouble() <= del.path("p99").asDouble() && del.path("p99").asDouble() <= del.path("max").asDouble(), soak.out);
+                    && del.path("p90").asDouble() <= del.path("p99").asDouble() && del.path("p99").asDouble() <= del.path("max").asDouble(), soak.out());
             assertTrue(r.path("latency_ms").path("guest_visible").isNull(), "no guest check, nothing guest-visible measured");
-            assertTrue(r.path("rss_kib").path("qemu").path("start").asLong() > 0, soak.out);
-            assertTrue(r.path("rss_kib").path("hostdev").path("end").asLong() > 0, soak.out);
+            assertTrue(r.path("rss_kib").path("qemu").path("start").asLong() > 0, soak.out());
+            assertTrue(r.path("rss_kib").path("hostdev").path("end").asLong() > 0, soak.out());
             String svg = Files.readString(plot, StandardCharsets.UTF_8);
             assertTrue(svg.startsWith("<?xml") && svg.contains("<polyline") && svg.strip().endsWith("</svg>"), "an SVG chart: " + plot);
 
             // with a guest check: how long until the guest's kernel lists the device (sh builtins only: each program
             // started in the guest costs a read over 9p); text output and a progress line, as a person sees them
             Path checkedPlot = Path.of(System.getProperty("soak.plot", work.resolve("checked.svg").toString()));
-            Run checked = hostdev(jar, runDir, "soak", "soaklab", "--emulated", "e1000e", "--cycles", "20", "--timeout", "20",
+            HostHostdev.Run checked = hostdev(jar, runDir, "soak", "soaklab", "--emulated", "e1000e", "--cycles", "20", "--timeout", "20",
                     "--guest-check", SEES_E1000E, "--guest-exchange", guest.exchangeDir().toString(), "--plot", checkedPlot.toString(),
                     "--progress");
-            System.out.println("[lab] soak with a guest check:\n" + checked.out + checked.err);
-            assertEquals(0, checked.status, checked.toString());
-            assertTrue(checked.out.contains("20 of 20 cycles run, 20 passed, 0 failed"), checked.out);
-            assertTrue(checked.out.contains("guest-visible  p50 "), checked.out);
-            assertTrue(checked.err.contains("soak: cycle 20/20, 20 passed, 0 failed"), checked.err);
+            System.out.println("[lab] soak with a guest check:\n" + checked.out() + checked.err());
+            assertEquals(0, checked.status(), checked.toString());
+            assertTrue(checked.out().contains("20 of 20 cycles run, 20 passed, 0 failed"), checked.out());
+            assertTrue(checked.out().contains("guest-visible  p50 "), checked.out());
+            assertTrue(checked.err().contains("soak: cycle 20/20, 20 passed, 0 failed"), checked.err());
 
             // a guest that holds the device from cycle 3 on: the soak stops there and says why
-            Run held = hostdev(jar, runDir, "soak", "soaklab", "--emulated", "e1000e", "--cycles", "10", "--timeout", "8",
+            HostHostdev.Run held = hostdev(jar, runDir, "soak", "soaklab", "--emulated", "e1000e", "--cycles", "10", "--timeout", "8",
                     "--guest-check", CHECK_HOLDING_AT_CYCLE_3, "--guest-exchange", guest.exchangeDir().toString(),
                     "--guest-timeout", "120", "--json");
-            System.out.println("[lab] soak with a guest that holds the device at cycle 3: exit " + held.status + ": " + held.out.strip());
-            assertEquals(10, held.status, held.toString());
-            JsonNode h = JSON.readTree(held.out);
-            assertEquals(3, h.path("cycles_run").asInt(), held.out);
+            System.out.println("[lab] soak with a guest that holds the device at cycle 3: exit " + held.status() + ": " + held.out().strip());
+            assertEquals(10, held.status(), held.toString());
+            JsonNode h = JSON.readTree(held.out());
+            assertEquals(3, h.path("cycles_run").asInt(), held.out());
             assertEquals(2, h.path("passed").asInt());
             JsonNode stopped = h.path("stopped_at");
-            assertEquals(3, stopped.path("cycle").asInt(), held.out);
+            assertEquals(3, stopped.path("cycle").asInt(), held.out());
             assertEquals("unplug", stopped.path("phase").asText());
             assertEquals("timeout", stopped.path("code").asText());
             assertTrue(stopped.path("message").asText().startsWith("no guest acknowledged the unplug of soak1-3 from VM soaklab within 8 s"),
                     stopped.toString());
-            assertEquals(2, h.path("latency_ms").path("guest_visible").path("count").asInt(), held.out);
+            assertEquals(2, h.path("latency_ms").path("guest_visible").path("count").asInt(), held.out());
 
             // the guest kernel's side of it: the removal waits on the process that holds the device
             GuestCheck dmesg = new ExchangeGuestCheck(guest.exchangeDir(),
                     "dmesg | grep 'vfio-pci' | grep -q 'Relaying device request to user'", Duration.ofSeconds(30));
             GuestCheck.Outcome relayed = dmesg.run(0, List.of());
             assertTrue(relayed.passed(), "the guest kernel relays the unplug request to the holder: " + relayed.detail());
-            JsonNode after = JSON.readTree(hostdev(jar, runDir, "vm", "status", "soaklab", "--json").out);
+            JsonNode after = JSON.readTree(hostdev(jar, runDir, "vm", "status", "soaklab", "--json").out());
             List<String> ids = new ArrayList<>();
             after.path("devices").forEach(d -> ids.add(d.path("id").asText()));
             assertTrue(ids.contains("soak1-3"), "the unplug stays pending, the device recorded: " + ids);
 
-            Run stop = hostdev(jar, runDir, "vm", "stop", "soaklab", "--timeout", "2");
-            assertEquals(0, stop.status, stop.toString());
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (alive(qemuPid[0]) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            assertFalse(alive(qemuPid[0]), "vm stop leaves no QEMU behind (pid " + qemuPid[0] + ")");
+            HostHostdev.stopAndCheckGone(jar, runDir, "soaklab", qemuPid[0]);
         } finally {
-            if (alive(qemuPid[0])) {
-                ProcessHandle.of(qemuPid[0]).ifPresent(ProcessHandle::destroyForcibly);
-            }
+            HostHostdev.killIfAlive(qemuPid[0]);
         }
     }
 
-    private static boolean alive(long pid) {
-        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-    }
-
-    private record Run(int status, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit " + status + "\n" + out + err;
-        }
-    }
-
-    private static Run hostdev(Path jar, Path runDir, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar", jar.toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("HOSTDEV_RUN_DIR", runDir.toString());
-        Path out = Files.createTempFile(runDir.getParent(), "out", ".txt");
-        Path err = Files.createTempFile(runDir.getParent(), "err", ".txt");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(10, TimeUnit.MINUTES)) {
-            p.destroyForcibly();
-            throw new AssertionError("hostdev " + String.join(" ", args) + " did not finish in 10 minutes");
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+    private static HostHostdev.Run hostdev(Path jar, Path runDir, String... args) throws Exception {
+        return HostHostdev.run(jar, runDir, Duration.ofMinutes(10), args);
     }
 }
