@@ -92,7 +92,7 @@ public final class VmStopper {
             steps.add(new PlanStep.Wait("QEMU pid " + pid + " to exit after SIGTERM", TERM_GRACE, "SIGKILL pid " + pid));
             steps.add(new PlanStep.Wait("QEMU pid " + pid + " to be gone after SIGKILL", KILL_GRACE, "fail: it is stuck in the kernel"));
         }
-        if (r.qemuAlive() && r.supervisor() != null && r.supervisor().isAlive()) {
+        if (r.supervisor() != null && r.supervisor().isAlive()) {
             steps.add(new PlanStep.Wait("the waiter (pid " + r.supervisor().pid() + ") to hand over to its clean-up once QEMU is gone",
                     WAITER_GRACE, "go on (its command line still names the VM's devices until it does)"));
         }
@@ -240,11 +240,6 @@ public final class VmStopper {
     }
 
     /**
-     * Cleans up here, at once, rather than wait for the VM's supervisor: its clean-up is a JVM that starts only once QEMU
-     * has ended, and finds nothing left to do when this one has been first (both run under the VM's lock). The end is
-     * the one recorded (the SHUTDOWN event this stop heard), else the reason QEMU traced for its shutdown.
-     */
-    /**
      * Until the waiter has exec'd its clean-up (or ended), its command line holds QEMU's, and the host guard, which
      * finds QEMUs by their command lines, would still count the VM's devices as held: a start that follows this stop at
      * once would be refused. The waiter is woken by QEMU's exit, so this is a scheduling delay, not a wait for work.
@@ -257,6 +252,11 @@ public final class VmStopper {
         }
     }
 
+    /**
+     * Cleans up here, at once, rather than wait for the VM's supervisor: its clean-up is a JVM that starts only once QEMU
+     * has ended, and finds nothing left to do when this one has been first (both run under the VM's lock). The end is
+     * the one recorded (the SHUTDOWN event this stop heard), else the reason QEMU traced for its shutdown.
+     */
     private VmRecord awaitCleanup(VmRecord r, java.util.List<String> did) {
         return new VmCleanup(vm.dir(), vm.managed(), out).afterExit(ExitReason.traced(vm.dir()).orElse(null));
     }
