@@ -1,7 +1,7 @@
 package dev.hostdev.engine.guard;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hostdev.engine.json.JsonTrees;
 import dev.hostdev.engine.pci.PciAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -16,8 +16,6 @@ import java.util.Set;
  * libvirt writes it, and {@code sysfsdev=/sys/bus/pci/devices/…}.
  */
 public final class QemuVfioArguments {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private QemuVfioArguments() {
     }
 
@@ -69,7 +67,7 @@ public final class QemuVfioArguments {
         String v = value.strip();
         if (v.startsWith("{")) {
             try {
-                JsonNode node = JSON.readTree(v);
+                JsonNode node = JsonTrees.parse(v);
                 if (!"vfio-pci".equals(node.path("driver").asText())) {
                     return Optional.empty();
                 }

@@ -3,6 +3,7 @@ package dev.hostdev.launcher.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hostdev.engine.json.JsonTrees;
 import dev.hostdev.engine.posix.Posix;
 import dev.hostdev.launcher.qmp.QemuMonitor;
 import dev.hostdev.launcher.qmp.QmpCall;
@@ -114,12 +115,12 @@ final class BatchWarmUp {
         private void answer(String text) {
             JsonNode command;
             try {
-                command = JsonLine.MAPPER.readTree(text);
+                command = JsonTrees.parse(text);
             } catch (IOException e) {
                 return;
             }
             String execute = command.path("execute").asText();
-            String id = command.has("id") ? ",\"id\":" + command.get("id") : "";
+            String id = command.has("id") ? ",\"id\":" + JsonTrees.toJson(command.get("id")) : "";
             String result;
             if (execute.equals("query-status")) {
                 result = "{\"status\":\"running\",\"singlestep\":false,\"running\":true}";

@@ -1,6 +1,6 @@
 package dev.hostdev.launcher.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
@@ -48,8 +48,7 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
     /** As {@link #report(CommandLine, HostdevException, boolean)}, to given streams (for fast paths without picocli). */
     static void report(PrintWriter out, PrintWriter err, HostdevException error, boolean json) {
         if (json) {
-            ObjectMapper mapper = new ObjectMapper();
-            ObjectNode root = mapper.createObjectNode();
+            ObjectNode root = JsonNodeFactory.instance.objectNode();
             ObjectNode e = root.putObject("error");
             e.put("code", error.code().jsonName());
             e.put("message", error.getMessage());

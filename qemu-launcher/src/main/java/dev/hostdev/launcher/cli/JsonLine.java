@@ -1,11 +1,11 @@
 package dev.hostdev.launcher.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.bind.SysfsWrite;
+import dev.hostdev.engine.json.JsonTrees;
 import java.io.PrintWriter;
 import java.util.List;
 
@@ -15,8 +15,6 @@ import java.util.List;
  */
 final class JsonLine {
     /** For commands that turn records into JSON with Jackson's data binding. */
-    static final ObjectMapper MAPPER = new ObjectMapper();
-
     private JsonLine() {
     }
 
@@ -27,7 +25,7 @@ final class JsonLine {
 
     /** Prints {@code node} compactly on one line of {@code out}. */
     static void print(PrintWriter out, JsonNode node) {
-        out.println(node.toString());
+        out.println(JsonTrees.toJson(node));
         out.flush();
     }
 

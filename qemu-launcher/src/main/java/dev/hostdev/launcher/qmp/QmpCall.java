@@ -84,7 +84,7 @@ public record QmpCall(String command, ObjectNode arguments) {
 
     /** As QEMU reads it: {@code {"execute":"device_del","arguments":{"id":"hp1"}}}. */
     public String render() {
-        return json().toString();
+        return dev.hostdev.engine.json.JsonTrees.toJson(json());
     }
 
     @Override

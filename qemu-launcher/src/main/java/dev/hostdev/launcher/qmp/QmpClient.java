@@ -1,11 +1,11 @@
 package dev.hostdev.launcher.qmp;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.json.JsonTrees;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +41,6 @@ import java.util.function.Predicate;
 public final class QmpClient implements AutoCloseable {
     /** Events kept for waiters that register after they arrived; the oldest are dropped beyond this. */
     static final int EVENT_BACKLOG = 1024;
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final QmpTransport transport;
     private final QmpOptions options;
@@ -147,7 +145,7 @@ public final class QmpClient implements AutoCloseable {
         JsonNode g = (JsonNode) greeting.value;
         if (!g.path("QMP").isObject()) {
             throw new HostdevException(ErrorCode.QMP, "the first message on " + transport.describe()
-                    + " is not a QMP greeting: " + abbreviate(g.toString()), "is this socket a QMP monitor?");
+                    + " is not a QMP greeting: " + abbreviate(JsonTrees.toJson(g)), "is this socket a QMP monitor?");
         }
     }
 
@@ -197,7 +195,7 @@ public final class QmpClient implements AutoCloseable {
      */
     public Pending submit(String command, JsonNode arguments, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        ObjectNode msg = MAPPER.createObjectNode();
+        ObjectNode msg = JsonNodeFactory.instance.objectNode();
         msg.put("execute", command);
         if (arguments != null && !arguments.isNull()) {
             msg.set("arguments", arguments);
@@ -290,8 +288,8 @@ public final class QmpClient implements AutoCloseable {
     private void send(ObjectNode msg, String command, long deadline) {
         byte[] bytes;
         try {
-            bytes = (MAPPER.writeValueAsString(msg) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (JsonProcessingException e) {
+            bytes = (JsonTrees.toJson(msg) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (RuntimeException e) {
             throw new HostdevException(ErrorCode.INTERNAL, "cannot encode QMP command " + command, null, e);
         }
         synchronized (writeLock) {
@@ -454,7 +452,7 @@ public final class QmpClient implements AutoCloseable {
     private void dispatch(byte[] line) {
         JsonNode parsed;
         try {
-            parsed = MAPPER.readTree(line);
+            parsed = JsonTrees.parse(line);
         } catch (IOException e) {
             parsed = null;
         }

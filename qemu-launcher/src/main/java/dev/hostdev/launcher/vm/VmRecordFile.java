@@ -20,8 +20,13 @@ import java.util.concurrent.ConcurrentMap;
  * strictly, cached by file identity), replaced atomically, or staged beside the current one to commit later.
  */
 public final class VmRecordFile {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /**
+     * The mapper, for a record {@link VmRecordCodec} cannot read as written (damaged, or edited by hand): it reads or
+     * rejects it as it always did. Built only then: in a class of its own, loaded on first use.
+     */
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
 
     /** A record as a running VM with one hotplugged device has it, for {@link #warmUp}. */
     private static final String SAMPLE = "{\"name\":\"warm-up\",\"spec\":\"/warm-up.toml\",\"argv\":[\"qemu-system-x86_64\"],"
@@ -45,11 +50,11 @@ public final class VmRecordFile {
      */
     public static void warmUp() {
         try {
-            VmRecord r = MAPPER.readValue(SAMPLE, VmRecord.class);
+            VmRecord r = VmRecordCodec.read(SAMPLE.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             VmRecord unplugged = r.withoutDevice("n1");
-            MAPPER.writeValueAsBytes(unplugged);
+            VmRecordCodec.write(unplugged);
             r.equals(unplugged);
-        } catch (IOException | RuntimeException ignored) {
+        } catch (VmRecordCodec.NeedsMapper | RuntimeException ignored) {
             // only a warm-up: a real record meets the same code and reports its own errors
         }
     }
@@ -105,7 +110,12 @@ public final class VmRecordFile {
 
     private VmRecord parse(byte[] bytes) {
         try {
-            VmRecord r = MAPPER.readValue(bytes, VmRecord.class);
+            VmRecord r;
+            try {
+                r = VmRecordCodec.read(bytes);
+            } catch (VmRecordCodec.NeedsMapper unusual) {
+                r = Mapper.MAPPER.readValue(bytes, VmRecord.class);
+            }
             if (r == null) {
                 throw damaged("it is empty or holds only null", null);
             }
@@ -161,12 +171,7 @@ public final class VmRecordFile {
             throw HostdevException.notFound("no VM named '" + dir.name() + "' (no directory " + dir.dir() + ")",
                     "'hostdev vm list' shows the VMs; HOSTDEV_RUN_DIR selects where they are kept");
         }
-        byte[] bytes;
-        try {
-            bytes = MAPPER.writeValueAsBytes(record);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a VM record that Jackson cannot write: " + e.getMessage(), e);
-        }
+        byte[] bytes = VmRecordCodec.write(record);
         AtomicFile.Staged staged = AtomicFile.stage(dir.stateFile(), bytes, false);
         try {
             // a rename keeps the inode, size and time: what the cache will see once the file is in place
