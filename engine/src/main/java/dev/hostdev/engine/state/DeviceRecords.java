@@ -2,6 +2,7 @@ package dev.hostdev.engine.state;
 
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.json.NotAsWritten;
 import dev.hostdev.engine.pci.PciAddress;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,7 +28,17 @@ public final class DeviceRecords {
         }
         try {
             Optional<byte[]> bytes = TrustRules.read(file);
-            return bytes.isEmpty() ? Optional.empty() : Optional.of(Json.MAPPER.readValue(bytes.get(), DeviceRecord.class));
+            if (bytes.isEmpty()) {
+                return Optional.empty();
+            }
+            DeviceRecord r;
+            try {
+                r = DeviceRecordJson.read(bytes.get());
+            } catch (NotAsWritten unusual) {
+                // damaged or edited: the mapper reads or rejects it as it always did
+                r = Json.MAPPER.readValue(bytes.get(), DeviceRecord.class);
+            }
+            return Optional.of(r);
         } catch (HostdevException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
@@ -38,12 +49,8 @@ public final class DeviceRecords {
 
     /** Writes (atomically) the record. */
     public void save(DeviceRecord record) {
-        try {
-            dir.prepare(dir.devicesDir());
-            AtomicFile.write(dir.deviceRecord(record.pciAddress()), Json.MAPPER.writeValueAsBytes(record));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        dir.prepare(dir.devicesDir());
+        AtomicFile.write(dir.deviceRecord(record.pciAddress()), DeviceRecordJson.write(record));
     }
 
     /** Removes the device's record, if any. */

@@ -23,12 +23,8 @@ public final class Journal {
 
     /** Writes (or rewrites) an entry. */
     public void save(JournalEntry entry) {
-        try {
-            dir.prepare(dir.journalDir());
-            AtomicFile.write(file(entry.id()), Json.MAPPER.writeValueAsBytes(entry));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        dir.prepare(dir.journalDir());
+        AtomicFile.write(file(entry.id()), JournalEntryJson.write(entry));
     }
 
     /** Removes a finished operation's entry. */

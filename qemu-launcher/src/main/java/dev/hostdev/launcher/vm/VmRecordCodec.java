@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import dev.hostdev.engine.json.JsonTrees;
+import dev.hostdev.engine.json.NotAsWritten;
+import dev.hostdev.engine.json.WrittenFormReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -21,20 +23,11 @@ import java.util.List;
  * <p>{@link #read} reads the form Hostdev writes, in any key order, with unknown keys skipped and missing ones null
  * (zero, false), as the mapper does. Anything else (a value of another JSON type than written, which the mapper may
  * coerce or reject; a key given twice; a value a record's constructor refuses; a syntax error) makes it give up with
- * {@link NeedsMapper}: the caller then reads the bytes with the mapper, which accepts or rejects them with the
+ * {@link NotAsWritten}: the caller then reads the bytes with the mapper, which accepts or rejects them with the
  * message it always had. So an intact record never builds a mapper, and a damaged one is reported as before.
  */
 final class VmRecordCodec {
     private VmRecordCodec() {
-    }
-
-    /** The bytes were not in the form {@link #write} gives and need the mapper to be read or rejected. */
-    static final class NeedsMapper extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        NeedsMapper(String why) {
-            super(why, null, false, false);
-        }
     }
 
     /** The record as JSON, byte for byte as {@code new ObjectMapper().writeValueAsBytes(record)}. */
@@ -143,37 +136,22 @@ final class VmRecordCodec {
     /**
      * The record in {@code json}, or {@code null} when it holds only {@code null} (as the mapper reads it).
      *
-     * @throws NeedsMapper when the bytes are not in the form written (see the class comment): never a guess
+     * @throws NotAsWritten when the bytes are not in the form written (see the class comment): never a guess
      */
-    static VmRecord read(byte[] json) throws NeedsMapper {
+    static VmRecord read(byte[] json) throws NotAsWritten {
         try (JsonParser p = JsonTrees.FACTORY.createParser(json)) {
             JsonToken t = p.nextToken();
             if (t == JsonToken.VALUE_NULL) {
                 return null;
             }
-            if (t != JsonToken.START_OBJECT) {
-                throw new NeedsMapper("not an object");
-            }
-            return record(p);
+            return record(new WrittenFormReader(p).object());
         } catch (IOException | RuntimeException e) {
             // a syntax error, or a value a record's constructor refused: the mapper says it as it always did
-            throw new NeedsMapper(String.valueOf(e.getMessage()));
+            throw new NotAsWritten(String.valueOf(e.getMessage()));
         }
     }
 
-    /** Which keys of an object were seen, to give up on one given twice (the mapper's way with those is its own). */
-    private static final class Seen {
-        private final List<String> names = new ArrayList<>(16);
-
-        void add(String name) throws NeedsMapper {
-            if (names.contains(name)) {
-                throw new NeedsMapper("key " + name + " given twice");
-            }
-            names.add(name);
-        }
-    }
-
-    private static VmRecord record(JsonParser p) throws IOException, NeedsMapper {
+    private static VmRecord record(WrittenFormReader r) throws IOException, NotAsWritten {
         String name = null;
         String spec = null;
         List<String> argv = null;
@@ -187,90 +165,61 @@ final class VmRecordCodec {
         List<VmDevice> devices = null;
         List<String> managed = null;
         VmEnd ended = null;
-        Seen seen = new Seen();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            JsonToken t = p.nextToken();
+        for (String key = r.nextKey(); key != null; key = r.nextKey()) {
             switch (key) {
-                case "name" -> name = text(p, t);
-                case "spec" -> spec = text(p, t);
-                case "argv" -> argv = strings(p, t);
-                case "state" -> state = t == JsonToken.VALUE_NULL ? null : VmState.valueOf(constant(p, t, VmState.values()));
-                case "qemu" -> qemu = process(p, t);
-                case "supervisor" -> supervisor = process(p, t);
-                case "startedAt" -> startedAt = text(p, t);
-                case "spareRootPorts" -> spareRootPorts = intValue(p, t);
-                case "usbBus" -> usbBus = text(p, t);
-                case "slots" -> slots = slotMap(p, t);
-                case "devices" -> devices = devices(p, t);
-                case "managed" -> managed = strings(p, t);
-                case "ended" -> ended = end(p, t);
-                default -> {
-                    p.skipChildren();
-                    continue;
-                }
+                case "name" -> name = r.text();
+                case "spec" -> spec = r.text();
+                case "argv" -> argv = r.strings();
+                case "state" -> state = r.constant(VmState.values());
+                case "qemu" -> qemu = r.isNull() ? null : process(r.object());
+                case "supervisor" -> supervisor = r.isNull() ? null : process(r.object());
+                case "startedAt" -> startedAt = r.text();
+                case "spareRootPorts" -> spareRootPorts = r.intValue();
+                case "usbBus" -> usbBus = r.text();
+                case "slots" -> slots = r.isNull() ? null : slotMap(r.object());
+                case "devices" -> devices = devices(r);
+                case "managed" -> managed = r.strings();
+                case "ended" -> ended = r.isNull() ? null : end(r.object());
+                default -> r.skipValue();
             }
-            seen.add(key);
         }
         return new VmRecord(name, spec, argv, state, qemu, supervisor, startedAt, spareRootPorts, usbBus, slots, devices, managed, ended);
     }
 
-    private static ProcessIdentity process(JsonParser p, JsonToken t) throws IOException, NeedsMapper {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expectObject(t);
+    private static ProcessIdentity process(WrittenFormReader r) throws IOException, NotAsWritten {
         long pid = 0;
         long start = 0;
         String executable = null;
         String bootId = null;
-        Seen seen = new Seen();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            JsonToken v = p.nextToken();
+        for (String key = r.nextKey(); key != null; key = r.nextKey()) {
             switch (key) {
-                case "pid" -> pid = longValue(p, v);
-                case "startEpochMillis" -> start = longValue(p, v);
-                case "executable" -> executable = text(p, v);
-                case "bootId" -> bootId = text(p, v);
-                default -> {
-                    p.skipChildren();
-                    continue;
-                }
+                case "pid" -> pid = r.longValue();
+                case "startEpochMillis" -> start = r.longValue();
+                case "executable" -> executable = r.text();
+                case "bootId" -> bootId = r.text();
+                default -> r.skipValue();
             }
-            seen.add(key);
         }
         return new ProcessIdentity(pid, start, executable, bootId);
     }
 
-    private static SlotMap slotMap(JsonParser p, JsonToken t) throws IOException, NeedsMapper {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expectObject(t);
+    private static SlotMap slotMap(WrittenFormReader r) throws IOException, NotAsWritten {
         List<Slot> slots = null;
-        Seen seen = new Seen();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            JsonToken v = p.nextToken();
+        for (String key = r.nextKey(); key != null; key = r.nextKey()) {
             if (!key.equals("slots")) {
-                p.skipChildren();
+                r.skipValue();
                 continue;
             }
-            seen.add(key);
-            if (v != JsonToken.START_ARRAY) {
-                throw new NeedsMapper("slots is not an array");
-            }
+            r.startArray();
             slots = new ArrayList<>();
-            while ((v = p.nextToken()) != JsonToken.END_ARRAY) {
-                expectObject(v);
-                slots.add(slot(p));
+            while (r.nextElement()) {
+                slots.add(slot(r.object()));
             }
         }
         return new SlotMap(slots);
     }
 
-    private static Slot slot(JsonParser p) throws IOException, NeedsMapper {
+    private static Slot slot(WrittenFormReader r) throws IOException, NotAsWritten {
         SlotKind kind = null;
         String bus = null;
         String addr = null;
@@ -279,46 +228,35 @@ final class VmRecordCodec {
         String sizedFor = null;
         String occupant = null;
         Long pref64Reserve = null;
-        Seen seen = new Seen();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            JsonToken v = p.nextToken();
+        for (String key = r.nextKey(); key != null; key = r.nextKey()) {
             switch (key) {
-                case "kind" -> kind = v == JsonToken.VALUE_NULL ? null : SlotKind.valueOf(constant(p, v, SlotKind.values()));
-                case "bus" -> bus = text(p, v);
-                case "addr" -> addr = text(p, v);
-                case "rootPort" -> rootPort = text(p, v);
-                case "role" -> role = text(p, v);
-                case "sizedFor" -> sizedFor = text(p, v);
-                case "occupant" -> occupant = text(p, v);
-                case "pref64Reserve" -> pref64Reserve = v == JsonToken.VALUE_NULL ? null : longValue(p, v);
-                default -> {
-                    p.skipChildren();
-                    continue;
-                }
+                case "kind" -> kind = r.constant(SlotKind.values());
+                case "bus" -> bus = r.text();
+                case "addr" -> addr = r.text();
+                case "rootPort" -> rootPort = r.text();
+                case "role" -> role = r.text();
+                case "sizedFor" -> sizedFor = r.text();
+                case "occupant" -> occupant = r.text();
+                case "pref64Reserve" -> pref64Reserve = r.isNull() ? null : r.longValue();
+                default -> r.skipValue();
             }
-            seen.add(key);
         }
         return new Slot(kind, bus, addr, rootPort, role, sizedFor, occupant, pref64Reserve);
     }
 
-    private static List<VmDevice> devices(JsonParser p, JsonToken t) throws IOException, NeedsMapper {
-        if (t == JsonToken.VALUE_NULL) {
+    private static List<VmDevice> devices(WrittenFormReader r) throws IOException, NotAsWritten {
+        if (r.isNull()) {
             return null;
         }
-        if (t != JsonToken.START_ARRAY) {
-            throw new NeedsMapper("devices is not an array");
-        }
+        r.startArray();
         List<VmDevice> out = new ArrayList<>();
-        JsonToken v;
-        while ((v = p.nextToken()) != JsonToken.END_ARRAY) {
-            expectObject(v);
-            out.add(device(p));
+        while (r.nextElement()) {
+            out.add(device(r.object()));
         }
         return out;
     }
 
-    private static VmDevice device(JsonParser p) throws IOException, NeedsMapper {
+    private static VmDevice device(WrittenFormReader r) throws IOException, NotAsWritten {
         String id = null;
         String driver = null;
         String bus = null;
@@ -327,121 +265,34 @@ final class VmRecordCodec {
         String host = null;
         boolean managed = false;
         boolean hotplugged = false;
-        Seen seen = new Seen();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            JsonToken v = p.nextToken();
+        for (String key = r.nextKey(); key != null; key = r.nextKey()) {
             switch (key) {
-                case "id" -> id = text(p, v);
-                case "driver" -> driver = text(p, v);
-                case "bus" -> bus = text(p, v);
-                case "addr" -> addr = text(p, v);
-                case "rootPort" -> rootPort = text(p, v);
-                case "host" -> host = text(p, v);
-                case "managed" -> managed = bool(v);
-                case "hotplugged" -> hotplugged = bool(v);
-                default -> {
-                    p.skipChildren();
-                    continue;
-                }
+                case "id" -> id = r.text();
+                case "driver" -> driver = r.text();
+                case "bus" -> bus = r.text();
+                case "addr" -> addr = r.text();
+                case "rootPort" -> rootPort = r.text();
+                case "host" -> host = r.text();
+                case "managed" -> managed = r.bool();
+                case "hotplugged" -> hotplugged = r.bool();
+                default -> r.skipValue();
             }
-            seen.add(key);
         }
         return new VmDevice(id, driver, bus, addr, rootPort, host, managed, hotplugged);
     }
 
-    private static VmEnd end(JsonParser p, JsonToken t) throws IOException, NeedsMapper {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expectObject(t);
+    private static VmEnd end(WrittenFormReader r) throws IOException, NotAsWritten {
         String reason = null;
         Boolean guest = null;
         String at = null;
-        Seen seen = new Seen();
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String key = p.currentName();
-            JsonToken v = p.nextToken();
+        for (String key = r.nextKey(); key != null; key = r.nextKey()) {
             switch (key) {
-                case "reason" -> reason = text(p, v);
-                case "guest" -> guest = v == JsonToken.VALUE_NULL ? null : bool(v);
-                case "at" -> at = text(p, v);
-                default -> {
-                    p.skipChildren();
-                    continue;
-                }
+                case "reason" -> reason = r.text();
+                case "guest" -> guest = r.isNull() ? null : r.bool();
+                case "at" -> at = r.text();
+                default -> r.skipValue();
             }
-            seen.add(key);
         }
         return new VmEnd(reason, guest, at);
-    }
-
-    private static void expectObject(JsonToken t) throws NeedsMapper {
-        if (t != JsonToken.START_OBJECT) {
-            throw new NeedsMapper("not an object: " + t);
-        }
-    }
-
-    private static String text(JsonParser p, JsonToken t) throws IOException, NeedsMapper {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (t != JsonToken.VALUE_STRING) {
-            throw new NeedsMapper("not a string: " + t);
-        }
-        return p.getText();
-    }
-
-    private static List<String> strings(JsonParser p, JsonToken t) throws IOException, NeedsMapper {
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        if (t != JsonToken.START_ARRAY) {
-            throw new NeedsMapper("not an array: " + t);
-        }
-        List<String> out = new ArrayList<>();
-        JsonToken v;
-        while ((v = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (v != JsonToken.VALUE_STRING) {
-                throw new NeedsMapper("not a string: " + v);
-            }
-            out.add(p.getText());
-        }
-        return out;
-    }
-
-    private static int intValue(JsonParser p, JsonToken t) throws IOException, NeedsMapper {
-        if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() != JsonParser.NumberType.INT) {
-            throw new NeedsMapper("not an int: " + t);
-        }
-        return p.getIntValue();
-    }
-
-    private static long longValue(JsonParser p, JsonToken t) throws IOException, NeedsMapper {
-        if (t != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
-            throw new NeedsMapper("not a long: " + t);
-        }
-        return p.getLongValue();
-    }
-
-    private static boolean bool(JsonToken t) throws NeedsMapper {
-        if (t == JsonToken.VALUE_TRUE) {
-            return true;
-        }
-        if (t == JsonToken.VALUE_FALSE) {
-            return false;
-        }
-        throw new NeedsMapper("not a boolean: " + t);
-    }
-
-    /** The name of one of {@code constants} that the string at {@code t} is exactly. */
-    private static String constant(JsonParser p, JsonToken t, Enum<?>[] constants) throws IOException, NeedsMapper {
-        String s = text(p, t);
-        for (Enum<?> c : constants) {
-            if (c.name().equals(s)) {
-                return s;
-            }
-        }
-        throw new NeedsMapper("not a constant: " + s);
     }
 }

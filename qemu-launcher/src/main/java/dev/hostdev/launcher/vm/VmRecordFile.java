@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.json.NotAsWritten;
 import dev.hostdev.engine.state.AtomicFile;
 import dev.hostdev.engine.state.TrustRules;
 import dev.hostdev.engine.state.TrustRules.FileStat;
@@ -54,7 +55,7 @@ public final class VmRecordFile {
             VmRecord unplugged = r.withoutDevice("n1");
             VmRecordCodec.write(unplugged);
             r.equals(unplugged);
-        } catch (VmRecordCodec.NeedsMapper | RuntimeException ignored) {
+        } catch (NotAsWritten | RuntimeException ignored) {
             // only a warm-up: a real record meets the same code and reports its own errors
         }
     }
@@ -113,7 +114,7 @@ public final class VmRecordFile {
             VmRecord r;
             try {
                 r = VmRecordCodec.read(bytes);
-            } catch (VmRecordCodec.NeedsMapper unusual) {
+            } catch (NotAsWritten unusual) {
                 r = Mapper.MAPPER.readValue(bytes, VmRecord.class);
             }
             if (r == null) {

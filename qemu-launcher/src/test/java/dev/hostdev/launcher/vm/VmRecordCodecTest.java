@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hostdev.engine.HostdevException;
+import dev.hostdev.engine.json.NotAsWritten;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -277,7 +278,7 @@ class VmRecordCodecTest {
     @Test
     void damagedRecordsAreLeftToTheMapper() {
         for (String json : LEFT_TO_THE_MAPPER) {
-            assertThrows(VmRecordCodec.NeedsMapper.class, () -> VmRecordCodec.read(json.getBytes(StandardCharsets.UTF_8)), json);
+            assertThrows(NotAsWritten.class, () -> VmRecordCodec.read(json.getBytes(StandardCharsets.UTF_8)), json);
         }
     }
 }
