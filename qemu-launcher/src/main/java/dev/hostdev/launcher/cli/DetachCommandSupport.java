@@ -1,6 +1,5 @@
 package dev.hostdev.launcher.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.HostdevException;
@@ -141,8 +140,7 @@ final class DetachCommandSupport {
     }
 
     static ObjectNode toJson(BindResult result) {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
+        ObjectNode root = JsonLine.object();
         root.put("dry_run", result.dryRun());
         ArrayNode devices = root.putArray("devices");
         for (DeviceOutcome d : result.devices()) {

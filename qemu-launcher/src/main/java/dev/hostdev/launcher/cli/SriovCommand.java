@@ -1,6 +1,5 @@
 package dev.hostdev.launcher.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.bind.ReattachOptions;
@@ -79,7 +78,7 @@ public final class SriovCommand implements Callable<Integer> {
         SriovChange c = DetachCommandSupport.binder(common, spec, json.enabled(), "hostdev sriov")
                 .setNumVfs(address, set, dryRun.enabled(), ReattachOptions.DEFAULT_SETTLE);
         if (json.enabled()) {
-            ObjectNode root = new ObjectMapper().createObjectNode();
+            ObjectNode root = JsonLine.object();
             root.put("dry_run", c.dryRun());
             root.set("before", status(c.before()));
             root.set("after", status(c.after()));
@@ -139,7 +138,7 @@ public final class SriovCommand implements Callable<Integer> {
     }
 
     static ObjectNode status(SriovStatus s) {
-        ObjectNode n = new ObjectMapper().createObjectNode();
+        ObjectNode n = JsonLine.object();
         n.put("pf", s.pf().toString());
         n.put("pf_driver", s.pfDriver().orElse(null));
         n.put("total_vfs", s.totalVfs());

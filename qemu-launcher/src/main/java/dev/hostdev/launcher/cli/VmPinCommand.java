@@ -1,6 +1,5 @@
 package dev.hostdev.launcher.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.HostdevException;
@@ -85,7 +84,7 @@ public final class VmPinCommand implements Callable<Integer> {
 
     /** The JSON of {@code vm pin --json} (docs/json.md): each affinity change, as made or as it would be. */
     static ObjectNode json(String name, boolean dryRun, List<PinStep> steps, List<String> warnings) {
-        ObjectNode o = new ObjectMapper().createObjectNode();
+        ObjectNode o = JsonLine.object();
         o.put("name", name);
         o.put("dry_run", dryRun);
         ArrayNode changes = o.putArray("changes");
