@@ -176,10 +176,13 @@ public final class JsonTrees {
     }
 
     /**
-     * {@code node} as compact JSON on one line: the text of {@code node.toString()} and of
-     * {@code new ObjectMapper().writeValueAsString(node)}.
+     * {@code node} as compact JSON on one line: the text of {@code node.toString()}, which is that of
+     * {@code new ObjectMapper().writeValueAsString(node)} but for a missing node alone (empty, not {@code null}).
      */
     public static String toJson(JsonNode node) {
+        if (node.isMissingNode()) {
+            return ""; // as toString() (the mapper writes "null"); inside a container both write null
+        }
         if (!plain(node)) {
             return MapperFallback.write(node);
         }

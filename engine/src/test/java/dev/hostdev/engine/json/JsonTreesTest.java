@@ -207,6 +207,10 @@ class JsonTreesTest {
         assertFalse(JsonTrees.plain(o));
         assertEquals(o.toString(), JsonTrees.toJson(o));
         assertTrue(JsonTrees.plain(NODES.objectNode().put("a", 1)));
+        assertEquals(NODES.missingNode().toString(), JsonTrees.toJson(NODES.missingNode()), "a missing node alone: as toString()");
+        ObjectNode holding = NODES.objectNode().set("m", NODES.missingNode());
+        assertEquals(holding.toString(), JsonTrees.toJson(holding), "a missing node inside");
+        assertEquals(NODES.pojoNode(null).toString(), JsonTrees.toJson(NODES.pojoNode(null)));
     }
 
     @Test
