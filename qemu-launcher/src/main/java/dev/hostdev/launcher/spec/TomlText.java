@@ -1,8 +1,8 @@
 package dev.hostdev.launcher.spec;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.dataformat.toml.TomlFactory;
 import dev.hostdev.engine.HostdevException;
 import dev.hostdev.engine.json.JsonTrees;
