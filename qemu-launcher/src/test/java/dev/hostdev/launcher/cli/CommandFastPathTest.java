@@ -263,6 +263,34 @@ class CommandFastPathTest {
         }
     }
 
+    /** What a command throws is reported by the same code on both paths: the trace under -v, then the message or JSON. */
+    @Test
+    void anExceptionIsReportedAsPicocliReportsIt() {
+        Exception bug = new IllegalStateException("a bug");
+        Exception user = dev.hostdev.engine.HostdevException.usage("bad input", "fix it");
+        for (String[] args : new String[][] {{"vm", "status", "gone"}, {"vm", "status", "gone", "-v"}, {"-v", "vm", "status", "gone", "--json"},
+                {"attach", "gone", "--emulated", "e1000e", "--json"}}) {
+            for (Exception ex : List.of(bug, user)) {
+                StringWriter out = new StringWriter();
+                StringWriter err = new StringWriter();
+                picocli.CommandLine cl = Cli.forArgs(args);
+                cl.setOut(new PrintWriter(out, true));
+                cl.setErr(new PrintWriter(err, true));
+                picocli.CommandLine.ParseResult parsed = cl.parseArgs(args);
+                int status = new PicocliErrors().handleExecutionException(ex, cl, parsed);
+                CommandWords w = CommandWords.scan(args, List.of(args).contains("vm") ? List.of("vm", "status") : List.of("attach"),
+                        java.util.Set.of("--json"), java.util.Set.of("--emulated"), 1, 1, java.util.Map.of());
+                StringWriter fastOut = new StringWriter();
+                StringWriter fastErr = new StringWriter();
+                int fastStatus = ErrorReporter.reportFailure(new PrintWriter(fastOut, true), new PrintWriter(fastErr, true), ex,
+                        w.flag("--json"), w.globals().verbose);
+                String what = String.join(" ", args) + ": " + ex;
+                assertEquals(new CliRun(status, out.toString(), err.toString()), new CliRun(fastStatus, fastOut.toString(), fastErr.toString()), what);
+                assertEquals(ex == bug && w.globals().verbose, err.toString().contains("java.lang.IllegalStateException: a bug\n\tat "), what);
+            }
+        }
+    }
+
     @Test
     void aBadTimeLimitGetsPicocliMessage() {
         CliRun p = CliRun.run("unplug", "gone", "hp1", "--timeout", "0", "--run-dir", runDir.toString());
