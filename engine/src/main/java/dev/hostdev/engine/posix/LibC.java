@@ -13,7 +13,17 @@ import com.sun.jna.Pointer;
  * call never load JNA's library.
  */
 final class LibC {
+    /** The directories JNA searches when none are given; given, JNA skips running {@code ldconfig -p} to find more. */
+    private static final String LIBRARY_DIRS_PROPERTY = "jna.platform.library.path";
+
     static {
+        if (System.getProperty(LIBRARY_DIRS_PROPERTY) == null) {
+            // "c" is found as libc.so.6 by the dynamic linker: the directories are only JNA's fallback. Without them,
+            // JNA starts a process (/sbin/ldconfig -p) in every command that takes a lock.
+            String triplet = "aarch64".equals(System.getProperty("os.arch")) ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
+            System.setProperty(LIBRARY_DIRS_PROPERTY, String.join(java.io.File.pathSeparator,
+                    "/usr/lib/" + triplet, "/lib/" + triplet, "/usr/lib64", "/lib64", "/usr/lib", "/lib"));
+        }
         Native.register("c");
     }
 

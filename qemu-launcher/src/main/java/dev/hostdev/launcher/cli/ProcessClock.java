@@ -1,7 +1,10 @@
 package dev.hostdev.launcher.cli;
 
+import dev.hostdev.launcher.vm.ProcStat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -25,12 +28,35 @@ final class ProcessClock {
         BATCH.remove();
     }
 
-    /** The time since this process started (to the kernel's 10 ms), or empty inside a batch or when unknown. */
+    /**
+     * The time since this process started (to the kernel's 10 ms; the {@code ./hostdev} script's own start included, as it
+     * execs the JVM in the same process), or empty inside a batch or when unknown.
+     */
     static Optional<Duration> sinceProcessStart() {
         if (Boolean.TRUE.equals(BATCH.get())) {
             return Optional.empty();
         }
-        return ProcessHandle.current().info().startInstant().map(start -> Duration.between(start, Instant.now()));
+        try {
+            return age(Files.readString(Path.of("/proc/self/stat")), Files.readString(Path.of("/proc/uptime")));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * A process's age from its {@code /proc/PID/stat} line and {@code /proc/uptime}: both count from boot, to 10 ms.
+     * Not {@link ProcessHandle.Info#startInstant()}, which adds the start to the boot time in whole seconds
+     * ({@code btime}), so that an age it gives is up to a second too long.
+     */
+    static Optional<Duration> age(String stat, String uptime) {
+        ProcStat s = ProcStat.parse(stat);
+        int space = uptime.indexOf(' ');
+        if (s == null || space <= 0) {
+            return Optional.empty();
+        }
+        long upMillis = new java.math.BigDecimal(uptime.substring(0, space)).movePointRight(3).longValue();
+        long startMillis = s.startTicks() * 1000 / ProcStat.TICKS_PER_SECOND;
+        return upMillis < startMillis ? Optional.empty() : Optional.of(Duration.ofMillis(upMillis - startMillis));
     }
 
     /**

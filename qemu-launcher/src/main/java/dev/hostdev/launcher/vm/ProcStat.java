@@ -11,13 +11,13 @@ import java.nio.file.Path;
  * @param state      R, S, D, Z (zombie), X (dead), …
  * @param startTicks field 22, {@code starttime}
  */
-record ProcStat(char state, long startTicks) {
+public record ProcStat(char state, long startTicks) {
     /** USER_HZ, the unit of starttime: 100 on every Linux architecture Hostdev runs on. */
-    private static final long TICKS_PER_SECOND = 100;
+    public static final long TICKS_PER_SECOND = 100;
     private static volatile long bootEpochMillis = -1;
 
     /** Parses the line, or {@code null} if it is not one. The command name may hold spaces and ')'. */
-    static ProcStat parse(String line) {
+    public static ProcStat parse(String line) {
         int close = line.lastIndexOf(')');
         if (close < 0 || close + 2 >= line.length()) {
             return null;

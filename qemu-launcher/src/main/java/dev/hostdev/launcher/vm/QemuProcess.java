@@ -23,7 +23,7 @@ public final class QemuProcess implements AutoCloseable {
     private final Process process;
     private final ProcessHandle handle;
     /** The waiter QEMU is the child of, or {@code null}. */
-    private final Process waiter;
+    private final ProcessHandle waiter;
     private final List<String> argv;
     private final Path log;
     private boolean released;
@@ -32,7 +32,7 @@ public final class QemuProcess implements AutoCloseable {
         this(process, process.toHandle(), null, argv, log);
     }
 
-    private QemuProcess(Process process, ProcessHandle handle, Process waiter, List<String> argv, Path log) {
+    private QemuProcess(Process process, ProcessHandle handle, ProcessHandle waiter, List<String> argv, Path log) {
         this.process = process;
         this.handle = handle;
         this.waiter = waiter;
@@ -57,7 +57,7 @@ public final class QemuProcess implements AutoCloseable {
 
     /** The waiter's identity (the VM's supervisor while QEMU runs), or {@code null} when QEMU has none. */
     public ProcessIdentity waiterIdentity() {
-        return waiter == null ? null : ProcessIdentity.of(waiter.toHandle(), "/bin/sh");
+        return waiter == null ? null : ProcessIdentity.of(waiter, "/bin/sh");
     }
 
     /**

@@ -25,7 +25,7 @@ class ShellWaiterTest {
         Path cleanupLog = tmp.resolve("cleanup.log");
         ShellWaiter.Waited w = ShellWaiter.start(qemu, qemuLog, cleanupLog, "/bin/echo", tmp.resolve("args;touch pwned"), Map.of());
         assertTrue(w.qemu().parent().map(p -> p.pid() == w.waiter().pid()).orElse(true), "QEMU is the waiter's child");
-        assertTrue(w.waiter().waitFor(20, TimeUnit.SECONDS), "the waiter ends once its clean-up has");
+        w.waiter().onExit().get(20, TimeUnit.SECONDS); // the waiter ends once its clean-up has
         assertFalse(Files.exists(tmp.resolve("pwned")), "no argument ran as code");
         String[] lines = Files.readString(cleanupLog).strip().split("\n");
         String out = lines[lines.length - 1]; // before it, the shell's own word on a killed child ("Killed")
@@ -46,5 +46,21 @@ class ShellWaiterTest {
     @Test
     void qemusArgumentsStayWhole() throws Exception {
         assertEquals("0", runToEnd(List.of("/bin/sh", "-c", "[ \"$1\" = 'a b;$(x)' ] && sleep 0.2", "sh", "a b;$(x)")));
+    }
+
+    @Test
+    void theStarterLeavesNoChildBehind() throws Exception {
+        // a child still running keeps the JVM's reaper in a native waitpid: a JVM that exits then waits 300 ms for it
+        ShellWaiter.Waited w = ShellWaiter.start(List.of("/bin/sh", "-c", "sleep 1"), tmp.resolve("q.log"), tmp.resolve("c.log"),
+                "/bin/true", tmp.resolve("args"), Map.of());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (ProcessHandle.current().children().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(List.of(), ProcessHandle.current().children().filter(ProcessHandle::isAlive).map(ProcessHandle::pid).toList(),
+                "children of this JVM while QEMU runs");
+        assertTrue(w.qemu().isAlive(), "QEMU runs on under its waiter");
+        assertEquals(w.waiter().pid(), w.qemu().parent().orElseThrow().pid());
+        w.waiter().onExit().get(20, TimeUnit.SECONDS);
     }
 }
