@@ -74,6 +74,27 @@ class FastPathInItsOwnJvmTest {
     }
 
     @Test
+    void theOtherCommandsLoadNoPicocliClass() throws Exception {
+        Path spec = dir.resolve("rec2.toml");
+        Files.writeString(spec, "name = \"rec2\"\nmemory = \"128M\"\naccel = \"tcg\"\n");
+        String[][] lines = {
+            {"attach", "rec", "--emulated", "e1000e", "--dry-run"},
+            {"unplug", "rec", "nic0", "--no-wait"},
+            {"vm", "stop", "rec", "--force"},
+            {"vm", "start", spec.toString(), "--dry-run", "--json"},
+        };
+        for (String[] args : lines) {
+            Path log = dir.resolve("classes.txt");
+            List<String> a = new ArrayList<>(List.of(args));
+            a.addAll(List.of("--run-dir", vms.toString()));
+            CliRun r = java(Main.class, Map.of(), List.of("-Xshare:off", "-Xlog:class+load:file=" + log), a.toArray(String[]::new));
+            String what = String.join(" ", args) + ": exit " + r.exitCode() + " " + r.out() + r.err();
+            assertTrue(r.exitCode() == 0 || r.err().startsWith("hostdev: "), what);
+            assertEquals(List.of(), Files.readAllLines(log).stream().filter(l -> l.contains(" picocli.")).toList(), what);
+        }
+    }
+
+    @Test
     void theEnvironmentsDefaultsMeanWhatTheyMeanToPicocli() throws Exception {
         String root = dir.toString();
         List<Map<String, String>> envs = List.of(
