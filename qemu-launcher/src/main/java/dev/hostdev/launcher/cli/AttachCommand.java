@@ -58,8 +58,8 @@ public final class AttachCommand extends NamedVmCommand {
             throw HostdevException.usage("--functions takes 'all', not '" + functions + "'",
                     "attach the device's function 0 with --functions all, or leave --functions out to attach DEV alone");
         }
-        PrintWriter out = spec.commandLine().getOut();
-        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
+        PrintWriter out = out();
+        VmCommandContext ctx = new VmCommandContext(common, err());
         HotplugDevice device = device();
         RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
         AttachResult r = new Attacher(vm, new SysfsPciFacts(common.sysfs()), new HostDeviceChecks(common.sysfs()))

@@ -47,7 +47,7 @@ public final class Cli {
     }
 
     private static CommandLine configure(CommandLine cl) {
-        ErrorReporter reporter = new ErrorReporter();
+        PicocliErrors reporter = new PicocliErrors();
         cl.setExecutionExceptionHandler(reporter);
         cl.setParameterExceptionHandler(reporter);
         cl.setCaseInsensitiveEnumValuesAllowed(true);

@@ -19,8 +19,21 @@ public final class CommonOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
+    /** The global options a fast path ({@link CommandFastPath}) read, where picocli does not run the command. */
+    private GlobalOptions given;
+
+    /** Options of a command that picocli does not run: {@code globals} as the fast path read them. */
+    static CommonOptions of(GlobalOptions globals) {
+        CommonOptions c = new CommonOptions();
+        c.given = globals;
+        return c;
+    }
+
     /** The global options of the command line this command belongs to (defaults for a command used alone). */
     GlobalOptions globals() {
+        if (given != null) {
+            return given;
+        }
         Object top = mixee == null ? null : mixee.root().userObject();
         return top instanceof HostdevCommandBase h ? h.globals : new GlobalOptions();
     }

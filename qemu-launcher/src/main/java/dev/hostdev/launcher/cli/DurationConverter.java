@@ -1,49 +1,27 @@
 package dev.hostdev.launcher.cli;
 
-import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * Reads every time limit on the command line ({@code --timeout}), so that each is checked while the line is
- * parsed and refused in one style: seconds ({@code 30}, {@code 1.5}) or with a unit ({@code 500ms}, {@code 30s},
- * {@code 2m}), more than zero and at most a day. picocli reports a refusal as
+ * Reads every time limit on the command line ({@code --timeout}) through {@link TimeLimit}, so that each is checked
+ * while the line is parsed and refused in one style: seconds ({@code 30}, {@code 1.5}) or with a unit ({@code 500ms},
+ * {@code 30s}, {@code 2m}), more than zero and at most a day. picocli reports a refusal as
  * {@code Invalid value for option '--timeout': …}, exit status 2.
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
-    /** The longest time limit accepted. */
-    static final Duration MAX = Duration.ofDays(1);
-    private static final Pattern FORM = Pattern.compile("([0-9]{1,9}(?:\\.[0-9]{1,3})?)(ms|s|m)?");
-
     @Override
     public Duration convert(String value) {
-        Matcher m = FORM.matcher(value.strip());
-        if (!m.matches()) {
-            throw refused(value);
+        try {
+            return TimeLimit.parse(value);
+        } catch (IllegalArgumentException e) {
+            throw new TypeConversionException(e.getMessage());
         }
-        BigDecimal number = new BigDecimal(m.group(1));
-        String unit = m.group(2) == null ? "s" : m.group(2);
-        BigDecimal millis = switch (unit) {
-            case "ms" -> number;
-            case "m" -> number.multiply(BigDecimal.valueOf(60_000));
-            default -> number.multiply(BigDecimal.valueOf(1000));
-        };
-        if (millis.signum() <= 0 || millis.compareTo(BigDecimal.valueOf(MAX.toMillis())) > 0 || millis.stripTrailingZeros().scale() > 0) {
-            throw refused(value);
-        }
-        return Duration.ofMillis(millis.longValueExact());
-    }
-
-    private static TypeConversionException refused(String value) {
-        return new TypeConversionException("'" + value + "' is not a time limit: give seconds (30, 1.5) or a unit "
-                + "(500ms, 30s, 2m), more than 0 and at most " + MAX.toSeconds() + " s");
     }
 
     /** A duration as the help and dry runs show it: {@code 30 s}, {@code 1.5 s}, {@code 0.25 s}. */
     static String describe(Duration d) {
-        return BigDecimal.valueOf(d.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString() + " s";
+        return TimeLimit.describe(d);
     }
 }

@@ -5,47 +5,33 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hostdev.engine.ErrorCode;
 import dev.hostdev.engine.HostdevException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
-import picocli.CommandLine.IExecutionExceptionHandler;
-import picocli.CommandLine.IParameterExceptionHandler;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.ParseResult;
 
 /**
  * Turns exceptions into one-line messages (or a JSON error under {@code --json}) and exit statuses.
  * A {@link HostdevException} is the user's to fix and never shows a stack trace; anything else is a
- * bug, reported as {@code internal} with the trace under {@code -v}.
+ * bug, reported as {@code internal} with the trace under {@code -v}. Loads no picocli class: the fast paths
+ * ({@link CommandFastPath}, {@link ListFastPath}) report through it as picocli's handlers ({@link PicocliErrors}) do.
  */
-final class ErrorReporter implements IExecutionExceptionHandler, IParameterExceptionHandler {
+final class ErrorReporter {
+    private ErrorReporter() {
+    }
 
-    @Override
-    public int handleExecutionException(Exception ex, CommandLine cmd, ParseResult parseResult) {
+    /**
+     * Reports what a command's {@code call()} threw and returns the exit status: a {@link HostdevException} as it is,
+     * anything else as {@code internal}, its stack trace first under {@code -v}.
+     */
+    static int reportFailure(PrintWriter out, PrintWriter err, Exception ex, boolean json, boolean verbose) {
         HostdevException error = ex instanceof HostdevException h ? h
                 : new HostdevException(ErrorCode.INTERNAL, "internal error: " + ex,
                         "this is a bug in Hostdev; run again with -v and report the stack trace", ex);
-        boolean json = matched(parseResult, "--json");
-        if (!(ex instanceof HostdevException) && matched(parseResult, "--verbose")) {
-            ex.printStackTrace(cmd.getErr());
+        if (!(ex instanceof HostdevException) && verbose) {
+            ex.printStackTrace(err);
         }
-        report(cmd, error, json);
+        report(out, err, error, json);
         return error.code().exitStatus();
     }
 
-    @Override
-    public int handleParseException(ParameterException ex, String[] args) {
-        CommandLine cmd = ex.getCommandLine();
-        boolean json = java.util.Arrays.asList(args).contains("--json");
-        String hint = Suggestions.hint(ex, "see '" + cmd.getCommandSpec().qualifiedName() + " --help'");
-        report(cmd, HostdevException.usage(ex.getMessage(), hint), json);
-        return ErrorCode.USAGE.exitStatus();
-    }
-
     /** Prints the error to stdout as JSON, or to stderr as {@code hostdev: message} and {@code hint: …}. */
-    static void report(CommandLine cmd, HostdevException error, boolean json) {
-        report(cmd.getOut(), cmd.getErr(), error, json);
-    }
-
-    /** As {@link #report(CommandLine, HostdevException, boolean)}, to given streams (for fast paths without picocli). */
     static void report(PrintWriter out, PrintWriter err, HostdevException error, boolean json) {
         if (json) {
             ObjectNode root = JsonNodeFactory.instance.objectNode();
@@ -61,14 +47,5 @@ final class ErrorReporter implements IExecutionExceptionHandler, IParameterExcep
             }
             err.flush();
         }
-    }
-
-    private static boolean matched(ParseResult pr, String option) {
-        for (ParseResult r = pr; r != null; r = r.subcommand()) {
-            if (r.hasMatchedOption(option)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

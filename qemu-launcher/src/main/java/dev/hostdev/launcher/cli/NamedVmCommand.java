@@ -1,16 +1,13 @@
 package dev.hostdev.launcher.cli;
 
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 
 /**
  * What a command on one VM ({@code vm status}, {@code vm stop}, {@code vm rm}, {@code attach}, {@code unplug})
  * declares: the VM's {@code NAME}, the global options and {@code --json}. picocli reads these fields of the
- * subclass's instance, as it reads the subclass's own.
+ * subclass's instance, as it reads the subclass's own; {@link CommandFastPath} sets them itself.
  */
-abstract class NamedVmCommand implements Callable<Integer> {
+abstract class NamedVmCommand extends PrintingCommand {
     @Mixin
     VmNameParameter target;
 
@@ -19,7 +16,4 @@ abstract class NamedVmCommand implements Callable<Integer> {
 
     @Mixin
     JsonOption json;
-
-    @Spec
-    CommandSpec spec;
 }

@@ -24,10 +24,13 @@ import picocli.CommandLine.Parameters;
         + " --live'): device_del, then wait for the guest to release it (DEVICE_DELETED). A managed host device is given back to"
         + " its driver once it is really gone.")
 public final class UnplugCommand extends NamedVmCommand {
+    /** {@code --timeout}\'s default. */
+    static final String DEFAULT_TIMEOUT = "15";
+
     @Parameters(index = "1", paramLabel = "ID", description = "The device id ('hostdev vm status NAME' lists them).")
     String id;
 
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "15", converter = DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = DEFAULT_TIMEOUT, converter = DurationConverter.class,
             description = "Seconds to wait for the guest to release it (native PCIe hotplug takes 5-6 s; or 500ms, 2m). "
                     + "Default: ${DEFAULT-VALUE}")
     Duration timeout;
@@ -44,8 +47,8 @@ public final class UnplugCommand extends NamedVmCommand {
     @Override
     public Integer call() {
         String name = target.name();
-        PrintWriter out = spec.commandLine().getOut();
-        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
+        PrintWriter out = out();
+        VmCommandContext ctx = new VmCommandContext(common, err());
         Unplugger unplugger = new Unplugger(new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose()));
         if (dryRun.enabled()) {
             VmOperationPlan plan = unplugger.plan(id, timeout, !noWait);

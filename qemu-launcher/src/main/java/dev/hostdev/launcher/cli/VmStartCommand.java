@@ -17,13 +17,10 @@ import dev.hostdev.launcher.vm.VfLocks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code hostdev vm start SPEC}: checks the devices, detaches the managed ones, starts QEMU paused,
@@ -34,15 +31,15 @@ import picocli.CommandLine.Spec;
 @Command(name = "start", mixinStandardHelpOptions = true, description = {
     "Start a VM from a spec: check devices, detach managed ones, start QEMU paused, verify devices over QMP, resume.",
     "Anything that fails undoes what was done. When QEMU ends (stop, crash, kill) managed devices are given back."})
-public final class VmStartCommand implements Callable<Integer> {
+public final class VmStartCommand extends PrintingCommand {
+    /** {@code --timeout}'s default. */
+    static final String DEFAULT_TIMEOUT = "30";
+
     @Mixin
     CommonOptions common;
 
     @Mixin
     JsonOption json;
-
-    @Spec
-    CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "SPEC", description = "The VM spec file (TOML).")
     Path specFile;
@@ -53,14 +50,14 @@ public final class VmStartCommand implements Callable<Integer> {
     @Mixin
     DryRunOption dryRun;
 
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30", converter = DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = DEFAULT_TIMEOUT, converter = DurationConverter.class,
             description = "Seconds QEMU may take until its QMP socket answers (or 500ms, 2m). Default: ${DEFAULT-VALUE}")
     Duration timeout;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = out();
+        PrintWriter err = err();
         VmCommandContext ctx = new VmCommandContext(common, err);
         // Held from choosing VFs (vf_of) until the record names them, so two starts never choose the same VF.
         try (VfLocks vfLocks = dryRun.enabled() ? null : VfLocks.forSpec(specFile, common.sysfs(), "hostdev vm start " + specFile.getFileName())) {

@@ -27,8 +27,8 @@ public final class VmStatusCommand extends NamedVmCommand {
     @Override
     public Integer call() {
         String name = target.name();
-        PrintWriter out = spec.commandLine().getOut();
-        VmCommandContext ctx = new VmCommandContext(common, spec.commandLine().getErr());
+        PrintWriter out = out();
+        VmCommandContext ctx = new VmCommandContext(common, err());
         RunningVm vm = new RunningVm(ctx.registry().dir(name), ctx.managed(name), ctx.verbose());
         VmStatus s = vm.status(QMP_TIMEOUT);
         VmRecord r = s.record();

@@ -22,7 +22,10 @@ import picocli.CommandLine.Option;
     "On a VM whose QEMU already ended (guest power-off, quit, signal, crash) it only cleans up, says how it ended",
     "and exits 0."})
 public final class VmStopCommand extends NamedVmCommand {
-    @Option(names = "--timeout", paramLabel = "S", defaultValue = "30", converter = DurationConverter.class,
+    /** {@code --timeout}\'s default. */
+    static final String DEFAULT_TIMEOUT = "30";
+
+    @Option(names = "--timeout", paramLabel = "S", defaultValue = DEFAULT_TIMEOUT, converter = DurationConverter.class,
             description = "Seconds the guest gets to power off before QEMU is told to quit (or 500ms, 2m). Default: ${DEFAULT-VALUE}")
     Duration timeout;
 
@@ -35,9 +38,9 @@ public final class VmStopCommand extends NamedVmCommand {
     @Override
     public Integer call() {
         String name = target.name();
-        PrintWriter out = spec.commandLine().getOut();
-        RunningVm vm = target.open(common, spec.commandLine().getErr());
-        VmStopper stopper = new VmStopper(vm, json.enabled() ? spec.commandLine().getErr() : out);
+        PrintWriter out = out();
+        RunningVm vm = target.open(common, err());
+        VmStopper stopper = new VmStopper(vm, json.enabled() ? err() : out);
         if (dryRun.enabled()) {
             VmOperationPlan plan = stopper.plan(timeout, force);
             if (json.enabled()) {

@@ -37,6 +37,8 @@ class ListFastPathTest {
             {"list", "--root", dir.resolve("absent").toString()},
             {"--root", root, "list", "--json"},
             {"-v", "--root=" + root, "list", "--usb"},
+            {"--run-dir", root, "list", "--root", root},
+            {"list", "--run-dir=" + root, "--json", "--root", root},
         };
         for (String[] args : cases) {
             CliRun f = fast(args);
@@ -63,8 +65,8 @@ class ListFastPathTest {
             {"list", "--root="},
             {"list", "-vj"},
             {"--root", root, "list", "--root", root},
-            {"--run-dir", root, "list"},
             {"--root", root},
+            {"--run-dir", root, "--run-dir", root, "list"},
             {"--bogus", "list"},
         };
         for (String[] args : cases) {
