@@ -94,11 +94,24 @@ public record SlotMap(List<Slot> slots) {
 
     private SlotMap replace(Slot old, Slot now) {
         List<Slot> s = new ArrayList<>(slots);
-        int i = s.indexOf(old);
+        int i = indexOf(s, old);
         if (i < 0) {
             throw new IllegalArgumentException("no such slot: " + old.describe());
         }
         s.set(i, now);
         return new SlotMap(s);
+    }
+
+    /**
+     * Where {@code slot} is: found by identity when it is one of this map's (the usual case), else by equality. A record's
+     * generated equals links through java.lang.invoke on its first call, 15-20 ms of a one-attach process.
+     */
+    private static int indexOf(List<Slot> slots, Slot slot) {
+        for (int i = 0; i < slots.size(); i++) {
+            if (slots.get(i) == slot) {
+                return i;
+            }
+        }
+        return slots.indexOf(slot);
     }
 }
