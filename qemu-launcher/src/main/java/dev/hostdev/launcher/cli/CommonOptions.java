@@ -38,15 +38,18 @@ public final class CommonOptions {
         return top instanceof HostdevCommandBase h ? h.globals : new GlobalOptions();
     }
 
-    /** The host root chosen. */
+    /** The host root chosen: {@code /} unless {@code --root} or {@code HOSTDEV_ROOT} names another. */
     public HostRoot hostRoot() {
-        Path root = globals().root;
-        return new HostRoot(root == null ? Path.of("/") : root);
+        return new HostRoot(rootOption().orElse(Path.of("/")));
     }
 
-    /** The {@code --root} given (or from {@code HOSTDEV_ROOT}), if any. */
+    /**
+     * The {@code --root} given (or from {@code HOSTDEV_ROOT}), if any. An empty one is none, as an empty
+     * {@code HOSTDEV_RUN_DIR} is: picocli would give the empty path, the current directory.
+     */
     Optional<Path> rootOption() {
-        return Optional.ofNullable(globals().root);
+        Path root = globals().root;
+        return root == null || root.toString().isEmpty() ? Optional.empty() : Optional.of(root);
     }
 
     /** The directory of VMs' runtime directories given by {@code --run-dir} or {@code HOSTDEV_RUN_DIR}, as an absolute path. */

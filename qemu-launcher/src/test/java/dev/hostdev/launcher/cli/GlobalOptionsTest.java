@@ -105,4 +105,13 @@ class GlobalOptionsTest {
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("\"address\":\"0000:04:01.0\""), "HOSTDEV_ROOT chose the sample host: " + out);
     }
+
+    @Test
+    void anEmptyRootIsTheSystemRootNotTheCurrentDirectory() {
+        GlobalOptions empty = new GlobalOptions();
+        empty.root = Path.of("");
+        CommonOptions common = CommonOptions.of(empty);
+        assertEquals(Path.of("/"), common.hostRoot().path());
+        assertEquals(java.util.Optional.empty(), common.rootOption());
+    }
 }
