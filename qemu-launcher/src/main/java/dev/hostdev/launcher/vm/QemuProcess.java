@@ -97,9 +97,12 @@ public final class QemuProcess implements AutoCloseable {
         return ProcessIdentity.of(handle, argv.get(0));
     }
 
-    /** Whether it still runs. */
+    /**
+     * Whether it still runs. For this JVM's own child, until the JDK has reaped it: its handle says "ended" as soon as it
+     * is a zombie, before {@link #exitValue()} can be read.
+     */
     public boolean isAlive() {
-        return handle.isAlive();
+        return process != null ? process.isAlive() : handle.isAlive();
     }
 
     /**
@@ -110,6 +113,11 @@ public final class QemuProcess implements AutoCloseable {
     public int exitValue() {
         if (process == null) {
             throw new IllegalStateException("QEMU's exit status goes to its waiter");
+        }
+        try {
+            process.waitFor(); // an ended child may not be reaped yet
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         return process.exitValue();
     }
