@@ -1,5 +1,9 @@
 package dev.hostdev.engine.state;
 
+import static dev.hostdev.engine.testing.RandomJsonText.anyLong;
+import static dev.hostdev.engine.testing.RandomJsonText.maybe;
+import static dev.hostdev.engine.testing.RandomJsonText.strings;
+import static dev.hostdev.engine.testing.RandomJsonText.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,38 +22,8 @@ import org.junit.jupiter.api.Test;
 class StateJsonOracleTest {
     private static final int RECORDS = 2000;
 
-    private static String maybe(Random rnd, String s) {
-        return rnd.nextInt(3) == 0 ? null : s;
-    }
-
-    private static String text(Random rnd) {
-        String[] parts = {"vfio-pci", "nouveau", "\"q\"", "back\\slash", "tab\t", "nl\n", "\u0001", "é", "日本", "\uD83D\uDE00", "", " "};
-        StringBuilder b = new StringBuilder();
-        for (int i = rnd.nextInt(3); i >= 0; i--) {
-            b.append(parts[rnd.nextInt(parts.length)]);
-        }
-        return b.toString();
-    }
-
-    private static List<String> strings(Random rnd) {
-        List<String> l = new ArrayList<>();
-        for (int i = rnd.nextInt(4); i > 0; i--) {
-            l.add(text(rnd));
-        }
-        return l;
-    }
-
     private static String address(Random rnd) {
         return String.format("%04x:%02x:%02x.%d", rnd.nextInt(0x10000), rnd.nextInt(256), rnd.nextInt(32), rnd.nextInt(8));
-    }
-
-    private static long anyLong(Random rnd) {
-        return switch (rnd.nextInt(4)) {
-            case 0 -> 0;
-            case 1 -> Long.MAX_VALUE;
-            case 2 -> Long.MIN_VALUE;
-            default -> rnd.nextInt(1 << 22);
-        };
     }
 
     @Test

@@ -1,5 +1,8 @@
 package dev.hostdev.launcher.vm;
 
+import static dev.hostdev.engine.testing.RandomJsonText.maybe;
+import static dev.hostdev.engine.testing.RandomJsonText.strings;
+import static dev.hostdev.engine.testing.RandomJsonText.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -31,28 +34,6 @@ class VmRecordCodecTest {
 
     @TempDir
     Path vms;
-
-    private static String maybe(Random rnd, String s) {
-        return rnd.nextInt(3) == 0 ? null : s;
-    }
-
-    /** Text with what JSON must escape or may leave as it is: quotes, controls, non-ASCII, a surrogate pair. */
-    private static String text(Random rnd) {
-        String[] parts = {"web", "pci.1", "\"q\"", "back\\slash", "tab\t", "nl\n", "\u0001", "é", "日本", "\uD83D\uDE00", "/x/y.toml", "", " "};
-        StringBuilder b = new StringBuilder();
-        for (int i = rnd.nextInt(4); i >= 0; i--) {
-            b.append(parts[rnd.nextInt(parts.length)]);
-        }
-        return b.toString();
-    }
-
-    private static List<String> strings(Random rnd) {
-        List<String> l = new ArrayList<>();
-        for (int i = rnd.nextInt(4); i > 0; i--) {
-            l.add(text(rnd));
-        }
-        return l;
-    }
 
     private static ProcessIdentity process(Random rnd) {
         if (rnd.nextInt(3) == 0) {
